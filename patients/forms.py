@@ -1,0 +1,150 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.contrib.auth.forms import SetPasswordMixin
+
+from .models import CareTeamMember, Patient, Role, StaffMember
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "first_name", "last_name", "preferred_name", "pronouns", "date_of_birth", "mrn",
+            "preferred_language", "phone", "email", "address", "preferred_contact", "ok_to_leave_message",
+            "emergency_contact_name", "emergency_contact_relationship", "emergency_contact_phone",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.instance.clinic = clinic
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Who",
+                Row(Column("first_name"), Column("last_name")),
+                Row(Column("preferred_name"), Column("pronouns")),
+                Row(Column("date_of_birth"), Column("mrn"), Column("preferred_language")),
+            ),
+            Fieldset(
+                "How to reach them",
+                Row(Column("phone"), Column("email")),
+                "address",
+                Row(Column("preferred_contact"), Column("ok_to_leave_message", css_class="pt-md-4")),
+            ),
+            Fieldset(
+                "Emergency contact",
+                Row(Column("emergency_contact_name"), Column("emergency_contact_relationship"),
+                    Column("emergency_contact_phone")),
+            ),
+            Submit("save", "Save patient"),
+        )
+
+    def clean_mrn(self):
+        mrn = self.cleaned_data["mrn"].strip()
+        clash = Patient.objects.filter(clinic=self.clinic, mrn__iexact=mrn).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another patient of this clinic already has this medical record number.")
+        return mrn
+
+
+class CareTeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = CareTeamMember
+        fields = ["role", "staff"]
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.patient = patient
+        self.fields["staff"].queryset = (
+            StaffMember.objects.with_roles()
+            .filter(clinic_id=patient.clinic_id, is_active=True,
+                    staff_roles__role__in=[v for v, _ in CareTeamMember.TEAM_ROLES])
+            .distinct()
+        )
+        self.fields["staff"].label = "Staff member"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                Column("role", css_class="col-sm-4"),
+                Column("staff", css_class="col-sm-5"),
+                Column(Submit("add", "Add", css_class="mb-3 w-100"), css_class="col-sm-3 d-flex align-items-end"),
+                css_class="g-2",
+            )
+        )
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_unique()
+        except forms.ValidationError:
+            self.add_error("staff", "This person already has that role on the care team.")
+
+
+class StaffMemberForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices, widget=forms.CheckboxSelectMultiple,
+        help_text="Pick every role this person holds at the clinic.",
+    )
+
+    class Meta:
+        model = StaffMember
+        fields = ["username", "first_name", "last_name", "email", "job_title", "phone"]
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.instance.clinic = clinic
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+        if self.instance.pk:
+            self.initial["roles"] = list(self.instance.roles)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def save(self, commit=True):
+        staff = super().save(commit=commit)
+        if commit:
+            staff.set_roles(self.cleaned_data["roles"])
+        return staff
+
+
+class NewStaffMemberForm(SetPasswordMixin, StaffMemberForm):
+    """A new account, with an initial password the admin passes on to the staff member."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    def clean(self):
+        self.validate_passwords()
+        return super().clean()
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.validate_password_for_user(self.instance)
+
+    def save(self, commit=True):
+        self.instance.set_password(self.cleaned_data["password1"])
+        return super().save(commit=commit)
+
+
+class PatientSearchForm(forms.Form):
+    SCOPE_MINE = "mine"
+    SCOPE_ALL = "all"
+
+    q = forms.CharField(label="Search", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": "Name or MRN"}))
+    dob = forms.DateField(label="Date of birth", required=False, widget=DateInput())
+    scope = forms.ChoiceField(
+        choices=[(SCOPE_MINE, "My patients"), (SCOPE_ALL, "All clinic patients")], required=False,
+    )
+

@@ -1,0 +1,124 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Unknown time zone “%(value)s”; use a name such as America/Chicago.",
+                              params={"value": value})
+
+
+class Clinic(models.Model):
+    """An addiction-treatment clinic: the unit that owns patients and staff."""
+
+    name = models.CharField(max_length=200, unique=True)
+    time_zone = models.CharField(max_length=64, default="America/Chicago", validators=[validate_time_zone])
+    # Letterhead: what goes on printed plans, handouts and letters.
+    address_line1 = models.CharField("address", max_length=200, blank=True)
+    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    fax = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def letterhead_lines(self):
+        city_line = " ".join(p for p in [f"{self.city}," if self.city else "", self.state, self.postal_code] if p)
+        return [line for line in [self.address_line1, self.address_line2, city_line.strip(" ,")] if line]
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    PEER_SPECIALIST = "peer_specialist", "Peer support specialist"
+    CASE_MANAGER = "case_manager", "Case manager"
+    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+
+
+class StaffMemberManager(UserManager):
+    def with_roles(self):
+        return self.select_related("clinic").prefetch_related("staff_roles")
+
+
+class StaffMember(AbstractUser):
+    """A staff account. Belongs to one clinic (superusers may have none) and holds one or more roles."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
+    job_title = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    objects = StaffMemberManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = "staff member"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self):
+        """The set of Role values this staff member holds (uses prefetched roles when present)."""
+        return frozenset(r.role for r in self.staff_roles.all())
+
+    def has_role(self, *roles):
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def role_labels(self):
+        return [label for value, label in Role.choices if value in self.roles]
+
+    @property
+    def role_labels_with_values(self):
+        return [(value, label) for value, label in Role.choices if value in self.roles]
+
+    @property
+    def is_clinician(self):
+        return Role.CLINICIAN in self.roles
+
+    @property
+    def is_peer_specialist(self):
+        return Role.PEER_SPECIALIST in self.roles
+
+    @property
+    def is_case_manager(self):
+        return Role.CASE_MANAGER in self.roles
+
+    @property
+    def is_clinic_admin(self):
+        return Role.CLINIC_ADMIN in self.roles
+
+    def set_roles(self, roles):
+        roles = set(roles)
+        self.staff_roles.exclude(role__in=roles).delete()
+        existing = set(self.staff_roles.values_list("role", flat=True))
+        StaffRole.objects.bulk_create(StaffRole(staff=self, role=r) for r in roles - existing)
+        self.__dict__.pop("roles", None)
+        if hasattr(self, "_prefetched_objects_cache"):
+            self._prefetched_objects_cache.pop("staff_roles", None)
+
+
+class StaffRole(models.Model):
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(max_length=32, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "role"], name="unique_role_per_staff"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="staff_role_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} — {self.get_role_display()}"

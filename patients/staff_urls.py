@@ -1,0 +1,12 @@
+from django.urls import path
+
+from .views import staff
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff.staff_list, name="list"),
+    path("new/", staff.staff_create, name="create"),
+    path("<int:pk>/edit/", staff.staff_edit, name="edit"),
+    path("<int:pk>/active/", staff.staff_set_active, name="set_active"),
+]

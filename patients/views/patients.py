@@ -1,0 +1,101 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ..access import clinic_staff_required
+from ..forms import CareTeamMemberForm, PatientForm, PatientSearchForm
+from ..models import CareTeamMember, Patient
+
+
+def care_team_prefetch():
+    return Prefetch("care_team", queryset=CareTeamMember.objects.select_related("staff"))
+
+
+@clinic_staff_required
+def patient_list(request):
+    form = PatientSearchForm(request.GET or None)
+    patients = Patient.objects.visible_to(request.user).prefetch_related(care_team_prefetch())
+    scope = PatientSearchForm.SCOPE_ALL
+    if form.is_valid():
+        data = form.cleaned_data
+        patients = patients.search(data["q"])
+        if data["dob"]:
+            patients = patients.filter(date_of_birth=data["dob"])
+        scope = data["scope"] or PatientSearchForm.SCOPE_ALL
+    elif request.GET:
+        patients = patients.none()
+    if scope == PatientSearchForm.SCOPE_MINE:
+        patients = patients.on_care_team_of(request.user)
+    page = Paginator(patients, per_page=settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "patients/patient_list.html", {
+        "form": form, "page": page, "scope": scope, "query_string": query.urlencode(),
+    })
+
+
+@clinic_staff_required
+def patient_create(request):
+    form = PatientForm(request.POST or None, clinic=request.user.clinic)
+    if request.method == "POST" and form.is_valid():
+        patient = form.save(commit=False)
+        patient.created_by = patient.updated_by = request.user
+        patient.save()
+        messages.success(request, "Patient added.")
+        return redirect(patient)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": None})
+
+
+@clinic_staff_required
+def patient_edit(request, public_id):
+    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    form = PatientForm(request.POST or None, instance=patient, clinic=request.user.clinic)
+    if request.method == "POST" and form.is_valid():
+        patient = form.save(commit=False)
+        patient.updated_by = request.user
+        patient.save()
+        messages.success(request, "Patient details saved.")
+        return redirect(patient)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@clinic_staff_required
+def patient_detail(request, public_id):
+    patient = Patient.objects.get_visible_or_404(
+        request.user, public_id, queryset=Patient.objects.prefetch_related(care_team_prefetch())
+    )
+    return render(request, "patients/patient_detail.html", {
+        "patient": patient,
+        "care_team_form": CareTeamMemberForm(patient=patient),
+    })
+
+
+@clinic_staff_required
+@require_POST
+def care_team_add(request, public_id):
+    patient = Patient.objects.get_visible_or_404(
+        request.user, public_id, queryset=Patient.objects.prefetch_related(care_team_prefetch())
+    )
+    form = CareTeamMemberForm(request.POST, patient=patient)
+    if form.is_valid():
+        member = form.save(commit=False)
+        member.added_by = request.user
+        member.save()
+        messages.success(request, f"{member.staff} joined the care team as {member.get_role_display().lower()}.")
+        return redirect(patient)
+    return render(request, "patients/patient_detail.html", {"patient": patient, "care_team_form": form}, status=400)
+
+
+@clinic_staff_required
+@require_POST
+def care_team_remove(request, public_id, member_id):
+    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    member = get_object_or_404(CareTeamMember, pk=member_id, patient=patient)
+    with transaction.atomic():
+        member.delete()
+    messages.success(request, f"{member.staff} left the care team ({member.get_role_display().lower()}).")
+    return redirect(patient)

@@ -1,0 +1,28 @@
+"""The demo command sets up a clinic a newcomer can explore, and can run again safely."""
+
+import pytest
+from django.core.management import call_command
+
+from patients.models import CareTeamMember, Clinic, Patient, Role, StaffMember
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_command_runs_twice_without_duplicating(capsys):
+    call_command("seed_demo")
+    counts = (Clinic.objects.count(), StaffMember.objects.count(), Patient.objects.count(),
+              CareTeamMember.objects.count())
+    call_command("seed_demo")
+    assert counts == (Clinic.objects.count(), StaffMember.objects.count(), Patient.objects.count(),
+                      CareTeamMember.objects.count())
+    out = capsys.readouterr().out
+    assert "pathways-demo-2026" in out and "clinician" in out
+
+    demo = Clinic.objects.get(name="Riverbend Recovery Clinic")
+    assert demo.patients.count() == 40
+    assert Clinic.objects.count() == 2
+    held = {r for s in StaffMember.objects.filter(clinic=demo) for r in s.roles}
+    assert held == set(Role.values)
+    without_peer = [p for p in demo.patients.prefetch_related("care_team") if not p.has_peer_specialist]
+    assert 5 <= len(without_peer) < 40
+    assert StaffMember.objects.get(username="peer").check_password("pathways-demo-2026")
