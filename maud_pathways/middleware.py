@@ -1,3 +1,6 @@
+import zoneinfo
+
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
@@ -14,3 +17,19 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class ClinicTimeZoneMiddleware:
+    """Show dates and times in the logged-in staff member's clinic time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        clinic = getattr(user, "clinic", None) if user is not None and user.is_authenticated else None
+        if clinic is not None:
+            timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

@@ -188,3 +188,13 @@ def test_patient_age_is_computed_from_date_of_birth(clinic):
     today = timezone.localdate()
     patient = PatientFactory.build(clinic=clinic, date_of_birth=today.replace(year=today.year - 30))
     assert patient.age == 30
+
+
+def test_pages_show_times_in_the_clinics_time_zone(login, clinician):
+    from django.utils import timezone
+
+    clinician.clinic.time_zone = "Asia/Tokyo"
+    clinician.clinic.save()
+    response = login(clinician).get(reverse("home"))
+    assert response.status_code == 200
+    assert str(timezone.get_current_timezone()) == "Asia/Tokyo"

@@ -79,6 +79,9 @@ class Command(BaseCommand):
         self._patients(clinic, "RB", patients, rng, staff)
         self._patients(other, "LK", 6, rng, {"clinician": other_staff["lakeside.clinician"]})
 
+        # Each feature adds its own demo records below, from its app's demo module
+        # (one call per line; each must be safe to run again without duplicating).
+
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))
         self.stdout.write(f"Demo logins (password for all: {password}):")
         for username, _first, _last, _title, roles in DEMO_STAFF + OTHER_STAFF:
