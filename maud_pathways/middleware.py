@@ -28,8 +28,10 @@ class ClinicTimeZoneMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         clinic = getattr(user, "clinic", None) if user is not None and user.is_authenticated else None
-        if clinic is not None:
-            timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
-        else:
+        if clinic is None:
+            return self.get_response(request)
+        timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
+        try:
+            return self.get_response(request)
+        finally:
             timezone.deactivate()
-        return self.get_response(request)
