@@ -74,6 +74,7 @@ class PlanMedicationForm(forms.ModelForm):
             self.fields["prescriber"].queryset = prescribers
             self.fields["prescriber"].choices = prescriber_choices  # evaluated once for the whole formset
         self.fields["prescriber"].label = "Prescriber at this clinic"
+        self.fields["other_name"].help_text = "Only when the medication is “Other”."
         self.helper = _helper(Layout(
             Row(Column("medication", css_class="col-md-5"), Column("other_name", css_class="col-md-7")),
             Row(*[Column(name, css_class="col-sm-6 col-md-3")
@@ -90,6 +91,7 @@ class PlanTherapyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["other_name"].help_text = "Only when the therapy is “Other”."
         self.helper = _helper(Layout(
             Row(Column("therapy", css_class="col-md-6"), Column("other_name", css_class="col-md-6")),
             Row(Column("frequency", css_class="col-md-6"), Column("provider", css_class="col-md-6")),

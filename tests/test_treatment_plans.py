@@ -711,9 +711,9 @@ def test_review_list_uses_a_fixed_number_of_queries(login, clinician, clinic, dj
 # Demo data -------------------------------------------------------------------------------------
 
 def test_demo_data_has_signed_overdue_draft_and_missing_plans_and_runs_twice(capsys):
-    call_command("seed_demo", patients=20)
+    call_command("seed_demo", patients=12)
     counts = (TreatmentPlan.objects.count(), PlanVersion.objects.count(), PlanMedication.objects.count())
-    call_command("seed_demo", patients=20)
+    call_command("seed_demo", patients=12)
     assert counts == (TreatmentPlan.objects.count(), PlanVersion.objects.count(), PlanMedication.objects.count())
 
     demo = Patient.objects.filter(clinic__name="Riverbend Recovery Clinic")

@@ -210,6 +210,7 @@ def plans_due(request):
     for patient in page.object_list:
         due = patient.plan_next_review_date
         patient.days_overdue = (today - due).days if due else None
+        patient.clinicians = patient.care_team_with_role(Role.CLINICIAN)
     return render(request, "patients/plans_due.html", {
         "page": page, "scope": scope, "today": today,
         "query_string": f"scope={scope}",
