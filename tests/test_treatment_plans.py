@@ -725,3 +725,24 @@ def test_demo_data_has_signed_overdue_draft_and_missing_plans_and_runs_twice(cap
     assert demo.on_maud().exists()
     assert PlanMedication.objects.filter(medication=Medication.ACAMPROSATE, version__signed_at__isnull=False).exists()
     assert PlanVersion.objects.filter(number=2, signed_at__isnull=False).exists()
+
+
+def test_a_crafted_post_cannot_pull_in_another_patients_entries(login, clinician, clinic, patient):
+    other_version = signed_plan(PatientFactory(clinic=clinic), clinician)
+    foreign_medication = other_version.medications.get()
+    PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient))
+    client = login(clinician)
+    data = open_editor(client, patient, 1)
+    data.update({"medications-INITIAL_FORMS": "1", "medications-0-id": str(foreign_medication.pk),
+                 "medications-0-medication": Medication.DISULFIRAM, "medications-0-status": "considering"})
+    client.post(edit_url(patient, 1), data)  # the unknown entry is ignored (Django's formsets look it up in this draft)
+    foreign_medication.refresh_from_db()
+    assert foreign_medication.medication == Medication.NALTREXONE_ORAL
+    assert not PlanMedication.objects.filter(version__plan__patient=patient).exists()
+
+
+def test_a_patient_with_revised_plans_can_still_be_deleted_as_a_whole(clinician, patient):
+    signed = signed_plan(patient, clinician)
+    sign(plans.revise(signed, clinician), clinician)
+    patient.delete()
+    assert not PlanVersion.objects.exists() and not PlanMedication.objects.exists()

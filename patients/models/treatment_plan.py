@@ -144,7 +144,7 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     revised_from = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="revisions"
     )
 
     drinking_goal = models.CharField(max_length=20, choices=DrinkingGoal.choices, blank=True)
