@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from patients.models import Role
 
 from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
+from .factories_plans import PlanVersionFactory
 
 ROLES = ["clinician", "peer", "case_manager", "clinic_admin"]
 ALL_STAFF = dict.fromkeys(ROLES, 200)
@@ -47,6 +48,8 @@ def build_world():
     world = World(clinic, staff, patient, foreign_patient, StaffFactory(clinic=other, roles=[Role.CLINICIAN]))
     world.extra["member"] = CareTeamMemberFactory(patient=patient, staff=staff["clinician"])
     world.extra["foreign_member"] = CareTeamMemberFactory(patient=foreign_patient, staff=world.foreign_staff)
+    world.extra["draft"] = PlanVersionFactory(plan__patient=patient)
+    world.extra["foreign_draft"] = PlanVersionFactory(plan__patient=foreign_patient)
     return world
 
 
@@ -67,6 +70,17 @@ def patient_args(w):
 
 def foreign_patient_args(w):
     return [w.foreign_patient.public_id]
+
+
+def draft_args(w):
+    return [w.patient.public_id, w.extra["draft"].number]
+
+
+def foreign_draft_args(w):
+    return [w.foreign_patient.public_id, w.extra["foreign_draft"].number]
+
+
+CLINICIAN_POST_ONLY = {**POST_ONLY, "peer": 403, "case_manager": 403, "clinic_admin": 403}
 
 
 MATRIX = {
@@ -91,6 +105,15 @@ MATRIX = {
         lambda w: [w.foreign_patient.public_id, w.extra["foreign_member"].pk],
         foreign_method="post",
     ),
+    # Stop 1: everyone on the team reads plans; only clinicians start, edit, sign and discard them.
+    "patients:plans_due": Row(CLINICIAN_ONLY),
+    "patients:plan": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "patients:plan_history": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "patients:plan_version": Row(ALL_STAFF, draft_args, foreign_draft_args),
+    "patients:plan_edit": Row(CLINICIAN_ONLY, draft_args, foreign_draft_args),
+    "patients:plan_start": Row(CLINICIAN_POST_ONLY, patient_args, foreign_patient_args, foreign_method="post"),
+    "patients:plan_sign": Row(CLINICIAN_POST_ONLY, draft_args, foreign_draft_args, foreign_method="post"),
+    "patients:plan_discard": Row(CLINICIAN_POST_ONLY, draft_args, foreign_draft_args, foreign_method="post"),
     "staff:list": Row(ADMIN_ONLY),
     "staff:create": Row(ADMIN_ONLY),
     "staff:edit": Row(ADMIN_ONLY, lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk]),
