@@ -9,6 +9,7 @@ def navigation(request):
     entries = [("Home", reverse("home")), ("Patients", reverse("patients:list"))]
     if user.is_clinician:
         entries.append(("Plans due", reverse("patients:plans_due")))
+    entries.append(("Directory", reverse("referrals:directory")))
     if user.is_clinic_admin:
         entries.append(("Staff", reverse("staff:list")))
         entries.append(("Audit trail", reverse("staff:audit")))

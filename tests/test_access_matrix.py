@@ -13,9 +13,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from patients.models import Role
+from referrals.models import MeetingImport
 
 from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
 from .factories_plans import PlanVersionFactory
+from .factories_referrals import MeetingFactory, ProgramFactory
 
 ROLES = ["clinician", "peer", "case_manager", "clinic_admin"]
 ALL_STAFF = dict.fromkeys(ROLES, 200)
@@ -50,6 +52,11 @@ def build_world():
     world.extra["foreign_member"] = CareTeamMemberFactory(patient=foreign_patient, staff=world.foreign_staff)
     world.extra["draft"] = PlanVersionFactory(plan__patient=patient)
     world.extra["foreign_draft"] = PlanVersionFactory(plan__patient=foreign_patient)
+    program = world.extra["program"] = ProgramFactory(slug="matrix-program")
+    world.extra["meeting"] = MeetingFactory(clinic=clinic, program=program)
+    world.extra["foreign_meeting"] = MeetingFactory(clinic=other, program=program)
+    world.extra["import"] = MeetingImport.objects.create(clinic=clinic, program=program, source="feed.json")
+    world.extra["foreign_import"] = MeetingImport.objects.create(clinic=other, program=program, source="x.json")
     return world
 
 
@@ -114,6 +121,21 @@ MATRIX = {
     "patients:plan_start": Row(CLINICIAN_POST_ONLY, patient_args, foreign_patient_args, foreign_method="post"),
     "patients:plan_sign": Row(CLINICIAN_POST_ONLY, draft_args, foreign_draft_args, foreign_method="post"),
     "patients:plan_discard": Row(CLINICIAN_POST_ONLY, draft_args, foreign_draft_args, foreign_method="post"),
+    # Stop 4: the directory is shared reading; programs are edited and feeds imported by clinic admins.
+    "referrals:directory": Row(ALL_STAFF),
+    "referrals:program_detail": Row(ALL_STAFF, lambda w: [w.extra["program"].slug]),
+    "referrals:program_edit": Row(ADMIN_ONLY, lambda w: [w.extra["program"].slug]),
+    "referrals:meeting_export": Row(ALL_STAFF, lambda w: [w.extra["program"].slug]),
+    "referrals:meeting_list": Row(ALL_STAFF),
+    "referrals:meeting_detail": Row(ALL_STAFF, lambda w: [w.extra["meeting"].pk],
+                                    lambda w: [w.extra["foreign_meeting"].pk]),
+    "referrals:meeting_medication_edit": Row(ALL_STAFF, lambda w: [w.extra["meeting"].pk],
+                                             lambda w: [w.extra["foreign_meeting"].pk]),
+    "referrals:meeting_import": Row(ADMIN_ONLY),
+    "referrals:import_detail": Row(ADMIN_ONLY, lambda w: [w.extra["import"].pk],
+                                   lambda w: [w.extra["foreign_import"].pk]),
+    "referrals:find_options": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "referrals:preferences_edit": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "staff:list": Row(ADMIN_ONLY),
     "staff:create": Row(ADMIN_ONLY),
     "staff:edit": Row(ADMIN_ONLY, lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk]),
