@@ -1,0 +1,62 @@
+"""Models of the referrals app (Stops 3-5).
+
+Each area lives in its own module; everything is re-exported here so that
+``from referrals.models import Program`` keeps working.
+"""
+
+# Stop 3: conversations, referrals, first meetings together, Part 2 consents and disclosures.
+from .consent import Consent, Disclosure, DisclosureMethod, InformationCategory  # noqa: E402
+from .conversation import CompanionOffer, Concern, MutualSupportConversation  # noqa: E402
+from .directory import (
+    CULTURAL_TYPE_CODES,
+    WEEKDAY_NAMES,
+    Audience,
+    CulturalFocus,
+    DrinkingApproach,
+    MedicationWelcome,
+    Meeting,
+    MeetingAttendance,
+    MeetingImport,
+    MeetingMedicationWelcome,
+    MeetingQuerySet,
+    Program,
+    ProgramGroup,
+    SpiritualContent,
+    TimeOfDay,
+)
+from .matching import DrinkingGoal, GenderGroups, MatchingPreferences, SpiritualPreference, Transportation
+from .referral import FirstMeetingPlan, Referral, ReferralSource, ReferralTransition  # noqa: E402
+
+__all__ = [
+    "CompanionOffer",
+    "Concern",
+    "Consent",
+    "Disclosure",
+    "DisclosureMethod",
+    "FirstMeetingPlan",
+    "InformationCategory",
+    "MutualSupportConversation",
+    "Referral",
+    "ReferralSource",
+    "ReferralTransition",
+    "CULTURAL_TYPE_CODES",
+    "WEEKDAY_NAMES",
+    "Audience",
+    "CulturalFocus",
+    "DrinkingApproach",
+    "DrinkingGoal",
+    "GenderGroups",
+    "MatchingPreferences",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingImport",
+    "MeetingMedicationWelcome",
+    "MeetingQuerySet",
+    "MedicationWelcome",
+    "Program",
+    "ProgramGroup",
+    "SpiritualContent",
+    "SpiritualPreference",
+    "TimeOfDay",
+    "Transportation",
+]
