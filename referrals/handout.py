@@ -10,9 +10,8 @@ FIRST_MEETING_GUIDE = {
         "Your medication is between you and your care team; you decide whether to mention it.",
     ],
     ProgramGroup.SECULAR: [
-        "Meetings are led by a trained facilitator and use practical tools, with no religious content.",
+        "Meetings are usually led by a trained facilitator and focus on practical tools for change.",
         "Expect a short check-in round where people say how their week went. You may pass.",
-        "Many of these groups openly welcome people who take medication for alcohol use disorder.",
     ],
     ProgramGroup.FAITH_BASED: [
         "Meetings combine recovery topics with prayer, scripture or meditation from their tradition.",
@@ -22,7 +21,7 @@ FIRST_MEETING_GUIDE = {
     ProgramGroup.PEER_RUN_CENTER: [
         "A recovery community center is a drop-in place run by people in recovery.",
         "Staff will welcome you, show you around and tell you about groups, classes and activities.",
-        "Many paths to recovery are respected there, including medication.",
+        "Centers like these usually respect many paths to recovery.",
     ],
     ProgramGroup.ONLINE_APP: [
         "You join from a phone or computer; you can keep your camera off and use a first name only.",
@@ -36,3 +35,14 @@ GENERAL_TIPS = [
     "It is fine to leave early, and it is fine to try a few different meetings before one feels right.",
     "What people share in a meeting stays in the meeting.",
 ]
+
+
+def medication_line(program):
+    """What the directory knows about the program and medication, in the patient's words."""
+    from .models import MedicationWelcome
+
+    if program.medication_welcome == MedicationWelcome.WELCOMING:
+        return f"{program.name} welcomes people who take medication for alcohol use disorder."
+    if program.medication_welcome == MedicationWelcome.VARIES:
+        return "Groups differ in how they see medication; your medication is between you and your care team."
+    return ""

@@ -87,11 +87,18 @@ def test_3a_story_peer_logs_refers_plans_and_prints_the_handout(login, team_with
     assert prefs.online_only and prefs.on_maud and prefs.spiritual_content == "avoid"
     assert prefs.updated_by == peer
 
-    response = client.post(reverse("support:referral_new", args=base),
-                           {"program": smart.pk, "meeting": online.pk, "status": S.DISCUSSED, "note": ""})
+    page = client.get(reverse("support:referral_new", args=base))
+    assert online in [o.item for o in page.context["match_meetings"]]
+    response = client.post(reverse("support:referral_new", args=base), {"match": f"meeting:{online.pk}"})
     referral = Referral.objects.get(patient=team_with_peer)
     assert response.url == reverse("support:referral_detail", args=[*base, referral.pk])
-    assert (referral.referred_by, referral.meeting, referral.status) == (peer, online, S.DISCUSSED)
+    assert (referral.referred_by, referral.meeting, referral.program) == (peer, online, smart)
+    assert (referral.source, referral.status) == ("matching", S.SUGGESTED)
+    assert referral.match_reasons  # the matching's reasons, in words
+
+    client.post(reverse("support:referral_move", args=[*base, referral.pk]),
+                {"new_status": S.DISCUSSED, "note": "", "version": referral.version})
+    referral.refresh_from_db()
 
     client.post(reverse("support:referral_move", args=[*base, referral.pk]),
                 {"new_status": S.REFERRED, "note": "Patient agreed", "version": referral.version})
@@ -164,6 +171,17 @@ def test_a_stale_move_form_is_refused_and_keeps_what_was_typed(login, team_with_
     assert "Someone else updated this referral" in page and "Maybe in spring" in page
     referral.refresh_from_db()
     assert referral.status == S.DISCUSSED
+
+
+def test_a_referral_by_hand_to_another_clinics_meeting_is_refused(login, team_with_peer, peer, other_clinic):
+    program = ProgramFactory()
+    foreign = MeetingFactory(clinic=other_clinic, program=program)
+    response = login(peer).post(reverse("support:referral_new", args=[team_with_peer.public_id]),
+                                {"program": program.pk, "meeting": foreign.pk, "status": S.SUGGESTED,
+                                 "note": "by hand"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in " ".join(response.context["form"].errors["meeting"])
+    assert not Referral.objects.exists()
 
 
 def test_a_clinic_admin_without_a_care_role_cannot_refer(login, team_with_peer, clinic_admin):

@@ -198,9 +198,6 @@ class Disclosure(models.Model):
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
     referral = models.ForeignKey("referrals.Referral", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="disclosures")
-    program = models.ForeignKey(
-        "referrals.Program", on_delete=models.PROTECT, related_name="+", verbose_name="program or organisation",
-        help_text="Referral letters to this program may be produced under this consent.")
     recipient_name = models.CharField("disclosed to", max_length=200)
     information = models.TextField("what was disclosed")
     purpose = models.TextField()

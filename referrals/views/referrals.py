@@ -11,9 +11,10 @@ from patients.access import clinic_staff_required, role_required
 from patients.models import Patient, Role
 from patients.views.patients import care_team_prefetch
 
-from ..handout import FIRST_MEETING_GUIDE
+from ..handout import FIRST_MEETING_GUIDE, medication_line
 from ..lifecycle import ReferralStatus, check_move
-from ..models import Consent, FirstMeetingPlan, MatchingPreferences, Referral
+from ..matching import meetings_for_matching, needs_for, rank_options
+from ..models import Consent, FirstMeetingPlan, MatchingPreferences, Program, Referral, ReferralSource
 from ..models.referral import StaleReferral
 from ..referral_forms import (
     ConversationForm,
@@ -92,9 +93,41 @@ def conversation_new(request, public_id):
 
 
 # Referrals -------------------------------------------------------------------------------------
+MATCHES_SHOWN = 6
+
+
+def ranked_options(patient):
+    """The matching results for the patient, from their saved preferences (two queries)."""
+    prefs = MatchingPreferences.objects.filter(patient=patient).first()
+    needs = needs_for(patient, prefs)
+    options = rank_options(needs, Program.objects.all(), meetings_for_matching(patient.clinic_id, needs))
+    return prefs, options
+
+
+def _refer_from_match(request, patient, options):
+    """Create a suggested referral from one ranked option; the reasons are recomputed here, never posted."""
+    kind, _, pk = request.POST.get("match", "").partition(":")
+    pool = options.meetings if kind == "meeting" else options.programs if kind == "program" else []
+    option = next((o for o in pool if pk.isdigit() and o.item.pk == int(pk)), None)
+    if option is None:
+        messages.error(request, "That option is no longer among the matches; pick again.")
+        return None
+    meeting = option.item if kind == "meeting" else None
+    program = meeting.program if meeting else option.item
+    return Referral.start(patient=patient, program=program, meeting=meeting, by=request.user,
+                          source=ReferralSource.MATCHING, match_reasons="; ".join(option.fits))
+
+
 @care_role_required
 def referral_new(request, public_id):
     patient = visible_patient(request, public_id)
+    prefs, options = ranked_options(patient)
+    if request.method == "POST" and "match" in request.POST:
+        referral = _refer_from_match(request, patient, options)
+        if referral:
+            messages.success(request, f"{referral.target_name} suggested from matching.")
+            return redirect("support:referral_detail", patient.public_id, referral.pk)
+        return redirect("support:referral_new", patient.public_id)
     initial = {}
     for key in ("program", "meeting"):
         if request.GET.get(key, "").isdigit():
@@ -110,8 +143,10 @@ def referral_new(request, public_id):
         else:
             messages.success(request, f"Referral to {referral.target_name} added.")
             return redirect("support:referral_detail", patient.public_id, referral.pk)
-    return render(request, "referrals/referral_form.html", {"patient": patient, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "referrals/referral_form.html", {
+        "patient": patient, "form": form, "prefs": prefs,
+        "match_meetings": options.meetings[:MATCHES_SHOWN], "match_programs": options.programs[:MATCHES_SHOWN],
+    }, status=400 if request.method == "POST" else 200)
 
 
 def _add_model_errors(form, error):
@@ -236,7 +271,8 @@ def handout(request, public_id, pk):
             meetings.append(plan.meeting)
     return render(request, "referrals/handout.html", {
         "patient": patient, "referral": referral, "program": referral.program, "meetings": meetings,
-        "plans": plans, "guide": FIRST_MEETING_GUIDE.get(referral.program.group),
+        "plans": plans, "guide": FIRST_MEETING_GUIDE.get(referral.program.group, []),
+        "medication_line": medication_line(referral.program),
         "clinic": patient.clinic,
         "status_referred": ReferralStatus.REFERRED,
     })
