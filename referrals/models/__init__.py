@@ -4,9 +4,9 @@ Each area lives in its own module; everything is re-exported here so that
 ``from referrals.models import Program`` keeps working.
 """
 
-# Stop 3: conversations, referrals, first meetings together, Part 2 consents and disclosures.
-from .consent import Consent, Disclosure, DisclosureMethod, InformationCategory  # noqa: E402
-from .conversation import CompanionOffer, Concern, MutualSupportConversation  # noqa: E402
+# Stop 3 (consent, conversation, referral) and Stop 4 (directory, matching) models.
+from .consent import Consent, Disclosure, DisclosureMethod, InformationCategory
+from .conversation import CompanionOffer, Concern, MutualSupportConversation
 from .directory import (
     CULTURAL_TYPE_CODES,
     WEEKDAY_NAMES,
@@ -25,7 +25,7 @@ from .directory import (
     TimeOfDay,
 )
 from .matching import DrinkingGoal, GenderGroups, MatchingPreferences, SpiritualPreference, Transportation
-from .referral import FirstMeetingPlan, Referral, ReferralSource, ReferralTransition  # noqa: E402
+from .referral import FirstMeetingPlan, Referral, ReferralSource, ReferralTransition
 
 __all__ = [
     "CompanionOffer",
