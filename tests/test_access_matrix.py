@@ -14,10 +14,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from patients.models import Role
 from referrals.models import MeetingImport
+from referrals.models.consent import record_disclosure
 
 from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
 from .factories_plans import PlanVersionFactory
 from .factories_referrals import MeetingFactory, ProgramFactory
+from .factories_stop3 import ConsentFactory, FirstMeetingPlanFactory, ReferralFactory
 
 ROLES = ["clinician", "peer", "case_manager", "clinic_admin"]
 ALL_STAFF = dict.fromkeys(ROLES, 200)
@@ -57,7 +59,28 @@ def build_world():
     world.extra["foreign_meeting"] = MeetingFactory(clinic=other, program=program)
     world.extra["import"] = MeetingImport.objects.create(clinic=clinic, program=program, source="feed.json")
     world.extra["foreign_import"] = MeetingImport.objects.create(clinic=other, program=program, source="x.json")
+    for prefix, who, clinician in (("", patient, staff["clinician"]), ("foreign_", foreign_patient,
+                                                                     world.foreign_staff)):
+        referral = world.extra[prefix + "referral"] = ReferralFactory(patient=who, program=program,
+                                                                      referred_by=clinician)
+        world.extra[prefix + "first_meeting"] = FirstMeetingPlanFactory(referral=referral)
+        consent = world.extra[prefix + "consent"] = ConsentFactory(patient=who, program=program,
+                                                                   recorded_by=clinician)
+        world.extra[prefix + "disclosure"] = record_disclosure(consent, by=clinician, information="first name",
+                                                               referral=referral)
     return world
+
+
+def under_patient(*keys):
+    """URL arguments for a patient's object (ours and another clinic's): public id, then object ids."""
+
+    def ours(w):
+        return [w.patient.public_id] + [w.extra[k].pk for k in keys]
+
+    def theirs(w):
+        return [w.foreign_patient.public_id] + [w.extra["foreign_" + k].pk for k in keys]
+
+    return ours, theirs
 
 
 @dataclass
@@ -87,6 +110,8 @@ def foreign_draft_args(w):
     return [w.foreign_patient.public_id, w.extra["foreign_draft"].number]
 
 
+CARE_ROLES = {"clinician": 200, "peer": 200, "case_manager": 200, "clinic_admin": 403}
+CARE_POST_ONLY = {**POST_ONLY, "clinic_admin": 403}
 CLINICIAN_POST_ONLY = {**POST_ONLY, "peer": 403, "case_manager": 403, "clinic_admin": 403}
 
 
@@ -136,6 +161,21 @@ MATRIX = {
                                    lambda w: [w.extra["foreign_import"].pk]),
     "referrals:find_options": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "referrals:preferences_edit": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    # Stop 3: the whole care team reads; clinicians, peers and case managers act (not a clinic admin as such).
+    "support:overview": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "support:conversation_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
+    "support:referral_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
+    "support:referral_detail": Row(ALL_STAFF, *under_patient("referral")),
+    "support:referral_move": Row(CARE_POST_ONLY, *under_patient("referral"), foreign_method="post"),
+    "support:plan_new": Row(CARE_ROLES, *under_patient("referral")),
+    "support:plan_outcome": Row(CARE_POST_ONLY, *under_patient("referral", "first_meeting"), foreign_method="post"),
+    "support:handout": Row(ALL_STAFF, *under_patient("referral")),
+    "support:letter": Row(CARE_ROLES, *under_patient("referral")),
+    "support:consent_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
+    "support:consent_detail": Row(ALL_STAFF, *under_patient("consent")),
+    "support:consent_revoke": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
+    "support:accounting": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "support:disclosure_letter": Row(ALL_STAFF, *under_patient("disclosure")),
     "staff:list": Row(ADMIN_ONLY),
     "staff:create": Row(ADMIN_ONLY),
     "staff:edit": Row(ADMIN_ONLY, lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk]),

@@ -4,6 +4,9 @@ Each area lives in its own module; everything is re-exported here so that
 ``from referrals.models import Program`` keeps working.
 """
 
+# Stop 3 (consent, conversation, referral) and Stop 4 (directory, matching) models.
+from .consent import Consent, Disclosure, DisclosureMethod, InformationCategory
+from .conversation import CompanionOffer, Concern, MutualSupportConversation
 from .directory import (
     CULTURAL_TYPE_CODES,
     WEEKDAY_NAMES,
@@ -22,8 +25,20 @@ from .directory import (
     TimeOfDay,
 )
 from .matching import DrinkingGoal, GenderGroups, MatchingPreferences, SpiritualPreference, Transportation
+from .referral import FirstMeetingPlan, Referral, ReferralSource, ReferralTransition
 
 __all__ = [
+    "CompanionOffer",
+    "Concern",
+    "Consent",
+    "Disclosure",
+    "DisclosureMethod",
+    "FirstMeetingPlan",
+    "InformationCategory",
+    "MutualSupportConversation",
+    "Referral",
+    "ReferralSource",
+    "ReferralTransition",
     "CULTURAL_TYPE_CODES",
     "WEEKDAY_NAMES",
     "Audience",

@@ -9,6 +9,7 @@ from django.db import transaction
 from patients.demo import seed_treatment_plans
 from patients.models import CareTeamMember, Clinic, ContactMethod, Patient, Role, StaffMember
 from referrals import demo as referrals_demo
+from referrals import demo_stop3
 
 DEFAULT_PASSWORD = "pathways-demo-2026"
 
@@ -85,6 +86,7 @@ class Command(BaseCommand):
         # (one call per line; each must be safe to run again without duplicating).
         seed_treatment_plans(clinic, other)
         referrals_demo.seed(clinic, other, stdout=self.stdout)
+        demo_stop3.seed(clinic)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))
         self.stdout.write(f"Demo logins (password for all: {password}):")
