@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from patients.models import CareTeamMember, Clinic, ContactMethod, Patient, Role, StaffMember
+from wellness.demo import seed_wellness_demo
 
 DEFAULT_PASSWORD = "pathways-demo-2026"
 
@@ -81,6 +82,7 @@ class Command(BaseCommand):
 
         # Each feature adds its own demo records below, from its app's demo module
         # (one call per line; each must be safe to run again without duplicating).
+        seed_wellness_demo(clinic, staff)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))
         self.stdout.write(f"Demo logins (password for all: {password}):")
