@@ -331,7 +331,8 @@ def parse_definition(source):
         seen.add(iid)
         domain = raw.get("domain")
         if domain not in domain_ids:
-            problems.append(f"{where}: unknown domain “{domain}” (declared domains: {', '.join(domain_ids) or 'none'}).")
+            declared = ", ".join(domain_ids) or "none"
+            problems.append(f"{where}: unknown domain “{domain}” (declared domains: {declared}).")
         reverse = raw.get("reverse", False)
         if not isinstance(reverse, bool):
             problems.append(f"{where}: “reverse” must be true or false.")

@@ -38,7 +38,8 @@ GOALS = [
 ]
 SIGNS = [
     (SignAndAction.Kind.TRIGGER, "Payday Fridays", "Plan the evening ahead: dinner with my sister, then a meeting."),
-    (SignAndAction.Kind.TRIGGER, "Arguments at home", "Take a walk before I answer. Call my sponsor if I am still upset."),
+    (SignAndAction.Kind.TRIGGER, "Arguments at home",
+     "Take a walk before I answer. Call my sponsor if I am still upset."),
     (SignAndAction.Kind.WARNING_SIGN, "Skipping meals and staying up late",
      "Tell my peer specialist, get back to my morning routine."),
 ]
@@ -75,7 +76,8 @@ def seed_wellness_demo(clinic, staff):
             plan.record(peer, "Plan", PlanChange.Action.CREATED, "Wellness plan started")
             for goal, dimension, steps in GOALS[: 1 + n % 3]:
                 WellnessGoal.objects.create(plan=plan, goal=goal, dimension=dimension, steps=steps, created_by=peer)
-            SignAndAction.objects.bulk_create(SignAndAction(plan=plan, kind=k, what=w, my_action=a) for k, w, a in SIGNS)
+            SignAndAction.objects.bulk_create(
+                SignAndAction(plan=plan, kind=k, what=w, my_action=a) for k, w, a in SIGNS)
             Support.objects.bulk_create(
                 Support(plan=plan, kind=k, name=name, relationship=rel, how_to_reach=reach, call_in_crisis=crisis)
                 for k, name, rel, reach, crisis in SUPPORTS

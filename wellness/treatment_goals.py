@@ -6,8 +6,9 @@ target_date=None) -> PlanGoal``; it raises PermissionDenied for non-clinicians, 
 """
 
 try:  # Stop 1 is built on another branch; until it is merged, the treatment-plan link is not offered.
-    from patients.models import PlanGoal
     from patients.treatment_plans import add_plan_goal
+
+    from patients.models import PlanGoal
 except ImportError:  # pragma: no cover - removed once Stop 1 is merged
     PlanGoal = add_plan_goal = None
 

@@ -52,7 +52,8 @@ def _trend(questionnaire, rows):
     domain_charts = []
     for domain in definition.domains:
         d_low, d_high = definition.domain_range(domain.id)
-        refs = [(t.value, f"{t.direction_words.capitalize()} {t.value:g}") for t in definition.thresholds_for(domain.id)]
+        refs = [(t.value, f"{t.direction_words.capitalize()} {t.value:g}")
+                for t in definition.thresholds_for(domain.id)]
         rule = definition.gap_rule
         if rule:
             n = len(definition.items_in(domain.id))

@@ -30,7 +30,8 @@ def plan_for(patient, with_lists=False):
     if with_lists:
         queryset = queryset.prefetch_related(
             Prefetch("goals", queryset=WellnessGoal.objects.prefetch_related(
-                Prefetch("gap_links", queryset=GapGoalLink.objects.select_related("assessment__version__questionnaire"))
+                Prefetch("gap_links", queryset=GapGoalLink.objects.select_related(
+                    "assessment__version__questionnaire", "assessment__patient"))
             )),
             "signs", "supports",
         )

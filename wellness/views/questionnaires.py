@@ -98,6 +98,6 @@ def questionnaire_set_active(request, pk):
     questionnaire = _own(request, pk)
     questionnaire.is_active = request.POST.get("active") == "1"
     questionnaire.save(update_fields=["is_active"])
-    messages.success(request, f"“{questionnaire.name}” is {'offered' if questionnaire.is_active else 'no longer offered'}"
-                     " for new assessments.")
+    state = "offered" if questionnaire.is_active else "no longer offered"
+    messages.success(request, f"“{questionnaire.name}” is {state} for new assessments.")
     return redirect(questionnaire)
