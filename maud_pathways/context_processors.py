@@ -9,10 +9,9 @@ def navigation(request):
     entries = [("Home", reverse("home")), ("Patients", reverse("patients:list"))]
     if user.is_clinic_admin:
         entries.append(("Staff", reverse("staff:list")))
+        entries.append(("Audit trail", reverse("staff:audit")))
     path = request.path
-    return {
-        "nav_items": [
-            {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
-            for label, url in entries
-        ]
-    }
+    # The current entry is the one whose URL is the longest prefix of the path ("/" only for itself).
+    matches = [url for _, url in entries if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len) if matches else None
+    return {"nav_items": [{"label": label, "url": url, "active": url == current} for label, url in entries]}

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maud_pathways.middleware.ClinicTimeZoneMiddleware",
     "maud_pathways.middleware.NoStoreMiddleware",
+    "patients.audit.PatientAuditMiddleware",
 ]
 
 ROOT_URLCONF = "maud_pathways.urls"

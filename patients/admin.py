@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import CareTeamMember, Clinic, Patient, StaffMember, StaffRole
+from .models import AuditEntry, CareTeamMember, Clinic, Patient, StaffMember, StaffRole
 
 
 @admin.register(Clinic)
@@ -36,3 +36,20 @@ class PatientAdmin(admin.ModelAdmin):
     search_fields = ["mrn", "last_name", "first_name"]
     readonly_fields = ["public_id", "created_at", "updated_at"]
     inlines = [CareTeamInline]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: nobody adds, edits or deletes audit entries, superusers included."""
+
+    list_display = ["at", "clinic", "actor", "action", "patient_public_id", "what", "ip_address"]
+    list_filter = ["action", "clinic"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import staff
+from .views import audit, staff
 
 app_name = "staff"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", staff.staff_create, name="create"),
     path("<int:pk>/edit/", staff.staff_edit, name="edit"),
     path("<int:pk>/active/", staff.staff_set_active, name="set_active"),
+    path("audit/", audit.audit_trail, name="audit"),
 ]

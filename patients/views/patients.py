@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from .. import audit
 from ..access import clinic_staff_required
 from ..forms import CareTeamMemberForm, PatientForm, PatientSearchForm
 from ..models import CareTeamMember, Patient
@@ -45,6 +46,7 @@ def patient_create(request):
         patient = form.save(commit=False)
         patient.created_by = patient.updated_by = request.user
         patient.save()
+        audit.record(request, audit.AuditAction.CREATE, patient=patient)
         messages.success(request, "Patient added.")
         return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    DELETE = "delete", "Deleted"
+    PRINT = "print", "Printed"
+    EXPORT = "export", "Exported"
+    DISCLOSE = "disclose", "Disclosed"
+    EMERGENCY_ACCESS = "emergency", "Emergency access"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_clinic(self, clinic_id):
+        return self.filter(clinic_id=clinic_id)
+
+
+class AuditEntry(models.Model):
+    """Who did what to which patient's data, when and from where. Append-only.
+
+    The patient is kept by public id (not a foreign key) so that the trail outlives the record it
+    describes and never cascades away with it.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    clinic = models.ForeignKey("patients.Clinic", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries")
+    patient_public_id = models.UUIDField(null=True, blank=True, db_index=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    what = models.CharField(max_length=120, help_text="The page or record type, by URL name; no patient data.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["clinic", "-at"]), models.Index(fields=["actor", "-at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_action_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.what}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries are never deleted.")

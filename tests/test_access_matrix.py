@@ -1,0 +1,161 @@
+"""Access matrix: every URL of the product, for anonymous visitors, each role, and another clinic's object.
+
+A URL that is not listed in ``MATRIX`` fails ``test_every_url_is_in_the_matrix``: no page can be added
+without deciding who may open it.
+
+Expectation codes: 200 page, 302 redirect (for anonymous: to the login page), 403 role not allowed,
+404 not found, 405 method not allowed (POST-only views opened with GET).
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from patients.models import Role
+
+from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
+
+ROLES = ["clinician", "peer", "case_manager", "clinic_admin"]
+ALL_STAFF = dict.fromkeys(ROLES, 200)
+ADMIN_ONLY = {"clinician": 403, "peer": 403, "case_manager": 403, "clinic_admin": 200}
+CLINICIAN_ONLY = {"clinician": 200, "peer": 403, "case_manager": 403, "clinic_admin": 403}
+POST_ONLY = dict.fromkeys(ROLES, 405)
+
+
+@dataclass
+class World:
+    clinic: object
+    staff: dict
+    patient: object
+    foreign_patient: object
+    foreign_staff: object
+    extra: dict = field(default_factory=dict)
+
+
+def build_world():
+    clinic = ClinicFactory(name="Matrix Clinic")
+    other = ClinicFactory(name="Other Matrix Clinic")
+    staff = {
+        "clinician": StaffFactory(clinic=clinic, roles=[Role.CLINICIAN]),
+        "peer": StaffFactory(clinic=clinic, roles=[Role.PEER_SPECIALIST]),
+        "case_manager": StaffFactory(clinic=clinic, roles=[Role.CASE_MANAGER]),
+        "clinic_admin": StaffFactory(clinic=clinic, roles=[Role.CLINIC_ADMIN]),
+    }
+    patient = PatientFactory(clinic=clinic)
+    foreign_patient = PatientFactory(clinic=other)
+    world = World(clinic, staff, patient, foreign_patient, StaffFactory(clinic=other, roles=[Role.CLINICIAN]))
+    world.extra["member"] = CareTeamMemberFactory(patient=patient, staff=staff["clinician"])
+    world.extra["foreign_member"] = CareTeamMemberFactory(patient=foreign_patient, staff=world.foreign_staff)
+    return world
+
+
+@dataclass
+class Row:
+    """One URL: how to build its arguments for our clinic's objects and for another clinic's."""
+
+    staff: dict
+    args: object = None  # callable(world) -> list
+    foreign_args: object = None  # callable(world) -> list; the foreign object must be a 404
+    anonymous: int = 302
+    foreign_method: str = "get"
+
+
+def patient_args(w):
+    return [w.patient.public_id]
+
+
+def foreign_patient_args(w):
+    return [w.foreign_patient.public_id]
+
+
+MATRIX = {
+    "home": Row(ALL_STAFF),
+    "login": Row(dict.fromkeys(ROLES, 302), anonymous=200),
+    "logout": Row(POST_ONLY, anonymous=405),
+    "password_change": Row(ALL_STAFF),
+    "password_change_done": Row(ALL_STAFF),
+    "password_reset": Row(ALL_STAFF, anonymous=200),
+    "password_reset_done": Row(ALL_STAFF, anonymous=200),
+    "password_reset_confirm": Row(ALL_STAFF, args=lambda w: ["MQ", "set-password"], anonymous=200),
+    "password_reset_complete": Row(ALL_STAFF, anonymous=200),
+    "patients:list": Row(ALL_STAFF),
+    "patients:create": Row(ALL_STAFF),
+    "patients:detail": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "patients:edit": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "patients:care_team_add": Row(POST_ONLY, patient_args, foreign_patient_args, foreign_method="post"),
+    "patients:care_team_remove": Row(
+        POST_ONLY,
+        lambda w: [w.patient.public_id, w.extra["member"].pk],
+        lambda w: [w.foreign_patient.public_id, w.extra["foreign_member"].pk],
+        foreign_method="post",
+    ),
+    "staff:list": Row(ADMIN_ONLY),
+    "staff:create": Row(ADMIN_ONLY),
+    "staff:edit": Row(ADMIN_ONLY, lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk]),
+    "staff:set_active": Row(
+        {**POST_ONLY, "clinician": 403, "peer": 403, "case_manager": 403},
+        lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk], foreign_method="post",
+    ),
+    "staff:audit": Row(ADMIN_ONLY),
+}
+
+
+def product_url_names(patterns=None, namespace=""):
+    """Every named URL of the product (Django admin excluded: it is for superusers only)."""
+    names = []
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names += product_url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(namespace + entry.name)
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(set(product_url_names()) - set(MATRIX))
+    assert not missing, f"Decide who may open these URLs and add them to MATRIX: {missing}"
+    stale = sorted(set(MATRIX) - set(product_url_names()))
+    assert not stale, f"MATRIX lists URLs that no longer exist: {stale}"
+
+
+def url_for(name, row, world, foreign=False):
+    make = row.foreign_args if foreign else row.args
+    return reverse(name, args=make(world) if make else None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(client, name):
+    row = MATRIX[name]
+    world = build_world()
+    url = url_for(name, row, world)
+
+    anonymous = client.get(url)
+    assert anonymous.status_code == row.anonymous, f"anonymous GET {name}"
+    if row.anonymous == 302:
+        assert anonymous.url.startswith(reverse("login"))
+
+    for role in ROLES:
+        client.force_login(world.staff[role])
+        response = client.get(url)
+        assert response.status_code == row.staff[role], f"{role} GET {name}"
+
+    if row.foreign_args:
+        for role in ROLES:
+            client.force_login(world.staff[role])
+            foreign_url = url_for(name, row, world, foreign=True)
+            response = getattr(client, row.foreign_method)(foreign_url)
+            expected = 403 if row.staff[role] == 403 else 404
+            assert response.status_code == expected, f"{role} {row.foreign_method.upper()} another clinic's {name}"
+
+
+@pytest.mark.django_db
+def test_django_admin_is_for_superusers_only(client):
+    clinician = StaffFactory(roles=[Role.CLINICIAN])
+    client.force_login(clinician)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "login" in response.url
