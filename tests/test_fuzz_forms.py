@@ -70,8 +70,13 @@ def post_forms_on(html, page_url):
 
 
 def field_value(offered):
-    evil = st.one_of(st.sampled_from(NASTY), st.text(max_size=200))
-    return st.one_of(st.sampled_from(offered), evil) if offered else evil
+    """Either one of the values the page offers, or something nasty.
+
+    The offered values (e.g. database ids in a select) differ between examples, so the strategy draws an
+    index rather than sampling the list itself: its shape must not depend on the data.
+    """
+    pick = st.integers(min_value=0, max_value=999).map(lambda i: offered[i % len(offered)] if offered else "")
+    return st.one_of(pick, st.sampled_from(NASTY), st.text(max_size=200))
 
 
 FORM_PAGES = sorted(
