@@ -145,7 +145,7 @@ def test_trend_shows_assessments_a_month_apart_as_a_chart_that_needs_no_javascri
     assert "total score over time" in svg and "Feb 1, 2026: 52; Mar 3, 2026: 63" in svg
     main = page.split("<main")[1].split("</main>")[0]
     assert svg.count("<circle") == 2 and "<polyline" in svg and "<script" not in main
-    assert page.count("<svg") == 5  # the total and one per domain
+    assert page.count("<svg") == 6  # the total (wide, and narrow for phones) and one per domain
     assert "Gap below 12.5" in page  # where a domain turns into a gap, from the questionnaire's own rule
 
 

@@ -1,5 +1,6 @@
 """Recovery-capital assessments: take one, see results and gaps, follow the trend, turn gaps into goals."""
 
+import re
 from collections import defaultdict
 
 from django.contrib import messages
@@ -49,6 +50,8 @@ def _trend(questionnaire, rows):
                   for t in definition.thresholds_for("total")]
     total_chart = line_chart([(a.taken_on, a.total) for a in rows], y_min=low, y_max=high,
                              title=f"{definition.name}: total score over time", references=total_refs)
+    narrow_chart = line_chart([(a.taken_on, a.total) for a in rows], y_min=low, y_max=high, width=320, height=200,
+                              title=f"{definition.name}: total score over time", references=total_refs)
     domain_charts = []
     for domain in definition.domains:
         d_low, d_high = definition.domain_range(domain.id)
@@ -65,6 +68,7 @@ def _trend(questionnaire, rows):
                                                  references=refs)))
     table = [(a, [a.domain_scores.get(d.id) for d in definition.domains]) for a in reversed(rows)]
     return {"questionnaire": questionnaire, "definition": definition, "total_chart": total_chart,
+            "narrow_chart": narrow_chart,
             "domain_charts": domain_charts, "table": table, "latest": rows[-1]}
 
 
@@ -76,9 +80,9 @@ def assessment_new(request, public_id):
         is_active=True, current_version__isnull=False).select_related("current_version")
     chosen = request.POST.get("questionnaire") or request.GET.get("questionnaire")
     if chosen:
-        questionnaire = get_object_or_404(available, pk=chosen) if str(chosen).isdigit() else None
-        if questionnaire is None:
+        if not re.fullmatch(r"[0-9]{1,12}", str(chosen)):
             raise Http404("No such questionnaire.")
+        questionnaire = get_object_or_404(available, pk=chosen)
     else:
         options = list(available)
         if len(options) != 1:

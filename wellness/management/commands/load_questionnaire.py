@@ -35,6 +35,8 @@ class Command(BaseCommand):
         except DefinitionError as exc:
             raise CommandError(f"{path} was not loaded:\n  - " + "\n  - ".join(exc.problems)) from None
         where = owner.name if owner else "all clinics"
+        if options["verbosity"] < 1:
+            return
         if changed:
             self.stdout.write(self.style.SUCCESS(
                 f"Loaded “{questionnaire.name}” version {version.number} for {where}."))
