@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
 from patients.models import Patient
 from patients.views.patients import care_team_prefetch
@@ -21,3 +23,9 @@ def home(request):
         "my_patient_count": my_patients.count(),
         "clinic_patient_count": Patient.objects.visible_to(user).count(),
     })
+
+
+@never_cache
+def healthz(request):
+    """Liveness probe for load balancers: no database, no session, no patient data."""
+    return HttpResponse("ok", content_type="text/plain")

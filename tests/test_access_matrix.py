@@ -147,6 +147,7 @@ def wellness_rows():
 
 MATRIX = {
     "home": Row(ALL_STAFF),
+    "healthz": Row(ALL_STAFF, anonymous=200),
     "login": Row(dict.fromkeys(ROLES, 302), anonymous=200),
     "logout": Row(POST_ONLY, anonymous=405),
     "password_change": Row(ALL_STAFF),

@@ -23,7 +23,7 @@ class PatientQuerySet(models.QuerySet):
         return self.filter(clinic_id=user.clinic_id)
 
     def on_care_team_of(self, user):
-        return self.filter(care_team__staff=user).distinct()
+        return self.filter(pk__in=CareTeamMember.objects.filter(staff=user).values("patient_id"))
 
     def search(self, text):
         text = (text or "").strip()
