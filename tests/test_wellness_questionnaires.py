@@ -169,6 +169,17 @@ def test_download_gives_back_a_definition_that_loads(login, clinician, tmp_path)
     assert json.loads(response.content) == shipped_definition_data()
 
 
-def test_demo_data_loads_the_shipped_questionnaire():
+def test_demo_data_loads_the_shipped_questionnaire_and_shows_a_trend_without_duplicating():
+    from wellness.models import GapGoalLink, PlanChange, RecoveryCapitalAssessment, WellnessGoal, WellnessPlan
+
+    models = [Questionnaire, QuestionnaireVersion, WellnessPlan, WellnessGoal, PlanChange, RecoveryCapitalAssessment,
+              GapGoalLink]
     call_command("seed_demo", patients=12)
+    counts = [m.objects.count() for m in models]
+    call_command("seed_demo", patients=12)
+    assert [m.objects.count() for m in models] == counts
     assert Questionnaire.objects.filter(slug="pathways-recovery-resources", clinic__isnull=True).exists()
+    assert WellnessPlan.objects.exists() and GapGoalLink.objects.exists()
+    dates = sorted(RecoveryCapitalAssessment.objects.filter(
+        patient=RecoveryCapitalAssessment.objects.first().patient).values_list("taken_on", flat=True))
+    assert len(dates) == 2 and (dates[1] - dates[0]).days >= 28  # a month apart: the trend shows
