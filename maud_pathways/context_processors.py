@@ -7,6 +7,9 @@ def navigation(request):
     if user is None or not user.is_authenticated or user.clinic_id is None:
         return {"nav_items": []}
     entries = [("Home", reverse("home")), ("Patients", reverse("patients:list"))]
+    if user.is_clinician:
+        entries.append(("Plans due", reverse("patients:plans_due")))
+    entries.append(("Directory", reverse("referrals:directory")))
     if user.is_clinic_admin:
         entries.append(("Staff", reverse("staff:list")))
         entries.append(("Questionnaires", reverse("wellness:questionnaire_list")))

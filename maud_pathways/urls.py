@@ -21,5 +21,6 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("staff/", include("patients.staff_urls")),
     path("", include("wellness.urls")),
+    path("", include("referrals.urls")),
     path("django-admin/", admin.site.urls),
 ]

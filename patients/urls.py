@@ -1,14 +1,24 @@
 from django.urls import path
 
-from .views import patients
+from .views import patients, treatment_plans
 
 app_name = "patients"
 
 urlpatterns = [
     path("", patients.patient_list, name="list"),
     path("new/", patients.patient_create, name="create"),
+    path("plans/due/", treatment_plans.plans_due, name="plans_due"),
     path("<uuid:public_id>/", patients.patient_detail, name="detail"),
     path("<uuid:public_id>/edit/", patients.patient_edit, name="edit"),
     path("<uuid:public_id>/care-team/add/", patients.care_team_add, name="care_team_add"),
     path("<uuid:public_id>/care-team/<int:member_id>/remove/", patients.care_team_remove, name="care_team_remove"),
+    # Stop 1: treatment plan
+    path("<uuid:public_id>/plan/", treatment_plans.plan_detail, name="plan"),
+    path("<uuid:public_id>/plan/start/", treatment_plans.plan_start, name="plan_start"),
+    path("<uuid:public_id>/plan/history/", treatment_plans.plan_history, name="plan_history"),
+    path("<uuid:public_id>/plan/versions/<int:number>/", treatment_plans.version_detail, name="plan_version"),
+    path("<uuid:public_id>/plan/versions/<int:number>/edit/", treatment_plans.plan_edit, name="plan_edit"),
+    path("<uuid:public_id>/plan/versions/<int:number>/sign/", treatment_plans.plan_sign, name="plan_sign"),
+    path("<uuid:public_id>/plan/versions/<int:number>/discard/", treatment_plans.plan_discard,
+         name="plan_discard"),
 ]

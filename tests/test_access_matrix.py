@@ -13,8 +13,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from patients.models import Role
+from referrals.models import MeetingImport
 
 from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
+from .factories_plans import PlanVersionFactory
+from .factories_referrals import MeetingFactory, ProgramFactory
 
 ROLES = ["clinician", "peer", "case_manager", "clinic_admin"]
 ALL_STAFF = dict.fromkeys(ROLES, 200)
@@ -49,6 +52,13 @@ def build_world():
     world = World(clinic, staff, patient, foreign_patient, StaffFactory(clinic=other, roles=[Role.CLINICIAN]))
     world.extra["member"] = CareTeamMemberFactory(patient=patient, staff=staff["clinician"])
     world.extra["foreign_member"] = CareTeamMemberFactory(patient=foreign_patient, staff=world.foreign_staff)
+    world.extra["draft"] = PlanVersionFactory(plan__patient=patient)
+    world.extra["foreign_draft"] = PlanVersionFactory(plan__patient=foreign_patient)
+    program = world.extra["program"] = ProgramFactory(slug="matrix-program")
+    world.extra["meeting"] = MeetingFactory(clinic=clinic, program=program)
+    world.extra["foreign_meeting"] = MeetingFactory(clinic=other, program=program)
+    world.extra["import"] = MeetingImport.objects.create(clinic=clinic, program=program, source="feed.json")
+    world.extra["foreign_import"] = MeetingImport.objects.create(clinic=other, program=program, source="x.json")
     return world
 
 
@@ -145,6 +155,17 @@ def wellness_rows():
     }
 
 
+def draft_args(w):
+    return [w.patient.public_id, w.extra["draft"].number]
+
+
+def foreign_draft_args(w):
+    return [w.foreign_patient.public_id, w.extra["foreign_draft"].number]
+
+
+CLINICIAN_POST_ONLY = {**POST_ONLY, "peer": 403, "case_manager": 403, "clinic_admin": 403}
+
+
 MATRIX = {
     "home": Row(ALL_STAFF),
     "healthz": Row(ALL_STAFF, anonymous=200),
@@ -167,6 +188,30 @@ MATRIX = {
         lambda w: [w.foreign_patient.public_id, w.extra["foreign_member"].pk],
         foreign_method="post",
     ),
+    # Stop 1: everyone on the team reads plans; only clinicians start, edit, sign and discard them.
+    "patients:plans_due": Row(CLINICIAN_ONLY),
+    "patients:plan": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "patients:plan_history": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "patients:plan_version": Row(ALL_STAFF, draft_args, foreign_draft_args),
+    "patients:plan_edit": Row(CLINICIAN_ONLY, draft_args, foreign_draft_args),
+    "patients:plan_start": Row(CLINICIAN_POST_ONLY, patient_args, foreign_patient_args, foreign_method="post"),
+    "patients:plan_sign": Row(CLINICIAN_POST_ONLY, draft_args, foreign_draft_args, foreign_method="post"),
+    "patients:plan_discard": Row(CLINICIAN_POST_ONLY, draft_args, foreign_draft_args, foreign_method="post"),
+    # Stop 4: the directory is shared reading; programs are edited and feeds imported by clinic admins.
+    "referrals:directory": Row(ALL_STAFF),
+    "referrals:program_detail": Row(ALL_STAFF, lambda w: [w.extra["program"].slug]),
+    "referrals:program_edit": Row(ADMIN_ONLY, lambda w: [w.extra["program"].slug]),
+    "referrals:meeting_export": Row(ALL_STAFF, lambda w: [w.extra["program"].slug]),
+    "referrals:meeting_list": Row(ALL_STAFF),
+    "referrals:meeting_detail": Row(ALL_STAFF, lambda w: [w.extra["meeting"].pk],
+                                    lambda w: [w.extra["foreign_meeting"].pk]),
+    "referrals:meeting_medication_edit": Row(ALL_STAFF, lambda w: [w.extra["meeting"].pk],
+                                             lambda w: [w.extra["foreign_meeting"].pk]),
+    "referrals:meeting_import": Row(ADMIN_ONLY),
+    "referrals:import_detail": Row(ADMIN_ONLY, lambda w: [w.extra["import"].pk],
+                                   lambda w: [w.extra["foreign_import"].pk]),
+    "referrals:find_options": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "referrals:preferences_edit": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "staff:list": Row(ADMIN_ONLY),
     "staff:create": Row(ADMIN_ONLY),
     "staff:edit": Row(ADMIN_ONLY, lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk]),

@@ -1,4 +1,4 @@
-"""Models of the patients app: clinics, staff and roles, patients, care teams.
+"""Models of the patients app: clinics, staff and roles, patients, care teams, treatment plans.
 
 Each area lives in its own module; everything is re-exported here so that
 ``from patients.models import Patient`` keeps working.
@@ -7,6 +7,22 @@ Each area lives in its own module; everything is re-exported here so that
 from .audit import AuditAction, AuditEntry
 from .clinic import Clinic, Role, StaffMember, StaffRole
 from .patient import CareTeamMember, ContactMethod, Patient, PatientQuerySet
+from .treatment_plan import (
+    DrinkingGoal,
+    GoalSource,
+    GoalStatus,
+    Medication,
+    MedicationStatus,
+    PlanAction,
+    PlanActivity,
+    PlanGoal,
+    PlanMedication,
+    PlanTherapy,
+    PlanVersion,
+    SignedVersionError,
+    Therapy,
+    TreatmentPlan,
+)
 
 __all__ = [
     "AuditAction",
@@ -14,9 +30,23 @@ __all__ = [
     "CareTeamMember",
     "Clinic",
     "ContactMethod",
+    "DrinkingGoal",
+    "GoalSource",
+    "GoalStatus",
+    "Medication",
+    "MedicationStatus",
     "Patient",
     "PatientQuerySet",
+    "PlanAction",
+    "PlanActivity",
+    "PlanGoal",
+    "PlanMedication",
+    "PlanTherapy",
+    "PlanVersion",
     "Role",
+    "SignedVersionError",
     "StaffMember",
     "StaffRole",
+    "Therapy",
+    "TreatmentPlan",
 ]

@@ -39,6 +39,43 @@ class PatientQuerySet(models.QuerySet):
             )
         return self.filter(query)
 
+    # Treatment plan (Stop 1) -----------------------------------------------------------------
+    def with_plan_status(self):
+        """Annotate each patient with their plan's state, in the same query.
+
+        ``plan_version_pk``, ``plan_signed_at``, ``plan_next_review_date`` describe the latest signed
+        version (all None without one); ``plan_has_draft`` says whether a draft is being edited.
+        """
+        from .treatment_plan import PlanVersion
+
+        latest = PlanVersion.objects.filter(plan__patient=models.OuterRef("pk")).signed().order_by("-number")
+        return self.annotate(
+            plan_version_pk=models.Subquery(latest.values("pk")[:1]),
+            plan_signed_at=models.Subquery(latest.values("signed_at")[:1]),
+            plan_next_review_date=models.Subquery(latest.values("next_review_date")[:1]),
+            plan_has_draft=models.Exists(
+                PlanVersion.objects.filter(plan__patient=models.OuterRef("pk")).drafts()
+            ),
+        )
+
+    def due_for_plan_review(self, on=None):
+        """Patients whose latest signed plan is due for review on ``on`` (default today) or earlier,
+        and patients with no signed plan at all."""
+        on = on or timezone.localdate()
+        return self.with_plan_status().filter(
+            Q(plan_version_pk__isnull=True) | Q(plan_next_review_date__lte=on)
+        )
+
+    def on_maud(self):
+        """Patients with a medication entry "started" in their latest signed plan version (one query)."""
+        from .treatment_plan import MedicationStatus, PlanMedication, PlanVersion
+
+        latest = (PlanVersion.objects.filter(plan__patient=models.OuterRef(models.OuterRef("pk")))
+                  .signed().order_by("-number").values("pk")[:1])
+        return self.filter(models.Exists(
+            PlanMedication.objects.filter(version_id=models.Subquery(latest), status=MedicationStatus.STARTED)
+        ))
+
 
 class PatientManager(models.Manager.from_queryset(PatientQuerySet)):
     def get_visible_or_404(self, user, public_id, queryset=None):

@@ -6,7 +6,9 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from patients.demo import seed_treatment_plans
 from patients.models import CareTeamMember, Clinic, ContactMethod, Patient, Role, StaffMember
+from referrals import demo as referrals_demo
 from wellness.demo import seed_wellness_demo
 
 DEFAULT_PASSWORD = "pathways-demo-2026"
@@ -82,6 +84,8 @@ class Command(BaseCommand):
 
         # Each feature adds its own demo records below, from its app's demo module
         # (one call per line; each must be safe to run again without duplicating).
+        seed_treatment_plans(clinic, other)
+        referrals_demo.seed(clinic, other, stdout=self.stdout)
         seed_wellness_demo(clinic, staff)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))

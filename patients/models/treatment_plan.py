@@ -1,0 +1,410 @@
+"""Stop 1: the clinical treatment plan, kept as numbered versions.
+
+A patient has at most one ``TreatmentPlan``. Its ``PlanVersion`` rows are the versions: at most one
+draft at a time, which clinicians edit; signing a draft freezes it for good. "Revise" copies the
+latest signed version into a new draft. Medications, therapies and goals hang off a version; each
+carries a stable ``key`` that is copied on revise, so an entry can be followed from version to version.
+
+Signed versions are immutable in the model layer: saving or deleting a signed version or one of
+its entries raises ``SignedVersionError``, whichever view or script tries it.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .patient import Patient
+
+
+class SignedVersionError(Exception):
+    """Someone tried to change a signed plan version (or one of its entries)."""
+
+    def __init__(self, message="A signed treatment-plan version cannot be changed; revise the plan instead."):
+        super().__init__(message)
+
+
+# Choices ------------------------------------------------------------------------------------------
+
+class DrinkingGoal(models.TextChoices):
+    ABSTINENCE = "abstinence", "Abstinence (no alcohol)"
+    REDUCED = "reduced", "Reduced drinking"
+
+
+class Medication(models.TextChoices):
+    NALTREXONE_ORAL = "naltrexone_oral", "Naltrexone, oral"
+    NALTREXONE_XR = "naltrexone_xr", "Naltrexone, extended-release injectable"
+    ACAMPROSATE = "acamprosate", "Acamprosate"
+    DISULFIRAM = "disulfiram", "Disulfiram"
+    TOPIRAMATE = "topiramate", "Topiramate (off-label)"
+    GABAPENTIN = "gabapentin", "Gabapentin (off-label)"
+    OTHER = "other", "Other (name it)"
+
+
+class MedicationStatus(models.TextChoices):
+    CONSIDERING = "considering", "Considering"
+    STARTED = "started", "Started"
+    PAUSED = "paused", "Paused"
+    STOPPED = "stopped", "Stopped"
+
+
+class Therapy(models.TextChoices):
+    CBT = "cbt", "Cognitive behavioral therapy"
+    MOTIVATIONAL = "motivational", "Motivational enhancement therapy"
+    CONTINGENCY = "contingency", "Contingency management"
+    TWELVE_STEP = "twelve_step", "Twelve-step facilitation"
+    COUPLES_FAMILY = "couples_family", "Couples or family therapy"
+    OTHER = "other", "Other (name it)"
+
+
+class GoalStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    MET = "met", "Met"
+    DROPPED = "dropped", "Dropped"
+
+
+class GoalSource(models.TextChoices):
+    CLINICAL = "clinical", "Clinical"
+    RECOVERY_CAPITAL_GAP = "recovery_capital_gap", "Recovery-capital gap"
+    PEER_MUTUAL_SUPPORT = "peer_mutual_support", "Peer or mutual support"
+
+
+class PlanAction(models.TextChoices):
+    STARTED = "started", "Started the plan"
+    SAVED = "saved", "Saved the draft"
+    GOAL_ADDED = "goal_added", "Added a goal"
+    SIGNED = "signed", "Signed"
+    REVISED = "revised", "Started a revision"
+    DISCARDED = "discarded", "Discarded the draft"
+
+
+# Guards -------------------------------------------------------------------------------------------
+
+class PlanVersionQuerySet(models.QuerySet):
+    def signed(self):
+        return self.filter(signed_at__isnull=False)
+
+    def drafts(self):
+        return self.filter(signed_at__isnull=True)
+
+    def update(self, **kwargs):
+        if self.signed().exists():
+            raise SignedVersionError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.signed().exists():
+            raise SignedVersionError()
+        return super().delete()
+
+
+class PlanEntryQuerySet(models.QuerySet):
+    """Entries of a version: bulk writes are refused when they would touch a signed version."""
+
+    def _touches_signed(self):
+        return self.filter(version__signed_at__isnull=False).exists()
+
+    def update(self, **kwargs):
+        if self._touches_signed():
+            raise SignedVersionError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._touches_signed():
+            raise SignedVersionError()
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        version_ids = {o.version_id for o in objs}
+        if version_ids and PlanVersion.objects.filter(pk__in=version_ids).signed().exists():
+            raise SignedVersionError()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+# Models -------------------------------------------------------------------------------------------
+
+class TreatmentPlan(models.Model):
+    """The patient's treatment plan: a container for its versions and its activity log."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="treatment_plan")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Treatment plan of patient {self.patient_id}"
+
+
+class PlanVersion(models.Model):
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    revised_from = models.ForeignKey(
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="revisions"
+    )
+
+    drinking_goal = models.CharField(max_length=20, choices=DrinkingGoal.choices, blank=True)
+    drinking_goal_in_own_words = models.TextField(
+        "drinking goal in the patient's own words", blank=True,
+        help_text="What the patient says they want, in their words.",
+    )
+    includes_peer_support = models.BooleanField(
+        "peer support is part of this plan", default=False,
+        help_text="The patient works with a peer support specialist.",
+    )
+    includes_mutual_support = models.BooleanField(
+        "mutual support is part of this plan", default=False,
+        help_text="The patient will explore or attend mutual-support groups.",
+    )
+    next_review_date = models.DateField(null=True, blank=True)
+    notes = models.TextField("other notes", blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Optimistic locking: every save of the draft bumps this; a save based on an older value is refused.
+    lock_version = models.PositiveIntegerField(default=1)
+
+    objects = PlanVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_unique"),
+            models.UniqueConstraint(fields=["plan"], condition=Q(signed_at__isnull=True),
+                                    name="plan_one_draft_at_a_time"),
+            models.CheckConstraint(condition=Q(drinking_goal__in=[*DrinkingGoal.values, ""]),
+                                   name="plan_drinking_goal_known"),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True, signed_by__isnull=True)
+                | Q(signed_at__isnull=False, signed_by__isnull=False),
+                name="plan_signed_with_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True)
+                | (~Q(drinking_goal="") & Q(next_review_date__isnull=False)),
+                name="plan_signed_has_goal_and_review_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Treatment plan version {self.number} ({self.status_label.lower()})"
+
+    @property
+    def is_signed(self):
+        return self.signed_at is not None
+
+    @property
+    def is_draft(self):
+        return self.signed_at is None
+
+    @property
+    def status_label(self):
+        return "Signed" if self.is_signed else "Draft"
+
+    def save(self, *args, **kwargs):
+        if self.pk and PlanVersion.objects.filter(pk=self.pk).signed().exists():
+            raise SignedVersionError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and PlanVersion.objects.filter(pk=self.pk).signed().exists():
+            raise SignedVersionError()
+        return super().delete(*args, **kwargs)
+
+    def started_medications(self):
+        """Medication entries with status "started" (uses prefetched medications when present)."""
+        return [m for m in self.medications.all() if m.status == MedicationStatus.STARTED]
+
+    def is_due_for_review(self, today):
+        return self.next_review_date is not None and self.next_review_date <= today
+
+
+class PlanEntry(models.Model):
+    """Shared shape of a version's entries: a stable key across versions and the immutability guard."""
+
+    key = models.UUIDField(default=uuid.uuid4, editable=False,
+                           help_text="Stays the same when the entry is carried into a revised version.")
+
+    objects = PlanEntryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def _version_is_signed(self):
+        return self.version_id is not None and PlanVersion.objects.filter(pk=self.version_id).signed().exists()
+
+    def _was_in_signed_version(self):
+        if not self.pk:
+            return False
+        return type(self).objects.filter(pk=self.pk, version__signed_at__isnull=False).exists()
+
+    def save(self, *args, **kwargs):
+        if self._version_is_signed() or self._was_in_signed_version():
+            raise SignedVersionError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._version_is_signed() or self._was_in_signed_version():
+            raise SignedVersionError()
+        return super().delete(*args, **kwargs)
+
+
+class PlanMedication(PlanEntry):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="medications")
+    medication = models.CharField(max_length=30, choices=Medication.choices)
+    other_name = models.CharField("name of the other medication", max_length=100, blank=True)
+    dose = models.CharField(max_length=100, blank=True, help_text="e.g. 50 mg, 380 mg")
+    schedule = models.CharField(max_length=100, blank=True, help_text="e.g. once a day, every 4 weeks")
+    start_date = models.DateField(null=True, blank=True)
+    stop_date = models.DateField("stop or pause date", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=MedicationStatus.choices, default=MedicationStatus.CONSIDERING)
+    status_reason = models.CharField("reason for pausing or stopping", max_length=300, blank=True)
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="A clinician of this clinic.",
+    )
+    outside_prescriber = models.CharField(
+        max_length=200, blank=True, help_text="If someone outside the clinic prescribes it.",
+    )
+
+    class Meta:
+        ordering = ["version", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="plan_medication_key_unique"),
+            models.CheckConstraint(condition=Q(medication__in=Medication.values), name="plan_medication_known"),
+            models.CheckConstraint(condition=Q(status__in=MedicationStatus.values),
+                                   name="plan_medication_status_known"),
+            models.CheckConstraint(condition=~Q(medication="other") | ~Q(other_name=""),
+                                   name="plan_medication_other_is_named"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(stop_date__isnull=True)
+                | Q(stop_date__gte=models.F("start_date")),
+                name="plan_medication_stops_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["paused", "stopped"]) | ~Q(status_reason=""),
+                name="plan_medication_pause_stop_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        if self.medication == Medication.OTHER:
+            return self.other_name or "Other medication"
+        return self.get_medication_display()
+
+    @property
+    def prescriber_label(self):
+        if self.prescriber_id:
+            return str(self.prescriber)
+        return self.outside_prescriber
+
+    def clean(self):
+        errors = {}
+        if self.medication == Medication.OTHER and not self.other_name.strip():
+            errors["other_name"] = "Name the medication."
+        if self.start_date and self.stop_date and self.stop_date < self.start_date:
+            errors["stop_date"] = "The stop date cannot be before the start date."
+        if self.status in (MedicationStatus.PAUSED, MedicationStatus.STOPPED) and not self.status_reason.strip():
+            errors["status_reason"] = f"Say why the medication is {self.get_status_display().lower()}."
+        if self.status == MedicationStatus.STARTED and not self.start_date:
+            errors["start_date"] = "Give the date the medication was started."
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlanTherapy(PlanEntry):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="therapies")
+    therapy = models.CharField(max_length=30, choices=Therapy.choices)
+    other_name = models.CharField("name of the other therapy", max_length=100, blank=True)
+    frequency = models.CharField(max_length=100, blank=True, help_text="e.g. weekly, twice a month")
+    provider = models.CharField("who provides it", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["version", "id"]
+        verbose_name_plural = "plan therapies"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="plan_therapy_key_unique"),
+            models.CheckConstraint(condition=Q(therapy__in=Therapy.values), name="plan_therapy_known"),
+            models.CheckConstraint(condition=~Q(therapy="other") | ~Q(other_name=""),
+                                   name="plan_therapy_other_is_named"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        if self.therapy == Therapy.OTHER:
+            return self.other_name or "Other therapy"
+        return self.get_therapy_display()
+
+    def clean(self):
+        if self.therapy == Therapy.OTHER and not self.other_name.strip():
+            raise ValidationError({"other_name": "Name the therapy."})
+
+
+class PlanGoal(PlanEntry):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="goals")
+    description = models.TextField("goal")
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    source = models.CharField("where the goal came from", max_length=30, choices=GoalSource.choices,
+                              default=GoalSource.CLINICAL)
+    source_note = models.TextField(
+        "about the source", blank=True,
+        help_text="e.g. which recovery-capital gap, or which group or peer activity.",
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["version", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="plan_goal_key_unique"),
+            models.CheckConstraint(condition=Q(status__in=GoalStatus.values), name="plan_goal_status_known"),
+            models.CheckConstraint(condition=Q(source__in=GoalSource.values), name="plan_goal_source_known"),
+            models.CheckConstraint(condition=~Q(description=""), name="plan_goal_has_description"),
+        ]
+
+    def __str__(self):
+        return self.description[:60]
+
+
+class PlanActivity(models.Model):
+    """Who did what to the plan, and when: one row per start, save, sign, revise."""
+
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="activity")
+    version_number = models.PositiveIntegerField()
+    action = models.CharField(max_length=20, choices=PlanAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "plan activity"
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=PlanAction.values), name="plan_activity_action_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} (version {self.version_number})"

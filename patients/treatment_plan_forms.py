@@ -1,0 +1,184 @@
+"""Forms for editing a draft treatment-plan version: the plan itself plus its three lists of entries."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Layout, Row
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+
+from .forms import DateInput
+from .models import PlanGoal, PlanMedication, PlanTherapy, PlanVersion, Role, StaffMember
+
+
+def _helper(layout=None):
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.render_hidden_fields = True
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+class PlanVersionForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = PlanVersion
+        fields = [
+            "drinking_goal", "drinking_goal_in_own_words", "includes_peer_support", "includes_mutual_support",
+            "next_review_date", "notes",
+        ]
+        widgets = {
+            "drinking_goal": forms.RadioSelect,
+            "drinking_goal_in_own_words": forms.Textarea(attrs={"rows": 2}),
+            "next_review_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"next_review_date": "When the clinician and patient review the plan again."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drinking_goal"].choices = [c for c in self.fields["drinking_goal"].choices if c[0]]
+        self.fields["drinking_goal"].required = False
+        self.fields["drinking_goal"].help_text = "Needed before the plan can be signed."
+        self.initial.setdefault("lock_version", self.instance.lock_version)
+        self.helper = _helper(Layout(
+            "lock_version",
+            Row(Column("drinking_goal", css_class="col-md-4"),
+                Column("drinking_goal_in_own_words", css_class="col-md-8")),
+            Row(Column("includes_peer_support", css_class="col-md-6"),
+                Column("includes_mutual_support", css_class="col-md-6")),
+            Row(Column("next_review_date", css_class="col-md-4"), Column("notes", css_class="col-md-8")),
+        ))
+
+    def clean_next_review_date(self):
+        value = self.cleaned_data.get("next_review_date")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("The review date is in the past; choose today or a later date.")
+        return value
+
+
+class PlanMedicationForm(forms.ModelForm):
+    class Meta:
+        model = PlanMedication
+        fields = [
+            "medication", "other_name", "dose", "schedule", "status", "status_reason", "start_date", "stop_date",
+            "prescriber", "outside_prescriber",
+        ]
+        widgets = {"start_date": DateInput(), "stop_date": DateInput()}
+
+    def __init__(self, *args, prescribers=None, prescriber_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if prescribers is not None:
+            self.fields["prescriber"].queryset = prescribers
+            self.fields["prescriber"].choices = prescriber_choices  # evaluated once for the whole formset
+        self.fields["prescriber"].label = "Prescriber at this clinic"
+        self.fields["other_name"].help_text = "Only when the medication is “Other”."
+        self.helper = _helper(Layout(
+            Row(Column("medication", css_class="col-md-5"), Column("other_name", css_class="col-md-7")),
+            Row(*[Column(name, css_class="col-sm-6 col-md-3")
+                  for name in ("dose", "schedule", "start_date", "stop_date")]),
+            Row(Column("status", css_class="col-md-3"), Column("status_reason", css_class="col-md-9")),
+            Row(Column("prescriber", css_class="col-md-6"), Column("outside_prescriber", css_class="col-md-6")),
+        ))
+
+
+class PlanTherapyForm(forms.ModelForm):
+    class Meta:
+        model = PlanTherapy
+        fields = ["therapy", "other_name", "frequency", "provider"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other_name"].help_text = "Only when the therapy is “Other”."
+        self.helper = _helper(Layout(
+            Row(Column("therapy", css_class="col-md-6"), Column("other_name", css_class="col-md-6")),
+            Row(Column("frequency", css_class="col-md-6"), Column("provider", css_class="col-md-6")),
+        ))
+
+
+class PlanGoalForm(forms.ModelForm):
+    class Meta:
+        model = PlanGoal
+        fields = ["description", "target_date", "status", "source", "source_note"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "target_date": DateInput(),
+                   "source_note": forms.Textarea(attrs={"rows": 1})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Layout(
+            "description",
+            Row(Column("target_date", css_class="col-sm-6 col-md-3"), Column("status", css_class="col-sm-6 col-md-3"),
+                Column("source", css_class="col-md-6")),
+            "source_note",
+        ))
+
+
+class _EntryFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # saved entries only: a blank new entry has nothing to remove
+            form.fields["DELETE"].label = "Remove this entry"
+            form.helper.layout.append(Div(Field("DELETE"), css_class="plan-entry-remove"))
+
+
+class MedicationFormSet(_EntryFormSet):
+    def __init__(self, *args, clinic, **kwargs):
+        prescribers = (StaffMember.objects.filter(clinic=clinic, is_active=True, staff_roles__role=Role.CLINICIAN)
+                       .distinct().order_by("last_name", "first_name"))
+        self.prescribers = prescribers
+        self.prescriber_choices = [("", "—")] + [(s.pk, str(s)) for s in prescribers]
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "prescribers": self.prescribers,
+                "prescriber_choices": self.prescriber_choices}
+
+
+def _formset(model, form, base, **kwargs):
+    return inlineformset_factory(PlanVersion, model, form=form, formset=base, extra=1, can_delete=True,
+                                 can_delete_extra=False, **kwargs)
+
+
+MedicationEntries = _formset(PlanMedication, PlanMedicationForm, MedicationFormSet)
+TherapyEntries = _formset(PlanTherapy, PlanTherapyForm, _EntryFormSet)
+GoalEntries = _formset(PlanGoal, PlanGoalForm, _EntryFormSet)
+
+
+class PlanEditForms:
+    """The plan form and its three entry formsets, validated and saved together."""
+
+    def __init__(self, data, version, clinic):
+        self.version = version
+        self.plan = PlanVersionForm(data, instance=version, prefix="plan")
+        self.medications = MedicationEntries(data, instance=version, prefix="medications", clinic=clinic,
+                                             queryset=version.medications.select_related("prescriber"))
+        self.therapies = TherapyEntries(data, instance=version, prefix="therapies")
+        self.goals = GoalEntries(data, instance=version, prefix="goals")
+
+    @property
+    def formsets(self):
+        return [self.medications, self.therapies, self.goals]
+
+    def is_valid(self):
+        return all([self.plan.is_valid()] + [fs.is_valid() for fs in self.formsets])
+
+    @property
+    def expected_lock_version(self):
+        return self.plan.cleaned_data["lock_version"]
+
+    def save(self, by):
+        version = self.plan.save(commit=False)
+        version.updated_by = by
+        version.save()
+        for formset in self.formsets[:2]:
+            formset.save()
+        goals = self.goals.save(commit=False)
+        for goal in self.goals.deleted_objects:
+            goal.delete()
+        for goal in goals:
+            if goal.pk is None:
+                goal.added_by = by
+            goal.save()
+        return version

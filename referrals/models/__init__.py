@@ -1,0 +1,47 @@
+"""Models of the referrals app (Stops 3-5).
+
+Each area lives in its own module; everything is re-exported here so that
+``from referrals.models import Program`` keeps working.
+"""
+
+from .directory import (
+    CULTURAL_TYPE_CODES,
+    WEEKDAY_NAMES,
+    Audience,
+    CulturalFocus,
+    DrinkingApproach,
+    MedicationWelcome,
+    Meeting,
+    MeetingAttendance,
+    MeetingImport,
+    MeetingMedicationWelcome,
+    MeetingQuerySet,
+    Program,
+    ProgramGroup,
+    SpiritualContent,
+    TimeOfDay,
+)
+from .matching import DrinkingGoal, GenderGroups, MatchingPreferences, SpiritualPreference, Transportation
+
+__all__ = [
+    "CULTURAL_TYPE_CODES",
+    "WEEKDAY_NAMES",
+    "Audience",
+    "CulturalFocus",
+    "DrinkingApproach",
+    "DrinkingGoal",
+    "GenderGroups",
+    "MatchingPreferences",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingImport",
+    "MeetingMedicationWelcome",
+    "MeetingQuerySet",
+    "MedicationWelcome",
+    "Program",
+    "ProgramGroup",
+    "SpiritualContent",
+    "SpiritualPreference",
+    "TimeOfDay",
+    "Transportation",
+]
