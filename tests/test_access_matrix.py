@@ -121,8 +121,6 @@ def wellness_rows():
     def foreign_q(w):
         return [wellness_world(w)["foreign_questionnaire"].pk]
 
-    from wellness import treatment_goals
-
     team = {"foreign_404_for_all": True}
     return {
         "wellness:plan": Row(ALL_STAFF, p(), fp()),
@@ -139,9 +137,7 @@ def wellness_rows():
         "wellness:assessment_detail": Row(ALL_STAFF, p(assessment), fp(foreign_assessment)),
         "wellness:gap_wellness_goal": Row(CARE_TEAM_ONLY, p(assessment, "social"), fp(foreign_assessment, "social"),
                                           **team),
-        # Offered once the treatment plan (Stop 1) is in the product; a 404 until then.
-        "wellness:gap_treatment_goal": Row({**CLINICIAN_ONLY, "clinician": 200 if treatment_goals.available() else 404},
-                                           p(assessment, "social"),
+        "wellness:gap_treatment_goal": Row(CLINICIAN_ONLY, p(assessment, "social"),
                                            fp(foreign_assessment, "social"), **team),
         "wellness:questionnaire_list": Row(ALL_STAFF),
         "wellness:questionnaire_load": Row(ADMIN_ONLY),

@@ -68,7 +68,7 @@ def test_peer_assesses_sees_two_gaps_and_turns_one_into_a_wellness_goal(login, p
     link = GapGoalLink.objects.get()
     assert (link.assessment, link.domain, link.wellness_goal) == (assessment, "social", goal)
     results = response.content.decode()
-    assert "Wellness plan:</span> Find a peer group that meets near work" in results  # the gap shows its goal
+    assert "Wellness plan</a>:</span> Find a peer group that meets near work" in results  # the gap shows its goal
     assert "No goal addresses this gap yet." in results  # community is still open
     added = PlanChange.objects.get(action="added")
     assert ["From recovery-capital gap", "", "Social (Mar 2, 2026)"] in added.changes
@@ -168,11 +168,56 @@ def test_a_domain_that_is_not_a_gap_cannot_become_a_gap_goal(login, peer, patien
     assert not WellnessGoal.objects.exists()
 
 
-def test_treatment_plan_button_is_for_clinicians_only(login, peer, patient):
+def test_clinician_turns_the_other_gap_into_a_treatment_plan_goal(login, peer, clinician, patient, questionnaire):
+    from patients import treatment_plans
+    from patients.models import GoalSource, PlanGoal
+
+    from .factories_plans import sign, signed_plan
+
+    signed = signed_plan(patient, clinician, goals=1)  # the patient already has a signed treatment plan
+    peer_client = login(peer)
+    peer_client.post(reverse("wellness:assessment_new", args=[patient.public_id]),
+                     form_data(questionnaire, {"personal": 3, "social": 2, "community": 2, "cultural": 3}))
+    assessment = RecoveryCapitalAssessment.objects.get()
+    peer_client.post(reverse("wellness:gap_wellness_goal", args=[patient.public_id, assessment.pk, "social"]),
+                     {"goal": "Call one friend each week", "dimension": "social"})
+
+    client = login(clinician)
+    results = client.get(assessment.get_absolute_url()).content.decode()
+    assert "Add to treatment plan" in results
+    url = reverse("wellness:gap_treatment_goal", args=[patient.public_id, assessment.pk, "community"])
+    response = client.post(url, {"description": "Work with the case manager on stable housing",
+                                 "target_date": "2999-01-31"}, follow=True)
+    goal = PlanGoal.objects.get(source=GoalSource.RECOVERY_CAPITAL_GAP)
+    assert goal.added_by == clinician and goal.description == "Work with the case manager on stable housing"
+    assert goal.version.plan.patient == patient and not goal.version.is_signed  # a revision of the signed plan
+    assert goal.version.revised_from == signed
+    assert "Recovery-capital gap: Community" in goal.source_note
+    link = GapGoalLink.objects.get(domain="community")
+    assert (link.assessment, link.treatment_goal_key, link.wellness_goal) == (assessment, goal.key, None)
+    page = response.content.decode()
+    assert "Work with the case manager on stable housing <span class=\"text-body-secondary\">(draft, not signed yet)" \
+        in page
+    assert "Call one friend each week" in page  # the social gap keeps its wellness goal
+
+    # The plan is signed and revised again, and the goal reworded: the gap follows the goal by its key.
+    sign(goal.version, clinician)
+    draft = treatment_plans.revise(treatment_plans.latest_signed_version(patient), clinician)
+    PlanGoal.objects.filter(version=draft, key=goal.key).update(description="Apply for supported housing")
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert "Apply for supported housing" in page and "Work with the case manager" not in page
+
+
+def test_only_clinicians_add_treatment_plan_goals(login, peer, patient):
+    from patients.models import PlanGoal
+
     assessment = AssessmentFactory(patient=patient, levels=2)
+    client = login(peer)
     url = reverse("wellness:gap_treatment_goal", args=[patient.public_id, assessment.pk, "social"])
-    assert login(peer).get(url).status_code == 403
-    assert "Add to treatment plan" not in login(peer).get(assessment.get_absolute_url()).content.decode()
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"description": "A goal"}).status_code == 403
+    assert not PlanGoal.objects.exists() and not GapGoalLink.objects.exists()
+    assert "Add to treatment plan" not in client.get(assessment.get_absolute_url()).content.decode()
 
 
 def test_another_clinics_assessments_are_a_404(login, clinician, other_clinic, patient):

@@ -1,34 +1,47 @@
 """The one place Stop 2 talks to the treatment plan (Stop 1, in the patients app).
 
-Contract: ``patients.treatment_plans.add_plan_goal(patient, by, description, *, source, source_note="",
-target_date=None) -> PlanGoal``; it raises PermissionDenied for non-clinicians, and each PlanGoal has a
-``key`` that stays the same across versions of the plan.
+A recovery-capital gap becomes a treatment-plan goal through ``patients.treatment_plans.add_plan_goal``
+(clinicians only; it adds the goal to the current draft, starting one if needed). The wellness side keeps the
+goal's ``key``, which stays the same when the goal is carried into later versions of the plan, so the gap keeps
+pointing at "the same goal" after the plan is signed and revised.
 """
 
-try:  # Stop 1 is built on another branch; until it is merged, the treatment-plan link is not offered.
-    from patients.treatment_plans import add_plan_goal
+from dataclasses import dataclass
 
-    from patients.models import PlanGoal
-except ImportError:  # pragma: no cover - removed once Stop 1 is merged
-    PlanGoal = add_plan_goal = None
+from django.db.models import Max
 
-
-def available():
-    return add_plan_goal is not None
+from patients.models import GoalSource, PlanGoal, PlanVersion
+from patients.treatment_plans import add_plan_goal
 
 
 def add_gap_goal(patient, by, description, *, source_note, target_date=None):
-    """Add a treatment-plan goal that answers a recovery-capital gap."""
-    return add_plan_goal(patient, by, description, source=PlanGoal.Source.RECOVERY_CAPITAL_GAP,
+    """Add a treatment-plan goal that answers a recovery-capital gap (PermissionDenied for non-clinicians)."""
+    return add_plan_goal(patient, by, description, source=GoalSource.RECOVERY_CAPITAL_GAP,
                          source_note=source_note, target_date=target_date)
 
 
-def current_goals_by_key(patient, keys):
-    """{key: PlanGoal} for the newest version of each treatment-plan goal with one of ``keys``."""
+@dataclass(frozen=True)
+class TreatmentGoal:
+    description: str
+    state: str  # in words: "draft", "signed", "no longer in the plan"
+
+
+def goals_by_key(patient, keys):
+    """{key: TreatmentGoal} as each goal reads in the newest plan version that has it (two queries)."""
     keys = [k for k in keys if k]
-    if not keys or not available():
+    if not keys:
         return {}
-    goals = {}
-    for goal in PlanGoal.objects.filter(key__in=keys, plan__patient=patient).order_by("pk"):
-        goals[goal.key] = goal  # later rows (newer plan versions) win
-    return goals
+    newest = PlanVersion.objects.filter(plan__patient=patient).aggregate(n=Max("number"))["n"]
+    found = {}
+    goals = (PlanGoal.objects.filter(key__in=keys, version__plan__patient=patient)
+             .select_related("version").order_by("version__number", "pk"))
+    for goal in goals:
+        found[goal.key] = goal  # later versions win
+    return {
+        key: TreatmentGoal(
+            goal.description,
+            "no longer in the plan" if goal.version.number != newest
+            else ("signed" if goal.version.is_signed else "draft, not signed yet"),
+        )
+        for key, goal in found.items()
+    }

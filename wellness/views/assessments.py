@@ -4,7 +4,7 @@ import re
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,16 +116,15 @@ def assessment_detail(request, public_id, pk):
     definition = assessment.version.parsed
     result = assessment.result
     links = list(assessment.goal_links.select_related("wellness_goal"))
-    treatment = treatment_goals.current_goals_by_key(patient, [link.treatment_goal_key for link in links
-                                                                if link.is_treatment_goal])
+    treatment = treatment_goals.goals_by_key(patient, [link.treatment_goal_key for link in links])
     goals_by_domain = defaultdict(list)
     for link in links:
         if link.is_treatment_goal:
             goal = treatment.get(link.treatment_goal_key)
-            goals_by_domain[link.domain].append(("Treatment plan", goal.description if goal
-                                                 else link.treatment_goal_text))
+            text, state = (goal.description, goal.state) if goal else (link.treatment_goal_text, "removed")
+            goals_by_domain[link.domain].append(("Treatment plan", text, state))
         else:
-            goals_by_domain[link.domain].append(("Wellness plan", link.wellness_goal.goal))
+            goals_by_domain[link.domain].append(("Wellness plan", link.wellness_goal.goal, ""))
     domains = [{
         "score": ds, "thresholds": [(t, t.is_met(ds.score)) for t in definition.thresholds_for(ds.domain.id)],
         "goals": goals_by_domain.get(ds.domain.id, []),
@@ -138,7 +137,7 @@ def assessment_detail(request, public_id, pk):
         "domains": domains, "total_range": definition.total_range,
         "total_thresholds": [(t, t.is_met(result.total)) for t in definition.thresholds_for("total")],
         "can_add_wellness_goal": on_team,
-        "can_add_treatment_goal": request.user.is_clinician and treatment_goals.available(),
+        "can_add_treatment_goal": request.user.is_clinician,
     })
 
 
@@ -191,20 +190,24 @@ def gap_to_treatment_goal(request, public_id, pk, domain):
     definition, gap_domain, answers = _gap(assessment, domain)
     if not request.user.is_clinician:
         raise PermissionDenied("Only a clinician adds goals to the treatment plan.")
-    if not treatment_goals.available():
-        raise Http404("Treatment plans are not available yet.")
     source_note = (f"Recovery-capital gap: {gap_domain.label} ({definition.name}, "
                    f"{assessment.taken_on:%b %-d, %Y})")
     form = TreatmentGoalFromGapForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            goal = treatment_goals.add_gap_goal(patient, request.user, form.cleaned_data["description"],
-                                                source_note=source_note,
-                                                target_date=form.cleaned_data["target_date"])
-            GapGoalLink.objects.create(assessment=assessment, domain=domain, treatment_goal_key=goal.key,
-                                       treatment_goal_text=goal.description[:500], created_by=request.user)
-        messages.success(request, f"Goal added to the treatment plan for the {gap_domain.label.lower()} gap.")
-        return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
+        try:
+            with transaction.atomic():
+                goal = treatment_goals.add_gap_goal(patient, request.user, form.cleaned_data["description"],
+                                                    source_note=source_note,
+                                                    target_date=form.cleaned_data["target_date"])
+                GapGoalLink.objects.create(assessment=assessment, domain=domain, treatment_goal_key=goal.key,
+                                           treatment_goal_text=goal.description[:500], created_by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("description", message)
+        else:
+            messages.success(request, f"Goal added to the treatment plan (draft) for the "
+                             f"{gap_domain.label.lower()} gap. It takes effect when a clinician signs the plan.")
+            return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     return render(request, "wellness/gap_goal_form.html", {
         "patient": patient, "assessment": assessment, "domain": gap_domain, "answers": answers, "form": form,
         "target": "treatment plan", "source_note": source_note,
