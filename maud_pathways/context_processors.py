@@ -12,6 +12,7 @@ def navigation(request):
     entries.append(("Directory", reverse("referrals:directory")))
     if user.is_clinic_admin:
         entries.append(("Staff", reverse("staff:list")))
+        entries.append(("Questionnaires", reverse("wellness:questionnaire_list")))
         entries.append(("Audit trail", reverse("staff:audit")))
     path = request.path
     # The current entry is the one whose URL is the longest prefix of the path ("/" only for itself).

@@ -21,6 +21,7 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("staff/", include("patients.staff_urls")),
     path("patients/<uuid:public_id>/support/", include("referrals.patient_urls")),
+    path("", include("wellness.urls")),
     path("", include("referrals.urls")),
     path("django-admin/", admin.site.urls),
 ]

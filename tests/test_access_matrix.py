@@ -25,6 +25,8 @@ ROLES = ["clinician", "peer", "case_manager", "clinic_admin"]
 ALL_STAFF = dict.fromkeys(ROLES, 200)
 ADMIN_ONLY = {"clinician": 403, "peer": 403, "case_manager": 403, "clinic_admin": 200}
 CLINICIAN_ONLY = {"clinician": 200, "peer": 403, "case_manager": 403, "clinic_admin": 403}
+# Only the patient's care team (in the world below: the clinician) changes the wellness plan.
+CARE_TEAM_ONLY = {"clinician": 200, "peer": 403, "case_manager": 403, "clinic_admin": 403}
 POST_ONLY = dict.fromkeys(ROLES, 405)
 
 
@@ -92,6 +94,8 @@ class Row:
     foreign_args: object = None  # callable(world) -> list; the foreign object must be a 404
     anonymous: int = 302
     foreign_method: str = "get"
+    # The view finds the patient before it checks the care team, so another clinic's object is a 404 for all.
+    foreign_404_for_all: bool = False
 
 
 def patient_args(w):
@@ -100,6 +104,74 @@ def patient_args(w):
 
 def foreign_patient_args(w):
     return [w.foreign_patient.public_id]
+
+
+def wellness_world(w):
+    """Stop 2 objects for our patient and the foreign one (made once per world)."""
+    if "assessment" not in w.extra:
+        from django.core.management import call_command
+
+        from .factories_wellness import BARC_SHAPED_EXAMPLE, AssessmentFactory, WellnessGoalFactory
+
+        w.extra["assessment"] = AssessmentFactory(patient=w.patient, levels=2)  # every domain a gap
+        w.extra["foreign_assessment"] = AssessmentFactory(patient=w.foreign_patient, levels=2)
+        w.extra["goal"] = WellnessGoalFactory(plan__patient=w.patient)
+        w.extra["foreign_goal"] = WellnessGoalFactory(plan__patient=w.foreign_patient)
+        call_command("load_questionnaire", str(BARC_SHAPED_EXAMPLE), "--clinic", w.clinic.name, verbosity=0)
+        w.extra["own_questionnaire"] = w.clinic.questionnaires.get()
+        other = w.foreign_patient.clinic
+        call_command("load_questionnaire", str(BARC_SHAPED_EXAMPLE), "--clinic", other.name, verbosity=0)
+        w.extra["foreign_questionnaire"] = other.questionnaires.get()
+    return w.extra
+
+
+def wellness_rows():
+    def p(*rest):
+        return lambda w: [w.patient.public_id, *[r(wellness_world(w)) if callable(r) else r for r in rest]]
+
+    def fp(*rest):
+        return lambda w: [w.foreign_patient.public_id, *[r(wellness_world(w)) if callable(r) else r for r in rest]]
+
+    def assessment(x):
+        return x["assessment"].pk
+
+    def foreign_assessment(x):
+        return x["foreign_assessment"].pk
+
+    def own_q(w):
+        return [wellness_world(w)["own_questionnaire"].pk]
+
+    def foreign_q(w):
+        return [wellness_world(w)["foreign_questionnaire"].pk]
+
+    team = {"foreign_404_for_all": True}
+    return {
+        "wellness:plan": Row(ALL_STAFF, p(), fp()),
+        "wellness:plan_edit": Row(CARE_TEAM_ONLY, p(), fp(), **team),
+        "wellness:plan_history": Row(ALL_STAFF, p(), fp()),
+        "wellness:plan_print": Row(ALL_STAFF, p(), fp()),
+        "wellness:plan_item_add": Row(CARE_TEAM_ONLY, p("goals"), fp("goals"), **team),
+        "wellness:plan_item_edit": Row(CARE_TEAM_ONLY, p("goals", lambda x: x["goal"].pk),
+                                       fp("goals", lambda x: x["foreign_goal"].pk), **team),
+        "wellness:plan_item_remove": Row(POST_ONLY, p("goals", lambda x: x["goal"].pk),
+                                         fp("goals", lambda x: x["foreign_goal"].pk), foreign_method="post"),
+        "wellness:assessment_list": Row(ALL_STAFF, p(), fp()),
+        "wellness:assessment_new": Row(CARE_TEAM_ONLY, p(), fp(), **team),
+        "wellness:assessment_detail": Row(ALL_STAFF, p(assessment), fp(foreign_assessment)),
+        "wellness:gap_wellness_goal": Row(CARE_TEAM_ONLY, p(assessment, "social"), fp(foreign_assessment, "social"),
+                                          **team),
+        "wellness:gap_treatment_goal": Row(CLINICIAN_ONLY, p(assessment, "social"),
+                                           fp(foreign_assessment, "social"), **team),
+        "wellness:questionnaire_list": Row(ALL_STAFF),
+        "wellness:questionnaire_load": Row(ADMIN_ONLY),
+        "wellness:questionnaire_detail": Row(ALL_STAFF, own_q, foreign_q),
+        "wellness:questionnaire_download": Row(ALL_STAFF, own_q, foreign_q),
+        "wellness:questionnaire_edit": Row(ADMIN_ONLY, own_q, foreign_q),
+        "wellness:questionnaire_set_active": Row(
+            {**POST_ONLY, "clinician": 403, "peer": 403, "case_manager": 403}, own_q, foreign_q,
+            foreign_method="post",
+        ),
+    }
 
 
 def draft_args(w):
@@ -184,6 +256,7 @@ MATRIX = {
         lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk], foreign_method="post",
     ),
     "staff:audit": Row(ADMIN_ONLY),
+    **wellness_rows(),
 }
 
 
@@ -235,7 +308,7 @@ def test_access(client, name):
             client.force_login(world.staff[role])
             foreign_url = url_for(name, row, world, foreign=True)
             response = getattr(client, row.foreign_method)(foreign_url)
-            expected = 403 if row.staff[role] == 403 else 404
+            expected = 403 if row.staff[role] == 403 and not row.foreign_404_for_all else 404
             assert response.status_code == expected, f"{role} {row.foreign_method.upper()} another clinic's {name}"
 
 

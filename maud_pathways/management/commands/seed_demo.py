@@ -10,6 +10,7 @@ from patients.demo import seed_treatment_plans
 from patients.models import CareTeamMember, Clinic, ContactMethod, Patient, Role, StaffMember
 from referrals import demo as referrals_demo
 from referrals import demo_stop3
+from wellness.demo import seed_wellness_demo
 
 DEFAULT_PASSWORD = "pathways-demo-2026"
 
@@ -87,6 +88,7 @@ class Command(BaseCommand):
         seed_treatment_plans(clinic, other)
         referrals_demo.seed(clinic, other, stdout=self.stdout)
         demo_stop3.seed(clinic)
+        seed_wellness_demo(clinic, staff)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))
         self.stdout.write(f"Demo logins (password for all: {password}):")

@@ -1,0 +1,47 @@
+"""The one place Stop 2 talks to the treatment plan (Stop 1, in the patients app).
+
+A recovery-capital gap becomes a treatment-plan goal through ``patients.treatment_plans.add_plan_goal``
+(clinicians only; it adds the goal to the current draft, starting one if needed). The wellness side keeps the
+goal's ``key``, which stays the same when the goal is carried into later versions of the plan, so the gap keeps
+pointing at "the same goal" after the plan is signed and revised.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from patients.models import GoalSource, PlanGoal, PlanVersion
+from patients.treatment_plans import add_plan_goal
+
+
+def add_gap_goal(patient, by, description, *, source_note, target_date=None):
+    """Add a treatment-plan goal that answers a recovery-capital gap (PermissionDenied for non-clinicians)."""
+    return add_plan_goal(patient, by, description, source=GoalSource.RECOVERY_CAPITAL_GAP,
+                         source_note=source_note, target_date=target_date)
+
+
+@dataclass(frozen=True)
+class TreatmentGoal:
+    description: str
+    state: str  # in words: "draft", "signed", "no longer in the plan"
+
+
+def goals_by_key(patient, keys):
+    """{key: TreatmentGoal} as each goal reads in the newest plan version that has it (two queries)."""
+    keys = [k for k in keys if k]
+    if not keys:
+        return {}
+    newest = PlanVersion.objects.filter(plan__patient=patient).aggregate(n=Max("number"))["n"]
+    found = {}
+    goals = (PlanGoal.objects.filter(key__in=keys, version__plan__patient=patient)
+             .select_related("version").order_by("version__number", "pk"))
+    for goal in goals:
+        found[goal.key] = goal  # later versions win
+    return {
+        key: TreatmentGoal(
+            goal.description,
+            "no longer in the plan" if goal.version.number != newest
+            else ("signed" if goal.version.is_signed else "draft, not signed yet"),
+        )
+        for key, goal in found.items()
+    }

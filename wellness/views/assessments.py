@@ -1,0 +1,214 @@
+"""Recovery-capital assessments: take one, see results and gaps, follow the trend, turn gaps into goals."""
+
+import re
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from patients.access import clinic_staff_required
+
+from .. import treatment_goals
+from ..access import is_on_care_team, require_care_team, visible_patient
+from ..charts import line_chart
+from ..definitions import GapRuleKind
+from ..forms import AssessmentForm, TreatmentGoalFromGapForm, WellnessGoalForm, filled_fields
+from ..models import GapGoalLink, PlanChange, Questionnaire, RecoveryCapitalAssessment, WellnessDimension
+from .plan import get_or_start_plan
+
+
+def _assessments(patient):
+    return RecoveryCapitalAssessment.objects.filter(patient=patient).select_related(
+        "version__questionnaire", "administered_by")
+
+
+@clinic_staff_required
+def assessment_list(request, public_id):
+    """All of the patient's assessments, with a trend chart per questionnaire."""
+    patient = visible_patient(request, public_id)
+    assessments = list(_assessments(patient))
+    by_questionnaire = defaultdict(list)
+    for assessment in assessments:
+        by_questionnaire[assessment.version.questionnaire].append(assessment)
+    trends = [_trend(q, list(reversed(rows))) for q, rows in by_questionnaire.items()]
+    questionnaires = Questionnaire.objects.available_to(request.user.clinic_id).filter(
+        is_active=True, current_version__isnull=False)
+    return render(request, "wellness/assessment_list.html", {
+        "patient": patient, "trends": trends, "questionnaires": questionnaires,
+        "can_assess": is_on_care_team(request.user, patient),
+    })
+
+
+def _trend(questionnaire, rows):
+    """Charts of the total and of each domain over time, oldest first, on the newest version's ranges."""
+    definition = rows[-1].version.parsed
+    low, high = definition.total_range
+    total_refs = [(t.value, f"{t.direction_words.capitalize()} {t.value:g}: {t.label}")
+                  for t in definition.thresholds_for("total")]
+    total_chart = line_chart([(a.taken_on, a.total) for a in rows], y_min=low, y_max=high,
+                             title=f"{definition.name}: total score over time", references=total_refs)
+    narrow_chart = line_chart([(a.taken_on, a.total) for a in rows], y_min=low, y_max=high, width=320, height=200,
+                              title=f"{definition.name}: total score over time", references=total_refs)
+    domain_charts = []
+    for domain in definition.domains:
+        d_low, d_high = definition.domain_range(domain.id)
+        refs = [(t.value, f"{t.direction_words.capitalize()} {t.value:g}")
+                for t in definition.thresholds_for(domain.id)]
+        rule = definition.gap_rule
+        if rule:
+            n = len(definition.items_in(domain.id))
+            gap_line = rule.value * n if rule.kind == GapRuleKind.DOMAIN_MEAN_BELOW else rule.value
+            refs.append((gap_line, f"Gap below {gap_line:g}"))
+        series = [(a.taken_on, a.domain_scores[domain.id]) for a in rows if domain.id in a.domain_scores]
+        domain_charts.append((domain, line_chart(series, y_min=d_low, y_max=d_high, width=300, height=170,
+                                                 y_ticks=3, title=f"{domain.label} score over time",
+                                                 references=refs)))
+    table = [(a, [a.domain_scores.get(d.id) for d in definition.domains]) for a in reversed(rows)]
+    return {"questionnaire": questionnaire, "definition": definition, "total_chart": total_chart,
+            "narrow_chart": narrow_chart,
+            "domain_charts": domain_charts, "table": table, "latest": rows[-1]}
+
+
+@clinic_staff_required
+def assessment_new(request, public_id):
+    patient = visible_patient(request, public_id)
+    require_care_team(request.user, patient)
+    available = Questionnaire.objects.available_to(request.user.clinic_id).filter(
+        is_active=True, current_version__isnull=False).select_related("current_version")
+    chosen = request.POST.get("questionnaire") or request.GET.get("questionnaire")
+    if chosen:
+        if not re.fullmatch(r"[0-9]{1,12}", str(chosen)):
+            raise Http404("No such questionnaire.")
+        questionnaire = get_object_or_404(available, pk=chosen)
+    else:
+        options = list(available)
+        if len(options) != 1:
+            return render(request, "wellness/assessment_choose.html", {"patient": patient, "options": options})
+        questionnaire = options[0]
+    version = questionnaire.current_version
+    definition = version.parsed
+    form = AssessmentForm(request.POST or None, definition=definition)
+    if request.method == "POST" and form.is_valid():
+        assessment = RecoveryCapitalAssessment(
+            patient=patient, version=version, taken_on=form.cleaned_data["taken_on"], answers=form.answers(),
+            notes=form.cleaned_data["notes"], administered_by=request.user,
+        )
+        assessment.apply_scores()
+        assessment.save()
+        messages.success(request, "Assessment saved.")
+        return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
+    return render(request, "wellness/assessment_form.html", {
+        "patient": patient, "form": form, "questionnaire": questionnaire, "definition": definition,
+    }, status=400 if form.errors else 200)
+
+
+def _assessment(patient, pk):
+    return get_object_or_404(_assessments(patient), pk=pk)
+
+
+@clinic_staff_required
+def assessment_detail(request, public_id, pk):
+    patient = visible_patient(request, public_id)
+    assessment = _assessment(patient, pk)
+    definition = assessment.version.parsed
+    result = assessment.result
+    links = list(assessment.goal_links.select_related("wellness_goal"))
+    treatment = treatment_goals.goals_by_key(patient, [link.treatment_goal_key for link in links])
+    goals_by_domain = defaultdict(list)
+    for link in links:
+        if link.is_treatment_goal:
+            goal = treatment.get(link.treatment_goal_key)
+            text, state = (goal.description, goal.state) if goal else (link.treatment_goal_text, "removed")
+            goals_by_domain[link.domain].append(("Treatment plan", text, state))
+        else:
+            goals_by_domain[link.domain].append(("Wellness plan", link.wellness_goal.goal, ""))
+    domains = [{
+        "score": ds, "thresholds": [(t, t.is_met(ds.score)) for t in definition.thresholds_for(ds.domain.id)],
+        "goals": goals_by_domain.get(ds.domain.id, []),
+        "answers": [(item, assessment.answers[item.id], definition.scale.labels[assessment.answers[item.id]])
+                    for item in definition.items_in(ds.domain.id)],
+    } for ds in result.domain_scores]
+    on_team = is_on_care_team(request.user, patient)
+    return render(request, "wellness/assessment_detail.html", {
+        "patient": patient, "assessment": assessment, "definition": definition, "result": result,
+        "domains": domains, "total_range": definition.total_range,
+        "total_thresholds": [(t, t.is_met(result.total)) for t in definition.thresholds_for("total")],
+        "can_add_wellness_goal": on_team,
+        "can_add_treatment_goal": request.user.is_clinician,
+    })
+
+
+def _gap(assessment, domain_id):
+    """The gap domain of an assessment, or 404: goals come from gaps the instrument's rule found."""
+    if domain_id not in assessment.gap_domains:
+        raise Http404("This domain is not a gap in this assessment.")
+    definition = assessment.version.parsed
+    domain = definition.domain_map[domain_id]
+    answers = [(item, definition.scale.labels[assessment.answers[item.id]]) for item in definition.items_in(domain_id)]
+    return definition, domain, answers
+
+
+@clinic_staff_required
+def gap_to_wellness_goal(request, public_id, pk, domain):
+    """From a gap, the patient and a care-team member co-create a goal in the wellness plan."""
+    patient = visible_patient(request, public_id)
+    assessment = _assessment(patient, pk)
+    definition, gap_domain, answers = _gap(assessment, domain)
+    require_care_team(request.user, patient)
+    initial = {}
+    if gap_domain.wellness_dimension in WellnessDimension.values:
+        initial["dimension"] = gap_domain.wellness_dimension
+    form = WellnessGoalForm(request.POST or None, initial=initial, with_status=False)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            plan = get_or_start_plan(patient, request.user)
+            goal = form.save(commit=False)
+            goal.plan, goal.created_by = plan, request.user
+            goal.save()
+            GapGoalLink.objects.create(assessment=assessment, domain=domain, wellness_goal=goal,
+                                       created_by=request.user)
+            plan.record(request.user, "Goals", PlanChange.Action.ADDED, str(goal), filled_fields(form) + [
+                ("From recovery-capital gap", "", f"{gap_domain.label} ({assessment.taken_on:%b %-d, %Y})")])
+            plan.updated_by = request.user
+            plan.save(update_fields=["updated_by", "updated_at"])
+        messages.success(request, f"Goal added to the wellness plan for the {gap_domain.label.lower()} gap.")
+        return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
+    return render(request, "wellness/gap_goal_form.html", {
+        "patient": patient, "assessment": assessment, "domain": gap_domain, "answers": answers, "form": form,
+        "target": "wellness plan",
+    })
+
+
+@clinic_staff_required
+def gap_to_treatment_goal(request, public_id, pk, domain):
+    """From a gap, a clinician adds a goal to the patient's treatment plan."""
+    patient = visible_patient(request, public_id)
+    assessment = _assessment(patient, pk)
+    definition, gap_domain, answers = _gap(assessment, domain)
+    if not request.user.is_clinician:
+        raise PermissionDenied("Only a clinician adds goals to the treatment plan.")
+    source_note = (f"Recovery-capital gap: {gap_domain.label} ({definition.name}, "
+                   f"{assessment.taken_on:%b %-d, %Y})")
+    form = TreatmentGoalFromGapForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                goal = treatment_goals.add_gap_goal(patient, request.user, form.cleaned_data["description"],
+                                                    source_note=source_note,
+                                                    target_date=form.cleaned_data["target_date"])
+                GapGoalLink.objects.create(assessment=assessment, domain=domain, treatment_goal_key=goal.key,
+                                           treatment_goal_text=goal.description[:500], created_by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("description", message)
+        else:
+            messages.success(request, f"Goal added to the treatment plan (draft) for the "
+                             f"{gap_domain.label.lower()} gap. It takes effect when a clinician signs the plan.")
+            return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
+    return render(request, "wellness/gap_goal_form.html", {
+        "patient": patient, "assessment": assessment, "domain": gap_domain, "answers": answers, "form": form,
+        "target": "treatment plan", "source_note": source_note,
+    })
