@@ -7,6 +7,8 @@ def navigation(request):
     if user is None or not user.is_authenticated or user.clinic_id is None:
         return {"nav_items": []}
     entries = [("Home", reverse("home")), ("Patients", reverse("patients:list"))]
+    if user.is_case_manager:
+        entries.append(("My queue", reverse("referrals:case_manager_queue")))
     if user.is_clinic_admin:
         entries.append(("Staff", reverse("staff:list")))
     path = request.path

@@ -19,5 +19,6 @@ urlpatterns = [
          name="password_reset_complete"),
     path("patients/", include("patients.urls")),
     path("staff/", include("patients.staff_urls")),
+    path("", include("referrals.urls")),
     path("django-admin/", admin.site.urls),
 ]
