@@ -65,12 +65,12 @@ class FollowUpLogForm(forms.ModelForm):
 
         f = self.fields
         f["done_on"].required = True
-        f["done_on"].initial = today
+        self._default("done_on", today)
         f["method"].required = True
         f["method"].choices = [c for c in f["method"].choices if c[0]]
         meetings = f["meetings_attended"]
         meetings.required = True
-        meetings.initial = 0
+        self._default("meetings_attended", 0)
         meetings.validators = [
             MinValueValidator(0, message="Meetings attended cannot be negative."),
             MaxValueValidator(MAX_MEETINGS_PER_FOLLOW_UP,
@@ -92,11 +92,11 @@ class FollowUpLogForm(forms.ModelForm):
             .order_by("due_on").first()
         )
         if self.already_scheduled:
-            f["next_follow_up_on"].initial = self.already_scheduled.due_on
+            self._default("next_follow_up_on", self.already_scheduled.due_on)
             f["next_follow_up_on"].help_text = (f"Already scheduled for {self.already_scheduled.due_on:%b %-d, %Y}. "
                                                 "Leave empty to schedule none.")
         else:
-            f["next_follow_up_on"].initial = today + DEFAULT_FOLLOW_UP_INTERVAL
+            self._default("next_follow_up_on", today + DEFAULT_FOLLOW_UP_INTERVAL)
             f["next_follow_up_on"].help_text = "Two weeks from today unless you change it. Leave empty for none."
 
         self.helper = FormHelper()
@@ -113,6 +113,10 @@ class FollowUpLogForm(forms.ModelForm):
             "notes",
             Submit("save", "Save follow-up"),
         )
+
+    def _default(self, name, value):
+        if self.initial.get(name) in (None, ""):
+            self.initial[name] = value
 
     def clean(self):
         cleaned = super().clean()

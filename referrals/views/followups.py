@@ -46,7 +46,11 @@ def follow_up_log(request, public_id, pk=None):
     """Log a follow-up as done: a scheduled one (``pk``), or one that was not scheduled."""
     patient = Patient.objects.get_visible_or_404(request.user, public_id)
     follow_up = None
-    if pk is not None:
+    if pk is None:
+        # An overdue or due-today follow-up is the one being done now, rather than a new one.
+        follow_up = (FollowUp.objects.scheduled().filter(patient=patient, due_on__lte=timezone.localdate())
+                     .order_by("due_on", "pk").first())
+    else:
         follow_up = get_object_or_404(FollowUp, pk=pk, patient=patient)
         if follow_up.is_done:
             messages.info(request, "This follow-up is already logged.")
