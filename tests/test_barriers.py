@@ -204,7 +204,8 @@ def test_another_clinics_barrier_is_a_404_for_reading_and_writing(login, case_ma
 def test_staff_off_the_care_team_read_but_do_not_record(login, clinic_admin, case_manager):
     barrier = BarrierFactory(patient=patient_of(case_manager), owner=case_manager, noted_by=case_manager)
     client = login(clinic_admin)
-    assert client.get(reverse("referrals:barrier_detail", args=[barrier.patient.public_id, barrier.pk])).status_code == 200
+    detail = reverse("referrals:barrier_detail", args=[barrier.patient.public_id, barrier.pk])
+    assert client.get(detail).status_code == 200
     assert client.post(reverse("referrals:barrier_create", args=[barrier.patient.public_id]),
                        barrier_data(owner=clinic_admin.pk)).status_code == 403
     assert Barrier.objects.count() == 1
