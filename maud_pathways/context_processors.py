@@ -7,6 +7,7 @@ def navigation(request):
     if user is None or not user.is_authenticated or user.clinic_id is None:
         return {"nav_items": []}
     entries = [("Home", reverse("home")), ("Patients", reverse("patients:list"))]
+    entries.append(("Directory", reverse("referrals:directory")))
     if user.is_case_manager:
         entries.append(("My queue", reverse("referrals:case_manager_queue")))
     if user.is_clinic_admin:

@@ -1,6 +1,30 @@
-"""Models of the referrals app, one module per area, re-exported here."""
+"""Models of the referrals app (Stops 3-5).
 
-from .barriers import (
+Each area lives in its own module; everything is re-exported here so that
+``from referrals.models import Program`` keeps working.
+"""
+
+from .directory import (
+    CULTURAL_TYPE_CODES,
+    WEEKDAY_NAMES,
+    Audience,
+    CulturalFocus,
+    DrinkingApproach,
+    MedicationWelcome,
+    Meeting,
+    MeetingAttendance,
+    MeetingImport,
+    MeetingMedicationWelcome,
+    MeetingQuerySet,
+    Program,
+    ProgramGroup,
+    SpiritualContent,
+    TimeOfDay,
+)
+from .matching import DrinkingGoal, GenderGroups, MatchingPreferences, SpiritualPreference, Transportation
+
+# Stop 5: barriers with interventions, follow-ups on meeting participation, engagement.
+from .barriers import (  # noqa: E402
     Barrier,
     BarrierKind,
     BarrierSeverity,
@@ -11,7 +35,7 @@ from .barriers import (
     Suggestion,
     suggestions_for,
 )
-from .followups import (
+from .followups import (  # noqa: E402
     DEFAULT_FOLLOW_UP_INTERVAL,
     Engagement,
     FeltWelcome,
@@ -22,6 +46,27 @@ from .followups import (
 )
 
 __all__ = [
+    "CULTURAL_TYPE_CODES",
+    "WEEKDAY_NAMES",
+    "Audience",
+    "CulturalFocus",
+    "DrinkingApproach",
+    "DrinkingGoal",
+    "GenderGroups",
+    "MatchingPreferences",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingImport",
+    "MeetingMedicationWelcome",
+    "MeetingQuerySet",
+    "MedicationWelcome",
+    "Program",
+    "ProgramGroup",
+    "SpiritualContent",
+    "SpiritualPreference",
+    "TimeOfDay",
+    "Transportation",
+    # Stop 5
     "DEFAULT_FOLLOW_UP_INTERVAL",
     "Barrier",
     "BarrierKind",

@@ -1,0 +1,12 @@
+"""Forms of the referrals app, one module per area (re-exported here)."""
+
+from .directory import MeetingFilterForm, MeetingImportForm, MeetingMedicationForm, ProgramForm
+from .matching import MatchingPreferencesForm
+
+__all__ = [
+    "MatchingPreferencesForm",
+    "MeetingFilterForm",
+    "MeetingImportForm",
+    "MeetingMedicationForm",
+    "ProgramForm",
+]

@@ -1,0 +1,178 @@
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
+from django import forms
+from django.db.models import Q
+
+from .. import type_codes
+from ..meeting_guide import FeedError, read_feed
+from ..models import (
+    WEEKDAY_NAMES,
+    Meeting,
+    MeetingAttendance,
+    MeetingMedicationWelcome,
+    Program,
+    ProgramGroup,
+    TimeOfDay,
+)
+
+MAX_FEED_BYTES = 20 * 1024 * 1024
+
+
+class ProgramForm(forms.ModelForm):
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Program
+        fields = [
+            "name", "group", "description", "description_source", "website", "drinking_approach",
+            "spiritual_content", "audience", "cultural_focus", "medication_welcome", "medication_note",
+            "medication_source", "offers_in_person", "offers_online", "offers_app", "reviewed_on",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "medication_note": forms.Textarea(attrs={"rows": 3}),
+            "reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("About", Row(Column("name"), Column("group")), "description", "description_source",
+                     "website"),
+            Fieldset("Facts that matter for matching",
+                     Row(Column("drinking_approach"), Column("spiritual_content")),
+                     Row(Column("audience"), Column("cultural_focus"))),
+            Fieldset("Medication", "medication_welcome", "medication_note", "medication_source"),
+            Fieldset("Formats", Row(Column("offers_in_person"), Column("offers_online"), Column("offers_app"))),
+            "reviewed_on",
+            Submit("save", "Save program"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("medication_welcome") == "welcoming" and not data.get("medication_source"):
+            self.add_error("medication_source", "Say where this comes from before marking the program welcoming.")
+        return data
+
+
+class MeetingImportForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label="Choose a program")
+    feed = forms.FileField(label="Meeting Guide JSON file", help_text="A .json file: an array of meetings.")
+    source = forms.CharField(label="Name of the feed", max_length=200, required=False,
+                             help_text="As staff will see it, e.g. “Springfield Intergroup”. Default: the file name.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("program", "feed", "source", Submit("import", "Import meetings"))
+
+    def clean_feed(self):
+        upload = self.cleaned_data["feed"]
+        if upload.size > MAX_FEED_BYTES:
+            raise forms.ValidationError("The file is larger than 20 MB.")
+        try:
+            self.entries = read_feed(upload.read())
+        except FeedError as exc:
+            raise forms.ValidationError(f"{exc} Nothing was imported.") from None
+        return upload
+
+
+class MeetingMedicationForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["medication_welcome", "medication_note"]
+        help_texts = {"medication_note": "What you learned and from whom, e.g. “Asked the secretary, 2026-03”."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("medication_welcome", "medication_note", Submit("save", "Save"))
+
+
+ATTENDANCE_FILTERS = [
+    ("in_person", "In person (incl. hybrid)"),
+    ("online", "Online (incl. hybrid)"),
+    ("hybrid", "Hybrid only"),
+]
+MEDICATION_FILTERS = [
+    ("welcoming", "Known to be welcoming"),
+    ("not_unwelcoming", "Not reported as unwelcoming"),
+]
+
+
+class MeetingFilterForm(forms.Form):
+    q = forms.CharField(label="Name, place or group", required=False, max_length=100)
+    group = forms.ChoiceField(label="Kind of group", required=False,
+                              choices=[("", "Any")] + list(ProgramGroup.choices))
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), required=False, empty_label="Any",
+                                     to_field_name="slug")
+    attendance = forms.ChoiceField(label="Format", required=False, choices=[("", "Any")] + ATTENDANCE_FILTERS)
+    day = forms.TypedChoiceField(label="Day", required=False, coerce=int, empty_value=None,
+                                 choices=[("", "Any")] + list(enumerate(WEEKDAY_NAMES)))
+    time_of_day = forms.ChoiceField(label="Time of day", required=False,
+                                    choices=[("", "Any")] + list(TimeOfDay.choices))
+    language = forms.ChoiceField(label="Language", required=False)
+    attributes = forms.MultipleChoiceField(label="Attributes (all must apply)", required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    medication = forms.ChoiceField(label="Welcoming of medication", required=False,
+                                   choices=[("", "Any")] + MEDICATION_FILTERS)
+    include_inactive = forms.BooleanField(label="Include inactive meetings", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "Any")] + [(name, name) for name in type_codes.language_choices()]
+        self.fields["attributes"].choices = type_codes.attribute_choices()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("q", css_class="col-md-6"), Column("group", css_class="col-md-3"),
+                Column("program", css_class="col-md-3")),
+            Row(Column("attendance", css_class="col-6 col-md-3"), Column("day", css_class="col-6 col-md-3"),
+                Column("time_of_day", css_class="col-6 col-md-3"), Column("language", css_class="col-6 col-md-3")),
+            Row(Column("medication", css_class="col-md-4"),
+                Column(Field("include_inactive"), css_class="col-md-4 pt-md-4")),
+            InlineCheckboxes("attributes"),
+        )
+
+    def filter(self, meetings):
+        """Apply every filter given; filters combine (all must hold)."""
+        data = self.cleaned_data
+        if not data.get("include_inactive"):
+            meetings = meetings.active()
+        if data.get("q"):
+            for word in data["q"].split():
+                meetings = meetings.filter(
+                    Q(name__icontains=word) | Q(location_name__icontains=word)
+                    | Q(formatted_address__icontains=word) | Q(region__icontains=word)
+                    | Q(group_name__icontains=word)
+                )
+        if data.get("group"):
+            meetings = meetings.filter(program__group=data["group"])
+        if data.get("program"):
+            meetings = meetings.filter(program=data["program"])
+        attendance = data.get("attendance")
+        if attendance == "in_person":
+            meetings = meetings.filter(attendance__in=[MeetingAttendance.IN_PERSON, MeetingAttendance.HYBRID])
+        elif attendance == "online":
+            meetings = meetings.filter(attendance__in=[MeetingAttendance.ONLINE, MeetingAttendance.HYBRID])
+        elif attendance == "hybrid":
+            meetings = meetings.filter(attendance=MeetingAttendance.HYBRID)
+        if data.get("day") is not None:
+            meetings = meetings.on_weekday(data["day"])
+        if data.get("time_of_day"):
+            meetings = meetings.at_time_of_day(data["time_of_day"])
+        if data.get("language"):
+            meetings = meetings.in_language(data["language"])
+        for code in data.get("attributes") or []:
+            meetings = meetings.with_type(code)
+        if data.get("medication") == "welcoming":
+            meetings = meetings.welcoming_of_medication()
+        elif data.get("medication") == "not_unwelcoming":
+            meetings = meetings.exclude(medication_welcome=MeetingMedicationWelcome.NOT_WELCOMING)
+        return meetings

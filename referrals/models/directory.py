@@ -1,0 +1,427 @@
+"""The mutual-support directory (Stop 4): programs shared by all clinics, meetings kept per clinic."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from patients.models import Clinic
+
+from .. import type_codes
+
+
+class ProgramGroup(models.TextChoices):
+    """The five kinds of mutual support the pathway lists, in its order."""
+
+    TWELVE_STEP = "twelve_step", "12-step"
+    SECULAR = "secular", "Secular"
+    FAITH_BASED = "faith_based", "Faith-based"
+    PEER_RUN_CENTER = "peer_run_center", "Peer-run recovery center"
+    ONLINE_APP = "online_app", "Online or app-based"
+
+
+class DrinkingApproach(models.TextChoices):
+    ABSTINENCE = "abstinence", "Abstinence"
+    REDUCED_ACCEPTED = "reduced_accepted", "Reduced drinking or harm reduction accepted"
+    VARIES = "varies", "Varies by group"
+    NOT_APPLICABLE = "not_applicable", "Not applicable (not for the person who drinks)"
+    UNKNOWN = "unknown", "Not known"
+
+
+class SpiritualContent(models.TextChoices):
+    NONE = "none", "None"
+    SOME = "some", "Some"
+    CENTRAL = "central", "Central"
+    VARIES = "varies", "Varies by group"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Audience(models.TextChoices):
+    ANYONE = "anyone", "Anyone who wants help with drinking"
+    WOMEN = "women", "Women"
+    FAMILY_AND_FRIENDS = "family_and_friends", "Family and friends of someone who drinks"
+    CULTURAL_COMMUNITY = "cultural_community", "A cultural community"
+
+
+class CulturalFocus(models.TextChoices):
+    """Cultural communities a program or meeting is grounded in; patients can ask for the same."""
+
+    NATIVE = "native", "Native American or Indigenous traditions"
+    LGBTQ = "lgbtq", "LGBTQ+ people"
+    PEOPLE_OF_COLOR = "people_of_color", "People of color"
+    YOUNG_PEOPLE = "young_people", "Young people"
+    SENIORS = "seniors", "Older adults"
+
+
+# Meeting Guide type codes that show a meeting serves a cultural community.
+CULTURAL_TYPE_CODES = {
+    CulturalFocus.NATIVE: {"N", "NDG"},
+    CulturalFocus.LGBTQ: {"LGBTQ", "G", "L", "BI", "T", "NB"},
+    CulturalFocus.PEOPLE_OF_COLOR: {"POC"},
+    CulturalFocus.YOUNG_PEOPLE: {"Y"},
+    CulturalFocus.SENIORS: {"SEN"},
+}
+
+
+class MedicationWelcome(models.TextChoices):
+    """How welcoming a program is of people taking medication (e.g. for alcohol use disorder)."""
+
+    WELCOMING = "welcoming", "Welcoming"
+    VARIES = "varies", "Varies by group"
+    UNKNOWN = "unknown", "Not known"
+
+
+class MeetingMedicationWelcome(models.TextChoices):
+    """What the clinic has learned about one meeting (not part of the Meeting Guide format)."""
+
+    UNKNOWN = "unknown", "Not known"
+    WELCOMING = "welcoming", "Welcoming"
+    NOT_WELCOMING = "not_welcoming", "Reported as unwelcoming"
+
+
+class Program(models.Model):
+    """A mutual-support program (e.g. SMART Recovery). Shared by all clinics; clinic admins may edit it."""
+
+    slug = models.SlugField(max_length=64, unique=True, help_text="Stable key used by the programs data file.")
+    name = models.CharField(max_length=120, unique=True)
+    group = models.CharField("listed under", max_length=32, choices=ProgramGroup.choices)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+    drinking_approach = models.CharField("approach to drinking", max_length=32, choices=DrinkingApproach.choices,
+                                         default=DrinkingApproach.UNKNOWN)
+    spiritual_content = models.CharField("spiritual or religious content", max_length=16,
+                                         choices=SpiritualContent.choices, default=SpiritualContent.UNKNOWN)
+    audience = models.CharField("who it is for", max_length=32, choices=Audience.choices, default=Audience.ANYONE)
+    cultural_focus = models.CharField("grounded in", max_length=32, choices=CulturalFocus.choices, blank=True,
+                                      help_text="The cultural community it is grounded in, if any.")
+    medication_welcome = models.CharField("welcoming of medication", max_length=16,
+                                          choices=MedicationWelcome.choices, default=MedicationWelcome.UNKNOWN)
+    medication_note = models.TextField("about medication", blank=True)
+    medication_source = models.CharField("source (medication)", max_length=300, blank=True,
+                                         help_text="Where the entry about medication comes from.")
+    offers_in_person = models.BooleanField("meets in person", default=False)
+    offers_online = models.BooleanField("meets online", default=False)
+    offers_app = models.BooleanField("has an app", default=False)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    description_source = models.CharField("source (description)", max_length=300, blank=True)
+    reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(group__in=ProgramGroup.values), name="program_group_known"),
+            models.CheckConstraint(condition=Q(drinking_approach__in=DrinkingApproach.values),
+                                   name="program_drinking_approach_known"),
+            models.CheckConstraint(condition=Q(spiritual_content__in=SpiritualContent.values),
+                                   name="program_spiritual_content_known"),
+            models.CheckConstraint(condition=Q(audience__in=Audience.values), name="program_audience_known"),
+            models.CheckConstraint(condition=Q(medication_welcome__in=MedicationWelcome.values),
+                                   name="program_medication_welcome_known"),
+            models.CheckConstraint(condition=Q(cultural_focus="") | Q(cultural_focus__in=CulturalFocus.values),
+                                   name="program_cultural_focus_known"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("referrals:program_detail", args=[self.slug])
+
+    @property
+    def is_for_family_and_friends(self):
+        return self.audience == Audience.FAMILY_AND_FRIENDS
+
+    @property
+    def is_women_only(self):
+        return self.audience == Audience.WOMEN
+
+    @property
+    def accepts_reduced_drinking(self):
+        return self.drinking_approach == DrinkingApproach.REDUCED_ACCEPTED
+
+    @property
+    def can_join_without_travel(self):
+        return self.offers_online or self.offers_app
+
+    @property
+    def format_labels(self):
+        labels = [label for flag, label in [
+            (self.offers_in_person, "In person"), (self.offers_online, "Online"), (self.offers_app, "App"),
+        ] if flag]
+        return labels
+
+    def clean(self):
+        if self.audience == Audience.CULTURAL_COMMUNITY and not self.cultural_focus:
+            raise ValidationError({"cultural_focus": "Say which cultural community the program is grounded in."})
+
+
+def _wrap(values):
+    """Store a list of short codes as ",A,B," so one code can be found with a plain `contains` lookup."""
+    return f",{','.join(values)}," if values else ""
+
+
+def _unwrap(text):
+    return [v for v in (text or "").split(",") if v]
+
+
+class MeetingAttendance(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "In person and online"
+
+
+WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+
+class TimeOfDay(models.TextChoices):
+    MORNING = "morning", "Morning (before noon)"
+    AFTERNOON = "afternoon", "Afternoon (noon to 5 pm)"
+    EVENING = "evening", "Evening (from 5 pm)"
+
+    @classmethod
+    def bounds(cls, value):
+        return {
+            cls.MORNING: (datetime.time(0, 0), datetime.time(12, 0)),
+            cls.AFTERNOON: (datetime.time(12, 0), datetime.time(17, 0)),
+            cls.EVENING: (datetime.time(17, 0), None),
+        }[value]
+
+    @classmethod
+    def of(cls, time):
+        if time is None:
+            return None
+        if time < datetime.time(12, 0):
+            return cls.MORNING
+        return cls.AFTERNOON if time < datetime.time(17, 0) else cls.EVENING
+
+
+class MeetingQuerySet(models.QuerySet):
+    def of_clinic(self, clinic_or_id):
+        return self.filter(clinic_id=getattr(clinic_or_id, "pk", clinic_or_id))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def with_type(self, code):
+        return self.filter(type_codes__contains=f",{code},")
+
+    def without_type(self, code):
+        return self.exclude(type_codes__contains=f",{code},")
+
+    def in_language(self, language):
+        return self.filter(languages__contains=f",{language},")
+
+    def on_weekday(self, day):
+        return self.filter(days__contains=str(int(day)))
+
+    def at_time_of_day(self, value):
+        start, end = TimeOfDay.bounds(value)
+        qs = self.filter(start_time__gte=start)
+        return qs.filter(start_time__lt=end) if end else qs
+
+    def welcoming_of_medication(self):
+        """Meetings known to welcome medication, or of a welcoming program when nothing is known locally."""
+        return self.filter(
+            Q(medication_welcome=MeetingMedicationWelcome.WELCOMING)
+            | Q(medication_welcome=MeetingMedicationWelcome.UNKNOWN,
+                program__medication_welcome=MedicationWelcome.WELCOMING)
+        )
+
+
+class Meeting(models.Model):
+    """One weekly meeting in a clinic's own list, usually imported from a Meeting Guide feed."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="meetings")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="meetings")
+    slug = models.CharField(max_length=64, help_text="The meeting's id in its feed.")
+    name = models.CharField(max_length=200)
+    # Weekdays as digits, 0 = Sunday (e.g. "135" is Monday, Wednesday, Friday); empty = by appointment.
+    days = models.CharField(max_length=7, blank=True)
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64)
+    location_name = models.CharField("venue", max_length=200, blank=True)
+    formatted_address = models.CharField("address", max_length=300, blank=True)
+    location_notes = models.TextField(blank=True)
+    region = models.CharField(max_length=120, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    conference_url = models.URLField("online link", max_length=500, blank=True)
+    conference_url_notes = models.TextField(blank=True)
+    conference_phone = models.CharField("dial-in phone", max_length=120, blank=True)
+    conference_phone_notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    group_name = models.CharField("group", max_length=200, blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    type_codes = models.CharField(max_length=400, blank=True, help_text="Meeting Guide codes, stored as ,O,W,")
+    languages = models.CharField(max_length=300, default=",English,", help_text="Stored as ,English,Spanish,")
+    attendance = models.CharField(max_length=16, choices=MeetingAttendance.choices)
+    # The clinic's own knowledge (never imported, never overwritten by an import).
+    medication_welcome = models.CharField("welcoming of medication", max_length=16,
+                                          choices=MeetingMedicationWelcome.choices,
+                                          default=MeetingMedicationWelcome.UNKNOWN)
+    medication_note = models.CharField("about medication", max_length=300, blank=True)
+    is_active = models.BooleanField(default=True)
+    # Where it came from.
+    source = models.CharField("feed", max_length=200, blank=True)
+    source_updated = models.DateTimeField("last updated in the feed", null=True, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    # Fields an import writes; everything else is the clinic's own.
+    FEED_FIELDS = [
+        "name", "days", "start_time", "end_time", "time_zone", "location_name", "formatted_address",
+        "location_notes", "region", "latitude", "longitude", "conference_url", "conference_url_notes",
+        "conference_phone", "conference_phone_notes", "notes", "group_name", "website", "type_codes",
+        "languages", "attendance", "source_updated",
+    ]
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "program", "slug"], name="unique_meeting_slug_per_program"),
+            models.CheckConstraint(condition=Q(attendance__in=MeetingAttendance.values),
+                                   name="meeting_attendance_known"),
+            models.CheckConstraint(condition=Q(medication_welcome__in=MeetingMedicationWelcome.values),
+                                   name="meeting_medication_welcome_known"),
+            models.CheckConstraint(condition=~Q(slug=""), name="meeting_slug_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(attendance__in=["online", "hybrid"]) | ~Q(conference_url="") | ~Q(conference_phone=""),
+                name="online_meeting_has_link_or_phone",
+            ),
+            models.CheckConstraint(condition=Q(days="") | Q(start_time__isnull=False),
+                                   name="meeting_with_day_has_time"),
+        ]
+        indexes = [models.Index(fields=["clinic", "is_active", "start_time"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("referrals:meeting_detail", args=[self.pk])
+
+    # Lists stored as text ----------------------------------------------------------------------
+    @property
+    def type_code_list(self):
+        return _unwrap(self.type_codes)
+
+    @property
+    def language_list(self):
+        return _unwrap(self.languages)
+
+    @property
+    def weekday_numbers(self):
+        return [int(d) for d in self.days]
+
+    @staticmethod
+    def wrap(values):
+        return _wrap(values)
+
+    # Words for people ---------------------------------------------------------------------------
+    @property
+    def weekday_names(self):
+        return [WEEKDAY_NAMES[d] for d in self.weekday_numbers]
+
+    @property
+    def weekday_short(self):
+        if not self.days:
+            return "By appointment"
+        if self.days == "12345":
+            return "Weekdays"
+        if self.days == "0123456":
+            return "Every day"
+        return ", ".join(WEEKDAY_NAMES[d][:3] for d in self.weekday_numbers)
+
+    @property
+    def attribute_labels(self):
+        """Type codes in words, language codes left out (languages are shown on their own)."""
+        return [type_codes.label_for(c) for c in self.type_code_list if c not in type_codes.LANGUAGE_CODES]
+
+    @cached_property
+    def effective_end_time(self):
+        """The end time, or one hour after the start when the feed gives none (the format's convention)."""
+        if self.end_time or self.start_time is None:
+            return self.end_time
+        start = datetime.datetime.combine(datetime.date(2000, 1, 1), self.start_time)
+        return (start + datetime.timedelta(hours=1)).time()
+
+    @property
+    def time_zone_abbreviation(self):
+        try:
+            zone = zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return self.time_zone
+        return datetime.datetime.now(zone).tzname()
+
+    def start_time_in(self, zone_name):
+        """The start time as a clock in ``zone_name`` shows it this week (same clock when zones agree)."""
+        if self.start_time is None or not zone_name or zone_name == self.time_zone:
+            return self.start_time
+        try:
+            here, there = zoneinfo.ZoneInfo(zone_name), zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return self.start_time
+        start = datetime.datetime.combine(datetime.date.today(), self.start_time, tzinfo=there)
+        return start.astimezone(here).time()
+
+    @property
+    def time_of_day(self):
+        return TimeOfDay.of(self.start_time)
+
+    @property
+    def is_women_only(self):
+        return type_codes.WOMEN in self.type_code_list
+
+    @property
+    def is_men_only(self):
+        return type_codes.MEN in self.type_code_list
+
+    @property
+    def is_temporarily_closed(self):
+        return type_codes.TEMPORARILY_CLOSED in self.type_code_list
+
+    @property
+    def can_join_online(self):
+        return self.attendance in (MeetingAttendance.ONLINE, MeetingAttendance.HYBRID)
+
+    @property
+    def can_attend_in_person(self):
+        return self.attendance in (MeetingAttendance.IN_PERSON, MeetingAttendance.HYBRID) and \
+            not self.is_temporarily_closed
+
+    def cultural_focuses(self):
+        codes = set(self.type_code_list)
+        return {focus for focus, focus_codes in CULTURAL_TYPE_CODES.items() if codes & focus_codes}
+
+
+class MeetingImport(models.Model):
+    """One import of a Meeting Guide feed into a clinic's list for one program: what it changed."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="meeting_imports")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="imports")
+    source = models.CharField("feed", max_length=200)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    deactivated = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    # [{"index": 3, "slug": "tuesday-night", "reason": "..."}]; index is the entry's position in the feed.
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.program} feed “{self.source}” for {self.clinic}"

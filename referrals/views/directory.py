@@ -1,0 +1,141 @@
+"""The directory of programs and the clinic's meetings; Meeting Guide import and export."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+
+from patients.access import clinic_staff_required, role_required
+from patients.models import Role
+
+from ..forms import MeetingFilterForm, MeetingImportForm, MeetingMedicationForm, ProgramForm
+from ..meeting_guide import export_feed, import_feed
+from ..models import Meeting, MeetingImport, Program, ProgramGroup
+
+admin_required = role_required(Role.CLINIC_ADMIN)
+MEETINGS_PER_PAGE = getattr(settings, "MEETINGS_PER_PAGE", 25)
+
+
+def _clinic_meetings(request):
+    """The signed-in staff member's clinic's meetings: another clinic's meeting is a 404."""
+    return Meeting.objects.of_clinic(request.user.clinic_id)
+
+
+@clinic_staff_required
+def directory(request):
+    programs = Program.objects.annotate(
+        meeting_count=Count("meetings", filter=Q(meetings__clinic_id=request.user.clinic_id,
+                                                 meetings__is_active=True))
+    )
+    by_group = {value: [] for value in ProgramGroup.values}
+    for program in programs:
+        by_group[program.group].append(program)
+    groups = [(ProgramGroup(value), items) for value, items in by_group.items()]
+    return render(request, "referrals/directory.html", {"groups": groups})
+
+
+@clinic_staff_required
+def program_detail(request, slug):
+    program = get_object_or_404(Program, slug=slug)
+    meetings = _clinic_meetings(request).filter(program=program).active().order_by("days", "start_time", "name")
+    page = Paginator(meetings, per_page=MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    imports = []
+    if request.user.is_clinic_admin:
+        imports = MeetingImport.objects.filter(clinic_id=request.user.clinic_id, program=program)[:5]
+    return render(request, "referrals/program_detail.html", {
+        "program": program, "page": page, "imports": imports, "query_string": "",
+    })
+
+
+@admin_required
+def program_edit(request, slug):
+    program = get_object_or_404(Program, slug=slug)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        program = form.save(commit=False)
+        program.updated_by = request.user
+        program.save()
+        messages.success(request, f"{program.name} saved. The change shows for every clinic.")
+        return redirect(program)
+    return render(request, "referrals/program_form.html", {"form": form, "program": program})
+
+
+@clinic_staff_required
+def meeting_list(request):
+    form = MeetingFilterForm(request.GET or None)
+    meetings = _clinic_meetings(request).select_related("program").order_by("days", "start_time", "name", "id")
+    if form.is_valid():
+        meetings = form.filter(meetings)
+    elif request.GET:
+        meetings = meetings.none()
+    else:
+        meetings = meetings.active()
+    page = Paginator(meetings, per_page=MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "referrals/meeting_list.html", {
+        "form": form, "page": page, "query_string": query.urlencode(),
+    })
+
+
+@clinic_staff_required
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(_clinic_meetings(request).select_related("program"), pk=pk)
+    return render(request, "referrals/meeting_detail.html", {
+        "meeting": meeting, "form": MeetingMedicationForm(instance=meeting),
+    })
+
+
+@clinic_staff_required
+def meeting_medication_edit(request, pk):
+    meeting = get_object_or_404(_clinic_meetings(request).select_related("program"), pk=pk)
+    form = MeetingMedicationForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved what the clinic knows about this meeting and medication.")
+        return redirect(meeting)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "referrals/meeting_detail.html", {"meeting": meeting, "form": form}, status=status)
+
+
+@clinic_staff_required
+def meeting_export(request, slug):
+    """The clinic's active meetings of one program as a Meeting Guide JSON feed (a stable URL)."""
+    program = get_object_or_404(Program, slug=slug)
+    meetings = _clinic_meetings(request).filter(program=program).active().order_by("slug")
+    response = JsonResponse(export_feed(meetings), safe=False, json_dumps_params={"ensure_ascii": False})
+    filename = f"{slugify(request.user.clinic.name)}-{program.slug}-meetings.json"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin_required
+def meeting_import(request):
+    initial = {}
+    if request.GET.get("program"):
+        initial["program"] = Program.objects.filter(slug=request.GET["program"]).first()
+    form = MeetingImportForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        record = import_feed(
+            form.entries, clinic=request.user.clinic, program=data["program"],
+            source=data["source"] or data["feed"].name, imported_by=request.user,
+        )
+        messages.success(request, f"Import finished: {record.summary.as_text()}.")
+        return redirect("referrals:import_detail", pk=record.pk)
+    imports = (MeetingImport.objects.filter(clinic_id=request.user.clinic_id)
+               .select_related("program", "imported_by")[:10])
+    return render(request, "referrals/meeting_import.html", {"form": form, "imports": imports},
+                  status=400 if request.method == "POST" else 200)
+
+
+@admin_required
+def import_detail(request, pk):
+    record = get_object_or_404(
+        MeetingImport.objects.select_related("program", "imported_by"), pk=pk, clinic_id=request.user.clinic_id
+    )
+    return render(request, "referrals/import_detail.html", {"record": record})

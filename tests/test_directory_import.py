@@ -1,0 +1,272 @@
+"""Meeting Guide import: idempotent, updates by slug, deactivates missing meetings, reports bad entries."""
+
+import datetime
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from referrals.meeting_guide import FeedError, import_feed, read_feed
+from referrals.models import Meeting, MeetingAttendance, MeetingImport, MeetingMedicationWelcome
+
+from .factories import ClinicFactory, StaffFactory
+from .factories_referrals import ProgramFactory, feed_entry, online_entry
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE_FEED = Path(__file__).resolve().parent.parent / "referrals" / "data" / "sample_feeds" / "springfield-aa.json"
+
+
+@pytest.fixture
+def aa(db):
+    return ProgramFactory(slug="alcoholics-anonymous", name="Alcoholics Anonymous")
+
+
+def run_import(entries, clinic, program, source="test feed"):
+    return import_feed(json.loads(json.dumps(entries)), clinic=clinic, program=program, source=source)
+
+
+def snapshot(clinic, program):
+    return {m.slug: tuple(getattr(m, f) for f in Meeting.FEED_FIELDS + ["is_active"])
+            for m in Meeting.objects.filter(clinic=clinic, program=program)}
+
+
+# Import, re-import, update, deactivate ----------------------------------------------------------
+
+def test_importing_the_sample_feed_twice_gives_the_same_meetings(clinic, aa):
+    entries = read_feed(SAMPLE_FEED.read_bytes())
+    first = import_feed(entries, clinic=clinic, program=aa, source="Springfield Intergroup")
+    assert (first.added, first.updated, first.deactivated, first.rejected) == (len(entries), 0, 0, 0)
+    before = snapshot(clinic, aa)
+    second = import_feed(read_feed(SAMPLE_FEED.read_bytes()), clinic=clinic, program=aa,
+                         source="Springfield Intergroup")
+    assert (second.added, second.updated, second.unchanged, second.deactivated) == (0, 0, len(entries), 0)
+    assert snapshot(clinic, aa) == before
+
+
+def test_sample_feed_is_read_into_words_and_formats(clinic, aa):
+    import_feed(read_feed(SAMPLE_FEED.read_bytes()), clinic=clinic, program=aa, source="sample")
+    spanish_women = Meeting.objects.get(clinic=clinic, name="Mujeres en Recuperación")
+    assert spanish_women.language_list == ["Spanish"]
+    assert "Women" in spanish_women.attribute_labels and spanish_women.is_women_only
+    assert spanish_women.attendance == MeetingAttendance.IN_PERSON
+    assert spanish_women.weekday_names == ["Wednesday"]
+    online = Meeting.objects.get(clinic=clinic, name="Evening Reflections Online")
+    assert online.attendance == MeetingAttendance.ONLINE and online.days == "12345"
+    hybrid = Meeting.objects.get(clinic=clinic, name="Rainbow Group")
+    assert hybrid.attendance == MeetingAttendance.HYBRID
+    closed = Meeting.objects.get(clinic=clinic, name="Downtown Literature")
+    assert closed.is_temporarily_closed and not closed.can_attend_in_person
+
+
+def test_a_changed_meeting_is_updated_by_its_slug_and_the_clinics_own_fields_are_kept(clinic, aa):
+    run_import([feed_entry("tue-night", day=2), feed_entry("sat-morning", day=6, time="09:00")], clinic, aa)
+    meeting = Meeting.objects.get(slug="tue-night")
+    meeting.medication_welcome = MeetingMedicationWelcome.WELCOMING
+    meeting.medication_note = "Secretary says people on MAUD are welcome."
+    meeting.save()
+
+    record = run_import([feed_entry("tue-night", day=2, time="19:30", end_time="21:00", name="Tuesday Night Group"),
+                         feed_entry("sat-morning", day=6, time="09:00")], clinic, aa)
+    assert (record.added, record.updated, record.unchanged) == (0, 1, 1)
+    meeting.refresh_from_db()
+    assert meeting.pk == Meeting.objects.get(slug="tue-night").pk
+    assert meeting.name == "Tuesday Night Group"
+    assert (meeting.start_time, meeting.end_time) == (datetime.time(19, 30), datetime.time(21, 0))
+    assert meeting.medication_welcome == MeetingMedicationWelcome.WELCOMING
+    assert meeting.medication_note == "Secretary says people on MAUD are welcome."
+
+
+def test_a_meeting_missing_from_a_new_import_is_marked_inactive_never_deleted(clinic, aa):
+    run_import([feed_entry("a"), feed_entry("b"), feed_entry("c")], clinic, aa)
+    record = run_import([feed_entry("a"), feed_entry("c")], clinic, aa)
+    assert record.deactivated == 1
+    assert Meeting.objects.filter(clinic=clinic).count() == 3
+    assert not Meeting.objects.get(slug="b").is_active
+    # Importing the same smaller feed again changes nothing; when "b" returns it is active again.
+    again = run_import([feed_entry("a"), feed_entry("c")], clinic, aa)
+    assert (again.added, again.updated, again.deactivated) == (0, 0, 0)
+    back = run_import([feed_entry("a"), feed_entry("b"), feed_entry("c")], clinic, aa)
+    assert (back.added, back.updated) == (0, 1)
+    assert Meeting.objects.get(slug="b").is_active
+
+
+def test_meetings_are_clinic_local_and_programs_are_kept_apart(clinic, other_clinic, aa):
+    smart = ProgramFactory(slug="smart-recovery", name="SMART Recovery")
+    run_import([feed_entry("shared-slug", name="Riverbend meeting")], clinic, aa)
+    run_import([feed_entry("shared-slug", name="Lakeside meeting")], other_clinic, aa)
+    run_import([feed_entry("shared-slug", name="SMART meeting")], clinic, smart)
+    run_import([], other_clinic, aa)  # an empty feed deactivates Lakeside's AA meetings only
+    assert Meeting.objects.get(clinic=clinic, program=aa).is_active
+    assert Meeting.objects.get(clinic=clinic, program=aa).name == "Riverbend meeting"
+    assert Meeting.objects.get(clinic=clinic, program=smart).is_active
+    assert not Meeting.objects.get(clinic=other_clinic, program=aa).is_active
+
+
+def test_days_as_a_list_times_with_seconds_and_missing_end_time(clinic, aa):
+    run_import([feed_entry("multi", day=[5, 1, "3"], time="07:00:00", end_time=None, timezone="America/Denver")],
+               clinic, aa)
+    meeting = Meeting.objects.get(slug="multi")
+    assert meeting.days == "135" and meeting.start_time == datetime.time(7, 0)
+    assert meeting.end_time is None and meeting.effective_end_time == datetime.time(8, 0)
+    assert meeting.time_zone == "America/Denver"
+
+
+def test_missing_time_zone_takes_the_clinics(clinic, aa):
+    clinic.time_zone = "America/New_York"
+    clinic.save()
+    run_import([feed_entry("no-tz", timezone=None)], clinic, aa)
+    assert Meeting.objects.get(slug="no-tz").time_zone == "America/New_York"
+
+
+def test_unknown_type_codes_are_kept_as_unknown_not_fatal(clinic, aa):
+    record = run_import([feed_entry("odd", types=["O", "ZZTOP", "W"])], clinic, aa)
+    assert record.rejected == 0 and record.summary.unknown_codes == {"ZZTOP"}
+    meeting = Meeting.objects.get(slug="odd")
+    assert meeting.type_code_list == ["O", "ZZTOP", "W"]
+    assert "Unknown code “ZZTOP”" in meeting.attribute_labels
+
+
+# Bad input ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, message", [
+    (b"this is not json", "not valid JSON"),
+    (b'{"name": "a meeting", "slug": "x"}', "JSON array"),
+    (b"\xff\xfe\x00garbage", "not UTF-8"),
+])
+def test_a_file_that_is_not_a_feed_is_refused_as_a_whole(raw, message):
+    with pytest.raises(FeedError, match=message):
+        read_feed(raw)
+
+
+BAD_ENTRIES = [
+    ("no-name", feed_entry("no-name", name=None), "no name"),
+    ("", feed_entry("x", slug=None), "no slug"),
+    ("bad slug!", feed_entry("x", slug="bad slug!"), "slug must be"),
+    ("day-seven", feed_entry("day-seven", day=7), "Invalid day 7"),
+    ("day-word", feed_entry("day-word", day="monday"), "Invalid day"),
+    ("day-list", feed_entry("day-list", day=[1, 9]), "Invalid day 9"),
+    ("time-25", feed_entry("time-25", time="25:00"), "Invalid start time"),
+    ("time-pm", feed_entry("time-pm", time="7pm"), "Invalid start time"),
+    ("end-bad", feed_entry("end-bad", end_time="20:75"), "Invalid end time"),
+    ("no-time", feed_entry("no-time", time=None), "no start time"),
+    ("tz", feed_entry("tz", timezone="Mars/Olympus_Mons"), "Unknown time zone"),
+    ("onl-no-link", online_entry("onl-no-link", conference_url=None), "needs a link"),
+    ("opt-online", feed_entry("opt-online", attendance_option="online"), "needs a link"),
+    ("bad-url", online_entry("bad-url", conference_url="zoom meeting 123"), "not a web address"),
+    ("nowhere", online_entry("nowhere", conference_url=None, types=["O"]), "No place to meet"),
+    ("updated", feed_entry("updated", updated="last tuesday"), "Invalid “updated”"),
+    ("lat", feed_entry("lat", latitude="north"), "Invalid latitude"),
+]
+
+
+@pytest.mark.parametrize("slug, bad, reason", BAD_ENTRIES, ids=[r[2] for r in BAD_ENTRIES])
+def test_each_bad_entry_is_reported_with_index_slug_and_reason_and_the_rest_imported(clinic, aa, slug, bad, reason):
+    record = run_import([feed_entry("good-1"), bad, feed_entry("good-2")], clinic, aa)
+    assert record.added == 2 and record.rejected == 1
+    [error] = record.errors
+    assert error["index"] == 1 and error["slug"] == slug and reason in error["reason"]
+    assert set(Meeting.objects.values_list("slug", flat=True)) == {"good-1", "good-2"}
+
+
+def test_a_duplicate_slug_keeps_the_first_and_rejects_the_later_entry(clinic, aa):
+    record = run_import([feed_entry("dup", name="First"), feed_entry("other"), feed_entry("dup", name="Second")],
+                        clinic, aa)
+    assert record.errors == [{"index": 2, "slug": "dup", "reason": "Duplicate slug: entry 0 already uses it."}]
+    assert Meeting.objects.get(slug="dup").name == "First"
+
+
+def test_an_entry_that_is_not_an_object_is_reported(clinic, aa):
+    record = run_import([feed_entry("ok"), "just text", 42], clinic, aa)
+    assert [(e["index"], e["reason"]) for e in record.errors] == [
+        (1, "The entry is not a meeting object."), (2, "The entry is not a meeting object.")]
+
+
+def test_nothing_already_stored_is_lost_when_its_entry_turns_bad(clinic, aa):
+    run_import([feed_entry("steady", time="18:00"), feed_entry("other")], clinic, aa)
+    record = run_import([feed_entry("steady", time="six o'clock"), feed_entry("other")], clinic, aa)
+    assert record.rejected == 1 and record.deactivated == 0
+    steady = Meeting.objects.get(slug="steady")
+    assert steady.is_active and steady.start_time == datetime.time(18, 0)
+
+
+# The management command ---------------------------------------------------------------------------
+
+def test_command_imports_and_prints_a_summary_and_each_rejected_entry(clinic, aa, tmp_path):
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps([feed_entry("a"), feed_entry("b", day=8), feed_entry("c", types=["XYZ"])]))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous",
+                 stdout=out, stderr=err)
+    assert "2 added, 0 updated, 0 unchanged, 0 marked inactive, 1 rejected" in out.getvalue()
+    assert "Unknown type codes kept as they are: XYZ" in out.getvalue()
+    assert "Entry 1 (slug “b”) rejected: Invalid day 8" in err.getvalue()
+    assert MeetingImport.objects.get().source == "feed.json"
+
+
+def test_command_shows_a_progress_bar_on_large_files(clinic, aa, tmp_path):
+    feed = tmp_path / "big.json"
+    feed.write_text(json.dumps([feed_entry(f"m{i}") for i in range(600)]))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous",
+                 stdout=out, stderr=err)
+    assert "Importing:" in err.getvalue() and "/600 [" in err.getvalue()
+    assert "600 added" in out.getvalue()
+
+
+def test_command_refuses_a_file_that_is_not_a_feed_and_changes_nothing(clinic, aa, tmp_path):
+    run_import([feed_entry("keep")], clinic, aa)
+    feed = tmp_path / "broken.json"
+    feed.write_text('{"oops": ')
+    with pytest.raises(CommandError, match="Nothing imported. The file is not valid JSON"):
+        call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous")
+    with pytest.raises(CommandError, match="No program with slug"):
+        call_command("import_meetings", str(feed), clinic=clinic.name, program="nope")
+    assert Meeting.objects.get(slug="keep").is_active and MeetingImport.objects.count() == 1
+
+
+# The upload page ------------------------------------------------------------------------------------
+
+def upload(name, entries=None, raw=None):
+    body = raw if raw is not None else json.dumps(entries).encode()
+    return SimpleUploadedFile(name, body, content_type="application/json")
+
+
+def test_clinic_admin_uploads_a_feed_and_sees_the_per_entry_report(clinic, aa, clinic_admin, login):
+    client = login(clinic_admin)
+    response = client.post(reverse("referrals:meeting_import"), {
+        "program": aa.pk, "source": "Springfield Intergroup",
+        "feed": upload("feed.json", [feed_entry("a"), feed_entry("b", timezone="Nowhere/Land")]),
+    }, follow=True)
+    html = response.content.decode()
+    assert "Import finished: 1 added, 0 updated, 0 unchanged, 0 marked inactive, 1 rejected." in html
+    assert "Unknown time zone" in html and ">b</td>" in html
+    record = MeetingImport.objects.get()
+    assert record.imported_by == clinic_admin and record.clinic == clinic and record.source == "Springfield Intergroup"
+    assert Meeting.objects.get(slug="a").clinic == clinic
+
+
+def test_upload_of_a_non_feed_shows_the_error_on_the_form_and_changes_nothing(clinic, aa, clinic_admin, login):
+    run_import([feed_entry("keep")], clinic, aa)
+    response = login(clinic_admin).post(reverse("referrals:meeting_import"), {
+        "program": aa.pk, "feed": upload("notes.json", raw=b"[1, 2,"),
+    })
+    assert response.status_code == 400
+    assert "not valid JSON" in response.content.decode() and "Nothing was imported" in response.content.decode()
+    assert response.context["form"]["program"].value() == str(aa.pk)
+    assert MeetingImport.objects.count() == 1 and Meeting.objects.get(slug="keep").is_active
+
+
+def test_only_clinic_admins_import_and_each_clinic_sees_only_its_own_reports(clinic, aa, peer, clinic_admin, login):
+    record = run_import([feed_entry("a")], clinic, aa)
+    assert login(peer).get(reverse("referrals:meeting_import")).status_code == 403
+    assert login(peer).post(reverse("referrals:meeting_import"), {
+        "program": aa.pk, "feed": upload("f.json", [feed_entry("b")])}).status_code == 403
+    assert not Meeting.objects.filter(slug="b").exists()
+    assert login(clinic_admin).get(reverse("referrals:import_detail", args=[record.pk])).status_code == 200
+    lakeside_admin = StaffFactory(clinic=ClinicFactory(name="Lakeside"), roles=["clinic_admin"])
+    assert login(lakeside_admin).get(reverse("referrals:import_detail", args=[record.pk])).status_code == 404
