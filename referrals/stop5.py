@@ -15,7 +15,8 @@ def can_work_on_stop5(user, patient):
     """
     if user.is_case_manager:
         return True
-    return patient.care_team.filter(staff=user).exists()
+    # Uses the care team when the view prefetched it (the patient page does).
+    return any(member.staff_id == user.pk for member in patient.care_team.all())
 
 
 def require_stop5_access(user, patient):

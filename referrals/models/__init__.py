@@ -4,6 +4,20 @@ Each area lives in its own module; everything is re-exported here so that
 ``from referrals.models import Program`` keeps working.
 """
 
+# Stop 3 (consent, conversation, referral), Stop 4 (directory, matching), Stop 5 (barriers, follow-ups).
+from .barriers import (
+    Barrier,
+    BarrierKind,
+    BarrierSeverity,
+    BarrierStatus,
+    Intervention,
+    InterventionKind,
+    InterventionStatus,
+    Suggestion,
+    suggestions_for,
+)
+from .consent import Consent, Disclosure, DisclosureMethod, InformationCategory
+from .conversation import CompanionOffer, Concern, MutualSupportConversation
 from .directory import (
     CULTURAL_TYPE_CODES,
     WEEKDAY_NAMES,
@@ -21,21 +35,7 @@ from .directory import (
     SpiritualContent,
     TimeOfDay,
 )
-from .matching import DrinkingGoal, GenderGroups, MatchingPreferences, SpiritualPreference, Transportation
-
-# Stop 5: barriers with interventions, follow-ups on meeting participation, engagement.
-from .barriers import (  # noqa: E402
-    Barrier,
-    BarrierKind,
-    BarrierSeverity,
-    BarrierStatus,
-    Intervention,
-    InterventionKind,
-    InterventionStatus,
-    Suggestion,
-    suggestions_for,
-)
-from .followups import (  # noqa: E402
+from .followups import (
     DEFAULT_FOLLOW_UP_INTERVAL,
     Engagement,
     FeltWelcome,
@@ -44,8 +44,21 @@ from .followups import (  # noqa: E402
     FollowUpStatus,
     patient_engagement,
 )
+from .matching import DrinkingGoal, GenderGroups, MatchingPreferences, SpiritualPreference, Transportation
+from .referral import FirstMeetingPlan, Referral, ReferralSource, ReferralTransition
 
 __all__ = [
+    "CompanionOffer",
+    "Concern",
+    "Consent",
+    "Disclosure",
+    "DisclosureMethod",
+    "FirstMeetingPlan",
+    "InformationCategory",
+    "MutualSupportConversation",
+    "Referral",
+    "ReferralSource",
+    "ReferralTransition",
     "CULTURAL_TYPE_CODES",
     "WEEKDAY_NAMES",
     "Audience",

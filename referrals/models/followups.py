@@ -240,10 +240,27 @@ def engagement_from_rows(rows, today):
     )
 
 
+def engagement_window_start(today):
+    return min(_month_start(today, ENGAGEMENT_MONTHS - 1), today - datetime.timedelta(days=89))
+
+
 def patient_engagement(patient, today=None):
     """Engagement of one patient (one query)."""
     today = today or timezone.localdate()
-    since = min(_month_start(today, ENGAGEMENT_MONTHS - 1), today - datetime.timedelta(days=89))
-    rows = (FollowUp.objects.done().filter(patient=patient, done_on__gte=since)
+    rows = (FollowUp.objects.done().filter(patient=patient, done_on__gte=engagement_window_start(today))
             .values_list("done_on", "meetings_attended"))
     return engagement_from_rows(rows, today)
+
+
+def follow_up_summary(patient, today=None):
+    """The next scheduled follow-up and the engagement of one patient, in one query."""
+    today = today or timezone.localdate()
+    follow_ups = list(
+        FollowUp.objects.filter(patient=patient)
+        .filter(Q(status=FollowUpStatus.SCHEDULED)
+                | Q(status=FollowUpStatus.DONE, done_on__gte=engagement_window_start(today)))
+        .select_related("assigned_to")
+    )
+    scheduled = sorted((f for f in follow_ups if not f.is_done), key=lambda f: (f.due_on, f.pk))
+    engagement = engagement_from_rows([(f.done_on, f.meetings_attended) for f in follow_ups if f.is_done], today)
+    return (scheduled[0] if scheduled else None), engagement

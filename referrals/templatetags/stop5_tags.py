@@ -3,7 +3,8 @@
 from django import template
 from django.utils import timezone
 
-from ..models import BarrierStatus, FollowUp, patient_engagement
+from ..models import BarrierStatus
+from ..models.followups import follow_up_summary
 from ..stop5 import can_work_on_stop5
 
 register = template.Library()
@@ -20,14 +21,14 @@ def stop5_section(context, patient):
     """Open barriers, the next follow-up and engagement of one patient (a fixed number of queries)."""
     request = context["request"]
     today = timezone.localdate()
+    next_follow_up, engagement = follow_up_summary(patient, today)
     return {
         "patient": patient,
         "today": today,
         "open_barriers": list(patient.barriers.filter(status__in=[BarrierStatus.OPEN, BarrierStatus.BEING_ADDRESSED])
                               .select_related("owner")),
-        "next_follow_up": FollowUp.objects.scheduled().filter(patient=patient).select_related("assigned_to")
-        .order_by("due_on", "pk").first(),
-        "engagement": patient_engagement(patient, today),
+        "next_follow_up": next_follow_up,
+        "engagement": engagement,
         "can_edit": can_work_on_stop5(request.user, patient),
     }
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from patients.models import CareTeamMember, Clinic, ContactMethod, Patient, Role, StaffMember
 from referrals import demo as referrals_demo
+from referrals import demo_stop3
 from referrals.demo_stop5 import seed_stop5
 
 DEFAULT_PASSWORD = "pathways-demo-2026"
@@ -84,6 +85,7 @@ class Command(BaseCommand):
         # Each feature adds its own demo records below, from its app's demo module
         # (one call per line; each must be safe to run again without duplicating).
         referrals_demo.seed(clinic, other, stdout=self.stdout)
+        demo_stop3.seed(clinic)
         seed_stop5()
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))

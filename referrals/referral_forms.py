@@ -1,0 +1,222 @@
+"""Forms for Stop 3: conversations, referrals and their moves, first-meeting plans, Part 2 consents."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from patients.forms import DateInput
+from patients.models import StaffMember
+
+from .forms import MatchingPreferencesForm
+from .lifecycle import START_STATUSES, CloseReason, ReferralStatus
+from .models import (
+    Consent,
+    FirstMeetingPlan,
+    InformationCategory,
+    Meeting,
+    MutualSupportConversation,
+    Program,
+    ProgramGroup,
+)
+from .models.conversation import CompanionOffer, Concern
+from .stop3 import CARE_ROLES
+
+
+def _helper(layout=None):
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+def clinic_meetings(clinic_id):
+    return Meeting.objects.of_clinic(clinic_id).active().select_related("program").order_by("program__name", "name")
+
+
+def care_staff(clinic_id):
+    return (StaffMember.objects.filter(clinic_id=clinic_id, is_active=True, staff_roles__role__in=CARE_ROLES)
+            .distinct().order_by("first_name", "last_name"))
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting):
+        days = ", ".join(meeting.weekday_names) or "by arrangement"
+        when = f"{days} {meeting.start_time:%-I:%M %p}" if meeting.start_time else days
+        return f"{meeting.program.name}: {meeting.name} ({when}, {meeting.get_attendance_display().lower()})"
+
+
+# Conversation ----------------------------------------------------------------------------------
+class ConversationForm(forms.ModelForm):
+    options_explained = forms.MultipleChoiceField(
+        label="Kinds of groups explained", choices=ProgramGroup.choices, widget=forms.CheckboxSelectMultiple)
+    concerns = forms.MultipleChoiceField(
+        label="Concerns or misconceptions the patient raised", choices=Concern.choices,
+        widget=forms.CheckboxSelectMultiple, required=False)
+
+    class Meta:
+        model = MutualSupportConversation
+        fields = ["held_on", "options_explained", "concerns", "concerns_addressed", "companion_offer",
+                  "next_step", "next_step_on", "notes"]
+        widgets = {
+            "held_on": DateInput(), "next_step_on": DateInput(),
+            "companion_offer": forms.RadioSelect,
+            "concerns_addressed": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["companion_offer"].choices = CompanionOffer.choices
+        self.helper = _helper(Layout(
+            Fieldset("The conversation", "held_on", "options_explained"),
+            Fieldset("Concerns", "concerns", "concerns_addressed"),
+            Fieldset("First meeting together", "companion_offer"),
+            Fieldset("Next step", Row(Column("next_step", css_class="col-md-8"),
+                                      Column("next_step_on", css_class="col-md-4")), "notes"),
+        ))
+
+
+class PreferencesForm(MatchingPreferencesForm):
+    """The patient's preferences as heard in the conversation; saved to their matching preferences."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "prefs")
+        super().__init__(*args, **kwargs)
+        # Same fields and rules as the matching-preferences page; the conversation form has its own button.
+        self.helper.layout = Layout(*[f for f in self.helper.layout.fields if not isinstance(f, Submit)])
+        self.helper.layout.insert(0, HTML('<h2 class="h5 mt-3">The patient\'s preferences</h2>'))
+
+
+# Referrals -------------------------------------------------------------------------------------
+class ReferralForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label="Program")
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label="Specific meeting",
+                                 help_text="Optional. Only meetings in your clinic's list are offered.")
+    status = forms.ChoiceField(
+        label="Where things stand", initial=ReferralStatus.SUGGESTED,
+        choices=[(s.value, s.label) for s in ReferralStatus if s in START_STATUSES], widget=forms.RadioSelect)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.fields["program"].queryset = Program.objects.all()
+        self.fields["meeting"].queryset = clinic_meetings(patient.clinic_id)
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        meeting, program = data.get("meeting"), data.get("program")
+        if meeting and program and meeting.program_id != program.pk:
+            self.add_error("meeting", f"This meeting belongs to {meeting.program.name}, not {program.name}.")
+        return data
+
+
+class MoveForm(forms.Form):
+    new_status = forms.ChoiceField(label="Move to", widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label="Reason (when declined or stopped)", required=False,
+                               choices=[("", "—")] + CloseReason.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self.fields["new_status"].choices = [(s.value, _move_label(referral.status, s))
+                                             for s in referral.next_statuses]
+        self.initial.setdefault("version", referral.version)
+        self.helper = _helper()
+
+
+def _move_label(current, target):
+    if current in (ReferralStatus.DECLINED, ReferralStatus.STOPPED):
+        return f"Re-open (back to “{ReferralStatus(target).label}”)"
+    return ReferralStatus(target).label
+
+
+class FirstMeetingPlanForm(forms.ModelForm):
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), label="Which meeting")
+
+    class Meta:
+        model = FirstMeetingPlan
+        fields = ["companion", "meeting", "planned_for", "meet_at"]
+        widgets = {"planned_for": DateInput()}
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.referral = referral
+        clinic_id = referral.patient.clinic_id
+        self.fields["companion"].queryset = care_staff(clinic_id)
+        self.fields["meeting"].queryset = clinic_meetings(clinic_id).filter(program_id=referral.program_id)
+        if referral.meeting_id:
+            self.initial.setdefault("meeting", referral.meeting_id)
+        self.helper = _helper(Layout(
+            Row(Column("companion"), Column(Field("planned_for"))), "meeting", "meet_at"))
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What happened", widget=forms.RadioSelect,
+        choices=[c for c in FirstMeetingPlan.Outcome.choices if c[0] != FirstMeetingPlan.Outcome.PLANNED])
+    note = forms.CharField(label="How it went", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+# Consent (42 CFR Part 2) -----------------------------------------------------------------------
+class ConsentForm(forms.ModelForm):
+    information_categories = forms.MultipleChoiceField(
+        label="Information the patient agrees to share", choices=InformationCategory.choices,
+        widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Consent
+        fields = ["program", "recipient_name", "disclosing_party", "information_categories", "information_detail",
+                  "purpose", "expires_on", "expiry_event", "right_to_revoke_explained", "signed_by", "signed_on"]
+        widgets = {
+            "expires_on": DateInput(), "signed_on": DateInput(),
+            "information_detail": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.patient = patient
+        self.fields["program"].queryset = Program.objects.all()
+        self.fields["right_to_revoke_explained"].required = True
+        self.initial.setdefault("disclosing_party", patient.clinic.name)
+        self.initial.setdefault("signed_on", timezone.localdate())
+        self.helper = _helper(Layout(
+            Fieldset("Who shares, with whom", "disclosing_party", Row(Column("program"), Column("recipient_name"))),
+            Fieldset("What, and why", "information_categories", "information_detail", "purpose"),
+            Fieldset("How long", Row(Column("expires_on"), Column("expiry_event"))),
+            Fieldset("Signature", "right_to_revoke_explained", Row(Column("signed_by"), Column("signed_on"))),
+        ))
+
+
+class RevokeConsentForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False,
+                           help_text="e.g. “patient asked in person”.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class LetterForm(forms.Form):
+    consent = forms.ModelChoiceField(queryset=Consent.objects.none(), label="Under which consent",
+                                     widget=forms.RadioSelect, empty_label=None)
+
+    def __init__(self, *args, consents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].queryset = consents
+        self.fields["consent"].label_from_instance = lambda c: (
+            f"{c.recipient_name}: signed {c.signed_on:%b %-d, %Y}, expires {c.expires_on:%b %-d, %Y}")
+        if len(consents) == 1:
+            self.initial["consent"] = consents[0].pk
+        self.helper = _helper()

@@ -1,0 +1,144 @@
+"""42 CFR Part 2: recording and revoking consents, referral letters as logged disclosures, the accounting."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from patients.access import clinic_staff_required
+
+from ..models import Consent, Disclosure, InformationCategory, Referral
+from ..models.consent import ACCOUNTING_YEARS, PART2_NOTICE, record_disclosure
+from ..referral_forms import ConsentForm, LetterForm, RevokeConsentForm
+from .referrals import care_role_required, visible_patient, visible_referral
+
+
+@care_role_required
+def consent_new(request, public_id):
+    patient = visible_patient(request, public_id)
+    initial = {}
+    if request.GET.get("program", "").isdigit():
+        initial["program"] = int(request.GET["program"])
+    form = ConsentForm(request.POST or None, patient=patient, initial=initial)
+    if request.method == "POST":
+        form.instance.recorded_by = request.user
+        if form.is_valid():
+            consent = form.save()
+            messages.success(request, f"Consent to share with {consent.recipient_name} recorded.")
+            next_referral = request.GET.get("referral", "")
+            if next_referral.isdigit() and Referral.objects.filter(patient=patient, pk=next_referral).exists():
+                return redirect("support:letter", patient.public_id, int(next_referral))
+            return redirect("support:consent_detail", patient.public_id, consent.pk)
+    return render(request, "referrals/consent_form.html", {"patient": patient, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@clinic_staff_required
+def consent_detail(request, public_id, pk):
+    patient = visible_patient(request, public_id)
+    consent = get_object_or_404(Consent.objects.select_related("program", "recorded_by", "revoked_by"),
+                                pk=pk, patient=patient)
+    return render(request, "referrals/consent_detail.html", {
+        "patient": patient, "consent": consent, "revoke_form": RevokeConsentForm(),
+        "disclosures": list(consent.disclosures.select_related("disclosed_by")),
+    })
+
+
+@care_role_required
+@require_POST
+def consent_revoke(request, public_id, pk):
+    patient = visible_patient(request, public_id)
+    consent = get_object_or_404(Consent, pk=pk, patient=patient)
+    form = RevokeConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            consent.revoke(request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Consent revoked. Nothing more will be shared under it; "
+                                      "earlier disclosures stay in the accounting.")
+    return redirect("support:consent_detail", patient.public_id, consent.pk)
+
+
+# Referral letter to an outside organisation (patient information: needs consent) ---------------
+def letter_information(referral, consent):
+    """What the letter shares: only the kinds of information the consent allows, as (label, text) pairs."""
+    patient = referral.patient
+    rows = []
+    if consent.allows(InformationCategory.IDENTITY):
+        reach = ", ".join(v for v in [patient.phone, patient.email] if v) or "through the clinic"
+        rows.append(("Patient", f"{patient.display_name}; reach at {reach} "
+                                f"(prefers {patient.get_preferred_contact_display().lower()})"))
+    else:
+        rows.append(("Patient", "Name withheld (not covered by the consent)"))
+    if consent.allows(InformationCategory.REFERRAL):
+        target = referral.program.name + (f", {referral.meeting.name}" if referral.meeting_id else "")
+        rows.append(("Referred to", target))
+    if consent.allows(InformationCategory.MEDICATION):
+        rows.append(("Medication", "Takes a medication for alcohol use disorder as part of treatment"))
+    if consent.allows(InformationCategory.ACCOMPANIMENT):
+        plans = [p for p in referral.first_meeting_plans.all() if p.is_planned]
+        if plans:
+            plan = plans[0]
+            rows.append(("First meeting", f"{plan.companion} from {patient.clinic.name} plans to come along "
+                                          f"on {plan.planned_for:%B %-d, %Y}"))
+    if consent.allows(InformationCategory.ATTENDANCE):
+        rows.append(("Referral status", referral.get_status_display()))
+    return rows
+
+
+def _letter_context(patient, referral, consents, form):
+    return {"patient": patient, "referral": referral, "consents": consents, "form": form,
+            "notice": PART2_NOTICE}
+
+
+@care_role_required
+def letter(request, public_id, pk):
+    """Produce a referral letter: refused without an active consent for this program; logged as a disclosure."""
+    patient = visible_patient(request, public_id)
+    referral = visible_referral(patient, pk, Referral.objects.with_history())
+    consents = [c for c in Consent.objects.filter(patient=patient, program_id=referral.program_id)
+                if c.is_active]
+    consent_qs = Consent.objects.filter(pk__in=[c.pk for c in consents])
+    form = LetterForm(request.POST or None, consents=consent_qs)
+    if request.method == "POST":
+        if not consents:
+            return render(request, "referrals/letter_confirm.html",
+                          _letter_context(patient, referral, consents, form), status=403)
+        if form.is_valid():
+            consent = form.cleaned_data["consent"]
+            rows = letter_information(referral, consent)
+            try:
+                disclosure = record_disclosure(
+                    consent, by=request.user, referral=referral,
+                    information="\n".join(f"{label}: {text}" for label, text in rows))
+            except ValidationError as error:
+                form.add_error("consent", error)
+            else:
+                messages.success(request, f"Disclosure to {disclosure.recipient_name} logged. Print the letter below.")
+                return redirect("support:disclosure_letter", patient.public_id, disclosure.pk)
+    return render(request, "referrals/letter_confirm.html", _letter_context(patient, referral, consents, form),
+                  status=400 if request.method == "POST" else 200)
+
+
+@clinic_staff_required
+def disclosure_letter(request, public_id, pk):
+    patient = visible_patient(request, public_id)
+    disclosure = get_object_or_404(
+        Disclosure.objects.select_related("consent", "disclosed_by", "referral__program", "referral__meeting"),
+        pk=pk, patient=patient)
+    rows = [line.split(": ", 1) for line in disclosure.information.splitlines() if ": " in line]
+    return render(request, "referrals/letter.html", {
+        "patient": patient, "disclosure": disclosure, "rows": rows, "clinic": patient.clinic,
+    })
+
+
+@clinic_staff_required
+def accounting(request, public_id):
+    patient = visible_patient(request, public_id)
+    disclosures = (Disclosure.objects.filter(patient=patient).for_accounting()
+                   .select_related("consent", "disclosed_by"))
+    return render(request, "referrals/accounting.html", {
+        "patient": patient, "disclosures": disclosures, "years": ACCOUNTING_YEARS, "clinic": patient.clinic,
+    })

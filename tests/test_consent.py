@@ -1,0 +1,159 @@
+"""42 CFR Part 2: consents with every element, letters only under an active consent, disclosures and revocation."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals.models import Consent, Disclosure, InformationCategory, ProgramGroup
+from referrals.models.consent import PART2_NOTICE, record_disclosure
+
+from .factories import PatientFactory
+from .factories_stop3 import ConsentFactory, ProgramFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+today = timezone.localdate
+
+
+@pytest.fixture
+def rco():
+    return ProgramFactory(slug="rco", name="Recovery community organization", group=ProgramGroup.PEER_RUN_CENTER)
+
+
+@pytest.fixture
+def patient(peer):
+    return PatientFactory(clinic=peer.clinic, first_name="Elena", last_name="Ibarra", phone="(217) 555-0101")
+
+
+@pytest.fixture
+def referral(patient, peer, rco):
+    return ReferralFactory(patient=patient, program=rco, referred_by=peer, status="referred")
+
+
+def consent_data(program, **overrides):
+    data = {
+        "program": program.pk, "recipient_name": "Springfield Recovery Community Center",
+        "disclosing_party": "Riverbend Test Clinic",
+        "information_categories": [InformationCategory.IDENTITY, InformationCategory.REFERRAL],
+        "information_detail": "First name, phone number, the group chosen",
+        "purpose": "So the center can call and welcome the patient",
+        "expires_on": (today() + datetime.timedelta(days=90)).isoformat(), "expiry_event": "",
+        "right_to_revoke_explained": "on", "signed_by": "Elena Ibarra", "signed_on": today().isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_letter_to_an_rco_is_refused_until_consent_then_logged_with_the_notice(login, peer, patient, referral, rco):
+    client = login(peer)
+    letter_url = reverse("support:letter", args=[patient.public_id, referral.pk])
+
+    refused = client.get(letter_url)
+    assert "Not allowed without consent" in refused.content.decode()
+    assert client.post(letter_url, {}).status_code == 403
+    assert not Disclosure.objects.exists()
+
+    response = client.post(reverse("support:consent_new", args=[patient.public_id])
+                           + f"?program={rco.pk}&referral={referral.pk}", consent_data(rco))
+    consent = Consent.objects.get(patient=patient)
+    assert response.url == letter_url
+    assert consent.recorded_by == peer and consent.is_active
+
+    response = client.post(letter_url, {"consent": consent.pk})
+    disclosure = Disclosure.objects.get()
+    assert response.url == reverse("support:disclosure_letter", args=[patient.public_id, disclosure.pk])
+    assert (disclosure.consent, disclosure.referral, disclosure.disclosed_by) == (consent, referral, peer)
+    assert disclosure.recipient_name == "Springfield Recovery Community Center"
+    assert "Elena Ibarra" in disclosure.information and "(217) 555-0101" in disclosure.information
+    assert "medication" not in disclosure.information.lower()  # not ticked on the consent
+
+    page = client.get(response.url).content.decode()
+    assert "42 CFR part 2" in page
+    assert PART2_NOTICE.split(".")[0] in page
+    assert "Elena Ibarra consented on" in page  # the consent summary travels with the disclosure
+
+
+@pytest.mark.parametrize("overrides, field, message", [
+    ({"recipient_name": ""}, "recipient_name", "required"),
+    ({"disclosing_party": ""}, "disclosing_party", "required"),
+    ({"information_categories": []}, "information_categories", "required"),
+    ({"information_detail": ""}, "information_detail", "required"),
+    ({"purpose": ""}, "purpose", "required"),
+    ({"right_to_revoke_explained": ""}, "right_to_revoke_explained", "required"),
+    ({"expires_on": ""}, "expires_on", "required"),
+    ({"signed_by": ""}, "signed_by", "required"),
+    ({"signed_on": ""}, "signed_on", "required"),
+    ({"expires_on": "2020-01-01"}, "expires_on", "has passed"),
+    ({"signed_on": "2999-01-01", "expires_on": "2999-06-01"}, "signed_on", "cannot be in the future"),
+])
+def test_a_consent_missing_an_element_is_refused(login, peer, patient, rco, overrides, field, message):
+    response = login(peer).post(reverse("support:consent_new", args=[patient.public_id]),
+                                consent_data(rco, **overrides))
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert "So the center can call" in response.content.decode() or field == "purpose"
+    assert not Consent.objects.exists()
+
+
+def test_the_database_refuses_a_consent_without_the_right_to_revoke(patient, rco, peer):
+    from django.db import IntegrityError, transaction
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConsentFactory(patient=patient, program=rco, recorded_by=peer, right_to_revoke_explained=False)
+
+
+def test_revocation_stops_future_disclosures_but_keeps_past_ones(login, peer, patient, referral, rco):
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
+    first = record_disclosure(consent, by=peer, information="Patient: Elena", referral=referral)
+    client = login(peer)
+    client.post(reverse("support:consent_revoke", args=[patient.public_id, consent.pk]), {"note": "Asked in person"})
+    consent.refresh_from_db()
+    assert consent.status == Consent.Status.REVOKED and consent.revoked_by == peer
+    with pytest.raises(ValidationError, match="revoked"):
+        record_disclosure(consent, by=peer, information="Patient: Elena")
+    response = client.post(reverse("support:letter", args=[patient.public_id, referral.pk]), {"consent": consent.pk})
+    assert response.status_code == 403
+    assert list(Disclosure.objects.all()) == [first]
+    accounting = client.get(reverse("support:accounting", args=[patient.public_id])).content.decode()
+    assert "Springfield Recovery Community Center" in accounting and "since revoked" in accounting
+
+
+def test_an_expired_consent_or_one_for_another_program_does_not_allow_a_letter(login, peer, patient, referral, rco):
+    expired = ConsentFactory(patient=patient, program=rco, recorded_by=peer,
+                             signed_on=today() - datetime.timedelta(days=60),
+                             expires_on=today() - datetime.timedelta(days=1))
+    ConsentFactory(patient=patient, program=ProgramFactory(), recorded_by=peer)
+    assert expired.status == Consent.Status.EXPIRED
+    with pytest.raises(ValidationError, match="expired"):
+        record_disclosure(expired, by=peer, information="x")
+    page = login(peer).get(reverse("support:letter", args=[patient.public_id, referral.pk])).content.decode()
+    assert "Not allowed without consent" in page
+    assert not Disclosure.objects.exists()
+
+
+def test_a_consent_of_another_patient_cannot_be_used(login, peer, patient, referral, rco):
+    stranger = ConsentFactory(patient=PatientFactory(clinic=peer.clinic), program=rco, recorded_by=peer)
+    response = login(peer).post(reverse("support:letter", args=[patient.public_id, referral.pk]),
+                                {"consent": stranger.pk})
+    assert response.status_code == 403
+    assert not Disclosure.objects.exists()
+
+
+def test_the_accounting_lists_three_years_of_disclosures(login, peer, patient, rco):
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer,
+                             signed_on=today() - datetime.timedelta(days=365 * 4))
+    recent = record_disclosure(consent, by=peer, information="Patient: Elena")
+    old = record_disclosure(consent, by=peer, information="Patient: Elena (old)")
+    Disclosure.objects.filter(pk=old.pk).update(disclosed_at=timezone.now() - datetime.timedelta(days=365 * 3 + 30))
+    assert list(Disclosure.objects.filter(patient=patient).for_accounting()) == [recent]
+    page = login(peer).get(reverse("support:accounting", args=[patient.public_id])).content.decode()
+    assert "Patient: Elena" in page and "(old)" not in page
+
+
+def test_the_handout_without_patient_data_is_always_possible(login, peer, patient, referral):
+    page = login(peer).get(reverse("support:handout", args=[patient.public_id, referral.pk])).content.decode()
+    body = page.split('<article class="handout">')[1]
+    assert "Ibarra" not in body and "555-0101" not in body
+    assert "Recovery community organization" in body

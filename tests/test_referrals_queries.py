@@ -1,0 +1,71 @@
+"""The Stop 3 pages make the same number of queries for 1 referral or 12, with any length of history."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from patients.models import Role
+from referrals.lifecycle import CloseReason
+
+from .factories import CareTeamMemberFactory, PatientFactory
+from .factories_stop3 import (
+    ConsentFactory,
+    ConversationFactory,
+    FirstMeetingPlanFactory,
+    MeetingFactory,
+    ReferralFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+STOP5_SECTION_QUERIES = 2
+
+
+def add_referrals(patient, staff, count):
+    for _ in range(count):
+        referral = ReferralFactory(patient=patient, referred_by=staff)
+        referral.meeting = MeetingFactory(clinic=patient.clinic, program=referral.program)
+        referral.save(update_fields=["meeting"])
+        referral.move_to("discussed", staff, note="talked")
+        referral.move_to("stopped", staff, reason=CloseReason.OTHER)
+        referral.move_to("discussed", staff)
+        FirstMeetingPlanFactory(referral=referral, companion=staff)
+        ConsentFactory(patient=patient, program=referral.program, recorded_by=staff)
+        ConversationFactory(patient=patient, held_by=staff)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_referrals_and_history(login, peer, clinician, django_assert_max_num_queries):
+    small = PatientFactory(clinic=peer.clinic)
+    large = PatientFactory(clinic=peer.clinic)
+    for patient in (small, large):
+        CareTeamMemberFactory(patient=patient, staff=peer, role=Role.PEER_SPECIALIST)
+        CareTeamMemberFactory(patient=patient, staff=clinician, role=Role.CLINICIAN)
+    add_referrals(small, peer, 1)
+    add_referrals(large, peer, 12)
+    client = login(peer)
+
+    def url(patient, page):
+        first = patient.referrals.order_by("pk").first()
+        return {
+            "patient": patient.get_absolute_url(),
+            "overview": reverse("support:overview", args=[patient.public_id]),
+            "referral": reverse("support:referral_detail", args=[patient.public_id, first.pk]),
+            "handout": reverse("support:handout", args=[patient.public_id, first.pk]),
+        }[page]
+
+    client.get(url(small, "patient"))  # warm caches (session, content types)
+    for page in ["patient", "overview", "referral", "handout"]:
+        small_count = count_queries(client, url(small, page))
+        large_count = count_queries(client, url(large, page))
+        assert large_count == small_count, page
+        # The patient page also carries the Stop 5 section (open barriers; follow-ups and engagement).
+        with django_assert_max_num_queries(16 + (STOP5_SECTION_QUERIES if page == "patient" else 0)):
+            client.get(url(large, page))
