@@ -18,6 +18,7 @@ from .models import (
     FollowUp,
     FollowUpStatus,
 )
+from .models.followups import ATTENDABLE_REFERRAL_STATUSES
 from .stop5 import assignable_staff
 
 MAX_MEETINGS_PER_FOLLOW_UP = 200
@@ -28,9 +29,19 @@ class BarrierChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.label} ({obj.get_severity_display().lower()}, noted {obj.noted_on:%b %-d})"
 
 
+class ReferralChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.target_name} ({obj.get_status_display().lower()})"
+
+
 class FollowUpLogForm(forms.ModelForm):
     """Log a follow-up as done: what happened, what changed, and when the next one is."""
 
+    attended_referrals = ReferralChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Which groups they went to",
+        help_text="Ticking a referral moves it forward: referred → first meeting attended; first meeting "
+                  "attended (on an earlier day) → engaged.",
+    )
     resolved_barriers = BarrierChoiceField(
         queryset=Barrier.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Barriers now resolved",
@@ -80,6 +91,8 @@ class FollowUpLogForm(forms.ModelForm):
         meetings.help_text = "Count every mutual-support meeting, in person or online."
         f["felt_welcome"].choices = [c for c in f["felt_welcome"].choices if c[0]]
         f["felt_welcome"].help_text = "Needed when they went to at least one meeting."
+        f["attended_referrals"].queryset = (patient.referrals.filter(status__in=ATTENDABLE_REFERRAL_STATUSES)
+                                            .select_related("program", "meeting").order_by("pk"))
         f["resolved_barriers"].queryset = patient.barriers.filter(
             status__in=[BarrierStatus.OPEN, BarrierStatus.BEING_ADDRESSED])
         staff = assignable_staff(patient.clinic_id)
@@ -103,7 +116,10 @@ class FollowUpLogForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset("The follow-up", Row(Column("done_on", css_class="col-sm-5"), Column("method"))),
-            Fieldset("Meetings since the last follow-up", "meetings_attended", "in_their_words", "felt_welcome"),
+            Fieldset("Meetings since the last follow-up", "meetings_attended",
+                     "attended_referrals" if f["attended_referrals"].queryset.exists() else
+                     HTML('<p class="text-body-secondary small">No referrals to a group yet.</p>'),
+                     "in_their_words", "felt_welcome"),
             Fieldset("Barriers",
                      "resolved_barriers" if f["resolved_barriers"].queryset.exists() else
                      HTML('<p class="text-body-secondary small">No open barriers.</p>'),
@@ -121,6 +137,10 @@ class FollowUpLogForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         meetings = cleaned.get("meetings_attended")
+        groups = cleaned.get("attended_referrals") or []
+        if meetings is not None and len(groups) > meetings:
+            self.add_error("meetings_attended", f"You ticked {len(groups)} group{'s' if len(groups) > 1 else ''} "
+                                                "they went to; count at least that many meetings.")
         if meetings and not cleaned.get("felt_welcome"):
             self.add_error("felt_welcome", "Say whether they felt welcome as someone taking medication, "
                                            "or choose “Did not say”.")
@@ -144,6 +164,7 @@ class FollowUpLogForm(forms.ModelForm):
         self.next_scheduled = follow_up.record_done(
             by=self.user, resolved_barriers=self.cleaned_data["resolved_barriers"],
             new_barrier=self.new_barrier(), next_assigned_to=self.cleaned_data.get("next_assigned_to"),
+            attended_referrals=self.cleaned_data["attended_referrals"],
         )
         return follow_up
 

@@ -4,6 +4,7 @@
 Its query count does not depend on how many patients, follow-ups or barriers there are.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from patients.models import Patient
 
-from .models import Barrier, FollowUp, Intervention, InterventionStatus
+from .lifecycle import ReferralStatus
+from .models import Barrier, FollowUp, Intervention, InterventionStatus, Referral
 from .models.barriers import ACTIVE_BARRIER_STATUSES, BarrierSeverity
 
 #: A referral whose status has not moved for this long shows up in the queue.
@@ -81,12 +83,25 @@ def barriers_to_work_on(user, today):
                                        _SEVERITY_RANK.get(b.severity, 3), b.noted_on, b.pk))
 
 
-def stalled_referrals(user, today):
-    """Open referrals of the user's patients with no progress for ``NO_PROGRESS_DAYS`` days.
+def no_progress_cutoff(today):
+    """Referrals whose status last changed before this moment have gone ``NO_PROGRESS_DAYS`` days without."""
+    day = today - datetime.timedelta(days=NO_PROGRESS_DAYS - 1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
-    Needs the ``Referral`` model (Stop 3); empty until it exists.
+
+def stalled_referrals(user, today):
+    """Open referrals of the user's patients (care team, or referred by them) with no progress for
+    ``NO_PROGRESS_DAYS`` days, longest-waiting first. Engaged referrals have reached the goal and are left out.
     """
-    return []
+    return list(
+        Referral.objects.visible_to(user)
+        .without_progress_since(no_progress_cutoff(today))
+        .exclude(status=ReferralStatus.ENGAGED)
+        .filter(Q(patient__care_team__staff=user) | Q(referred_by=user))
+        .distinct()
+        .select_related("patient", "program", "meeting")
+        .order_by("status_changed_at", "pk")
+    )
 
 
 def case_manager_queue(user, today=None):

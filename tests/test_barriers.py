@@ -234,3 +234,25 @@ def test_barrier_pages_query_count_does_not_grow(login, case_manager, django_ass
     InterventionFactory.create_batch(6, barrier=first)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse(url_name, args=args))
+
+
+@pytest.mark.parametrize("page", ["barrier_create", "intervention_create", "intervention_outcome"])
+def test_barrier_form_pages_query_count_does_not_grow(login, case_manager, django_assert_max_num_queries, page):
+    patient = patient_of(case_manager)
+    intervention = InterventionFactory(barrier__patient=patient, barrier__owner=case_manager,
+                                       barrier__noted_by=case_manager)
+    barrier = intervention.barrier
+    url = {
+        "barrier_create": reverse("referrals:barrier_create", args=[patient.public_id]),
+        "intervention_create": reverse("referrals:intervention_create", args=[patient.public_id, barrier.pk]),
+        "intervention_outcome": reverse("referrals:intervention_outcome",
+                                        args=[patient.public_id, barrier.pk, intervention.pk]),
+    }[page]
+    client = login(case_manager)
+    with django_assert_max_num_queries(10) as small:
+        client.get(url)
+    StaffFactory.create_batch(5, clinic=case_manager.clinic, roles=[Role.CASE_MANAGER])
+    InterventionFactory.create_batch(5, barrier=barrier)
+    BarrierFactory.create_batch(5, patient=patient, owner=case_manager, noted_by=case_manager)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)

@@ -2,12 +2,14 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from patients.models import Role
-from referrals.models import BarrierSeverity, BarrierStatus, InterventionStatus
-from referrals.queue import case_manager_queue
+from referrals.models import BarrierSeverity, BarrierStatus, InterventionStatus, Referral
+from referrals.queue import NO_PROGRESS_DAYS, case_manager_queue
 
 from .factories import PatientFactory, StaffFactory
+from .factories_stop3 import MeetingFactory, ReferralFactory
 from .factories_stop5 import (
     BarrierFactory,
     DoneFollowUpFactory,
@@ -19,6 +21,16 @@ from .factories_stop5 import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def stale(referral, status, days_ago):
+    """Put ``referral`` at ``status`` (moving it there through the lifecycle), last changed ``days_ago``."""
+    path = ["suggested", "discussed", "referred", "first_meeting_attended", "engaged"]
+    while referral.status != status:
+        referral.move_to(path[path.index(referral.status) + 1], referral.referred_by)
+    Referral.objects.filter(pk=referral.pk).update(status_changed_at=timezone.now() - days(days_ago))
+    referral.refresh_from_db()
+    return referral
 
 QUEUE_URL = "/queue/case-manager/"
 
@@ -134,6 +146,9 @@ def _fill(case_manager, patients):
         due = BarrierFactory(patient=patient, owner=case_manager, noted_by=case_manager)
         InterventionFactory.create_batch(2, barrier=due, due_on=today())
         BarrierFactory(patient=patient, owner=case_manager, noted_by=case_manager)
+        meeting = MeetingFactory(clinic=patient.clinic)
+        stale(ReferralFactory(patient=patient, referred_by=case_manager, status="referred",
+                              program=meeting.program, meeting=meeting), "referred", 30)
 
 
 def test_queue_query_count_does_not_grow_with_patients_follow_ups_and_barriers(
@@ -141,8 +156,8 @@ def test_queue_query_count_does_not_grow_with_patients_follow_ups_and_barriers(
 ):
     _fill(case_manager, 1)
     client = login(case_manager)
-    # session, user, roles, follow-ups, barriers, their due interventions
-    with django_assert_max_num_queries(6) as small:
+    # session, user, roles, follow-ups, barriers, their due interventions, referrals
+    with django_assert_max_num_queries(7) as small:
         response = client.get(QUEUE_URL)
     assert len(response.context["queue"].follow_ups) == 1
     _fill(case_manager, 12)
@@ -150,3 +165,34 @@ def test_queue_query_count_does_not_grow_with_patients_follow_ups_and_barriers(
         response = client.get(QUEUE_URL)
     assert len(response.context["queue"].follow_ups) == 13
     assert len(response.context["queue"].barriers) == 26
+    assert len(response.context["queue"].stalled_referrals) == 13
+
+
+def test_referrals_with_no_progress_for_14_days_longest_waiting_first(case_manager, other_clinic):
+    mine = patient_of(case_manager)
+    not_mine = PatientFactory(clinic=case_manager.clinic)
+    colleague = StaffFactory(clinic=case_manager.clinic, roles=[Role.CLINICIAN])
+
+    def referral(patient=mine, by=case_manager, status="referred", days_ago=20):
+        return stale(ReferralFactory(patient=patient, referred_by=by, status="referred"), status, days_ago)
+
+    month = referral(days_ago=30)
+    exactly_14 = referral(status="first_meeting_attended", days_ago=NO_PROGRESS_DAYS)
+    referred_by_me = referral(patient=not_mine, days_ago=20)  # not on the team, but I made the referral
+    referral(days_ago=NO_PROGRESS_DAYS - 1)  # moved 13 days ago: still fresh
+    referral(status="engaged", days_ago=60)  # engaged is the goal, not a stall
+    declined = ReferralFactory(patient=mine, referred_by=case_manager, status="referred")
+    declined.move_to("declined", case_manager, reason="not_ready")
+    Referral.objects.filter(pk=declined.pk).update(status_changed_at=timezone.now() - days(40))  # closed
+    referral(patient=not_mine, by=colleague, days_ago=40)  # someone else's patient and referral
+    referral(patient=PatientFactory(clinic=other_clinic), by=case_manager, days_ago=40)  # another clinic
+
+    assert case_manager_queue(case_manager, today()).stalled_referrals == [month, referred_by_me, exactly_14]
+
+
+def test_a_stalled_referral_row_links_to_a_follow_up_and_the_referral(login, case_manager):
+    patient = patient_of(case_manager)
+    referral = stale(ReferralFactory(patient=patient, referred_by=case_manager, status="referred"), "referred", 20)
+    page = login(case_manager).get(QUEUE_URL).content.decode()
+    assert f'{reverse("referrals:follow_up_log_new", args=[patient.public_id])}?next={QUEUE_URL}' in page
+    assert reverse("support:referral_detail", args=[patient.public_id, referral.pk]) in page

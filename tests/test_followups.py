@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from referrals.models import (
     Barrier,
@@ -12,11 +13,13 @@ from referrals.models import (
     FeltWelcome,
     FollowUp,
     FollowUpStatus,
+    Referral,
     patient_engagement,
 )
 from referrals.models.followups import engagement_from_rows
 
 from .factories import PatientFactory
+from .factories_stop3 import ReferralFactory
 from .factories_stop5 import (
     BarrierFactory,
     DoneFollowUpFactory,
@@ -247,13 +250,16 @@ def test_staff_off_the_care_team_cannot_log_follow_ups(login, clinician, case_ma
     assert not FollowUp.objects.exists()
 
 
-@pytest.mark.parametrize("page", ["follow_ups", "patient"])
+@pytest.mark.parametrize("page", ["follow_ups", "patient", "log"])
 def test_follow_up_pages_query_count_does_not_grow(login, case_manager, django_assert_max_num_queries, page):
     patient = patient_of(case_manager)
-    DoneFollowUpFactory(patient=patient, assigned_to=case_manager)
-    BarrierFactory(patient=patient, owner=case_manager, noted_by=case_manager)
-    url = (reverse("referrals:follow_up_list", args=[patient.public_id]) if page == "follow_ups"
-           else patient.get_absolute_url())
+    first = DoneFollowUpFactory(patient=patient, assigned_to=case_manager)
+    first.resolved_barriers.add(BarrierFactory(patient=patient, owner=case_manager, noted_by=case_manager))
+    first.attended_referrals.add(ReferralFactory(patient=patient, referred_by=case_manager, status="referred"))
+    ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=today())
+    url = {"follow_ups": reverse("referrals:follow_up_list", args=[patient.public_id]),
+           "log": reverse("referrals:follow_up_log_new", args=[patient.public_id]),
+           "patient": patient.get_absolute_url()}[page]
     client = login(case_manager)
     with django_assert_max_num_queries(20) as small:
         client.get(url)
@@ -261,6 +267,61 @@ def test_follow_up_pages_query_count_does_not_grow(login, case_manager, django_a
         follow_up = DoneFollowUpFactory(patient=patient, assigned_to=case_manager, done_on=today() - days(7 * n))
         barrier = BarrierFactory(patient=patient, owner=case_manager, noted_by=case_manager)
         follow_up.resolved_barriers.add(barrier)
+        follow_up.attended_referrals.add(ReferralFactory(patient=patient, referred_by=case_manager,
+                                                         status="referred"))
         ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=today() + days(n))
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_a_follow_up_moves_referrals_forward(login, case_manager):
+    patient = patient_of(case_manager)
+    referred = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
+    went_before = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
+    went_before.move_to("first_meeting_attended", case_manager)
+    Referral.objects.filter(pk=went_before.pk).update(status_changed_at=timezone.now() - days(10))
+    response = login(case_manager).post(
+        reverse("referrals:follow_up_log_new", args=[patient.public_id]),
+        log_data(attended_referrals=[referred.pk, went_before.pk]), follow=True)
+    referred.refresh_from_db()
+    went_before.refresh_from_db()
+    assert referred.status == "first_meeting_attended"
+    assert went_before.status == "engaged"
+    last = went_before.transitions.last()
+    assert (last.by, last.note) == (case_manager, f"Reported at the follow-up of {today():%b %-d, %Y}.")
+    assert "now “engaged”" in response.content.decode()
+    assert set(FollowUp.objects.done().get().attended_referrals.all()) == {referred, went_before}
+
+
+def test_one_meeting_does_not_count_twice_toward_engaged(case_manager):
+    patient = patient_of(case_manager)
+    referral = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
+    referral.move_to("first_meeting_attended", case_manager)  # e.g. the first meeting together, logged today
+    follow_up = DoneFollowUpFactory.build(patient=patient, assigned_to=case_manager, created_by=case_manager)
+    follow_up.record_done(by=case_manager, attended_referrals=[referral])
+    referral.refresh_from_db()
+    assert referral.status == "first_meeting_attended"
+
+
+def test_only_referrals_made_can_be_ticked_and_counts_must_cover_them(login, case_manager):
+    patient = patient_of(case_manager)
+    suggested = ReferralFactory(patient=patient, referred_by=case_manager, status="suggested")
+    referred = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
+    client = login(case_manager)
+    url = reverse("referrals:follow_up_log_new", args=[patient.public_id])
+    response = client.post(url, log_data(attended_referrals=[suggested.pk]))
+    assert "Select a valid choice" in " ".join(response.context["form"].errors["attended_referrals"])
+    response = client.post(url, log_data(attended_referrals=[referred.pk], meetings_attended="0", felt_welcome=""))
+    assert "count at least that many meetings" in " ".join(response.context["form"].errors["meetings_attended"])
+    referred.refresh_from_db()
+    assert referred.status == "referred" and not FollowUp.objects.exists()
+
+
+def test_another_patients_referral_cannot_be_ticked(login, case_manager):
+    patient, other = patient_of(case_manager), patient_of(case_manager)
+    theirs = ReferralFactory(patient=other, referred_by=case_manager, status="referred")
+    response = login(case_manager).post(reverse("referrals:follow_up_log_new", args=[patient.public_id]),
+                                        log_data(attended_referrals=[theirs.pk]))
+    assert response.status_code == 400
+    theirs.refresh_from_db()
+    assert theirs.status == "referred"

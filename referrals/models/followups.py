@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ..lifecycle import ReferralStatus
 from .barriers import BarrierStatus
 
 #: The next follow-up is offered this many days after the one being logged.
@@ -69,12 +70,17 @@ class FollowUp(models.Model):
     next_follow_up_on = models.DateField("next follow-up", null=True, blank=True)
     resolved_barriers = models.ManyToManyField("referrals.Barrier", blank=True,
                                                related_name="resolved_at_follow_ups")
+    attended_referrals = models.ManyToManyField("referrals.Referral", blank=True, related_name="follow_ups",
+                                                verbose_name="groups they went to")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = FollowUpQuerySet.as_manager()
+
+    #: Referrals moved forward by ``record_done``, as (referral, new status) pairs.
+    referral_moves = ()
 
     class Meta:
         ordering = ["-due_on", "-id"]
@@ -135,14 +141,17 @@ class FollowUp(models.Model):
             raise ValidationError(errors)
 
 
-    def record_done(self, *, by, resolved_barriers=(), new_barrier=None, next_assigned_to=None):
+    def record_done(self, *, by, resolved_barriers=(), new_barrier=None, next_assigned_to=None,
+                    attended_referrals=()):
         """Save this follow-up as done, with what it changed; all or nothing.
 
         The caller has filled in the follow-up's fields (date, how, meetings, ...) and validated them.
         ``resolved_barriers`` are barriers of the patient the follow-up found resolved; ``new_barrier`` an
         unsaved ``Barrier`` noted during it; a ``next_follow_up_on`` date schedules the next follow-up
         (assigned to ``next_assigned_to``, by default whoever logged this one) unless one is already
-        scheduled for that day. Returns the next scheduled follow-up, or None.
+        scheduled for that day. ``attended_referrals`` are the patient's referrals whose meetings the
+        patient went to; each moves forward where the lifecycle allows (see ``progress_referral``).
+        Returns the next scheduled follow-up, or None.
         """
         with transaction.atomic():
             self.status = FollowUpStatus.DONE
@@ -164,6 +173,9 @@ class FollowUp(models.Model):
                 new_barrier.noted_on = self.done_on
                 new_barrier.noted_at_follow_up = self
                 new_barrier.save()
+            attended = [r for r in attended_referrals if r.patient_id == self.patient_id]
+            self.attended_referrals.add(*attended)
+            self.referral_moves = [(r, moved) for r in attended if (moved := progress_referral(r, self, by))]
             return self._schedule_next(next_assigned_to or by, by)
 
     def _schedule_next(self, assigned_to, by):
@@ -175,6 +187,29 @@ class FollowUp(models.Model):
             return existing
         return FollowUp.objects.create(patient_id=self.patient_id, due_on=self.next_follow_up_on,
                                        assigned_to=assigned_to, created_by=by)
+
+
+def progress_referral(referral, follow_up, by):
+    """Move a referral forward when a follow-up reports the patient went to its meetings.
+
+    Referred → first meeting attended. First meeting attended → engaged, when the first meeting was
+    recorded on an earlier day than this follow-up (so one meeting never counts twice). Anything else
+    stays where it is. Returns the new status, or None.
+    """
+    note = f"Reported at the follow-up of {follow_up.done_on:%b %-d, %Y}."
+    if referral.status == ReferralStatus.REFERRED:
+        referral.move_to(ReferralStatus.FIRST_MEETING_ATTENDED, by, note=note)
+        return ReferralStatus.FIRST_MEETING_ATTENDED
+    if (referral.status == ReferralStatus.FIRST_MEETING_ATTENDED
+            and timezone.localdate(referral.status_changed_at) < follow_up.done_on):
+        referral.move_to(ReferralStatus.ENGAGED, by, note=note)
+        return ReferralStatus.ENGAGED
+    return None
+
+
+#: Referrals a follow-up can report attendance for.
+ATTENDABLE_REFERRAL_STATUSES = (ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED,
+                                ReferralStatus.ENGAGED)
 
 
 def schedule_follow_up(patient, *, due_on, assigned_to, by):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,8 @@ from patients.access import clinic_staff_required
 from patients.models import Patient
 
 from ..followup_forms import FollowUpLogForm, FollowUpScheduleForm
-from ..models import FollowUp, FollowUpStatus, patient_engagement
+from ..lifecycle import ReferralStatus
+from ..models import FollowUp, FollowUpStatus, Referral, patient_engagement
 from ..models.followups import schedule_follow_up
 from ..stop5 import can_work_on_stop5, require_stop5_access
 
@@ -27,7 +29,9 @@ def follow_up_list(request, public_id):
     today = timezone.localdate()
     follow_ups = list(
         patient.follow_ups.select_related("assigned_to", "done_by")
-        .prefetch_related("resolved_barriers", "new_barriers")
+        .prefetch_related("resolved_barriers", "new_barriers",
+                          Prefetch("attended_referrals",
+                                   queryset=Referral.objects.select_related("program", "meeting")))
     )
     scheduled = sorted((f for f in follow_ups if not f.is_done), key=lambda f: (f.due_on, f.pk))
     return render(request, "referrals/follow_up_list.html", {
@@ -58,13 +62,19 @@ def follow_up_log(request, public_id, pk=None):
     require_stop5_access(request.user, patient)
     form = FollowUpLogForm(request.POST or None, instance=follow_up, patient=patient, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            follow_up = form.save()
-        text = f"Follow-up of {follow_up.done_on:%b %-d} saved."
-        if form.next_scheduled:
-            text += f" Next follow-up: {form.next_scheduled.due_on:%b %-d, %Y}."
-        messages.success(request, text)
-        return redirect(_safe_next(request) or follow_ups_url(patient))
+        try:
+            with transaction.atomic():
+                follow_up = form.save()
+        except ValidationError as error:  # e.g. a referral changed by someone else meanwhile
+            form.add_error(None, error.messages)
+        else:
+            text = f"Follow-up of {follow_up.done_on:%b %-d} saved."
+            for referral, status in follow_up.referral_moves:
+                text += f" {referral.target_name}: now “{ReferralStatus(status).label.lower()}”."
+            if form.next_scheduled:
+                text += f" Next follow-up: {form.next_scheduled.due_on:%b %-d, %Y}."
+            messages.success(request, text)
+            return redirect(_safe_next(request) or follow_ups_url(patient))
     return render(request, "referrals/follow_up_form.html", {
         "patient": patient, "form": form, "follow_up": follow_up, "next": _safe_next(request),
     }, status=400 if form.errors else 200)
