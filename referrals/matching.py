@@ -31,7 +31,7 @@ from .models import (
 )
 from .models.directory import WEEKDAY_NAMES
 
-MEETINGS_SHOWN = 25
+MEETINGS_SHOWN = 12
 
 
 @dataclass(frozen=True)

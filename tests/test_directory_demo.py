@@ -1,0 +1,32 @@
+"""The demo data includes the directory: programs, sample feeds for both clinics, some patients' preferences."""
+
+import pytest
+from django.core.management import call_command
+
+from patients.models import Clinic
+from referrals.matching import meetings_for_matching, needs_for, rank_options
+from referrals.models import MatchingPreferences, Meeting, MeetingImport, Program
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_loads_the_directory_once(capsys):
+    call_command("seed_demo")
+    counts = (Program.objects.count(), Meeting.objects.count(), MeetingImport.objects.count(),
+              MatchingPreferences.objects.count())
+    call_command("seed_demo")
+    assert counts == (Program.objects.count(), Meeting.objects.count(), MeetingImport.objects.count(),
+                      MatchingPreferences.objects.count())
+    assert counts[0] == 15 and counts[3] >= 3
+    assert not MeetingImport.objects.exclude(rejected=0).exists()
+    riverbend = Clinic.objects.get(name="Riverbend Recovery Clinic")
+    lakeside = Clinic.objects.get(name="Lakeside Recovery Services")
+    assert riverbend.meetings.count() > 30 and lakeside.meetings.count() >= 5
+    assert not riverbend.meetings.filter(slug__startswith="erie").exists()
+
+    # The pathway's typical case: on naltrexone, no car, wants to drink less.
+    prefs = MatchingPreferences.objects.select_related("patient__clinic").get(patient__mrn="RB-10001")
+    needs = needs_for(prefs.patient, prefs)
+    options = rank_options(needs, Program.objects.all(), meetings_for_matching(riverbend.pk, needs))
+    assert options.programs[0].item.slug == "hams"
+    assert options.meetings[0].item.can_join_online
