@@ -167,7 +167,6 @@ def _detail_context(patient, referral, **forms):
         "outcome_form": OutcomeForm(),
         "active_consents": consents,
         "disclosures": list(referral.disclosures.select_related("disclosed_by", "consent")),
-        "today": None,
     }
     context.update(forms)
     return context
