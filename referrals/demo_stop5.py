@@ -6,10 +6,12 @@ Safe to run again: patients that already have any follow-up or barrier are left 
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from patients.models import Patient, Role, StaffMember
 
+from .lifecycle import ReferralStatus
 from .models import (
     Barrier,
     BarrierKind,
@@ -22,6 +24,8 @@ from .models import (
     Intervention,
     InterventionKind,
     InterventionStatus,
+    Program,
+    Referral,
 )
 
 D = datetime.timedelta
@@ -64,7 +68,8 @@ PLANS = [
                                None, "")],
         }],
     },
-    {"history": [(16, 2, FeltWelcome.YES, "Two meetings, both good.")], "next": 0, "barriers": []},
+    {"history": [(16, 2, FeltWelcome.YES, "Two meetings, both good.")], "next": 0, "barriers": [],
+     "stalled_referral_days": 20},
     {
         "history": [(35, 0, "", "Works evenings."), (20, 2, FeltWelcome.PARTLY, "Online at lunch works.")],
         "next": 7,
@@ -96,7 +101,22 @@ def seed_stop5(username="casemanager", today=None):
             continue
         created += 1
         _seed_patient(patient, plan, case_manager, today)
+        if plan.get("stalled_referral_days") and not patient.referrals.exists():
+            _stalled_referral(patient, case_manager, plan["stalled_referral_days"])
     return created
+
+
+def _stalled_referral(patient, case_manager, days_ago):
+    """A referral made weeks ago that has not moved since: it shows in the case manager's queue."""
+    program = (Program.objects.filter(Q(name__icontains="SMART") | Q(name__icontains="LifeRing")).order_by("name")
+               .first() or Program.objects.order_by("name").first())
+    if program is None:
+        return
+    referral = Referral.start(patient=patient, program=program, by=case_manager, status=ReferralStatus.REFERRED,
+                              note="Gave the meeting list; patient will try a meeting this week.")
+    when = timezone.now() - D(days=days_ago)
+    referral.transitions.update(at=when)
+    Referral.objects.filter(pk=referral.pk).update(status_changed_at=when)
 
 
 def _seed_patient(patient, plan, case_manager, today):

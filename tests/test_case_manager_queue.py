@@ -1,11 +1,14 @@
 """The case manager's queue: follow-ups due, barriers to work on, referrals without progress."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import Role
-from referrals.models import BarrierSeverity, BarrierStatus, InterventionStatus, Referral
+from patients.models import Role, StaffMember
+from referrals.models import Barrier, BarrierSeverity, BarrierStatus, FollowUp, InterventionStatus, Referral
 from referrals.queue import NO_PROGRESS_DAYS, case_manager_queue
 
 from .factories import PatientFactory, StaffFactory
@@ -196,3 +199,15 @@ def test_a_stalled_referral_row_links_to_a_follow_up_and_the_referral(login, cas
     page = login(case_manager).get(QUEUE_URL).content.decode()
     assert f'{reverse("referrals:follow_up_log_new", args=[patient.public_id])}?next={QUEUE_URL}' in page
     assert reverse("support:referral_detail", args=[patient.public_id, referral.pk]) in page
+
+
+def test_demo_gives_the_case_manager_a_queue_and_runs_twice_safely():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (FollowUp.objects.count(), Barrier.objects.count(), Referral.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (FollowUp.objects.count(), Barrier.objects.count(), Referral.objects.count())
+
+    queue = case_manager_queue(StaffMember.objects.get(username="casemanager"), today())
+    assert queue.overdue_follow_ups and queue.follow_ups_due_today
+    assert any(b.kind == "transportation" and b.status == BarrierStatus.BEING_ADDRESSED for b in queue.barriers)
+    assert queue.stalled_referrals
