@@ -20,6 +20,7 @@ from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, Sta
 from .factories_plans import PlanVersionFactory
 from .factories_referrals import MeetingFactory, ProgramFactory
 from .factories_stop3 import ConsentFactory, FirstMeetingPlanFactory, ReferralFactory
+from .factories_stop5 import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
 
 ROLES = ["clinician", "peer", "case_manager", "clinic_admin"]
 ALL_STAFF = dict.fromkeys(ROLES, 200)
@@ -68,6 +69,9 @@ def build_world():
         world.extra[prefix + "first_meeting"] = FirstMeetingPlanFactory(referral=referral)
         consent = world.extra[prefix + "consent"] = ConsentFactory(patient=who, program=program,
                                                                    recorded_by=clinician)
+        barrier = world.extra[prefix + "barrier"] = BarrierFactory(patient=who, noted_by=clinician)
+        world.extra[prefix + "intervention"] = InterventionFactory(barrier=barrier)
+        world.extra[prefix + "follow_up"] = ScheduledFollowUpFactory(patient=who, assigned_to=clinician)
         world.extra[prefix + "disclosure"] = record_disclosure(consent, by=clinician, information="first name",
                                                                referral=referral)
     return world
@@ -184,6 +188,7 @@ def foreign_draft_args(w):
 
 CARE_ROLES = {"clinician": 200, "peer": 200, "case_manager": 200, "clinic_admin": 403}
 CARE_POST_ONLY = {**POST_ONLY, "clinic_admin": 403}
+STOP5_WRITE = {"clinician": 200, "peer": 403, "case_manager": 200, "clinic_admin": 403}
 CLINICIAN_POST_ONLY = {**POST_ONLY, "peer": 403, "case_manager": 403, "clinic_admin": 403}
 
 
@@ -248,6 +253,21 @@ MATRIX = {
     "support:consent_revoke": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
     "support:accounting": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "support:disclosure_letter": Row(ALL_STAFF, *under_patient("disclosure")),
+    # Stop 5: everyone reads; case managers and the patient's care team record barriers and follow-ups.
+    # (In this world the clinician is on the care team; the peer specialist and the clinic admin are not.)
+    "referrals:case_manager_queue": Row({**ALL_STAFF, "clinician": 403, "peer": 403, "clinic_admin": 403}),
+    "referrals:barrier_list": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "referrals:barrier_create": Row(STOP5_WRITE, patient_args, foreign_patient_args, foreign_404_for_all=True),
+    "referrals:barrier_detail": Row(ALL_STAFF, *under_patient("barrier")),
+    "referrals:barrier_status": Row(POST_ONLY, *under_patient("barrier"), foreign_method="post"),
+    "referrals:intervention_create": Row(STOP5_WRITE, *under_patient("barrier"), foreign_404_for_all=True),
+    "referrals:intervention_outcome": Row(STOP5_WRITE, *under_patient("barrier", "intervention"),
+                                          foreign_404_for_all=True),
+    "referrals:follow_up_list": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "referrals:follow_up_log_new": Row(STOP5_WRITE, patient_args, foreign_patient_args, foreign_404_for_all=True),
+    "referrals:follow_up_log": Row(STOP5_WRITE, *under_patient("follow_up"), foreign_404_for_all=True),
+    "referrals:follow_up_schedule": Row(STOP5_WRITE, patient_args, foreign_patient_args, foreign_404_for_all=True),
+    "referrals:follow_up_cancel": Row(POST_ONLY, *under_patient("follow_up"), foreign_method="post"),
     "staff:list": Row(ADMIN_ONLY),
     "staff:create": Row(ADMIN_ONLY),
     "staff:edit": Row(ADMIN_ONLY, lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk]),

@@ -19,6 +19,8 @@ from .factories_stop3 import (
 
 pytestmark = pytest.mark.django_db
 
+STOP5_SECTION_QUERIES = 2
+
 
 def add_referrals(patient, staff, count):
     for _ in range(count):
@@ -64,5 +66,6 @@ def test_query_count_does_not_grow_with_referrals_and_history(login, peer, clini
         small_count = count_queries(client, url(small, page))
         large_count = count_queries(client, url(large, page))
         assert large_count == small_count, page
-        with django_assert_max_num_queries(20):  # the patient page composes every stop
+        # The patient page also carries the Stop 5 section (open barriers; follow-ups and engagement).
+        with django_assert_max_num_queries(20 + (STOP5_SECTION_QUERIES if page == "patient" else 0)):
             client.get(url(large, page))

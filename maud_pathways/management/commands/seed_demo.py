@@ -10,6 +10,7 @@ from patients.demo import seed_treatment_plans
 from patients.models import CareTeamMember, Clinic, ContactMethod, Patient, Role, StaffMember
 from referrals import demo as referrals_demo
 from referrals import demo_stop3
+from referrals.demo_stop5 import seed_stop5
 from wellness.demo import seed_wellness_demo
 
 DEFAULT_PASSWORD = "pathways-demo-2026"
@@ -89,6 +90,7 @@ class Command(BaseCommand):
         referrals_demo.seed(clinic, other, stdout=self.stdout)
         demo_stop3.seed(clinic)
         seed_wellness_demo(clinic, staff)
+        seed_stop5()
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))
         self.stdout.write(f"Demo logins (password for all: {password}):")

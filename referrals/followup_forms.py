@@ -1,0 +1,191 @@
+"""Forms for follow-ups on meeting participation (Stop 5)."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+
+from patients.forms import DateInput
+
+from .barrier_forms import StaffChoiceField
+from .models import (
+    DEFAULT_FOLLOW_UP_INTERVAL,
+    Barrier,
+    BarrierKind,
+    BarrierSeverity,
+    BarrierStatus,
+    FollowUp,
+    FollowUpStatus,
+)
+from .models.followups import ATTENDABLE_REFERRAL_STATUSES
+from .stop5 import assignable_staff
+
+MAX_MEETINGS_PER_FOLLOW_UP = 200
+
+
+class BarrierChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.label} ({obj.get_severity_display().lower()}, noted {obj.noted_on:%b %-d})"
+
+
+class ReferralChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.target_name} ({obj.get_status_display().lower()})"
+
+
+class FollowUpLogForm(forms.ModelForm):
+    """Log a follow-up as done: what happened, what changed, and when the next one is."""
+
+    attended_referrals = ReferralChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Which groups they went to",
+        help_text="Ticking a referral moves it forward: referred → first meeting attended; first meeting "
+                  "attended (on an earlier day) → engaged.",
+    )
+    resolved_barriers = BarrierChoiceField(
+        queryset=Barrier.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Barriers now resolved",
+    )
+    new_barrier_kind = forms.ChoiceField(label="New barrier", required=False,
+                                         choices=[("", "None")] + BarrierKind.choices)
+    new_barrier_other = forms.CharField(label="Name it (for “Other”)", max_length=120, required=False)
+    new_barrier_severity = forms.ChoiceField(label="How much it gets in the way", choices=BarrierSeverity.choices,
+                                             initial=BarrierSeverity.SOMEWHAT, required=False)
+    new_barrier_details = forms.CharField(label="What gets in the way", required=False,
+                                          widget=forms.Textarea(attrs={"rows": 2}))
+    next_assigned_to = StaffChoiceField(queryset=None, label="Who does the next follow-up", required=False)
+
+    class Meta:
+        model = FollowUp
+        fields = ["done_on", "method", "meetings_attended", "in_their_words", "felt_welcome", "notes",
+                  "next_follow_up_on"]
+        widgets = {
+            "done_on": DateInput(), "next_follow_up_on": DateInput(),
+            "method": forms.RadioSelect, "felt_welcome": forms.RadioSelect,
+            "in_their_words": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, patient, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.user = user
+        follow_up = self.instance
+        follow_up.patient = patient
+        follow_up.status = FollowUpStatus.DONE
+        today = timezone.localdate()
+
+        f = self.fields
+        f["done_on"].required = True
+        self._default("done_on", today)
+        f["method"].required = True
+        f["method"].choices = [c for c in f["method"].choices if c[0]]
+        meetings = f["meetings_attended"]
+        meetings.required = True
+        self._default("meetings_attended", 0)
+        meetings.validators = [
+            MinValueValidator(0, message="Meetings attended cannot be negative."),
+            MaxValueValidator(MAX_MEETINGS_PER_FOLLOW_UP,
+                              message=f"Enter at most {MAX_MEETINGS_PER_FOLLOW_UP} meetings for one follow-up."),
+        ]
+        meetings.widget.attrs.update({"min": 0, "max": MAX_MEETINGS_PER_FOLLOW_UP})
+        meetings.help_text = "Count every mutual-support meeting, in person or online."
+        f["felt_welcome"].choices = [c for c in f["felt_welcome"].choices if c[0]]
+        f["felt_welcome"].help_text = "Needed when they went to at least one meeting."
+        f["attended_referrals"].queryset = (patient.referrals.filter(status__in=ATTENDABLE_REFERRAL_STATUSES)
+                                            .select_related("program", "meeting").order_by("pk"))
+        f["resolved_barriers"].queryset = patient.barriers.filter(
+            status__in=[BarrierStatus.OPEN, BarrierStatus.BEING_ADDRESSED])
+        staff = assignable_staff(patient.clinic_id)
+        f["next_assigned_to"].queryset = staff
+        f["next_assigned_to"].initial = user.pk
+        f["next_assigned_to"].empty_label = None
+
+        self.already_scheduled = (
+            FollowUp.objects.scheduled().filter(patient=patient, due_on__gt=today).exclude(pk=follow_up.pk)
+            .order_by("due_on").first()
+        )
+        if self.already_scheduled:
+            self._default("next_follow_up_on", self.already_scheduled.due_on)
+            f["next_follow_up_on"].help_text = (f"Already scheduled for {self.already_scheduled.due_on:%b %-d, %Y}. "
+                                                "Leave empty to schedule none.")
+        else:
+            self._default("next_follow_up_on", today + DEFAULT_FOLLOW_UP_INTERVAL)
+            f["next_follow_up_on"].help_text = "Two weeks from today unless you change it. Leave empty for none."
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("The follow-up", Row(Column("done_on", css_class="col-sm-5"), Column("method"))),
+            Fieldset("Meetings since the last follow-up", "meetings_attended",
+                     "attended_referrals" if f["attended_referrals"].queryset.exists() else
+                     HTML('<p class="text-body-secondary small">No referrals to a group yet.</p>'),
+                     "in_their_words", "felt_welcome"),
+            Fieldset("Barriers",
+                     "resolved_barriers" if f["resolved_barriers"].queryset.exists() else
+                     HTML('<p class="text-body-secondary small">No open barriers.</p>'),
+                     Row(Column("new_barrier_kind"), Column("new_barrier_other")),
+                     Row(Column("new_barrier_severity"), Column("new_barrier_details"))),
+            Fieldset("Next follow-up", Row(Column("next_follow_up_on"), Column("next_assigned_to"))),
+            "notes",
+            Submit("save", "Save follow-up"),
+        )
+
+    def _default(self, name, value):
+        if self.initial.get(name) in (None, ""):
+            self.initial[name] = value
+
+    def clean(self):
+        cleaned = super().clean()
+        meetings = cleaned.get("meetings_attended")
+        groups = cleaned.get("attended_referrals") or []
+        if meetings is not None and len(groups) > meetings:
+            self.add_error("meetings_attended", f"You ticked {len(groups)} group{'s' if len(groups) > 1 else ''} "
+                                                "they went to; count at least that many meetings.")
+        if meetings and not cleaned.get("felt_welcome"):
+            self.add_error("felt_welcome", "Say whether they felt welcome as someone taking medication, "
+                                           "or choose “Did not say”.")
+        kind = cleaned.get("new_barrier_kind")
+        if kind == BarrierKind.OTHER and not (cleaned.get("new_barrier_other") or "").strip():
+            self.add_error("new_barrier_other", "Name the new barrier when its kind is “Other”.")
+        if kind and not cleaned.get("new_barrier_severity"):
+            self.add_error("new_barrier_severity", "Say how much the new barrier gets in the way.")
+        return cleaned
+
+    def new_barrier(self):
+        kind = self.cleaned_data.get("new_barrier_kind")
+        if not kind:
+            return None
+        return Barrier(kind=kind, other_kind=self.cleaned_data["new_barrier_other"].strip(),
+                       severity=self.cleaned_data["new_barrier_severity"],
+                       details=self.cleaned_data["new_barrier_details"], owner=self.user)
+
+    def save(self, commit=True):
+        follow_up = super().save(commit=False)
+        self.next_scheduled = follow_up.record_done(
+            by=self.user, resolved_barriers=self.cleaned_data["resolved_barriers"],
+            new_barrier=self.new_barrier(), next_assigned_to=self.cleaned_data.get("next_assigned_to"),
+            attended_referrals=self.cleaned_data["attended_referrals"],
+        )
+        return follow_up
+
+
+class FollowUpScheduleForm(forms.Form):
+    due_on = forms.DateField(label="Date", widget=DateInput())
+    assigned_to = StaffChoiceField(queryset=None, label="Who follows up")
+
+    def __init__(self, *args, patient, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = assignable_staff(patient.clinic_id)
+        self.fields["assigned_to"].initial = user.pk
+        self.fields["assigned_to"].empty_label = None
+        self.fields["due_on"].initial = timezone.localdate() + DEFAULT_FOLLOW_UP_INTERVAL
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Row(Column("due_on"), Column("assigned_to")), Submit("save", "Schedule"))
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError("Pick today or a later date. To record a follow-up that already "
+                                        "happened, log it instead.")
+        return due_on
