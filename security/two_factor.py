@@ -18,6 +18,11 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 ENROLLED_KEY = "security_two_factor_on"
+
+
+class CodeRefused(Exception):
+    """A code was not accepted; the message says why, in words for the staff member."""
+
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
@@ -77,15 +82,23 @@ def recovery_codes_left(user):
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+TOO_MANY = "Too many wrong codes in a row. Wait a minute, then try again."
+
+
 def confirm_app_device(device, code):
     """Turn two-factor on if ``code`` is right for the pending device; returns the new recovery codes.
 
-    Returns None (and changes nothing) when the code is wrong.
+    Raises CodeRefused (and changes nothing but the wrong-code count) when the code is wrong.
     """
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-        if not device.verify_token(normalise_code(code)):
-            return None
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            raise CodeRefused(TOO_MANY)
+        verified = device.verify_token(normalise_code(code))
+    if not verified:
+        raise CodeRefused("That code did not match. Check that the time on your phone is right and try the next code.")
+    with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
@@ -96,10 +109,6 @@ def turn_off(user):
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-
-
-class CodeRefused(Exception):
-    pass
 
 
 def verify(user, code):
@@ -116,7 +125,7 @@ def verify(user, code):
         for device in devices:
             allowed, _ = device.verify_is_allowed()
             if not allowed:
-                raise CodeRefused("Too many wrong codes in a row. Wait a minute, then try again.")
+                raise CodeRefused(TOO_MANY)
             if device.verify_token(code):
                 return device
     raise CodeRefused("That code is not right, or it has already been used. Try the next code from your app.")

@@ -91,9 +91,10 @@ def two_factor_setup(request):
     device = two_factor.pending_app_device(request.user)
     form = CodeForm(request.POST or None, app_only=True)
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.confirm_app_device(device, form.cleaned_data["code"])
-        if codes is None:
-            form.add_error("code", "That code did not match. Check the time on your phone and try the next code.")
+        try:
+            codes = two_factor.confirm_app_device(device, form.cleaned_data["code"])
+        except two_factor.CodeRefused as refused:
+            form.add_error("code", str(refused))
         else:
             device.refresh_from_db()
             django_otp.login(request, device)
