@@ -35,7 +35,7 @@ def start(request, user):
         request.session.save()
     StaffSession.objects.update_or_create(
         session_key=request.session.session_key,
-        defaults={"staff": user, "started_at": timezone.now(), "ip_address": client_ip(request)[:45]},
+        defaults={"staff": user, "started_at": timezone.now(), "ip_address": (client_ip(request) or "")[:45]},
     )
 
 

@@ -38,6 +38,6 @@ def on_logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="security_login_failed")
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    address = client_ip(request) if request is not None else "unknown"
+    address = client_ip(request) if request is not None else None
     locked = bool(getattr(request, "axes_locked_out", False))
     log.warning("login failed username=%r address=%s%s", username, address, " (locked out)" if locked else "")
