@@ -59,6 +59,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset by e-mailed link; every session of the account ends (whoever had them)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sessions.end_sessions(form.user)
+        return response
+
+
 @login_required
 def confirm_password(request):
     form = PasswordConfirmForm(request.POST or None)

@@ -53,8 +53,10 @@ def test_pages_with_patient_data_are_never_stored(login, clinician, patient_page
         assert {"no-store", "no-cache", "private"} <= cache_control, url
 
 
-def test_login_page_is_not_stored_either(client):
+def test_no_page_is_stored_not_even_redirects_and_errors(client, login, clinician):
     assert "no-store" in client.get(reverse("login"))["Cache-Control"]
+    assert "no-store" in client.get(reverse("patients:list"))["Cache-Control"]  # redirect to login
+    assert "no-store" in login(clinician).get("/patients/00000000-0000-0000-0000-000000000000/")["Cache-Control"]
 
 
 def test_hsts_referrer_and_framing_headers_on_https(client):

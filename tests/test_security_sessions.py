@@ -177,6 +177,8 @@ def test_resetting_a_forgotten_password_ends_existing_sessions(client, clinician
                            "new_password2": "another long passphrase here"})
     assert StaffMember.objects.get(pk=clinician.pk).check_password("another long passphrase here")
     assert old_browser.get(reverse("home")).status_code == 302
+    assert not StaffSession.objects.filter(staff=clinician).exists()
+    assert not Session.objects.filter(session_key=old_browser.cookies["sessionid"].value).exists()
 
 
 def test_end_sessions_counts_only_live_sessions(clinician):

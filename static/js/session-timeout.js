@@ -36,7 +36,9 @@
     deadline = Date.now() + seconds * 1000;
     window.clearTimeout(warnTimer);
     window.clearTimeout(endTimer);
-    warnTimer = window.setTimeout(beforeWarning, Math.max(0, seconds - warnBefore) * 1000);
+    if (seconds > warnBefore) {
+      warnTimer = window.setTimeout(beforeWarning, (seconds - warnBefore) * 1000);
+    }
     endTimer = window.setTimeout(atEnd, seconds * 1000 + 500);
   }
 
@@ -117,10 +119,10 @@
     askServer("GET", statusUrl).then(function (left) {
       if (left <= 0) {
         goToLogin();
-      } else if (left > warnBefore + 5) {
-        schedule(left);
-      } else {
-        schedule(left);
+        return;
+      }
+      schedule(left);
+      if (left <= warnBefore) {
         showWarning(true);
       }
     }).catch(function () { showWarning(true); });
@@ -155,4 +157,7 @@
   }
 
   schedule(secondsLeft);
+  if (secondsLeft <= warnBefore) {
+    showWarning(true);
+  }
 }());
