@@ -5,15 +5,15 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class NoStoreMiddleware:
-    """Pages of logged-in staff carry patient data: never let a browser or proxy keep them."""
+    """Pages carry patient data: never let a browser or proxy keep any page (static files excepted,
+    which whitenoise answers before this middleware)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+        if not request.path.startswith("/static/"):
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response

@@ -100,6 +100,7 @@ class Row:
     foreign_method: str = "get"
     # The view finds the patient before it checks the care team, so another clinic's object is a 404 for all.
     foreign_404_for_all: bool = False
+    foreign_status: int | None = None  # when another clinic's object is refused before it is looked up
 
 
 def patient_args(w):
@@ -268,6 +269,23 @@ MATRIX = {
     "referrals:follow_up_log": Row(STOP5_WRITE, *under_patient("follow_up"), foreign_404_for_all=True),
     "referrals:follow_up_schedule": Row(STOP5_WRITE, patient_args, foreign_patient_args, foreign_404_for_all=True),
     "referrals:follow_up_cancel": Row(POST_ONLY, *under_patient("follow_up"), foreign_method="post"),
+    # Security: each staff member's own two-factor and session pages; clinic admins' security settings.
+    "security:confirm_password": Row(ALL_STAFF),
+    "security:two_factor": Row(ALL_STAFF),
+    "security:two_factor_setup": Row(dict.fromkeys(ROLES, 302)),  # asks for the password again first
+    "security:two_factor_verify": Row(dict.fromkeys(ROLES, 302)),  # nothing to verify without a device
+    "security:recovery_codes": Row(dict.fromkeys(ROLES, 302)),  # shown once, right after set-up
+    "security:recovery_codes_new": Row(POST_ONLY),
+    "security:two_factor_disable": Row(POST_ONLY),
+    "security:session_status": Row(ALL_STAFF, anonymous=200),  # tells the idle-warning script the time left
+    "security:session_keepalive": Row(POST_ONLY, anonymous=405),
+    "security:clinic_security": Row(ADMIN_ONLY),
+    "security:staff_end_sessions": Row({**ADMIN_ONLY, "clinic_admin": 405}, lambda w: [w.staff["peer"].pk],
+                                       lambda w: [w.foreign_staff.pk], foreign_method="post"),
+    # Re-authentication is asked before the staff member is looked up, so another clinic's id learns nothing.
+    "security:staff_reset_two_factor": Row({**ADMIN_ONLY, "clinic_admin": 405}, lambda w: [w.staff["peer"].pk],
+                                           lambda w: [w.foreign_staff.pk], foreign_method="post",
+                                           foreign_status=302),
     "staff:list": Row(ADMIN_ONLY),
     "staff:create": Row(ADMIN_ONLY),
     "staff:edit": Row(ADMIN_ONLY, lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk]),
@@ -329,6 +347,8 @@ def test_access(client, name):
             foreign_url = url_for(name, row, world, foreign=True)
             response = getattr(client, row.foreign_method)(foreign_url)
             expected = 403 if row.staff[role] == 403 and not row.foreign_404_for_all else 404
+            if row.foreign_status is not None and row.staff[role] != 403:
+                expected = row.foreign_status
             assert response.status_code == expected, f"{role} {row.foreign_method.upper()} another clinic's {name}"
 
 

@@ -27,6 +27,11 @@ class Clinic(models.Model):
     fax = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
+    # Security
+    require_two_factor = models.BooleanField(
+        "require two-factor authentication for all staff", default=False,
+        help_text="When on, staff without two-factor authentication must set it up before they can open any page.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,47 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from patients.models import Clinic
+
+
+class _Helped:
+    def _add_helper(self):
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class CodeForm(_Helped, forms.Form):
+    code = forms.CharField(
+        label="Code", max_length=20, strip=True,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
+                                      "autocapitalize": "off"}),
+    )
+
+    def __init__(self, *args, app_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if app_only:
+            self.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+        self._add_helper()
+
+
+class PasswordConfirmForm(_Helped, forms.Form):
+    password = forms.CharField(
+        label="Your password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_helper()
+
+
+class ClinicSecurityForm(_Helped, forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = ["require_two_factor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_helper()
