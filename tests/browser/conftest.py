@@ -26,6 +26,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_test_failed = report.failed
+    return report
+
+
 @pytest.fixture(scope="package")
 def chromium():
     """One browser for the browser tests; torn down when they are done.
@@ -50,6 +58,8 @@ class Visit:
 
     def __init__(self, browser, base_url, name, width=1280):
         self.context = browser.new_context(viewport={"width": width, "height": 900})
+        # Pages of this app answer in well under a second; a missing element fails in 10 s, not 30.
+        self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.base_url = base_url
         self.name = name
@@ -83,6 +93,16 @@ class Visit:
         ]
         assert not serious, f"Accessibility problems on {label}:\n" + "\n".join(serious)
 
+    def save_failure(self):
+        """Keep what each browser showed when a test failed: a screenshot and the page's accessibility tree."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        target = ARTIFACTS / f"{self.name}-failed"
+        try:
+            self.page.screenshot(path=f"{target}.png", full_page=True)
+            Path(f"{target}.txt").write_text(f"{self.page.url}\n{self.page.locator('body').aria_snapshot()}\n")
+        except Exception as error:  # the browser may be what failed
+            Path(f"{target}.txt").write_text(f"could not save the page: {error}\n")
+
     def close(self):
         self.context.close()
 
@@ -97,5 +117,8 @@ def visit(chromium, live_server, request):
         return v
 
     yield _visit
+    failed = getattr(request.node, "browser_test_failed", False)
     for v in opened:
+        if failed:
+            v.save_failure()
         v.close()
