@@ -110,6 +110,8 @@ class Visit:
 @pytest.fixture
 def visit(chromium, live_server, request):
     opened = []
+    for stale in ARTIFACTS.glob(f"{request.node.name}-*"):  # a rerun replaces this test's pictures
+        stale.unlink()
 
     def _visit(name, width=1280):
         v = Visit(chromium, live_server.url, f"{request.node.name}-{name}", width)

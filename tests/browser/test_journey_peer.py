@@ -1,0 +1,137 @@
+"""In a real browser: one patient's whole pathway, walked by three staff of the care team.
+
+Maya (clinician) builds and signs the treatment plan with oral naltrexone and mutual support in it (Stop 1).
+Jordan (peer support specialist) assesses recovery capital with the shipped questionnaire, turns a gap into a
+wellness goal (Stop 2), logs the Stop 3a conversation, refers the patient to a matched online SMART Recovery
+meeting (Stop 4) and plans to go along to the first one. Sam (case manager) logs the follow-up that reports
+the first meeting attended, records a transportation barrier, adds an intervention and resolves it (Stop 5).
+
+Each staff member works in their own browser context; every page visited is photographed and checked with
+axe-core (``check``).
+"""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from patients.models import Role
+from patients.models.treatment_plan import Medication, PlanVersion
+
+from ..factories import TEST_PASSWORD
+from .journeys import care_team_patient, clinic_directory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
+    clinic, staff = clinic_directory()
+    patient = care_team_patient(clinic, staff, first_name="Elena", last_name="Ibarra", mrn="RB-3101",
+                                roles=[Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER])
+    patient_path = f"/patients/{patient.public_id}/"
+    in_a_month = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+
+    # Stop 1 — Maya, the clinician, builds the plan with Elena and signs it. ---------------------------------
+    maya = visit("clinician").login(staff[Role.CLINICIAN].username, TEST_PASSWORD)
+    page = maya.page
+    maya.check("clinician home")
+    page.get_by_role("link", name="Patients", exact=True).click()
+    page.get_by_role("link", name="Ibarra, Elena").click()
+    expect(page.get_by_role("heading", name="Elena Ibarra", level=1)).to_be_visible()
+    maya.check("patient page before the plan")
+    page.get_by_role("region", name="Stop 1 · Treatment plan").get_by_role("link", name="Plan page").click()
+    maya.check("no treatment plan yet")
+    page.get_by_role("button", name="Start the treatment plan").click()
+    expect(page.get_by_role("heading", name="Edit draft version 1")).to_be_visible()
+    maya.check("draft plan form")
+
+    page.get_by_role("radio", name="Abstinence (no alcohol)").check()
+    page.get_by_label("Peer support").check()
+    page.get_by_label("Mutual support").check()
+    page.get_by_label("Next review date").fill(in_a_month)
+    medication = page.get_by_role("group", name="New medication")
+    medication.get_by_role("combobox", name="Medication").select_option(label="Naltrexone, oral")
+    medication.get_by_label("Dose").fill("50 mg")
+    medication.get_by_label("Schedule").fill("once a day")
+    medication.get_by_role("combobox", name="Status").select_option(label="Started")
+    page.get_by_role("button", name="Save draft").click()
+    # A started medication needs its start date: the form says so next to the field and keeps the rest.
+    expect(medication.get_by_text("Give the date the medication was started.")).to_be_visible()
+    expect(medication.get_by_label("Dose")).to_have_value("50 mg")
+    maya.check("draft plan form with an error")
+    medication.get_by_label("Start date").fill(datetime.date.today().isoformat())
+    medication.get_by_label("Prescriber at this clinic").select_option(label=str(staff[Role.CLINICIAN]))
+    goal = page.get_by_role("group", name="New goal")
+    goal.get_by_role("textbox", name="Goal").fill("Go to a mutual-support meeting each week")
+    goal.get_by_label("Where the goal came from").select_option(label="Peer or mutual support")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft version 1 saved.")).to_be_visible()
+    maya.check("draft plan")
+
+    page.get_by_role("button", name="Sign version 1").click()
+    expect(page.get_by_text("Version 1 signed.")).to_be_visible()
+    expect(page.get_by_text("Naltrexone, oral")).to_be_visible()
+    maya.check("signed plan")
+    signed = PlanVersion.objects.get(plan__patient=patient, number=1)
+    assert signed.is_signed and signed.includes_mutual_support
+    assert signed.medications.get().medication == Medication.NALTREXONE_ORAL
+
+    page.get_by_role("link", name="Elena Ibarra").click()
+    stop1 = page.get_by_role("region", name="Stop 1 · Treatment plan")
+    expect(stop1).to_contain_text("Signed")
+    expect(stop1).to_contain_text("Naltrexone, oral (started)")
+    assert page.url.endswith(patient_path)
+
+    # Stop 2 — Jordan, the peer specialist, checks in on Elena's recovery resources. -------------------------
+    jordan = visit("peer").login(staff[Role.PEER_SPECIALIST].username, TEST_PASSWORD)
+    page = jordan.page
+    jordan.check("peer home")
+    page.get_by_role("link", name="Patients", exact=True).click()
+    page.get_by_role("link", name="Ibarra, Elena").click()
+    jordan.check("patient page with a signed plan")
+    page.get_by_role("region", name="Stop 2 · Wellness plan and recovery capital").get_by_role(
+        "link", name="Recovery capital").click()
+    jordan.check("recovery capital, none yet")
+    page.get_by_role("link", name="New assessment").click()
+    expect(page.get_by_role("heading", name="Pathways recovery resources check-in")).to_be_visible()
+    jordan.check("assessment form")
+    # Elena's answers: her social circle is thin (a gap), the rest leans towards true.
+    social = {
+        "There is at least one person I can call when things get hard.": "A little true for me",
+        "The people I spend the most time with back my recovery.": "Not true for me",
+        "I have a peer, or someone else in recovery, I can talk to honestly.": "Not true for me",
+        "I get along well enough with the people I live with or my family.": "Mostly true for me",
+        "I feel alone most of the time.": "Mostly true for me",
+    }
+    sentences = page.get_by_role("main").get_by_role("group")
+    expect(sentences).to_have_count(21)
+    for index in range(21):
+        sentence = sentences.nth(index)
+        text = sentence.locator("legend").inner_text().split(". ", 1)[1]
+        expect(sentence).to_have_accessible_name(f"{index + 1}. {text}")
+        reverse = any(word in text for word in ("cannot cope", "alone most", "real struggle", "have to hide"))
+        answer = social.get(text, "A little true for me" if reverse else "Mostly true for me")
+        sentence.get_by_text(answer, exact=True).click()
+        expect(sentence.get_by_role("radio", name=answer, exact=True)).to_be_checked()
+    page.get_by_label("What we talked about (optional)").fill("Elena wants people around her who back her recovery.")
+    page.get_by_role("button", name="See the results").click()
+    expect(page.get_by_text("Assessment saved.")).to_be_visible()
+    gaps = page.get_by_role("region", name="Gaps")
+    expect(gaps).to_contain_text("Social")
+    expect(gaps).not_to_contain_text("Personal")
+    jordan.check("assessment results with a social gap")
+
+    page.get_by_role("link", name="Add to wellness plan for the Social gap").click()
+    expect(page.get_by_role("heading", name="Add to the wellness plan")).to_be_visible()
+    jordan.check("wellness goal from the gap")
+    page.get_by_label("Goal").fill("Meet people in recovery who get what I am going through")
+    page.get_by_label("Small steps").fill("Try one mutual-support meeting\nSwap numbers with one person there")
+    page.get_by_role("button", name="Add to the wellness plan").click()
+    expect(page.get_by_text("Goal added to the wellness plan for the social gap.")).to_be_visible()
+    expect(page.get_by_role("region", name="Social")).to_contain_text(
+        "Meet people in recovery who get what I am going through")
+    jordan.check("assessment results with the goal")
+    page.get_by_role("region", name="Social").get_by_role("link", name="Wellness plan", exact=True).click()
+    expect(page.get_by_role("region", name="My goals")).to_contain_text(
+        "Meet people in recovery who get what I am going through")
+    jordan.check("wellness plan with the goal")
