@@ -2,8 +2,10 @@
 
 import datetime
 import io
+import zoneinfo
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from patients.models import Role
 from referrals.models import MeetingAttendance, Program
@@ -18,10 +20,18 @@ STAFF = {
 }
 
 
+CLINIC_ZONE = "America/Chicago"
+
+
+def clinic_today():
+    """Today where the clinic is (what its pages call today)."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(CLINIC_ZONE))
+
+
 def clinic_directory():
     """Riverbend clinic with one staff member per care role, the shipped questionnaire and programs,
     and a few meetings in its directory (an online SMART Recovery meeting among them)."""
-    clinic = ClinicFactory(name="Riverbend Recovery Clinic", time_zone="America/Chicago")
+    clinic = ClinicFactory(name="Riverbend Recovery Clinic", time_zone=CLINIC_ZONE)
     staff = {
         role: StaffFactory(clinic=clinic, username=username, first_name=first, last_name=last, roles=[role])
         for role, (username, first, last) in STAFF.items()
@@ -29,8 +39,9 @@ def clinic_directory():
     call_command("load_questionnaire", verbosity=0)
     call_command("load_programs", stdout=io.StringIO())
     programs = {p.slug: p for p in Program.objects.all()}
-    MeetingFactory(clinic=clinic, program=programs["smart-recovery"], online=True,
-                   name="SMART Recovery Online Tuesday", slug="smart-online-tue", days="2",
+    weekday_today = str((clinic_today().weekday() + 1) % 7)  # Meeting Guide days: 0 is Sunday
+    MeetingFactory(clinic=clinic, program=programs["smart-recovery"], online=True, time_zone=CLINIC_ZONE,
+                   name="SMART Recovery Online Evening", slug="smart-online-evening", days=weekday_today,
                    start_time=datetime.time(18, 30), end_time=datetime.time(20, 0),
                    type_codes=",O,ONL,", attendance=MeetingAttendance.ONLINE)
     MeetingFactory(clinic=clinic, program=programs["alcoholics-anonymous"], name="Riverside Big Book",

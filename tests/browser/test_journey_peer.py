@@ -17,9 +17,10 @@ from playwright.sync_api import expect
 
 from patients.models import Role
 from patients.models.treatment_plan import Medication, PlanVersion
+from referrals.models import Meeting
 
 from ..factories import TEST_PASSWORD
-from .journeys import care_team_patient, clinic_directory
+from .journeys import care_team_patient, clinic_directory, clinic_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +30,9 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     patient = care_team_patient(clinic, staff, first_name="Elena", last_name="Ibarra", mrn="RB-3101",
                                 roles=[Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER])
     patient_path = f"/patients/{patient.public_id}/"
-    in_a_month = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    referral_meeting = Meeting.objects.get(slug="smart-online-evening")
+    today = clinic_today()
+    in_a_month = (today + datetime.timedelta(days=30)).isoformat()
 
     # Stop 1 — Maya, the clinician, builds the plan with Elena and signs it. ---------------------------------
     maya = visit("clinician").login(staff[Role.CLINICIAN].username, TEST_PASSWORD)
@@ -59,7 +62,7 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     expect(medication.get_by_text("Give the date the medication was started.")).to_be_visible()
     expect(medication.get_by_label("Dose")).to_have_value("50 mg")
     maya.check("draft plan form with an error")
-    medication.get_by_label("Start date").fill(datetime.date.today().isoformat())
+    medication.get_by_label("Start date").fill(today.isoformat())
     medication.get_by_label("Prescriber at this clinic").select_option(label=str(staff[Role.CLINICIAN]))
     goal = page.get_by_role("group", name="New goal")
     goal.get_by_role("textbox", name="Goal").fill("Go to a mutual-support meeting each week")
@@ -135,3 +138,63 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     expect(page.get_by_role("region", name="My goals")).to_contain_text(
         "Meet people in recovery who get what I am going through")
     jordan.check("wellness plan with the goal")
+
+    # Stop 3a — Jordan talks with Elena about mutual support and logs it. -----------------------------------
+    page.get_by_role("link", name="Elena Ibarra").click()
+    stop3 = page.get_by_role("region", name="Stop 3 · Mutual support")
+    expect(stop3).to_contain_text("Stop 3a")
+    stop3.get_by_role("link", name="Open Stop 3 page").click()
+    expect(page.get_by_role("heading", name="Stop 3 · Talking about mutual support")).to_be_visible()
+    jordan.check("stop 3 page before the conversation")
+    page.get_by_role("link", name="Log a conversation").click()
+    jordan.check("conversation form")
+    explained = page.get_by_role("group", name="Kinds of groups explained")
+    for kind in ("12-step", "Secular", "Online or app-based"):
+        explained.get_by_label(kind, exact=True).check()
+    page.get_by_label("Groups will judge my medication").check()
+    page.get_by_label("No time, or hard to get there").check()
+    page.get_by_label("How the concerns were addressed").fill(
+        "SMART Recovery welcomes people on medication; online meetings need no ride.")
+    page.get_by_label("Offered, patient accepted").check()
+    page.get_by_label("Agreed next step").fill("Join an online SMART Recovery meeting together")
+    page.get_by_label("Takes a medication for alcohol use disorder (MAUD)").check()
+    page.get_by_label("Spiritual or religious content").select_option(
+        label="Prefers no spiritual or religious content")
+    page.get_by_label("Transportation").select_option(label="No transportation")
+    page.get_by_role("button", name="Save conversation").click()
+    expect(page.get_by_text("Conversation logged")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Jordan Lee (peer support specialist, Stop 3a)")
+    jordan.check("stop 3 page with the conversation")
+
+    # Stop 4 — the options that fit Elena, and a referral to the best-matched meeting. ----------------------
+    page.get_by_role("link", name="Elena Ibarra").click()
+    page.get_by_role("region", name="Stop 4 · Mutual-support options").get_by_role("link", name="Find options").click()
+    expect(page.get_by_role("heading", name="Mutual-support options")).to_be_visible()
+    jordan.check("matched options")
+    page.get_by_role("link", name="Elena Ibarra").click()
+    page.get_by_role("region", name="Stop 3 · Mutual support").get_by_role("link", name="Refer to a group").click()
+    matched = page.get_by_role("region", name="From matching")
+    expect(matched.get_by_role("listitem").first).to_contain_text("SMART Recovery Online Evening")
+    jordan.check("refer to a group")
+    matched.get_by_role("button", name="Suggest SMART Recovery Online Evening").click()
+    expect(page.get_by_text("SMART Recovery Online Evening suggested from matching.")).to_be_visible()
+    jordan.check("suggested referral")
+    update = page.get_by_role("region", name="Update the referral")
+    update.get_by_label("Discussed with patient").check()
+    update.get_by_role("button", name="Save").click()
+    update.get_by_label("Referred", exact=True).check()
+    update.get_by_label("Note").fill("Elena will join from home; link in the handout.")
+    update.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Referral to SMART Recovery Online Evening")).to_contain_text("Referred")
+    jordan.check("referral referred")
+
+    page.get_by_role("link", name="Plan to go together").click()
+    jordan.check("first meeting plan form")
+    page.get_by_label("Who goes with the patient").select_option(label="Jordan Lee")
+    page.get_by_label("Date").fill(today.isoformat())
+    expect(page.get_by_label("Which meeting")).to_have_value(str(referral_meeting.pk))
+    page.get_by_label("Where to meet beforehand").fill("Join the video call together from the clinic")
+    page.get_by_role("button", name="Save plan").click()
+    together = page.get_by_role("region", name="First meeting together")
+    expect(together).to_contain_text("Jordan Lee goes with the patient to SMART Recovery Online Evening")
+    jordan.check("referral with the first meeting planned")
