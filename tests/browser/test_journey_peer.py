@@ -198,3 +198,53 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     together = page.get_by_role("region", name="First meeting together")
     expect(together).to_contain_text("Jordan Lee goes with the patient to SMART Recovery Online Evening")
     jordan.check("referral with the first meeting planned")
+
+    # Stop 5 — Sam, the case manager, follows up: Elena went to her first meeting; getting there is hard. ---
+    sam = visit("case-manager").login(staff[Role.CASE_MANAGER].username, TEST_PASSWORD)
+    page = sam.page
+    sam.check("case manager home")
+    page.get_by_role("link", name="Patients", exact=True).click()
+    page.get_by_role("link", name="Ibarra, Elena").click()
+    sam.check("patient page before the follow-up")
+    page.get_by_role("region", name="Stop 5 · Barriers and follow-up").get_by_role(
+        "link", name="Log a follow-up").click()
+    sam.check("follow-up form")
+    page.get_by_label("Phone call").check()
+    page.get_by_label("Meetings attended since the last follow-up").fill("1")
+    page.get_by_label("SMART Recovery Online Evening (referred)").check()
+    page.get_by_label("How it went, in the patient's words").fill(
+        "People were kind. Nobody minded that I take naltrexone.")
+    page.get_by_label("Yes, felt welcome").check()
+    page.get_by_label("New barrier").select_option(label="Transportation")
+    page.get_by_label("What gets in the way").fill(
+        "No car, and the evening bus stops at 7; she wants to try the in-person meeting too.")
+    page.get_by_role("button", name="Save follow-up").click()
+    expect(page.get_by_text("SMART Recovery Online Evening: now “first meeting attended”.")).to_be_visible()
+    sam.check("follow-ups with the first meeting attended")
+    referral = patient.referrals.get()
+    assert referral.status == "first_meeting_attended"
+
+    page.get_by_role("link", name="Transportation").first.click()
+    expect(page.get_by_role("heading", name="Transportation", level=1)).to_be_visible()
+    sam.check("transportation barrier")
+    page.get_by_role("link", name="Use this suggestion, Bus pass for travel to meetings").click()
+    sam.check("intervention form")
+    page.get_by_role("button", name="Add intervention").click()
+    expect(page.get_by_text("Intervention added: Bus pass for travel to meetings.")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Being addressed")
+    sam.check("barrier being addressed")
+    page.get_by_role("link", name="Record outcome of Bus pass for travel to meetings").click()
+    sam.check("intervention outcome form")
+    page.get_by_label("Done: it helped").check()
+    page.get_by_label("How it went").fill("Monthly bus pass from the clinic fund; she rode to Thursday's meeting.")
+    page.get_by_label("The barrier is resolved now").check()
+    page.get_by_role("button", name="Save outcome").click()
+    expect(page.get_by_text("Outcome saved: Done: it helped. The barrier is resolved.")).to_be_visible()
+    sam.check("barrier resolved")
+    barrier = patient.barriers.get()
+    assert barrier.status == "resolved" and barrier.kind == "transportation"
+
+    page.get_by_role("link", name="Elena Ibarra").click()
+    stop5 = page.get_by_role("region", name="Stop 5 · Barriers and follow-up")
+    expect(stop5).to_contain_text("No open barriers.")
+    sam.check("patient page after the follow-up")
