@@ -63,6 +63,7 @@ class Visit:
         self.page = self.context.new_page()
         self.base_url = base_url
         self.name = name
+        self.width = width
         self.shots = 0
 
     def login(self, username, password):
@@ -78,11 +79,14 @@ class Visit:
         return self.page
 
     def check(self, label):
-        """Screenshot the current page and fail on serious or critical axe-core violations."""
+        """Screenshot the current page; fail on serious or critical axe-core violations, or when the page
+        scrolls sideways (at 390 px a page must fit a phone or small tablet)."""
         self.shots += 1
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         self.page.screenshot(path=str(ARTIFACTS / f"{self.name}-{self.shots:02d}-{slug}.png"), full_page=True)
+        page_width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= self.width, f"{label} scrolls sideways: {page_width} px wide at {self.width} px"
         # Evaluated through the DevTools protocol, so the page's Content-Security-Policy stays in force.
         self.page.evaluate(AXE_SOURCE)
         result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

@@ -59,6 +59,7 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     medication.get_by_role("combobox", name="Status").select_option(label="Started")
     page.get_by_role("button", name="Save draft").click()
     # A started medication needs its start date: the form says so next to the field and keeps the rest.
+    expect(page.get_by_role("alert")).to_contain_text("Not saved.")
     expect(medication.get_by_text("Give the date the medication was started.")).to_be_visible()
     expect(medication.get_by_label("Dose")).to_have_value("50 mg")
     maya.check("draft plan form with an error")
@@ -157,6 +158,7 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
         "SMART Recovery welcomes people on medication; online meetings need no ride.")
     page.get_by_label("Offered, patient accepted").check()
     page.get_by_label("Agreed next step").fill("Join an online SMART Recovery meeting together")
+    page.get_by_label("Drinking goal").select_option(label="Abstinence")
     page.get_by_label("Takes a medication for alcohol use disorder (MAUD)").check()
     page.get_by_label("Spiritual or religious content").select_option(
         label="Prefers no spiritual or religious content")
