@@ -91,7 +91,8 @@ def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     sam.check("refer to a group")
     by_hand = page.get_by_role("region", name="Or choose by hand")
     by_hand.get_by_label("Program").select_option(label="Alcoholics Anonymous")
-    by_hand.get_by_label("Specific meeting").select_option(label="Alcoholics Anonymous: Riverside Big Book (Thursday 7:00 PM, in person)")
+    by_hand.get_by_label("Specific meeting").select_option(
+        label="Alcoholics Anonymous: Riverside Big Book (Thursday 7:00 PM, in person)")
     by_hand.get_by_label("Referred", exact=True).check()
     by_hand.get_by_label("Note").fill("Marcus drives; he will go on his own and tell Sam how it went.")
     by_hand.get_by_role("button", name="Add referral").click()
