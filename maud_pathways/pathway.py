@@ -50,7 +50,10 @@ Stop 5, barriers and follow-up (the case manager's turn)
     (open or being addressed).
     in progress: anything under way: a referral made, a follow-up scheduled or logged, a barrier being
     addressed.
-    not started: none of that yet (it starts once the patient is referred).
+    not started: none of that yet. It starts once the patient is referred, so it is nobody's turn yet.
+
+A stop that is done has no turn. When the care team has nobody in the role whose turn it is, the turn
+names the role alone, and every staff member holding that role sees it as theirs.
 
 Queries
 -------
@@ -414,9 +417,10 @@ def stop3(patient, lead):
         return Stop(number, title, StopStatus.NOT_STARTED, "No conversation about mutual support logged yet.",
                     turns, "Log the conversation", _url("support:conversation_new", patient))
     if not patient.pw_mutual_support:
-        return Stop(number, title, StopStatus.IN_PROGRESS,
-                    f"Talked on {_day(talked_on)}; the signed treatment plan does not include mutual "
-                    "support yet.", [_team(patient, Role.CLINICIAN)], "Add mutual support to the plan",
+        plan = ("no treatment plan is signed yet" if patient.pw_signed_number is None
+                else "the signed treatment plan does not include mutual support yet")
+        return Stop(number, title, StopStatus.IN_PROGRESS, f"Talked on {_day(talked_on)}; {plan}.",
+                    [_team(patient, Role.CLINICIAN)], "Add mutual support to the plan",
                     _url("patients:plan", patient))
     return Stop(number, title, StopStatus.DONE,
                 f"Talked on {_day(talked_on)}; mutual support is part of the treatment plan.", [],

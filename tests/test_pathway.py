@@ -138,8 +138,12 @@ def test_stop3b_with_nobody_to_lead_needs_attention(clinic):
 def test_stop3_is_done_when_talked_and_the_plan_says_mutual_support(patient, peer, clinician):
     ConversationFactory(patient=patient, held_by=peer, held_on=days(-2))
     talked = stop(patient, 3)
-    assert talked.status == IN_PROGRESS and "does not include mutual support" in talked.reason
+    assert talked.status == IN_PROGRESS and "no treatment plan is signed yet" in talked.reason
     assert talked.turns[0].role == Role.CLINICIAN and talked.is_turn_of(clinician)
+
+    signed_plan(patient, clinician, includes_mutual_support=False)
+    without = stop(patient, 3)
+    assert without.status == IN_PROGRESS and "does not include mutual support" in without.reason
 
     signed_plan(patient, clinician, includes_mutual_support=True)
     assert stop(patient, 3).status == DONE
