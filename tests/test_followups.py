@@ -28,6 +28,7 @@ from .factories_stop5 import (
     patient_of,
     today,
 )
+from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +262,7 @@ def test_follow_up_pages_query_count_does_not_grow(login, case_manager, django_a
            "log": reverse("referrals:follow_up_log_new", args=[patient.public_id]),
            "patient": patient.get_absolute_url()}[page]
     client = login(case_manager)
-    with django_assert_max_num_queries(24 if page == "patient" else 20) as small:
+    with django_assert_max_num_queries(PATIENT_PAGE_MAX_QUERIES if page == "patient" else 20) as small:
         client.get(url)
     for n in range(1, 15):
         follow_up = DoneFollowUpFactory(patient=patient, assigned_to=case_manager, done_on=today() - days(7 * n))

@@ -16,10 +16,9 @@ from .factories_stop3 import (
     MeetingFactory,
     ReferralFactory,
 )
+from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
-
-STOP5_SECTION_QUERIES = 2
 
 
 def add_referrals(patient, staff, count):
@@ -66,6 +65,5 @@ def test_query_count_does_not_grow_with_referrals_and_history(login, peer, clini
         small_count = count_queries(client, url(small, page))
         large_count = count_queries(client, url(large, page))
         assert large_count == small_count, page
-        # The patient page also carries the Stop 5 section (open barriers; follow-ups and engagement).
-        with django_assert_max_num_queries(20 + (STOP5_SECTION_QUERIES if page == "patient" else 0)):
+        with django_assert_max_num_queries(PATIENT_PAGE_MAX_QUERIES if page == "patient" else 20):
             client.get(url(large, page))

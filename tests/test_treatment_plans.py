@@ -40,6 +40,7 @@ from .factories_plans import (
     sign,
     signed_plan,
 )
+from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -685,7 +686,7 @@ def test_plan_pages_use_a_fixed_number_of_queries(login, clinician, clinic, page
 
     small_count = _count_queries(client, url(small))
     assert _count_queries(client, url(large)) == small_count
-    with django_assert_max_num_queries(24 if page == "detail" else 20):  # the patient page shows every stop
+    with django_assert_max_num_queries(PATIENT_PAGE_MAX_QUERIES if page == "detail" else 20):
         client.get(url(large))
 
 

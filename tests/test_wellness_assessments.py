@@ -14,6 +14,7 @@ from wellness.models import GapGoalLink, PlanChange, RecoveryCapitalAssessment, 
 
 from .factories import CareTeamMemberFactory, PatientFactory, StaffFactory
 from .factories_wellness import AssessmentFactory, answers_at, load_shipped_questionnaire
+from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +262,8 @@ def test_page_query_counts_do_not_grow_with_the_number_of_assessments(login, pee
     client.post(reverse("wellness:gap_wellness_goal", args=[patient.public_id, first.pk, "social"]),
                 {"goal": "Call a friend weekly", "dimension": "social"})
     small = _count_queries(client, urls[page])
+    if page == "patient":
+        assert small <= PATIENT_PAGE_MAX_QUERIES
     for month in range(2, 14):
         later = AssessmentFactory(patient=patient, levels=2, taken_on=datetime.date(2025, month % 12 + 1, 3))
         client.post(reverse("wellness:gap_wellness_goal", args=[patient.public_id, later.pk, "community"]),

@@ -13,6 +13,8 @@ def wellness_section(context, patient):
     plan = WellnessPlan.objects.filter(patient=patient).select_related("updated_by").first()
     latest = (RecoveryCapitalAssessment.objects.filter(patient=patient)
               .select_related("version__questionnaire").first())
+    if latest is not None:
+        latest.patient = patient  # its link needs the patient's public id, already at hand
     return {
         "patient": patient, "plan": plan, "latest": latest,
         "goal_count": plan.goals.count() if plan else 0,

@@ -1,0 +1,501 @@
+"""Where a patient stands on the five stops of the pathway, derived from what each app already holds.
+
+Nothing here is stored: every status is worked out from the treatment plan (Stop 1), the wellness plan
+and recovery-capital assessments (Stop 2), conversations about mutual support (Stop 3), referrals
+(Stop 4), and follow-ups and barriers (Stop 5). Each stop gets
+
+* a status: not started, in progress, done, or needs attention (``StopStatus``);
+* a short reason in words;
+* whose turn it is: a role and, when the care team has one, the people in that role;
+* the next action, as a label and a URL.
+
+The rules
+---------
+Stop 1, treatment plan (clinician's turn)
+    done: a signed version exists and its review date is still ahead.
+    needs attention: the latest signed version is due for review (review date today or past). This is
+    the same rule as the clinician's "Plans due" list, so the pathway and the list never disagree.
+    in progress: only a draft exists (nothing signed yet).
+    not started: no plan at all.
+
+Stop 2, wellness plan and recovery capital (peer specialist's turn; the care team's without one)
+    needs attention: the latest assessment found a gap that no goal answers yet. A gap counts as
+    answered when any assessment of the patient has a goal (wellness or treatment plan) for that
+    domain: a goal made for last month's "social" gap still answers this month's.
+    done: a wellness plan exists, an assessment was taken in the last ``ASSESSMENT_FRESH_DAYS`` days,
+    and every gap has a goal.
+    in progress: one of the two (a plan, or an assessment), or both with the assessment out of date.
+    not started: neither.
+
+Stop 3, talking about mutual support (3a: the peer specialist; 3b: a clinician or case manager)
+    3a or 3b comes from the care team (``referrals.stop3.stop3_lead``).
+    done: a conversation is logged and the latest signed treatment plan says mutual support is part of it.
+    in progress: a conversation is logged but the signed plan does not say mutual support yet: the
+    clinician's turn to add it to the plan.
+    needs attention: nothing logged and nobody on the care team can lead the talk (no peer specialist,
+    clinician or case manager on the team).
+    not started: no conversation logged.
+
+Stop 4, mutual-support options and referral (the Stop 3 lead's turn)
+    done: a referral is "referred" or further along (first meeting attended, engaged).
+    needs attention: there are referrals and all of them are declined or stopped.
+    in progress: a referral is suggested or discussed but not yet made, or matching preferences are
+    recorded with no referral yet.
+    not started: no referral and no preferences.
+
+Stop 5, barriers and follow-up (the case manager's turn)
+    needs attention: a scheduled follow-up is overdue (due before today), or a barrier is open with
+    nothing planned about it.
+    done: a referral reached "first meeting attended" or "engaged" and no barrier is open
+    (open or being addressed).
+    in progress: anything under way: a referral made, a follow-up scheduled or logged, a barrier being
+    addressed.
+    not started: none of that yet. It starts once the patient is referred, so it is nobody's turn yet.
+
+A stop that is done has no turn. When the care team has nobody in the role whose turn it is, the turn
+names the role alone, and every staff member holding that role sees it as theirs.
+
+Queries
+-------
+``pathway_for_patients(queryset, today)`` works for many patients in a fixed number of queries (the
+patients with their pathway annotations, their care teams, referrals, latest assessments, gap-goal links
+and questionnaire versions), whatever the number of patients or records. ``pathway_for(patient, today)``
+is the same for one patient that is already loaded.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.models import CareTeamMember, Patient, PlanVersion, Role
+from referrals.lifecycle import CLOSED_STATUSES, ReferralStatus
+from referrals.models import (
+    Barrier,
+    FollowUp,
+    Intervention,
+    InterventionStatus,
+    MatchingPreferences,
+    MutualSupportConversation,
+    Referral,
+)
+from referrals.models.barriers import ACTIVE_BARRIER_STATUSES
+from referrals.stop3 import Stop3Track, stop3_lead
+from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment, WellnessPlan
+
+#: An assessment older than this no longer counts as "taken" for Stop 2.
+ASSESSMENT_FRESH_DAYS = 90
+
+#: Referral statuses at which the patient has been referred (Stop 4 done).
+REFERRED_OR_FURTHER = frozenset({ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED,
+                                 ReferralStatus.ENGAGED})
+#: Referral statuses at which the patient has been to a meeting.
+ATTENDED = frozenset({ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED})
+#: Lower is further behind; used to pick the referral furthest along.
+_PATH_RANK = {s: i for i, s in enumerate([ReferralStatus.SUGGESTED, ReferralStatus.DISCUSSED,
+                                          ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED,
+                                          ReferralStatus.ENGAGED])}
+
+
+class StopStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    NEEDS_ATTENTION = "needs_attention", "Needs attention"
+
+
+#: A symbol for each status, always shown next to the words (never colour alone).
+STATUS_ICONS = {
+    StopStatus.NOT_STARTED: "○",
+    StopStatus.IN_PROGRESS: "◐",
+    StopStatus.DONE: "✓",
+    StopStatus.NEEDS_ATTENTION: "!",
+}
+
+
+@dataclass
+class Turn:
+    """Whose turn it is: a role and, when known, the people on the care team in that role."""
+
+    role: str
+    people: list = field(default_factory=list)
+
+    @property
+    def role_label(self):
+        return Role(self.role).label
+
+    @property
+    def label(self):
+        if self.people:
+            return f"{self.role_label}: {', '.join(str(p) for p in self.people)}"
+        return f"{self.role_label} (nobody in this role on the care team)"
+
+    def includes(self, user):
+        if self.role not in user.roles:
+            return False
+        return not self.people or any(p.pk == user.pk for p in self.people)
+
+
+@dataclass
+class Stop:
+    number: str  # "1", "2", "3a", "3b", "4", "5"
+    title: str
+    status: StopStatus
+    reason: str
+    turns: list = field(default_factory=list)  # of Turn; empty when nobody needs to act
+    action_label: str = ""
+    action_url: str = ""
+
+    @property
+    def status_label(self):
+        return StopStatus(self.status).label
+
+    @property
+    def icon(self):
+        return STATUS_ICONS[self.status]
+
+    @property
+    def is_done(self):
+        return self.status == StopStatus.DONE
+
+    @property
+    def turn_label(self):
+        return " or ".join(t.label for t in self.turns)
+
+    def is_turn_of(self, user):
+        """True when the logged-in staff member is (one of) the people whose turn it is."""
+        return not self.is_done and any(t.includes(user) for t in self.turns)
+
+
+@dataclass
+class Pathway:
+    patient: object
+    stops: list
+
+    def stop(self, number):
+        return next(s for s in self.stops if s.number.startswith(str(number)))
+
+    @property
+    def next_stop(self):
+        """The first stop that needs attention, else the first one not done (None when all are done)."""
+        return (next((s for s in self.stops if s.status == StopStatus.NEEDS_ATTENTION), None)
+                or next((s for s in self.stops if not s.is_done), None))
+
+    @property
+    def done_count(self):
+        return sum(s.is_done for s in self.stops)
+
+
+# Loading -------------------------------------------------------------------------------------------
+
+def _annotations():
+    """Everything the rules need that is one value per patient, as subqueries on the patient row."""
+    patient = OuterRef("pk")
+    signed = PlanVersion.objects.filter(plan__patient=patient).signed().order_by("-number")
+    drafts = PlanVersion.objects.filter(plan__patient=patient).drafts()
+    assessments = RecoveryCapitalAssessment.objects.filter(patient=patient).order_by("-taken_on", "-created_at",
+                                                                                       "-id")
+    conversations = MutualSupportConversation.objects.filter(patient=patient).order_by("-held_on", "-id")
+    scheduled = FollowUp.objects.scheduled().filter(patient=patient).order_by("due_on", "pk")
+    active_barriers = Barrier.objects.filter(patient=patient, status__in=ACTIVE_BARRIER_STATUSES)
+    unplanned = active_barriers.exclude(
+        Exists(Intervention.objects.filter(barrier=OuterRef("pk"), status=InterventionStatus.PLANNED))
+    ).order_by("noted_on", "pk")
+    return {
+        "pw_signed_number": Subquery(signed.values("number")[:1]),
+        "pw_signed_on": Subquery(signed.values("signed_at")[:1]),
+        "pw_review_date": Subquery(signed.values("next_review_date")[:1]),
+        "pw_mutual_support": Subquery(signed.values("includes_mutual_support")[:1]),
+        "pw_draft_number": Subquery(drafts.values("number")[:1]),
+        "pw_wellness_plan": Exists(WellnessPlan.objects.filter(patient=patient)),
+        "pw_assessment_pk": Subquery(assessments.values("pk")[:1]),
+        "pw_assessment_on": Subquery(assessments.values("taken_on")[:1]),
+        "pw_conversation_on": Subquery(conversations.values("held_on")[:1]),
+        "pw_preferences": Exists(MatchingPreferences.objects.filter(patient=patient)),
+        "pw_follow_up_pk": Subquery(scheduled.values("pk")[:1]),
+        "pw_follow_up_due": Subquery(scheduled.values("due_on")[:1]),
+        "pw_follow_up_done": Exists(FollowUp.objects.done().filter(patient=patient)),
+        "pw_active_barriers": Exists(active_barriers),
+        "pw_unplanned_barrier_pk": Subquery(unplanned.values("pk")[:1]),
+    }
+
+
+ANNOTATION_NAMES = tuple(_annotations())
+
+
+def care_team_prefetch():
+    return models.Prefetch("care_team", queryset=CareTeamMember.objects.select_related("staff"))
+
+
+def with_pathway(queryset):
+    """``queryset`` (patients, already scoped by the caller) with what the pathway needs: one query for
+    the rows and one for their care teams. Other prefetches on ``queryset`` are replaced."""
+    return queryset.annotate(**_annotations()).prefetch_related(None).prefetch_related(care_team_prefetch())
+
+
+def pathway_for_patients(queryset, today):
+    """``{patient.pk: Pathway}`` for every patient of ``queryset`` (which the caller scoped with
+    ``Patient.objects.visible_to``), in a fixed number of queries."""
+    patients = list(with_pathway(queryset))
+    return build_pathways(patients, today)
+
+
+def pathway_for(patient, today):
+    """The pathway of one patient already loaded (e.g. by the patient page, with its care team)."""
+    values = Patient.objects.filter(pk=patient.pk).annotate(**_annotations()).values(*ANNOTATION_NAMES).get()
+    for name, value in values.items():
+        setattr(patient, name, value)
+    if "care_team" not in getattr(patient, "_prefetched_objects_cache", {}):
+        models.prefetch_related_objects([patient], care_team_prefetch())
+    return build_pathways([patient], today)[patient.pk]
+
+
+@dataclass
+class _Related:
+    """Rows of other tables for a group of patients, keyed by patient id."""
+
+    referrals: dict
+    gaps: dict  # patient id -> [(domain id, label, has any goal, has a treatment goal)]
+    latest_assessment: dict  # patient id -> assessment dict
+
+
+def _load_related(patients):
+    ids = [p.pk for p in patients]
+    referrals = defaultdict(list)
+    if ids:
+        rows = (Referral.objects.filter(patient_id__in=ids)
+                .values("pk", "patient_id", "status", "program__name", "meeting__name")
+                .order_by("-status_changed_at", "-pk"))
+        for row in rows:
+            referrals[row["patient_id"]].append(row)
+    assessment_ids = [p.pw_assessment_pk for p in patients if p.pw_assessment_pk]
+    gaps, latest = {}, {}
+    if assessment_ids:
+        assessments = list(RecoveryCapitalAssessment.objects.filter(pk__in=assessment_ids)
+                           .values("pk", "patient_id", "version_id", "gap_domains", "taken_on"))
+        with_gaps = [a for a in assessments if a["gap_domains"]]
+        answered = defaultdict(dict)  # patient id -> {domain: has a treatment goal}
+        labels = {}
+        if with_gaps:
+            links = (GapGoalLink.objects.filter(assessment__patient_id__in=[a["patient_id"] for a in with_gaps])
+                     .values("assessment__patient_id", "domain", "treatment_goal_key"))
+            for link in links:
+                by_domain = answered[link["assessment__patient_id"]]
+                by_domain[link["domain"]] = by_domain.get(link["domain"], False) or bool(link["treatment_goal_key"])
+            versions = QuestionnaireVersion.objects.filter(pk__in={a["version_id"] for a in with_gaps})
+            labels = {v.pk: {d.id: d.label for d in v.parsed.domains} for v in versions}
+        for a in assessments:
+            latest[a["patient_id"]] = a
+            patient_answered = answered.get(a["patient_id"], {})
+            gaps[a["patient_id"]] = [
+                (domain, labels.get(a["version_id"], {}).get(domain, domain), domain in patient_answered,
+                 patient_answered.get(domain, False))
+                for domain in a["gap_domains"]
+            ]
+    return _Related(referrals=referrals, gaps=gaps, latest_assessment=latest)
+
+
+def build_pathways(patients, today):
+    """Pathways of patients loaded through ``with_pathway`` (or ``pathway_for``)."""
+    related = _load_related(patients)
+    return {p.pk: Pathway(p, _stops(p, related, today)) for p in patients}
+
+
+# The rules -----------------------------------------------------------------------------------------
+
+def _team(patient, role):
+    return Turn(role, patient.care_team_with_role(role))
+
+
+def _url(name, patient, *args):
+    return reverse(name, args=[patient.public_id, *args])
+
+
+def _day(value):
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def _stops(patient, related, today):
+    lead = stop3_lead(patient)
+    referrals = related.referrals.get(patient.pk, [])
+    return [
+        stop1(patient, today),
+        stop2(patient, related.gaps.get(patient.pk, []), related.latest_assessment.get(patient.pk), today),
+        stop3(patient, lead),
+        stop4(patient, lead, referrals),
+        stop5(patient, referrals, today),
+    ]
+
+
+def stop1(patient, today):
+    title = "Treatment plan"
+    turn = [_team(patient, Role.CLINICIAN)]
+    plan_url = _url("patients:plan", patient)
+    if patient.pw_signed_number is None:
+        if patient.pw_draft_number is not None:
+            return Stop("1", title, StopStatus.IN_PROGRESS,
+                        f"Version {patient.pw_draft_number} is a draft; nothing is signed yet.", turn,
+                        "Finish and sign the draft", plan_url)
+        return Stop("1", title, StopStatus.NOT_STARTED, "No treatment plan yet.", turn,
+                    "Start the treatment plan", plan_url)
+    review = patient.pw_review_date
+    if review is not None and review <= today:
+        when = "today" if review == today else f"since {_day(review)}"
+        reason = f"Version {patient.pw_signed_number} is due for review {when}."
+        if patient.pw_draft_number is not None:
+            reason += f" A revision (version {patient.pw_draft_number}) is being drafted."
+        return Stop("1", title, StopStatus.NEEDS_ATTENTION, reason, turn, "Review the plan", plan_url)
+    return Stop("1", title, StopStatus.DONE,
+                f"Version {patient.pw_signed_number} signed {_day(timezone.localdate(patient.pw_signed_on))}; "
+                f"next review {_day(review)}.", [], "Open the plan", plan_url)
+
+
+def _stop2_turn(patient):
+    peers = patient.care_team_with_role(Role.PEER_SPECIALIST)
+    if peers:
+        return [Turn(Role.PEER_SPECIALIST, peers)]
+    team = [t for t in (_team(patient, Role.CLINICIAN), _team(patient, Role.CASE_MANAGER)) if t.people]
+    return team or [Turn(Role.PEER_SPECIALIST)]
+
+
+def stop2(patient, gaps, latest, today):
+    title = "Wellness plan and recovery capital"
+    turn = _stop2_turn(patient)
+    has_plan = patient.pw_wellness_plan
+    taken_on = patient.pw_assessment_on
+    fresh = taken_on is not None and (today - taken_on).days <= ASSESSMENT_FRESH_DAYS
+    unanswered = [label for _domain, label, has_goal, _treatment in gaps if not has_goal]
+    if unanswered:
+        what = ", ".join(unanswered)
+        return Stop("2", title, StopStatus.NEEDS_ATTENTION,
+                    f"Recovery-capital gap{'s' if len(unanswered) > 1 else ''} with no goal yet: {what}.",
+                    turn, "Turn the gaps into goals",
+                    _url("wellness:assessment_detail", patient, latest["pk"]))
+    if has_plan and fresh:
+        return Stop("2", title, StopStatus.DONE,
+                    f"Wellness plan in place; recovery capital assessed {_day(taken_on)}.", [],
+                    "Open the wellness plan", _url("wellness:plan", patient))
+    if not has_plan and taken_on is None:
+        return Stop("2", title, StopStatus.NOT_STARTED, "No wellness plan and no recovery-capital assessment yet.",
+                    turn, "Start the wellness plan together", _url("wellness:plan_edit", patient))
+    if not has_plan:
+        return Stop("2", title, StopStatus.IN_PROGRESS,
+                    f"Recovery capital assessed {_day(taken_on)}; no wellness plan yet.", turn,
+                    "Start the wellness plan together", _url("wellness:plan_edit", patient))
+    if taken_on is None:
+        reason = "Wellness plan started; recovery capital not assessed yet."
+    else:
+        reason = (f"Wellness plan started; the last assessment ({_day(taken_on)}) is more than "
+                  f"{ASSESSMENT_FRESH_DAYS} days old.")
+    return Stop("2", title, StopStatus.IN_PROGRESS, reason, turn, "Assess recovery capital",
+                _url("wellness:assessment_new", patient))
+
+
+def _lead_turns(patient, lead):
+    """Stop 3a: the peer specialist(s). Stop 3b: the clinician(s) and case manager(s) on the team."""
+    if lead.track == Stop3Track.PEER:
+        return [Turn(Role.PEER_SPECIALIST, list(lead.leads))]
+    turns = [t for t in (_team(patient, Role.CLINICIAN), _team(patient, Role.CASE_MANAGER)) if t.people]
+    return turns or [Turn(Role.CLINICIAN), Turn(Role.CASE_MANAGER)]
+
+
+def stop3(patient, lead):
+    number = lead.track.value
+    title = "Talk about mutual support" + (" (peer-led)" if lead.track == Stop3Track.PEER else
+                                          " (clinician or case manager)")
+    turns = _lead_turns(patient, lead)
+    talked_on = patient.pw_conversation_on
+    if talked_on is None:
+        if not lead.leads:
+            return Stop(number, title, StopStatus.NEEDS_ATTENTION,
+                        "Nobody on the care team can lead this talk: add a peer support specialist, "
+                        "clinician or case manager.", turns, "Add someone to the care team",
+                        patient.get_absolute_url() + "#care-team-heading")
+        return Stop(number, title, StopStatus.NOT_STARTED, "No conversation about mutual support logged yet.",
+                    turns, "Log the conversation", _url("support:conversation_new", patient))
+    if not patient.pw_mutual_support:
+        plan = ("no treatment plan is signed yet" if patient.pw_signed_number is None
+                else "the signed treatment plan does not include mutual support yet")
+        return Stop(number, title, StopStatus.IN_PROGRESS, f"Talked on {_day(talked_on)}; {plan}.",
+                    [_team(patient, Role.CLINICIAN)], "Add mutual support to the plan",
+                    _url("patients:plan", patient))
+    return Stop(number, title, StopStatus.DONE,
+                f"Talked on {_day(talked_on)}; mutual support is part of the treatment plan.", [],
+                "Open Stop 3", _url("support:overview", patient))
+
+
+def _target(row):
+    return row["meeting__name"] or row["program__name"]
+
+
+def stop4(patient, lead, referrals):
+    title = "Mutual-support options and referral"
+    turns = _lead_turns(patient, lead)
+    find = _url("referrals:find_options", patient)
+    if not referrals:
+        if patient.pw_preferences:
+            return Stop("4", title, StopStatus.IN_PROGRESS, "Preferences recorded; no group suggested yet.",
+                        turns, "Find options", find)
+        return Stop("4", title, StopStatus.NOT_STARTED, "No preferences recorded and no referral yet.", turns,
+                    "Find options", find)
+    open_rows = [r for r in referrals if r["status"] not in CLOSED_STATUSES]
+    if not open_rows:
+        return Stop("4", title, StopStatus.NEEDS_ATTENTION,
+                    f"All {len(referrals)} referrals were declined or stopped." if len(referrals) > 1
+                    else "The only referral was declined or stopped.",
+                    turns, "Find other options", find)
+    furthest = max(open_rows, key=lambda r: _PATH_RANK[r["status"]])
+    label = ReferralStatus(furthest["status"]).label.lower()
+    detail = _url("support:referral_detail", patient, furthest["pk"])
+    if furthest["status"] in REFERRED_OR_FURTHER:
+        return Stop("4", title, StopStatus.DONE, f"{_target(furthest)}: {label}.", [], "Open the referral",
+                    detail)
+    return Stop("4", title, StopStatus.IN_PROGRESS, f"{_target(furthest)}: {label}, not referred yet.", turns,
+                "Move the referral on", detail)
+
+
+def _stop5_turns(patient):
+    turns = [t for t in (_team(patient, Role.CASE_MANAGER),) if t.people]
+    return turns or [Turn(Role.CASE_MANAGER)]
+
+
+def stop5(patient, referrals, today):
+    title = "Barriers and follow-up"
+    turns = _stop5_turns(patient)
+    due = patient.pw_follow_up_due
+    if due is not None and due < today:
+        return Stop("5", title, StopStatus.NEEDS_ATTENTION, f"The follow-up due {_day(due)} is overdue.", turns,
+                    "Log the follow-up", _url("referrals:follow_up_log", patient, patient.pw_follow_up_pk))
+    if patient.pw_unplanned_barrier_pk is not None:
+        return Stop("5", title, StopStatus.NEEDS_ATTENTION, "A barrier is open with nothing planned about it.",
+                    turns, "Plan help with the barrier",
+                    _url("referrals:barrier_detail", patient, patient.pw_unplanned_barrier_pk))
+    statuses = {r["status"] for r in referrals}
+    next_follow_up = f" Next follow-up {_day(due)}." if due is not None else ""
+    if statuses & ATTENDED and not patient.pw_active_barriers:
+        went = "Engaged with a group" if ReferralStatus.ENGAGED in statuses else "First meeting attended"
+        return Stop("5", title, StopStatus.DONE, f"{went}; no barrier open.{next_follow_up}", [],
+                    "Follow-ups and engagement", _url("referrals:follow_up_list", patient))
+    started = statuses & REFERRED_OR_FURTHER or due is not None or patient.pw_follow_up_done \
+        or patient.pw_active_barriers
+    if not started:
+        return Stop("5", title, StopStatus.NOT_STARTED, "Starts once the patient is referred to a group.", [],
+                    "Follow-ups and engagement", _url("referrals:follow_up_list", patient))
+    if patient.pw_active_barriers:
+        reason = "A barrier is being worked on."
+        action, url = "See the barriers", _url("referrals:barrier_list", patient)
+    elif statuses & ATTENDED:
+        reason = "First meeting attended."
+        action, url = "Follow-ups and engagement", _url("referrals:follow_up_list", patient)
+    elif statuses & REFERRED_OR_FURTHER:
+        reason = "Referred; the first meeting is still to come."
+        action, url = "Log a follow-up", _url("referrals:follow_up_log_new", patient)
+    else:
+        reason = "Follow-ups under way; no referral is active."
+        action, url = "Follow-ups and engagement", _url("referrals:follow_up_list", patient)
+    if due is not None:
+        action, url = "Log the next follow-up", _url("referrals:follow_up_log", patient, patient.pw_follow_up_pk)
+    return Stop("5", title, StopStatus.IN_PROGRESS, reason + next_follow_up, turns, action, url)

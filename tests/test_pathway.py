@@ -1,0 +1,283 @@
+"""The pathway status of a patient: each stop's rules, 3a vs 3b, the bulk form's queries, the patient page."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from maud_pathways.pathway import StopStatus, pathway_for, pathway_for_patients
+from patients.models import Patient, Role
+from referrals.lifecycle import CloseReason
+from wellness.models import GapGoalLink
+
+from .factories import StaffFactory
+from .factories_pathway import days, patient_with_team, today, walked_patient
+from .factories_plans import PlanVersionFactory, signed_plan
+from .factories_referrals import MatchingPreferencesFactory
+from .factories_stop3 import ConversationFactory, ReferralFactory
+from .factories_stop5 import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
+from .factories_wellness import AssessmentFactory, WellnessGoalFactory, WellnessPlanFactory
+from .query_budgets import PATIENT_PAGE_MAX_QUERIES
+
+pytestmark = pytest.mark.django_db
+
+NOT_STARTED, IN_PROGRESS, DONE, ATTENTION = (StopStatus.NOT_STARTED, StopStatus.IN_PROGRESS, StopStatus.DONE,
+                                             StopStatus.NEEDS_ATTENTION)
+NO_GAPS = 3  # every domain at "mostly true": no gap under the shipped questionnaire's rule
+ONE_GAP = {"personal": 3, "social": 2, "community": 3, "cultural": 3}
+
+
+def stop(patient, number, on=None):
+    pathway = pathway_for_patients(Patient.objects.filter(pk=patient.pk), on or today())[patient.pk]
+    return pathway.stop(number)
+
+
+@pytest.fixture
+def team(clinic, clinician, peer, case_manager):
+    return {"clinician": clinician, "peer": peer, "case_manager": case_manager}
+
+
+@pytest.fixture
+def patient(clinic, team):
+    return patient_with_team(clinic, **team)
+
+
+# Stop 1 ------------------------------------------------------------------------------------------
+
+def test_stop1_follows_the_treatment_plan_from_nothing_to_signed_to_due(patient, clinician):
+    first = stop(patient, 1)
+    assert first.status == NOT_STARTED and first.reason == "No treatment plan yet."
+    assert first.turns[0].role == Role.CLINICIAN and first.turns[0].people == [clinician]
+    assert first.action_url == reverse("patients:plan", args=[patient.public_id])
+
+    draft = PlanVersionFactory(plan__patient=patient)
+    assert stop(patient, 1).status == IN_PROGRESS
+    assert "draft" in stop(patient, 1).reason
+
+    draft.delete()
+    signed_plan(patient, clinician, next_review_date=days(30), at=timezone.now() - datetime.timedelta(days=60))
+    done = stop(patient, 1)
+    assert done.status == DONE and done.turns == [] and "next review" in done.reason
+    assert stop(patient, 1, on=days(29)).status == DONE
+    assert stop(patient, 1, on=days(30)).status == ATTENTION  # due today counts, as on the "Plans due" list
+    overdue = stop(patient, 1, on=days(45))
+    assert overdue.status == ATTENTION and "due for review since" in overdue.reason
+    assert overdue.is_turn_of(clinician)
+
+
+# Stop 2 ------------------------------------------------------------------------------------------
+
+def test_stop2_needs_a_wellness_plan_and_a_recent_assessment(patient, peer):
+    assert stop(patient, 2).status == NOT_STARTED
+    assert stop(patient, 2).action_url == reverse("wellness:plan_edit", args=[patient.public_id])
+    assert stop(patient, 2).turns[0].people == [peer]
+
+    WellnessPlanFactory(patient=patient)
+    only_plan = stop(patient, 2)
+    assert only_plan.status == IN_PROGRESS and "not assessed" in only_plan.reason
+    assert only_plan.action_url == reverse("wellness:assessment_new", args=[patient.public_id])
+
+    AssessmentFactory(patient=patient, levels=NO_GAPS, taken_on=days(-100))
+    stale = stop(patient, 2)
+    assert stale.status == IN_PROGRESS and "more than 90 days old" in stale.reason
+
+    AssessmentFactory(patient=patient, levels=NO_GAPS, taken_on=days(-20))
+    assert stop(patient, 2).status == DONE
+
+
+def test_stop2_assessment_without_a_wellness_plan_is_in_progress(patient):
+    AssessmentFactory(patient=patient, levels=NO_GAPS, taken_on=days(-3))
+    assert stop(patient, 2).status == IN_PROGRESS
+    assert "no wellness plan yet" in stop(patient, 2).reason
+
+
+def test_stop2_a_gap_with_no_goal_needs_attention_until_a_goal_answers_it(patient, peer):
+    plan = WellnessPlanFactory(patient=patient)
+    assessment = AssessmentFactory(patient=patient, levels=ONE_GAP, taken_on=days(-3))
+    gap = stop(patient, 2)
+    assert gap.status == ATTENTION
+    assert "Social" in gap.reason  # the domain's label, from the questionnaire
+    assert gap.action_url == assessment.get_absolute_url()
+
+    GapGoalLink.objects.create(assessment=assessment, domain="social",
+                               wellness_goal=WellnessGoalFactory(plan=plan), created_by=peer)
+    assert stop(patient, 2).status == DONE
+
+    # A later assessment with the same gap: last month's goal still answers it.
+    AssessmentFactory(patient=patient, levels=ONE_GAP, taken_on=days(-1))
+    assert stop(patient, 2).status == DONE
+
+
+# Stop 3 ------------------------------------------------------------------------------------------
+
+def test_stop3a_with_a_peer_on_the_team(patient, peer, clinician):
+    talk = stop(patient, 3)
+    assert talk.number == "3a" and talk.status == NOT_STARTED
+    assert [t.role for t in talk.turns] == [Role.PEER_SPECIALIST] and talk.turns[0].people == [peer]
+    assert talk.is_turn_of(peer) and not talk.is_turn_of(clinician)
+    assert talk.action_url == reverse("support:conversation_new", args=[patient.public_id])
+
+
+def test_stop3b_without_a_peer_the_clinician_or_case_manager_leads(clinic, clinician, case_manager, peer):
+    patient = patient_with_team(clinic, clinician=clinician, case_manager=case_manager)
+    talk = stop(patient, 3)
+    assert talk.number == "3b" and talk.status == NOT_STARTED
+    assert [t.role for t in talk.turns] == [Role.CLINICIAN, Role.CASE_MANAGER]
+    assert talk.is_turn_of(clinician) and talk.is_turn_of(case_manager) and not talk.is_turn_of(peer)
+
+
+def test_stop3b_with_nobody_to_lead_needs_attention(clinic):
+    patient = patient_with_team(clinic)
+    talk = stop(patient, 3)
+    assert talk.number == "3b" and talk.status == ATTENTION and "Nobody on the care team" in talk.reason
+
+
+def test_stop3_is_done_when_talked_and_the_plan_says_mutual_support(patient, peer, clinician):
+    ConversationFactory(patient=patient, held_by=peer, held_on=days(-2))
+    talked = stop(patient, 3)
+    assert talked.status == IN_PROGRESS and "no treatment plan is signed yet" in talked.reason
+    assert talked.turns[0].role == Role.CLINICIAN and talked.is_turn_of(clinician)
+
+    signed_plan(patient, clinician, includes_mutual_support=False)
+    without = stop(patient, 3)
+    assert without.status == IN_PROGRESS and "does not include mutual support" in without.reason
+
+    signed_plan(patient, clinician, includes_mutual_support=True)
+    assert stop(patient, 3).status == DONE
+
+
+# Stop 4 ------------------------------------------------------------------------------------------
+
+def test_stop4_from_preferences_to_a_referral(patient, peer):
+    assert stop(patient, 4).status == NOT_STARTED
+    MatchingPreferencesFactory(patient=patient)
+    assert stop(patient, 4).status == IN_PROGRESS
+
+    referral = ReferralFactory(patient=patient, referred_by=peer, status="suggested")
+    suggested = stop(patient, 4)
+    assert suggested.status == IN_PROGRESS and "not referred yet" in suggested.reason
+    assert suggested.action_url == reverse("support:referral_detail", args=[patient.public_id, referral.pk])
+
+    referral.move_to("discussed", peer)
+    referral.move_to("referred", peer)
+    assert stop(patient, 4).status == DONE
+
+
+def test_stop4_needs_attention_when_every_referral_is_closed(patient, peer):
+    first = ReferralFactory(patient=patient, referred_by=peer, status="referred")
+    second = ReferralFactory(patient=patient, referred_by=peer, status="discussed")
+    first.move_to("declined", peer, reason=CloseReason.DID_NOT_FIT)
+    assert stop(patient, 4).status == IN_PROGRESS  # the second is still open
+    second.move_to("stopped", peer, reason=CloseReason.NOT_READY)
+    closed = stop(patient, 4)
+    assert closed.status == ATTENTION and "All 2 referrals" in closed.reason
+    assert closed.action_url == reverse("referrals:find_options", args=[patient.public_id])
+
+
+# Stop 5 ------------------------------------------------------------------------------------------
+
+def test_stop5_starts_with_a_referral_and_is_done_after_the_first_meeting(patient, peer, case_manager):
+    assert stop(patient, 5).status == NOT_STARTED
+    referral = ReferralFactory(patient=patient, referred_by=peer, status="referred")
+    waiting = stop(patient, 5)
+    assert waiting.status == IN_PROGRESS and waiting.turns[0].people == [case_manager]
+    referral.move_to("first_meeting_attended", case_manager)
+    assert stop(patient, 5).status == DONE
+
+
+def test_stop5_an_open_barrier_keeps_it_in_progress_or_needs_attention(patient, peer, case_manager):
+    ReferralFactory(patient=patient, referred_by=peer, status="referred").move_to("first_meeting_attended", peer)
+    barrier = BarrierFactory(patient=patient, noted_by=case_manager, owner=case_manager)
+    unplanned = stop(patient, 5)
+    assert unplanned.status == ATTENTION and "nothing planned" in unplanned.reason
+    assert unplanned.action_url == reverse("referrals:barrier_detail", args=[patient.public_id, barrier.pk])
+
+    InterventionFactory(barrier=barrier, due_on=days(3))
+    assert stop(patient, 5).status == IN_PROGRESS
+
+    barrier.set_status("resolved", case_manager)
+    assert stop(patient, 5).status == DONE
+
+
+def test_stop5_an_overdue_follow_up_needs_attention(patient, peer, case_manager):
+    ReferralFactory(patient=patient, referred_by=peer, status="referred")
+    follow_up = ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=today())
+    assert stop(patient, 5).status == IN_PROGRESS  # due today is not overdue yet
+    late = stop(patient, 5, on=days(1))
+    assert late.status == ATTENTION and "overdue" in late.reason
+    assert late.action_url == reverse("referrals:follow_up_log", args=[patient.public_id, follow_up.pk])
+    assert late.is_turn_of(case_manager)
+
+
+# Whole pathway, bulk form --------------------------------------------------------------------------
+
+def test_a_walked_patient_shows_each_stop(clinic, team):
+    patient = walked_patient(clinic, **team)
+    statuses = {s.number: s.status for s in pathway_for_patients(Patient.objects.filter(pk=patient.pk),
+                                                                 today())[patient.pk].stops}
+    # The social gap has no goal; a barrier has nothing planned; a follow-up is a day late.
+    assert statuses == {"1": DONE, "2": ATTENTION, "3a": DONE, "4": DONE, "5": ATTENTION}
+
+
+def test_the_bulk_form_uses_the_same_queries_for_3_or_30_patients(clinic, team):
+    for _ in range(3):
+        walked_patient(clinic, **team)
+    with CaptureQueriesContext(connection) as small:
+        assert len(pathway_for_patients(Patient.objects.filter(clinic=clinic), today())) == 3
+    for n in range(27):
+        walked_patient(clinic, **team, records=1 + n % 3)
+    with CaptureQueriesContext(connection) as large:
+        pathways = pathway_for_patients(Patient.objects.filter(clinic=clinic), today())
+    assert len(pathways) == 30
+    assert len(large.captured_queries) == len(small.captured_queries) <= 6
+
+
+def test_the_bulk_form_agrees_with_the_single_patient_form(clinic, team):
+    patients = [walked_patient(clinic, **team), patient_with_team(clinic, **team)]
+    bulk = pathway_for_patients(Patient.objects.filter(clinic=clinic), today())
+    for patient in patients:
+        one = pathway_for(Patient.objects.get(pk=patient.pk), today())
+        assert [(s.number, s.status, s.reason) for s in one.stops] == \
+            [(s.number, s.status, s.reason) for s in bulk[patient.pk].stops]
+
+
+def test_the_bulk_form_keeps_to_the_patients_it_is_given(clinic, other_clinic, team):
+    mine = walked_patient(clinic, **team)
+    theirs = walked_patient(other_clinic, *(StaffFactory(clinic=other_clinic, roles=[r]) for r in
+                                            (Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER)))
+    pathways = pathway_for_patients(Patient.objects.visible_to(team["clinician"]), today())
+    assert set(pathways) == {mine.pk} and theirs.pk not in pathways
+
+
+# The patient page ------------------------------------------------------------------------------------
+
+def test_the_patient_page_opens_with_the_pathway_and_highlights_my_turn(login, patient, peer):
+    page = login(peer).get(patient.get_absolute_url()).content.decode()
+    assert page.index('id="pathway-heading"') < page.index("Stop 1 · Treatment plan")
+    assert 'data-testid="pathway-stop-3a" data-status="not_started"' in page
+    assert "Your turn" in page
+    assert f'href="{reverse("support:conversation_new", args=[patient.public_id])}"' in page
+    # Status in words and a symbol, never colour alone.
+    assert "Not started" in page and "○" in page
+
+
+def test_a_case_manager_sees_no_turn_of_theirs_on_a_patient_with_nothing_for_them(login, clinic, clinician):
+    other_cm = StaffFactory(clinic=clinic, roles=[Role.CASE_MANAGER])
+    patient = patient_with_team(clinic, clinician=clinician)
+    page = login(other_cm).get(patient.get_absolute_url()).content.decode()
+    assert "pathway-stop-yours" not in page
+
+
+def test_the_patient_page_query_count_is_fixed_whatever_the_records(login, clinic, team):
+    client = login(team["peer"])
+    small = walked_patient(clinic, **team)
+    large = walked_patient(clinic, **team, records=6)
+    client.get(small.get_absolute_url())  # warm up the session
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(small.get_absolute_url()).status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(large.get_absolute_url()).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries) <= PATIENT_PAGE_MAX_QUERIES
