@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from patients.models import Role
 from referrals.models import MeetingAttendance, Program
@@ -57,3 +58,22 @@ def care_team_patient(clinic, staff, *, roles, **fields):
     for role in roles:
         CareTeamMemberFactory(patient=patient, staff=staff[role], role=role)
     return patient
+
+
+def pathway_stop(page, number):
+    """One stop ("1", "2", "3a", "3b", "4" or "5") on the patient page's pathway."""
+    pathway = page.get_by_role("region", name="Pathway")
+    return pathway.get_by_role("listitem").filter(has=page.get_by_text(f"Stop {number}", exact=True))
+
+
+def expect_pathway(page, statuses, *, yours=()):
+    """The pathway shows each stop's status in words (never by colour alone), and "Your turn" exactly on the
+    stops in ``yours`` among those listed."""
+    for number, status in statuses.items():
+        stop = pathway_stop(page, number)
+        expect(stop).to_contain_text(f"Status: {status}")
+        your_turn = stop.get_by_text("Your turn", exact=True)
+        if number in yours:
+            expect(your_turn).to_be_visible()
+        else:
+            expect(your_turn).to_have_count(0)

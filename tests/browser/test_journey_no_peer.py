@@ -16,7 +16,7 @@ from referrals.models import MutualSupportConversation
 
 from ..factories import TEST_PASSWORD
 from ..factories_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
-from .journeys import care_team_patient, clinic_directory, clinic_today
+from .journeys import care_team_patient, clinic_directory, clinic_today, expect_pathway, pathway_stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,6 +43,11 @@ def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     expect(stop3).to_contain_text("Stop 3b")
     expect(stop3).to_contain_text("Clinician or case manager leads: Sam Whitfield, Maya Okafor")
     expect(page.get_by_text("No peer support specialist on this team.")).to_be_visible()
+    # The pathway knows it is 3b, and the talk is Maya's turn as much as Sam's.
+    expect_pathway(page, {"1": "Done", "3b": "Not started"}, yours={"3b"})
+    expect(pathway_stop(page, "3b")).to_contain_text("Clinician: Maya Okafor")
+    expect(pathway_stop(page, "3b")).to_contain_text("Case manager: Sam Whitfield")
+    expect(pathway_stop(page, "3a")).to_have_count(0)
     maya.check("patient page, stop 3b")
 
     # Sam, on a phone-sized screen, talks with Marcus about mutual support. ----------------------------------
@@ -52,6 +57,7 @@ def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     page.get_by_role("button", name="Open menu").click()
     page.get_by_role("link", name="Patients", exact=True).click()
     page.get_by_role("link", name="Reed, Marcus").click()
+    expect_pathway(page, {"3b": "Not started"}, yours={"3b"})
     sam.check("patient page")
     page.get_by_role("region", name="Stop 3 · Mutual support").get_by_role("link", name="Open Stop 3 page").click()
     expect(page.get_by_role("main")).to_contain_text("Clinician or case manager leads")
@@ -117,4 +123,11 @@ def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     expect(stop3).to_contain_text("Riverside Big Book")
     expect(page.get_by_role("region", name="Stop 5 · Barriers and follow-up")).to_contain_text(
         f"{follow_up_on:%b %-d, %Y}")
+    # Plan signed, Stop 3b talked through with mutual support in the plan, referred: done. No one has started
+    # the wellness plan yet (with no peer, it is the care team's), and the follow-up is Sam's, still to come.
+    expect(page.get_by_role("region", name="Pathway")).to_contain_text("3 of 5 stops done")
+    expect_pathway(page, {"1": "Done", "2": "Not started", "3b": "Done", "4": "Done", "5": "In progress"},
+                   yours={"2", "5"})
+    expect(pathway_stop(page, "4")).to_contain_text("Riverside Big Book: referred.")
+    expect(pathway_stop(page, "5")).to_contain_text("Referred; the first meeting is still to come.")
     sam.check("patient page after stop 3b")

@@ -20,7 +20,7 @@ from patients.models.treatment_plan import Medication, PlanVersion
 from referrals.models import Meeting
 
 from ..factories import TEST_PASSWORD
-from .journeys import care_team_patient, clinic_directory, clinic_today
+from .journeys import care_team_patient, clinic_directory, clinic_today, expect_pathway, pathway_stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,8 +41,11 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     page.get_by_role("link", name="Patients", exact=True).click()
     page.get_by_role("link", name="Ibarra, Elena").click()
     expect(page.get_by_role("heading", name="Elena Ibarra", level=1)).to_be_visible()
+    # The pathway: nothing done yet; the plan is Maya's to start.
+    expect_pathway(page, {"1": "Not started", "2": "Not started", "3a": "Not started", "4": "Not started",
+                          "5": "Not started"}, yours={"1"})
     maya.check("patient page before the plan")
-    page.get_by_role("region", name="Stop 1 · Treatment plan").get_by_role("link", name="Plan page").click()
+    pathway_stop(page, "1").get_by_role("link", name="Start the treatment plan").click()
     maya.check("no treatment plan yet")
     page.get_by_role("button", name="Start the treatment plan").click()
     expect(page.get_by_role("heading", name="Edit draft version 1")).to_be_visible()
@@ -85,6 +88,8 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     expect(stop1).to_contain_text("Signed")
     expect(stop1).to_contain_text("Naltrexone, oral (started)")
     assert page.url.endswith(patient_path)
+    expect_pathway(page, {"1": "Done", "2": "Not started"})
+    maya.check("patient page with the signed plan")
 
     # Stop 2 — Jordan, the peer specialist, checks in on Elena's recovery resources. -------------------------
     jordan = visit("peer").login(staff[Role.PEER_SPECIALIST].username, TEST_PASSWORD)
@@ -92,6 +97,8 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     jordan.check("peer home")
     page.get_by_role("link", name="Patients", exact=True).click()
     page.get_by_role("link", name="Ibarra, Elena").click()
+    # Stop 2 and the talk about mutual support (3a) wait for Jordan.
+    expect_pathway(page, {"1": "Done", "2": "Not started", "3a": "Not started"}, yours={"2", "3a"})
     jordan.check("patient page with a signed plan")
     page.get_by_role("region", name="Stop 2 · Wellness plan and recovery capital").get_by_role(
         "link", name="Recovery capital").click()
@@ -142,12 +149,10 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
 
     # Stop 3a — Jordan talks with Elena about mutual support and logs it. -----------------------------------
     page.get_by_role("link", name="Elena Ibarra").click()
-    stop3 = page.get_by_role("region", name="Stop 3 · Mutual support")
-    expect(stop3).to_contain_text("Stop 3a")
-    stop3.get_by_role("link", name="Open Stop 3 page").click()
-    expect(page.get_by_role("heading", name="Stop 3 · Talking about mutual support")).to_be_visible()
-    jordan.check("stop 3 page before the conversation")
-    page.get_by_role("link", name="Log a conversation").click()
+    expect(page.get_by_role("region", name="Stop 3 · Mutual support")).to_contain_text("Stop 3a")
+    expect_pathway(page, {"2": "Done", "3a": "Not started"}, yours={"3a"})
+    jordan.check("patient page with stop 2 done")
+    pathway_stop(page, "3a").get_by_role("link", name="Log the conversation").click()
     jordan.check("conversation form")
     explained = page.get_by_role("group", name="Kinds of groups explained")
     for kind in ("12-step", "Secular", "Online or app-based"):
@@ -200,6 +205,11 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     together = page.get_by_role("region", name="First meeting together")
     expect(together).to_contain_text("Jordan Lee goes with the patient to SMART Recovery Online Evening")
     jordan.check("referral with the first meeting planned")
+    page.get_by_role("link", name="Elena Ibarra").click()
+    expect_pathway(page, {"1": "Done", "2": "Done", "3a": "Done", "4": "Done", "5": "In progress"})
+    expect(pathway_stop(page, "5")).to_contain_text("Referred; the first meeting is still to come.")
+    expect(pathway_stop(page, "5")).to_contain_text("Case manager: Sam Whitfield")
+    jordan.check("patient page with the referral")
 
     # Stop 5 — Sam, the case manager, follows up: Elena went to her first meeting; getting there is hard. ---
     sam = visit("case-manager").login(staff[Role.CASE_MANAGER].username, TEST_PASSWORD)
@@ -207,9 +217,9 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     sam.check("case manager home")
     page.get_by_role("link", name="Patients", exact=True).click()
     page.get_by_role("link", name="Ibarra, Elena").click()
+    expect_pathway(page, {"4": "Done", "5": "In progress"}, yours={"5"})
     sam.check("patient page before the follow-up")
-    page.get_by_role("region", name="Stop 5 · Barriers and follow-up").get_by_role(
-        "link", name="Log a follow-up").click()
+    pathway_stop(page, "5").get_by_role("link", name="Log a follow-up").click()
     sam.check("follow-up form")
     page.get_by_label("Phone call").check()
     page.get_by_label("Meetings attended since the last follow-up").fill("1")
@@ -249,4 +259,8 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     page.get_by_role("link", name="Elena Ibarra").click()
     stop5 = page.get_by_role("region", name="Stop 5 · Barriers and follow-up")
     expect(stop5).to_contain_text("No open barriers.")
+    # The whole pathway is walked: all five stops done, nobody's turn.
+    expect(page.get_by_role("region", name="Pathway")).to_contain_text("5 of 5 stops done")
+    expect_pathway(page, {"1": "Done", "2": "Done", "3a": "Done", "4": "Done", "5": "Done"})
+    expect(pathway_stop(page, "5")).to_contain_text("First meeting attended; no barrier open.")
     sam.check("patient page after the follow-up")
