@@ -30,9 +30,10 @@ from ..summary import stop3_summary
 care_role_required = role_required(*CARE_ROLES)
 
 
-def visible_patient(request, public_id):
+def visible_patient(request, public_id, queryset=None):
+    queryset = queryset if queryset is not None else Patient.objects.all()
     return Patient.objects.get_visible_or_404(
-        request.user, public_id, queryset=Patient.objects.prefetch_related(care_team_prefetch()))
+        request.user, public_id, queryset=queryset.prefetch_related(care_team_prefetch()))
 
 
 def visible_referral(patient, pk, queryset=None):
@@ -120,7 +121,8 @@ def _refer_from_match(request, patient, options):
 
 @care_role_required
 def referral_new(request, public_id):
-    patient = visible_patient(request, public_id)
+    # Matching reads the signed plan's drinking goal and medication: annotated here, no extra query.
+    patient = visible_patient(request, public_id, Patient.objects.with_signed_goal_and_maud())
     prefs, options = ranked_options(patient)
     if request.method == "POST" and "match" in request.POST:
         referral = _refer_from_match(request, patient, options)
