@@ -250,6 +250,7 @@ MATRIX = {
     "support:referral_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
     "support:referral_detail": Row(ALL_STAFF, *under_patient("referral")),
     "support:referral_move": Row(CARE_POST_ONLY, *under_patient("referral"), foreign_method="post"),
+    "support:referral_edit": Row(CARE_ROLES, *under_patient("referral")),
     "support:plan_new": Row(CARE_ROLES, *under_patient("referral")),
     "support:plan_outcome": Row(CARE_POST_ONLY, *under_patient("referral", "first_meeting"), foreign_method="post"),
     "support:handout": Row(ALL_STAFF, *under_patient("referral")),
