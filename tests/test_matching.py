@@ -404,6 +404,7 @@ def test_find_options_says_where_the_goal_comes_from(programs, clinic, clinician
     assert "come from the" in after and f"(version {version.number})" in after
     assert reverse("patients:plan_version", args=[patient.public_id, version.number]) in after
     assert "Reduced drinking</strong>" in after and "on MAUD" in after
+    assert "{#" not in after and "#}" not in after  # template comments never leak onto the page
 
 
 def test_find_options_query_count_is_the_same_with_a_signed_plan(programs, clinic, clinician, peer, login,
