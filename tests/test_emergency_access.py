@@ -256,3 +256,21 @@ def test_the_limit_costs_no_extra_query(client, clinic, clinician, mine, theirs,
     EmergencyAccessFactory(patient=theirs, staff=clinician)
     with django_assert_max_num_queries(len(off.captured_queries) + 1):
         assert client.get(url).status_code == 200
+
+
+def test_lists_built_on_other_records_follow_the_caseload_too(limited, case_manager, theirs):
+    """Referrals, barriers and follow-ups are scoped through the patients' rule, so they follow the limit."""
+    from referrals.models import Referral
+    from referrals.queue import case_manager_queue
+
+    from .factories_stop3 import ReferralFactory
+    from .factories_stop5 import ScheduledFollowUpFactory
+
+    mine = PatientFactory(clinic=theirs.clinic, last_name="Mine")
+    CareTeamMemberFactory(patient=mine, staff=case_manager, role=Role.CASE_MANAGER)
+    for patient in (mine, theirs):
+        ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager)
+        ReferralFactory(patient=patient, referred_by=case_manager)
+    queue = case_manager_queue(case_manager)
+    assert [f.patient for f in queue.follow_ups] == [mine]
+    assert {r.patient for r in Referral.objects.visible_to(case_manager)} == {mine}

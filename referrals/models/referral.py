@@ -179,7 +179,8 @@ class Referral(models.Model):
         another program or clinic, or no change at all.
         """
         with transaction.atomic():
-            current = Referral.objects.select_for_update().select_related("meeting").get(pk=self.pk)
+            # Lock the referral row only: the meeting is an outer join, which PostgreSQL cannot lock.
+            current = Referral.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=self.pk)
             if expected_version is not None and int(expected_version) != current.version:
                 raise StaleReferral(
                     "Someone else updated this referral while you were editing it. "
