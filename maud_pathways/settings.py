@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "security.middleware.TwoFactorMiddleware",
     "maud_pathways.middleware.ClinicTimeZoneMiddleware",
     "patients.audit.PatientAuditMiddleware",
+    # A record outside the caseload (when the clinic limits it) shows the "break the glass" page.
+    "patients.emergency.EmergencyAccessMiddleware",
     # django-axes turns a locked-out login attempt into the locked-out page; it must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -232,6 +234,8 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "MAUD Pathways")
 REAUTHENTICATION_MAX_AGE = int(os.environ.get("REAUTHENTICATION_MAX_AGE", "300"))
 
 PATIENTS_PER_PAGE = int(os.environ.get("PATIENTS_PER_PAGE", "25"))
+# Emergency access ("break the glass") to a record outside one's caseload lasts this many hours.
+EMERGENCY_ACCESS_HOURS = int(os.environ.get("EMERGENCY_ACCESS_HOURS", "4"))
 
 # Logging: requests are logged by path only; paths carry opaque ids, never patient data.
 LOGGING = {

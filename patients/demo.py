@@ -41,11 +41,15 @@ THERAPY_PATTERNS = [
     [(Therapy.COUPLES_FAMILY, "twice a month", "family therapist"), (Therapy.CBT, "weekly", "")],
 ]
 OWN_WORDS = [
-    "I want to stop drinking for good and get my weekends back.",
     "Cut down to a couple of drinks on weekends, none on work nights.",
+    "I want to stop drinking for good and get my weekends back.",
     "No alcohol at all while I'm on this medication.",
     "Drink less so I stop missing my kids' games.",
 ]
+
+
+def _wants_reduced_drinking(i):
+    return i % 4 in (0, 3)
 
 
 def _day(days_ago):
@@ -65,7 +69,9 @@ def _fill(draft, i, by, when):
     )
     for therapy, frequency, provider in THERAPY_PATTERNS[i % len(THERAPY_PATTERNS)]:
         PlanTherapy.objects.create(version=draft, therapy=therapy, frequency=frequency, provider=provider)
-    reduced = i % 4 in (1, 3)
+    # The first demo patient is the pathway's typical case (naltrexone, wants to drink less); the
+    # matching preferences in referrals/demo.py agree with these plans, which matching reads first.
+    reduced = _wants_reduced_drinking(i)
     PlanGoal.objects.create(
         version=draft, added_by=by, added_at=when, source=GoalSource.CLINICAL,
         description="Keep a daily drinking log and bring it to each visit." if reduced
@@ -80,7 +86,7 @@ def _fill(draft, i, by, when):
             target_date=when.date() + datetime.timedelta(days=45),
         )
     PlanVersion.objects.filter(pk=draft.pk).update(
-        drinking_goal=DrinkingGoal.REDUCED if reduced else DrinkingGoal.ABSTINENCE,
+        drinking_goal=DrinkingGoal.REDUCED if _wants_reduced_drinking(i) else DrinkingGoal.ABSTINENCE,
         drinking_goal_in_own_words=OWN_WORDS[i % len(OWN_WORDS)],
         created_at=when, updated_at=when,
     )

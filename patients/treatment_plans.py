@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Prefetch
+from django.db.models import Exists, F, Max, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from .models import (
     GoalSource,
     GoalStatus,
+    MedicationStatus,
     PlanAction,
     PlanActivity,
     PlanGoal,
@@ -30,6 +31,7 @@ from .models import (
 __all__ = [
     "DraftConflict", "GoalSource", "PlanChanges", "add_plan_goal", "can_edit_plan", "compare_versions",
     "current_draft", "discard_draft", "get_or_start_draft", "latest_signed_version", "lock_draft_for_save",
+    "signed_goal_and_maud",
     "previous_signed_version", "require_plan_editor", "revise", "sign_version", "versions_with_entries",
 ]
 
@@ -68,6 +70,24 @@ def versions_with_entries(queryset=None):
 def latest_signed_version(patient):
     """The patient's latest signed plan version (with its entries loaded), or None."""
     return versions_with_entries(PlanVersion.objects.filter(plan__patient=patient).signed()).order_by("-number").first()
+
+
+def signed_goal_and_maud(patient):
+    """What the latest signed version says about drinking and medication, in one query.
+
+    A dict with ``number``, ``signed_at``, ``drinking_goal`` and ``on_maud`` (a medication with status
+    "started", as in ``Patient.objects.on_maud()``), or None when the patient has no signed plan.
+    No query when the patient came from ``Patient.objects.with_signed_goal_and_maud()``.
+    """
+    if hasattr(patient, "signed_plan_number"):
+        if patient.signed_plan_number is None:
+            return None
+        return {"number": patient.signed_plan_number, "signed_at": patient.signed_plan_at,
+                "drinking_goal": patient.signed_drinking_goal, "on_maud": patient.signed_on_maud}
+    started = PlanMedication.objects.filter(version=OuterRef("pk"), status=MedicationStatus.STARTED)
+    return (PlanVersion.objects.filter(plan__patient=patient).signed().order_by("-number")
+            .annotate(on_maud=Exists(started))
+            .values("number", "signed_at", "drinking_goal", "on_maud").first())
 
 
 def current_draft(patient):

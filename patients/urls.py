@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import patients, treatment_plans
+from .views import emergency, patients, treatment_plans
 
 app_name = "patients"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/due/", treatment_plans.plans_due, name="plans_due"),
     path("<uuid:public_id>/", patients.patient_detail, name="detail"),
     path("<uuid:public_id>/edit/", patients.patient_edit, name="edit"),
+    path("<uuid:public_id>/emergency-access/", emergency.emergency_access, name="emergency_access"),
     path("<uuid:public_id>/care-team/add/", patients.care_team_add, name="care_team_add"),
     path("<uuid:public_id>/care-team/<int:member_id>/remove/", patients.care_team_remove, name="care_team_remove"),
     # Stop 1: treatment plan

@@ -1,5 +1,8 @@
 """Matching (Stop 4): rank programs and meetings against a patient's needs, and say why in words.
 
+The drinking goal and whether the patient is on MAUD come from the latest signed treatment plan (Stop 1);
+the matching preferences' own answers count only while there is no signed plan.
+
 ``rank_options`` is a plain function of plain inputs, so the rules can be tested directly:
 
 * Al-Anon (and any program for family and friends) is offered for the patient's family and friends,
@@ -12,6 +15,8 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+
+from patients.treatment_plans import signed_goal_and_maud
 
 from .models import (
     Audience,
@@ -52,29 +57,50 @@ class PatientNeeds:
     available_times: frozenset = frozenset()
     transportation: str = Transportation.NOT_ASKED
     time_zone: str = ""  # the patient's (clinic's) zone: "evening" means evening there
+    goal_source: object = None  # a GoalAndMedication: the signed plan or the preferences form
 
     @property
     def must_avoid_travel(self):
         return self.online_only or self.transportation == Transportation.NONE
 
 
-def drinking_goal_and_maud(patient, preferences):
-    """Where the drinking goal and "on MAUD" come from.
+@dataclass(frozen=True)
+class GoalAndMedication:
+    """The drinking goal and "on MAUD" matching uses, and where they came from."""
 
-    For now the matching-preferences form asks both. When the treatment plan (Stop 1) records the goal
-    and medications, read them from the patient's current plan here; nothing else needs to change.
-    """
-    return preferences.drinking_goal, preferences.on_maud
+    drinking_goal: str
+    on_maud: bool
+    from_plan: bool = False
+    plan_version: int | None = None
+    plan_signed_at: object = None
+
+    @property
+    def drinking_goal_label(self):
+        known = self.drinking_goal in DrinkingGoal.values
+        return DrinkingGoal(self.drinking_goal).label if known else DrinkingGoal.UNDECIDED.label
+
+
+def drinking_goal_and_maud(patient, preferences):
+    """The patient's latest signed treatment plan (Stop 1) first: its drinking goal, and whether a MAUD
+    medication is started in it. Only without a signed plan do the matching preferences' answers count.
+    One query."""
+    signed = signed_goal_and_maud(patient)
+    if signed is not None:
+        return GoalAndMedication(drinking_goal=signed["drinking_goal"] or DrinkingGoal.UNDECIDED,
+                                 on_maud=signed["on_maud"], from_plan=True, plan_version=signed["number"],
+                                 plan_signed_at=signed["signed_at"])
+    return GoalAndMedication(drinking_goal=preferences.drinking_goal, on_maud=preferences.on_maud)
 
 
 def needs_for(patient, preferences):
     """A patient's needs for matching, from their saved preferences (or defaults when none are saved)."""
     if preferences is None:
         preferences = MatchingPreferences(patient=patient, language=patient.preferred_language or "English")
-    goal, on_maud = drinking_goal_and_maud(patient, preferences)
+    source = drinking_goal_and_maud(patient, preferences)
     return PatientNeeds(
-        drinking_goal=goal,
-        on_maud=on_maud,
+        drinking_goal=source.drinking_goal,
+        on_maud=source.on_maud,
+        goal_source=source,
         spiritual_content=preferences.spiritual_content,
         in_person_ok=preferences.in_person_ok,
         online_ok=preferences.online_ok,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("referrals/new/", referrals.referral_new, name="referral_new"),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/move/", referrals.referral_move, name="referral_move"),
+    path("referrals/<int:pk>/meeting/", referrals.referral_edit, name="referral_edit"),
     path("referrals/<int:pk>/first-meeting/new/", referrals.plan_new, name="plan_new"),
     path("referrals/<int:pk>/first-meeting/<int:plan_id>/outcome/", referrals.plan_outcome, name="plan_outcome"),
     path("referrals/<int:pk>/handout/", referrals.handout, name="handout"),

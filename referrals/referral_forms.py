@@ -131,6 +131,25 @@ class MoveForm(forms.Form):
         self.helper = _helper()
 
 
+class ReferralMeetingForm(forms.Form):
+    """Change which meeting of the program a referral is for (optimistic locking through ``version``)."""
+
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label="Meeting",
+                                 empty_label="Any meeting of the program",
+                                 help_text="Only this program's meetings in your clinic's list are offered.")
+    note = forms.CharField(label="Why (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           max_length=1000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = clinic_meetings(referral.patient.clinic_id).filter(
+            program_id=referral.program_id)
+        self.initial.setdefault("meeting", referral.meeting_id)
+        self.initial.setdefault("version", referral.version)
+        self.helper = _helper()
+
+
 def _move_label(current, target):
     if current in (ReferralStatus.DECLINED, ReferralStatus.STOPPED):
         return f"Re-open (back to “{ReferralStatus(target).label}”)"

@@ -40,7 +40,7 @@ class PasswordConfirmForm(_Helped, forms.Form):
 class ClinicSecurityForm(_Helped, forms.ModelForm):
     class Meta:
         model = Clinic
-        fields = ["require_two_factor"]
+        fields = ["require_two_factor", "limit_to_caseload"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -94,3 +94,16 @@ def live_session_count_subquery():
     """An annotation for a StaffMember queryset: how many live sessions each person has."""
     counts = live_sessions().filter(staff=OuterRef("pk")).order_by().values("staff").annotate(n=Count("pk"))
     return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
+
+
+def clear_ended_sessions(now=None):
+    """Delete expired Django sessions and every ``StaffSession`` row whose session is gone or expired.
+
+    Logging out removes the row at once; a browser that was simply closed (or timed out with no further
+    request) leaves it behind until this runs. Returns how many ``StaffSession`` rows were removed.
+    """
+    now = now or timezone.now()
+    Session.objects.filter(expire_date__lte=now).delete()
+    live_keys = Session.objects.filter(expire_date__gt=now).values("session_key")
+    removed, _ = StaffSession.objects.exclude(session_key__in=live_keys).delete()
+    return removed

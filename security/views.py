@@ -220,8 +220,12 @@ def clinic_security(request):
 def _save_clinic_security(request, form):
     if form.is_valid():
         form.save()
-        messages.success(request, "Two-factor authentication is now required for all staff."
-                         if form.instance.require_two_factor else "Two-factor authentication is now optional.")
+        messages.success(request, " ".join([
+            "Two-factor authentication is now required for all staff."
+            if form.instance.require_two_factor else "Two-factor authentication is now optional.",
+            "Staff see only their caseload; other records need a stated reason (emergency access)."
+            if form.instance.limit_to_caseload else "Staff see every patient of the clinic.",
+        ]))
         return redirect("security:clinic_security")
     return redirect("security:clinic_security")
 

@@ -17,6 +17,7 @@ from referrals.models import MeetingImport
 from referrals.models.consent import record_disclosure
 
 from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
+from .factories_emergency import EmergencyAccessFactory
 from .factories_plans import PlanVersionFactory
 from .factories_referrals import MeetingFactory, ProgramFactory
 from .factories_stop3 import ConsentFactory, FirstMeetingPlanFactory, ReferralFactory
@@ -56,6 +57,8 @@ def build_world():
     world.extra["member"] = CareTeamMemberFactory(patient=patient, staff=staff["clinician"])
     world.extra["foreign_member"] = CareTeamMemberFactory(patient=foreign_patient, staff=world.foreign_staff)
     world.extra["draft"] = PlanVersionFactory(plan__patient=patient)
+    world.extra["emergency"] = EmergencyAccessFactory(patient=patient, staff=staff["peer"])
+    world.extra["foreign_emergency"] = EmergencyAccessFactory(patient=foreign_patient, staff=world.foreign_staff)
     world.extra["foreign_draft"] = PlanVersionFactory(plan__patient=foreign_patient)
     program = world.extra["program"] = ProgramFactory(slug="matrix-program")
     world.extra["meeting"] = MeetingFactory(clinic=clinic, program=program)
@@ -208,6 +211,8 @@ MATRIX = {
     "patients:create": Row(ALL_STAFF),
     "patients:detail": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "patients:edit": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    # Emergency access: without a caseload limit (as here) the patient is in reach, so it goes straight to them.
+    "patients:emergency_access": Row(dict.fromkeys(ROLES, 302), patient_args, foreign_patient_args),
     "patients:care_team_add": Row(POST_ONLY, patient_args, foreign_patient_args, foreign_method="post"),
     "patients:care_team_remove": Row(
         POST_ONLY,
@@ -245,6 +250,7 @@ MATRIX = {
     "support:referral_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
     "support:referral_detail": Row(ALL_STAFF, *under_patient("referral")),
     "support:referral_move": Row(CARE_POST_ONLY, *under_patient("referral"), foreign_method="post"),
+    "support:referral_edit": Row(CARE_ROLES, *under_patient("referral")),
     "support:plan_new": Row(CARE_ROLES, *under_patient("referral")),
     "support:plan_outcome": Row(CARE_POST_ONLY, *under_patient("referral", "first_meeting"), foreign_method="post"),
     "support:handout": Row(ALL_STAFF, *under_patient("referral")),
@@ -294,6 +300,10 @@ MATRIX = {
         lambda w: [w.staff["peer"].pk], lambda w: [w.foreign_staff.pk], foreign_method="post",
     ),
     "staff:audit": Row(ADMIN_ONLY),
+    "staff:emergency_access": Row(ADMIN_ONLY),
+    "staff:emergency_access_end": Row({**POST_ONLY, "clinician": 403, "peer": 403, "case_manager": 403},
+                                      lambda w: [w.extra["emergency"].pk], lambda w: [w.extra["foreign_emergency"].pk],
+                                      foreign_method="post"),
     **wellness_rows(),
 }
 

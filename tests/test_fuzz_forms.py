@@ -2,11 +2,13 @@
 never stores a script that is rendered unescaped, and valid data round-trips.
 
 Forms are discovered from the pages themselves (every URL of the access matrix that a staff member holding all
-roles can open), so a new form is fuzzed without anyone listing it here.
+roles, and on the patient's care team in every care role, can open), so a new form is fuzzed without anyone
+listing it here. Every page must show at least one form to post unless ``PAGES_WITHOUT_FORMS`` says it has
+none, so a page that stops rendering its form (or stops opening for the fuzzer) fails instead of passing quietly.
 """
 
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import pytest
 from django.urls import reverse
@@ -15,8 +17,8 @@ from hypothesis import strategies as st
 
 from patients.models import Patient, Role
 
-from .factories import StaffFactory
-from .test_access_matrix import MATRIX, build_world, url_for
+from .factories import CareTeamMemberFactory, StaffFactory
+from .test_access_matrix import MATRIX, build_world, url_for, wellness_world
 
 SCRIPT = '<script>alert("pwned")</script>'
 NASTY = [
@@ -84,6 +86,35 @@ FORM_PAGES = sorted(
     if name not in ("login", "logout") and any(code == 200 for code in row.staff.values())
 )
 
+# Pages with nothing to type into (reading, printing, downloads, lists whose search is a GET form, and pages
+# whose only POST forms are single buttons, such as "End now" on the emergency-access review).
+PAGES_WITHOUT_FORMS = {
+    "healthz", "home", "password_change_done", "password_reset_complete", "password_reset_done",
+    "password_reset_confirm",  # the link in the test world is not a valid reset link: the page says so
+    "patients:list", "patients:plan_history", "patients:plans_due",
+    "referrals:barrier_list", "referrals:case_manager_queue", "referrals:directory", "referrals:find_options",
+    "referrals:import_detail", "referrals:meeting_export", "referrals:meeting_list", "referrals:program_detail",
+    "security:session_status", "security:two_factor",
+    "staff:audit", "staff:emergency_access",
+    "support:accounting", "support:disclosure_letter", "support:handout", "support:overview",
+    "wellness:assessment_detail", "wellness:assessment_list", "wellness:plan", "wellness:plan_history",
+    "wellness:plan_print", "wellness:questionnaire_download", "wellness:questionnaire_list",
+}
+
+# Query strings that take a page past a choice made by following a link (no form to fuzz before it).
+PAGE_QUERY = {
+    "wellness:assessment_new": lambda world: {"questionnaire": wellness_world(world)["own_questionnaire"].pk},
+}
+
+
+def fuzzing_staff(world):
+    """A staff member holding every role and on the patient's care team in every care role, so that
+    care-team-only forms (wellness plan, Stop 5 records) are reached too."""
+    everyone = StaffFactory(clinic=world.clinic, roles=list(Role.values))
+    for role in (Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER):
+        CareTeamMemberFactory(patient=world.patient, staff=everyone, role=role)
+    return everyone
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", FORM_PAGES)
@@ -92,16 +123,22 @@ FORM_PAGES = sorted(
 @given(data=st.data())
 def test_generated_input_never_breaks_a_form(client, name, data):
     world = build_world()
-    everyone = StaffFactory(clinic=world.clinic, roles=list(Role.values))
+    everyone = fuzzing_staff(world)
     client.force_login(everyone)
     page_url = url_for(name, MATRIX[name], world)
-    page = client.get(page_url)
-    if page.status_code != 200:
-        return
-    for action, fields in post_forms_on(page.content.decode(), page_url):
+    query = PAGE_QUERY[name](world) if name in PAGE_QUERY else {}
+    page = client.get(page_url, query)
+    assert page.status_code == 200, f"the fuzzer cannot open {name}"
+    forms = post_forms_on(page.content.decode(), page_url)
+    if name in PAGES_WITHOUT_FORMS:
+        assert not forms, f"{name} now has a form: take it out of PAGES_WITHOUT_FORMS"
+    else:
+        assert forms, f"{name} shows no form to post: is it still rendered? (else list it in PAGES_WITHOUT_FORMS)"
+    for action, fields in forms:
         payload = {field: data.draw(field_value(offered), label=field) for field, offered in fields.items()}
         client.force_login(everyone)
-        response = client.post(action, payload, follow=True)
+        response = client.post(action + ("?" + urlencode(query) if query and action == page_url else ""),
+                               payload, follow=True)
         assert response.status_code < 500
         assert SCRIPT not in response.content.decode(), f"unescaped script after posting to {action}"
 

@@ -331,3 +331,93 @@ def test_matching_query_leaves_out_other_clinics_inactive_and_other_languages(pr
     MeetingFactory(clinic=clinic, program=aa, languages=",Spanish,")
     MeetingFactory(clinic=clinic, program=programs["al-anon"])
     assert list(meetings_for_matching(clinic.pk, PatientNeeds())) == [mine]
+
+
+# The signed treatment plan comes first -------------------------------------------------------------
+
+def test_matching_reads_the_drinking_goal_and_maud_from_the_signed_plan(programs, clinic, clinician):
+    from patients.models import DrinkingGoal as PlanGoal
+
+    from .factories_plans import signed_plan
+
+    patient = PatientFactory(clinic=clinic)
+    # The preferences form still says what was asked before the plan was signed.
+    prefs = MatchingPreferencesFactory(patient=patient, drinking_goal=DrinkingGoal.ABSTINENCE, on_maud=False)
+    version = signed_plan(patient, clinician, drinking_goal=PlanGoal.REDUCED)  # naltrexone, started
+
+    needs = needs_for(patient, prefs)
+    assert needs.drinking_goal == DrinkingGoal.REDUCED and needs.on_maud
+    assert needs.goal_source.from_plan and needs.goal_source.plan_version == version.number
+
+    options = rank_options(needs, Program.objects.all(), [])
+    assert position(options, "hams") < position(options, "alcoholics-anonymous")
+    assert "Accepts reduced drinking as a goal, which is the patient's goal" in option_for(options, "hams").fits
+    welcoming = [o.item.slug for o in options.programs
+                 if any(fit.startswith("Known to welcome people who take medication") for fit in o.fits)]
+    assert welcoming  # medication-welcoming counts, though the preferences say "not on MAUD"
+    from_form_only = rank_options(PatientNeeds(drinking_goal=DrinkingGoal.ABSTINENCE), Program.objects.all(), [])
+    assert not any(fit.startswith("Known to welcome") for o in from_form_only.programs for fit in o.fits)
+
+
+def test_a_paused_medication_in_the_signed_plan_is_not_maud(clinic, clinician):
+    from patients.models import MedicationStatus
+
+    from .factories_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
+
+    patient = PatientFactory(clinic=clinic)
+    version = PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient))
+    PlanMedicationFactory(version=version, prescriber=clinician, status=MedicationStatus.PAUSED,
+                          status_reason="Nausea; revisit at the next visit")
+    sign(version, clinician)
+    prefs = MatchingPreferencesFactory(patient=patient, drinking_goal=DrinkingGoal.REDUCED, on_maud=True)
+    needs = needs_for(patient, prefs)
+    assert needs.drinking_goal == DrinkingGoal.ABSTINENCE and not needs.on_maud
+
+
+def test_a_draft_plan_does_not_count_until_signed(clinic, clinician):
+    from .factories_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory
+
+    patient = PatientFactory(clinic=clinic)
+    draft = PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient))
+    PlanMedicationFactory(version=draft, prescriber=clinician)
+    prefs = MatchingPreferencesFactory(patient=patient, drinking_goal=DrinkingGoal.REDUCED, on_maud=False)
+    needs = needs_for(patient, prefs)
+    assert needs.drinking_goal == DrinkingGoal.REDUCED and not needs.on_maud
+    assert not needs.goal_source.from_plan
+
+
+def test_find_options_says_where_the_goal_comes_from(programs, clinic, clinician, peer, login):
+    from patients.models import DrinkingGoal as PlanGoal
+
+    from .factories_plans import signed_plan
+
+    patient = PatientFactory(clinic=clinic)
+    MatchingPreferencesFactory(patient=patient, drinking_goal=DrinkingGoal.ABSTINENCE, on_maud=False)
+    client = login(peer)
+    url = reverse("referrals:find_options", args=[patient.public_id])
+    before = client.get(url).content.decode()
+    assert "No signed treatment plan yet" in before
+
+    version = signed_plan(patient, clinician, drinking_goal=PlanGoal.REDUCED)
+    after = client.get(url).content.decode()
+    assert "No signed treatment plan yet" not in after
+    assert "come from the" in after and f"(version {version.number})" in after
+    assert reverse("patients:plan_version", args=[patient.public_id, version.number]) in after
+    assert "Reduced drinking</strong>" in after and "on MAUD" in after
+    assert "{#" not in after and "#}" not in after  # template comments never leak onto the page
+
+
+def test_find_options_query_count_is_the_same_with_a_signed_plan(programs, clinic, clinician, peer, login,
+                                                                  django_assert_max_num_queries):
+    from .factories_plans import signed_plan
+
+    patient = PatientFactory(clinic=clinic)
+    MatchingPreferencesFactory(patient=patient)
+    client = login(peer)
+    url = reverse("referrals:find_options", args=[patient.public_id])
+    with django_assert_max_num_queries(8) as without_plan:
+        client.get(url)
+    signed_plan(patient, clinician, medications=4, therapies=3, goals=5)
+    with django_assert_max_num_queries(len(without_plan.captured_queries)):
+        response = client.get(url)
+    assert response.context["needs"].goal_source.from_plan

@@ -1,13 +1,17 @@
 """Sessions: idle and absolute limits with a warning, ending sessions, and password changes."""
 
+import datetime
 import re
+from io import StringIO
 
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from patients.models import StaffMember
 from security import sessions
@@ -211,3 +215,19 @@ def test_going_back_after_ending_sessions_never_leaves_the_product(login, clinic
                                         {"next": next_value})
     assert response.status_code == 302
     assert response.url == reverse("security:clinic_security")
+
+
+def test_clear_staff_sessions_removes_records_of_ended_sessions_only(clinician, peer):
+    with time_machine.travel(timezone.now() - datetime.timedelta(hours=13), tick=False):
+        closed_browser = password_login(Client(), clinician).cookies["sessionid"].value  # never logged out
+    live = password_login(Client(), peer).cookies["sessionid"].value
+    StaffSession.objects.create(session_key="gone-from-the-session-table", staff=peer)
+    assert StaffSession.objects.count() == 3
+
+    out = StringIO()
+    call_command("clear_staff_sessions", stdout=out)
+
+    assert list(StaffSession.objects.values_list("session_key", flat=True)) == [live]
+    assert not Session.objects.filter(session_key=closed_browser).exists()
+    assert Session.objects.filter(session_key=live).exists()
+    assert "Removed 2 ended staff session records." in out.getvalue()

@@ -6,7 +6,8 @@ Each area lives in its own module; everything is re-exported here so that
 
 from .audit import AuditAction, AuditEntry
 from .clinic import Clinic, Role, StaffMember, StaffRole
-from .patient import CareTeamMember, ContactMethod, Patient, PatientQuerySet
+from .emergency import EmergencyAccess
+from .patient import CareTeamMember, ContactMethod, OutsideCaseload, Patient, PatientQuerySet
 from .treatment_plan import (
     DrinkingGoal,
     GoalSource,
@@ -31,10 +32,12 @@ __all__ = [
     "Clinic",
     "ContactMethod",
     "DrinkingGoal",
+    "EmergencyAccess",
     "GoalSource",
     "GoalStatus",
     "Medication",
     "MedicationStatus",
+    "OutsideCaseload",
     "Patient",
     "PatientQuerySet",
     "PlanAction",

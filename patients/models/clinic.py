@@ -32,6 +32,12 @@ class Clinic(models.Model):
         "require two-factor authentication for all staff", default=False,
         help_text="When on, staff without two-factor authentication must set it up before they can open any page.",
     )
+    limit_to_caseload = models.BooleanField(
+        "limit staff to their caseload", default=False,
+        help_text="When on, staff see only patients on their care team (and patients they registered). "
+                  "Opening anyone else's record needs a stated reason, gives access for a few hours, "
+                  "and is listed for clinic admins.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -9,16 +9,68 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .clinic import Clinic, Role
+from .emergency import EmergencyAccess
+
+
+def caseload_limited(user):
+    """Whether the user's clinic limits staff to their caseload (the clinic is loaded with the user)."""
+    clinic = user.clinic if user.clinic_id is not None else None
+    return bool(clinic is not None and clinic.limit_to_caseload)
+
+
+class OutsideCaseload(PermissionDenied):
+    """The patient is in the user's clinic but outside their caseload, and the clinic limits caseloads.
+
+    Raised by ``Patient.objects.get_visible_or_404``; ``patients.emergency.EmergencyAccessMiddleware``
+    turns it into the "break the glass" page. Never raised for another clinic's patient (a plain 404).
+    """
+
+    def __init__(self, patient):
+        super().__init__("This patient is outside your caseload.")
+        self.patient = patient
 
 
 class PatientQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, now=None):
         """The one access rule: staff see only their own clinic's patients.
+
+        When the clinic limits staff to their caseload, each staff member (whatever their roles) sees
+        only the patients on whose care team they are, the patients they registered, and patients they
+        hold a current emergency-access grant for ("break the glass", ``patients.emergency``).
 
         Every lookup of patient data in the product starts here (directly, or via
         ``Patient.objects.get_visible_or_404``), so the rule lives in one place.
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active or user.clinic_id is None:
+            return self.none()
+        patients = self.filter(clinic_id=user.clinic_id)
+        if caseload_limited(user):
+            patients = patients.filter(
+                Q(created_by=user)
+                | models.Exists(CareTeamMember.objects.filter(patient=models.OuterRef("pk"), staff=user))
+                | models.Exists(EmergencyAccess.objects.current(now).filter(patient=models.OuterRef("pk"),
+                                                                            staff=user))
+            )
+        return patients
+
+    def outside_caseload_by_mrn(self, user, mrn):
+        """The patient of the user's clinic with exactly this MRN when it lies outside their caseload
+        (and the clinic limits caseloads), so a search can offer emergency access; else None."""
+        mrn = (mrn or "").strip()
+        if not mrn or not getattr(user, "is_authenticated", False) or not caseload_limited(user):
+            return None
+        return (self.filter(clinic_id=user.clinic_id, mrn__iexact=mrn)
+                .exclude(pk__in=self.visible_to(user).values("pk")).only("public_id", "mrn").first())
+
+    def identifiable_by(self, user):
+        """Patients a clinic admin may name on the audit pages (audit trail, emergency-access review).
+
+        The whole clinic, even when caseloads are limited: reviewing who opened which record needs to
+        say whose record it was. It opens no record: links from those pages still go through
+        ``visible_to``. Nobody else identifies patients this way.
+        """
+        if (not getattr(user, "is_authenticated", False) or not user.is_active or user.clinic_id is None
+                or not user.is_clinic_admin):
             return self.none()
         return self.filter(clinic_id=user.clinic_id)
 
@@ -77,13 +129,42 @@ class PatientQuerySet(models.QuerySet):
         ))
 
 
+    def with_signed_goal_and_maud(self):
+        """Annotate what each patient's latest signed plan says about drinking and medication, in the
+        same query: ``signed_plan_number``, ``signed_plan_at``, ``signed_drinking_goal`` (None without a
+        signed plan) and ``signed_on_maud`` (a medication "started" in it). Read with
+        ``patients.treatment_plans.signed_goal_and_maud(patient)``."""
+        from .treatment_plan import MedicationStatus, PlanMedication, PlanVersion
+
+        latest = PlanVersion.objects.filter(plan__patient=models.OuterRef("pk")).signed().order_by("-number")
+        latest_pk = (PlanVersion.objects.filter(plan__patient=models.OuterRef(models.OuterRef("pk")))
+                     .signed().order_by("-number").values("pk")[:1])
+        return self.annotate(
+            signed_plan_number=models.Subquery(latest.values("number")[:1]),
+            signed_plan_at=models.Subquery(latest.values("signed_at")[:1]),
+            signed_drinking_goal=models.Subquery(latest.values("drinking_goal")[:1]),
+            signed_on_maud=models.Exists(PlanMedication.objects.filter(
+                version_id=models.Subquery(latest_pk), status=MedicationStatus.STARTED)),
+        )
+
+
 class PatientManager(models.Manager.from_queryset(PatientQuerySet)):
     def get_visible_or_404(self, user, public_id, queryset=None):
-        """Fetch one patient the user may see; any other (or unknown) id is a 404."""
+        """Fetch one patient the user may see; any other (or unknown) id is a 404.
+
+        A patient of the user's own clinic who is outside their caseload (when the clinic limits
+        caseloads) raises ``OutsideCaseload`` instead, so the user may state a reason to open the record.
+        """
         qs = (queryset if queryset is not None else self.get_queryset()).visible_to(user)
         try:
             return qs.get(public_id=public_id)
-        except (self.model.DoesNotExist, ValidationError, ValueError):
+        except (ValidationError, ValueError):
+            raise Http404("No such patient.") from None
+        except self.model.DoesNotExist:
+            if caseload_limited(user):
+                outside = self.get_queryset().filter(clinic_id=user.clinic_id, public_id=public_id).first()
+                if outside is not None:
+                    raise OutsideCaseload(outside) from None
             raise Http404("No such patient.") from None
 
 

@@ -30,7 +30,7 @@ def audit_trail(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["mrn"]:
-            patient = Patient.objects.visible_to(request.user).filter(mrn__iexact=data["mrn"].strip()).first()
+            patient = Patient.objects.identifiable_by(request.user).filter(mrn__iexact=data["mrn"].strip()).first()
             entries = entries.filter(patient_public_id=patient.public_id) if patient else entries.none()
         if data["staff"]:
             entries = entries.filter(actor=data["staff"])
@@ -44,7 +44,7 @@ def audit_trail(request):
         entries = entries.none()
     page = Paginator(entries, per_page=settings.PATIENTS_PER_PAGE * 2).get_page(request.GET.get("page"))
     ids = {e.patient_public_id for e in page.object_list if e.patient_public_id}
-    patients = {p.public_id: p for p in Patient.objects.visible_to(request.user).filter(public_id__in=ids)}
+    patients = {p.public_id: p for p in Patient.objects.identifiable_by(request.user).filter(public_id__in=ids)}
     for entry in page.object_list:
         entry.patient = patients.get(entry.patient_public_id)
     query = request.GET.copy()

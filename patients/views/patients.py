@@ -21,8 +21,10 @@ def patient_list(request):
     form = PatientSearchForm(request.GET or None)
     patients = Patient.objects.visible_to(request.user).prefetch_related(care_team_prefetch())
     scope = PatientSearchForm.SCOPE_ALL
+    outside_caseload = None
     if form.is_valid():
         data = form.cleaned_data
+        outside_caseload = Patient.objects.outside_caseload_by_mrn(request.user, data["q"])
         patients = patients.search(data["q"])
         if data["dob"]:
             patients = patients.filter(date_of_birth=data["dob"])
@@ -36,6 +38,7 @@ def patient_list(request):
     query.pop("page", None)
     return render(request, "patients/patient_list.html", {
         "form": form, "page": page, "scope": scope, "query_string": query.urlencode(),
+        "outside_caseload": outside_caseload,
     })
 
 

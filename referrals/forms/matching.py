@@ -30,7 +30,8 @@ class MatchingPreferencesForm(forms.ModelForm):
         ]
         labels = {"on_maud": "Takes a medication for alcohol use disorder (MAUD)"}
         help_texts = {
-            "drinking_goal": "Until the treatment plan records it, ask here.",
+            "drinking_goal": "Used only while the patient has no signed treatment plan; once a plan is signed, "
+                             "matching uses its drinking goal and medications.",
             "gender_groups": "Women-only or men-only groups are suggested only when they fit.",
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

@@ -45,7 +45,7 @@ from .followups import (
     patient_engagement,
 )
 from .matching import DrinkingGoal, GenderGroups, MatchingPreferences, SpiritualPreference, Transportation
-from .referral import FirstMeetingPlan, Referral, ReferralSource, ReferralTransition
+from .referral import FirstMeetingPlan, Referral, ReferralChange, ReferralSource, ReferralTransition
 
 __all__ = [
     "CompanionOffer",
@@ -57,6 +57,7 @@ __all__ = [
     "InformationCategory",
     "MutualSupportConversation",
     "Referral",
+    "ReferralChange",
     "ReferralSource",
     "ReferralTransition",
     "CULTURAL_TYPE_CODES",

@@ -38,6 +38,10 @@ class ReferralQuerySet(models.QuerySet):
         """Open referrals whose status has not changed since ``when`` (e.g. 14 days ago)."""
         return self.filter(status__in=OPEN_VALUES).filter(status_changed_at__lt=when)
 
+    def with_changes(self):
+        """Also load the changes to the referral's details (for ``Referral.history``)."""
+        return self.prefetch_related(models.Prefetch("changes", queryset=ReferralChange.objects.select_related("by")))
+
     def with_history(self):
         return self.select_related("program", "meeting", "meeting__program", "referred_by").prefetch_related(
             models.Prefetch("transitions", queryset=ReferralTransition.objects.select_related("by")),
@@ -116,6 +120,11 @@ class Referral(models.Model):
         return allowed_moves(self.status, self.reopen_to)
 
     @property
+    def history(self):
+        """Status moves and detail changes, oldest first (load with ``with_history().with_changes()``)."""
+        return sorted([*self.transitions.all(), *self.changes.all()], key=lambda entry: (entry.at, entry.pk))
+
+    @property
     def target_name(self):
         return self.meeting.name if self.meeting_id else self.program.name
 
@@ -161,6 +170,75 @@ class Referral(models.Model):
             )
         self.refresh_from_db()
         return transition
+
+    def change_meeting(self, meeting, by, note="", expected_version=None):
+        """Point an open referral at another meeting of its program (or at the program as a whole).
+
+        Recorded in the history with the old and new values. Raises ``StaleReferral`` when
+        ``expected_version`` no longer matches, ``ValidationError`` for a closed referral, a meeting of
+        another program or clinic, or no change at all.
+        """
+        with transaction.atomic():
+            # Lock the referral row only: the meeting is an outer join, which PostgreSQL cannot lock.
+            current = Referral.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=self.pk)
+            if expected_version is not None and int(expected_version) != current.version:
+                raise StaleReferral(
+                    "Someone else updated this referral while you were editing it. "
+                    "Check what it says now below, then save again.", code="stale")
+            if current.status not in OPEN_STATUSES:
+                raise ValidationError("This referral is closed; re-open it before changing its meeting.")
+            if meeting is not None:
+                if meeting.program_id != current.program_id:
+                    raise ValidationError({"meeting": "This meeting belongs to another program."})
+                if meeting.clinic_id != current.patient.clinic_id:
+                    raise ValidationError({"meeting": "This meeting is not in your clinic's meeting list."})
+            if (meeting.pk if meeting else None) == current.meeting_id:
+                raise ValidationError({"meeting": "This is already the referral's meeting."})
+            now = timezone.now()
+            Referral.objects.filter(pk=self.pk).update(meeting=meeting, updated_at=now, version=F("version") + 1)
+            change = ReferralChange.objects.create(
+                referral=self, field=ReferralChange.Field.MEETING,
+                old_value=current.meeting.name if current.meeting_id else "",
+                new_value=meeting.name if meeting else "", note=note.strip(), by=by, at=now,
+            )
+        self.refresh_from_db()
+        return change
+
+
+class ReferralChange(models.Model):
+    """A change to a referral's details (not its status): which detail, its old and new value, who and when.
+
+    Values are kept as the words shown at the time, so the history still reads right after a meeting is
+    renamed or removed from the directory.
+    """
+
+    class Field(models.TextChoices):
+        MEETING = "meeting", "Meeting"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=20, choices=Field.choices)
+    old_value = models.CharField(max_length=300, blank=True)
+    new_value = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(field__in=["meeting"]), name="referral_change_field_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_field_display()}: {self.old_value or '—'} → {self.new_value or '—'}"
+
+    @property
+    def label(self):
+        if self.field == self.Field.MEETING:
+            old = f"“{self.old_value}”" if self.old_value else "any meeting of the program"
+            new = f"“{self.new_value}”" if self.new_value else "any meeting of the program"
+            return f"Meeting changed from {old} to {new}"
+        return str(self)
 
 
 class ReferralTransition(models.Model):

@@ -23,6 +23,7 @@ from ..referral_forms import (
     OutcomeForm,
     PreferencesForm,
     ReferralForm,
+    ReferralMeetingForm,
 )
 from ..stop3 import CARE_ROLES, stop3_lead
 from ..summary import stop3_summary
@@ -30,9 +31,10 @@ from ..summary import stop3_summary
 care_role_required = role_required(*CARE_ROLES)
 
 
-def visible_patient(request, public_id):
+def visible_patient(request, public_id, queryset=None):
+    queryset = queryset if queryset is not None else Patient.objects.all()
     return Patient.objects.get_visible_or_404(
-        request.user, public_id, queryset=Patient.objects.prefetch_related(care_team_prefetch()))
+        request.user, public_id, queryset=queryset.prefetch_related(care_team_prefetch()))
 
 
 def visible_referral(patient, pk, queryset=None):
@@ -120,7 +122,8 @@ def _refer_from_match(request, patient, options):
 
 @care_role_required
 def referral_new(request, public_id):
-    patient = visible_patient(request, public_id)
+    # Matching reads the signed plan's drinking goal and medication: annotated here, no extra query.
+    patient = visible_patient(request, public_id, Patient.objects.with_signed_goal_and_maud())
     prefs, options = ranked_options(patient)
     if request.method == "POST" and "match" in request.POST:
         referral = _refer_from_match(request, patient, options)
@@ -173,7 +176,7 @@ def _detail_context(patient, referral, **forms):
 
 
 def _referral_with_history(patient, pk):
-    return visible_referral(patient, pk, Referral.objects.with_history())
+    return visible_referral(patient, pk, Referral.objects.with_history().with_changes())
 
 
 @clinic_staff_required
@@ -214,6 +217,41 @@ def referral_move(request, public_id, pk):
     referral = _referral_with_history(patient, pk)
     return render(request, "referrals/referral_detail.html",
                   _detail_context(patient, referral, move_form=form), status=status)
+
+
+@care_role_required
+def referral_edit(request, public_id, pk):
+    """Change the referral's meeting. A stale form (someone saved first) is refused with the input kept."""
+    patient = visible_patient(request, public_id)
+    referral = visible_referral(patient, pk, Referral.objects.select_related("program", "meeting"))
+    if not referral.is_open:
+        messages.error(request, "This referral is closed; re-open it before changing its meeting.")
+        return redirect("support:referral_detail", patient.public_id, referral.pk)
+    form = ReferralMeetingForm(request.POST or None, referral=referral)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral.change_meeting(data["meeting"], request.user, note=data["note"],
+                                        expected_version=data["version"])
+            except StaleReferral as error:
+                # Keep what was typed; point the form at the current version so a deliberate re-save works.
+                status = 409
+                referral = visible_referral(patient, pk, Referral.objects.select_related("program", "meeting"))
+                typed = request.POST.copy()
+                typed["version"] = str(referral.version)
+                form = ReferralMeetingForm(typed, referral=referral)
+                form.is_valid()
+                form.add_error(None, error)
+            except ValidationError as error:
+                _add_model_errors(form, error)
+            else:
+                messages.success(request, f"The referral is now for {referral.target_name}.")
+                return redirect("support:referral_detail", patient.public_id, referral.pk)
+    return render(request, "referrals/referral_edit.html", {"patient": patient, "referral": referral, "form": form},
+                  status=status)
 
 
 # First meeting together ------------------------------------------------------------------------
