@@ -160,6 +160,7 @@ def pages_to_measure():
         ("home: clinic admin", "bench.admin", "/"),
         ("patient list", "bench.clinician", "/patients/"),
         ("patient page", "bench.clinician", f"/patients/{patient.public_id}/"),
+        ("clinic overview (last 90 days)", "bench.admin", "/overview/"),
     ]
 
 

@@ -44,7 +44,9 @@ class Command(BaseCommand):
 
     def feature_seeders(self):
         """Each stop adds its records here (bulk inserts; context has clinic, staff, patient_ids, rng)."""
-        return []
+        from maud_pathways import benchmark_data
+
+        return benchmark_data.feature_seeders()
 
     def _staff(self, clinic, password):
         staff = {}
