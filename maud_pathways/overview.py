@@ -9,12 +9,11 @@ What each figure means is written on the page too (templates/overview.html); kee
 """
 
 import datetime
-import operator
+from collections import Counter
 from dataclasses import dataclass
-from functools import reduce
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -93,6 +92,30 @@ def period_from(query, today):
     return form, since, until, True
 
 
+def start_of(day):
+    """The first moment of ``day`` in the current time zone (the clinic's, in a request)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def end_of(day):
+    """The first moment after ``day``: datetimes "on or before day" are those before it."""
+    return start_of(day + datetime.timedelta(days=1))
+
+
+def count_by_marks(patients, marks):
+    """How many of ``patients`` have each combination of ``marks`` ({name: queryset correlated on the
+    patient's pk}): a Counter of frozensets of names. One query, grouped by a bit mask, so each EXISTS is
+    worked out once per patient and at most 2**len(marks) rows come back, whatever the number of patients.
+    """
+    names = list(marks)
+    mask = sum((Case(When(Exists(marks[name]), then=Value(1 << i)), default=Value(0)) for i, name in enumerate(names)),
+               Value(0))
+    rows = (patients.annotate(marks_mask=ExpressionWrapper(mask, output_field=IntegerField()))
+            .values("marks_mask").annotate(n=Count("pk")).order_by())
+    return Counter({frozenset(name for i, name in enumerate(names) if r["marks_mask"] & (1 << i)): r["n"]
+                    for r in rows})
+
+
 # The funnel --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -137,50 +160,43 @@ def pathway_funnel(patients, since, until):
     is recorded for them between ``since`` and ``until`` (a plan signed, a wellness-plan change, an
     assessment, a conversation, a referral move, a follow-up logged, a barrier noted). Each step then
     counts the counted patients who had reached it, and every step before it, on or before ``until``.
-    One query.
+    One query (``count_by_marks``).
     """
     pk = OuterRef("pk")
-
-    def on_or_before(field):
-        return {f"{field}__lte": until}
-
-    def within(field):
-        return {f"{field}__range": (since, until)}
-
-    marks = {  # one EXISTS per record kind, each computed once per patient in an inner query
-        "signed_plan": PlanVersion.objects.filter(plan__patient=pk, signed_at__isnull=False,
-                                                  **on_or_before("signed_at__date")),
-        "wellness_plan": WellnessPlan.objects.filter(patient=pk, **on_or_before("created_at__date")),
-        "assessment": RecoveryCapitalAssessment.objects.filter(patient=pk, **on_or_before("taken_on")),
-        "conversation": MutualSupportConversation.objects.filter(patient=pk, **on_or_before("held_on")),
+    end = end_of(until)  # datetimes are compared with the first moment after the period, in the clinic's zone
+    marks = {
+        "signed_plan": PlanVersion.objects.filter(plan__patient=pk, signed_at__lt=end),
+        "wellness_plan": WellnessPlan.objects.filter(patient=pk, created_at__lt=end),
+        "assessment": RecoveryCapitalAssessment.objects.filter(patient=pk, taken_on__lte=until),
+        "conversation": MutualSupportConversation.objects.filter(patient=pk, held_on__lte=until),
         "referred": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=REFERRED_OR_LATER,
-                                                      **on_or_before("at__date")),
+                                                      at__lt=end),
         "attended": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=ATTENDED_OR_LATER,
-                                                      **on_or_before("at__date")),
+                                                      at__lt=end),
     }
-    reached = {  # step -> condition on the marks
-        "signed_plan": Q(mark_signed_plan=True),
-        "wellness": Q(mark_wellness_plan=True) | Q(mark_assessment=True),
-        "conversation": Q(mark_conversation=True),
-        "referred": Q(mark_referred=True),
-        "attended": Q(mark_attended=True),
-    }
+    begin = start_of(since)
     active = (
-        Exists(PlanVersion.objects.filter(plan__patient=pk, **within("signed_at__date")))
-        | Exists(PlanChange.objects.filter(plan__patient=pk, **within("changed_at__date")))
-        | Exists(RecoveryCapitalAssessment.objects.filter(patient=pk, **within("taken_on")))
-        | Exists(MutualSupportConversation.objects.filter(patient=pk, **within("held_on")))
-        | Exists(ReferralTransition.objects.filter(referral__patient=pk, **within("at__date")))
-        | Exists(FollowUp.objects.filter(patient=pk, status=FollowUpStatus.DONE, **within("done_on")))
-        | Exists(Barrier.objects.filter(patient=pk, **within("noted_on")))
+        Exists(PlanVersion.objects.filter(plan__patient=pk, signed_at__gte=begin, signed_at__lt=end))
+        | Exists(PlanChange.objects.filter(plan__patient=pk, changed_at__gte=begin, changed_at__lt=end))
+        | Exists(RecoveryCapitalAssessment.objects.filter(patient=pk, taken_on__range=(since, until)))
+        | Exists(MutualSupportConversation.objects.filter(patient=pk, held_on__range=(since, until)))
+        | Exists(ReferralTransition.objects.filter(referral__patient=pk, at__gte=begin, at__lt=end))
+        | Exists(FollowUp.objects.filter(patient=pk, status=FollowUpStatus.DONE, done_on__range=(since, until)))
+        | Exists(Barrier.objects.filter(patient=pk, noted_on__range=(since, until)))
     )
+    groups = count_by_marks(patients.filter(active), marks)
+    reached = {  # step -> does a set of marks reach it
+        "signed_plan": lambda m: "signed_plan" in m,
+        "wellness": lambda m: "wellness_plan" in m or "assessment" in m,
+        "conversation": lambda m: "conversation" in m,
+        "referred": lambda m: "referred" in m,
+        "attended": lambda m: "attended" in m,
+    }
     names = [name for name, _label, _meaning in FUNNEL_STEPS]
-    aggregates = {"counted": Count("pk")}
+    row = {"counted": sum(groups.values())}
     for i, name in enumerate(names):
-        aggregates[f"funnel_{name}"] = Count("pk", filter=reduce(operator.and_, (reached[n] for n in names[: i + 1])))
-        aggregates[f"any_{name}"] = Count("pk", filter=reached[name])
-    row = (patients.filter(active).annotate(**{f"mark_{n}": Exists(qs) for n, qs in marks.items()})
-           .aggregate(**aggregates))
+        row[f"funnel_{name}"] = sum(n for m, n in groups.items() if all(reached[s](m) for s in names[: i + 1]))
+        row[f"any_{name}"] = sum(n for m, n in groups.items() if reached[name](m))
     first = row[f"funnel_{names[0]}"]
     steps = [
         FunnelStep(number=i + 1, label=label, meaning=meaning, patients=row[f"funnel_{name}"],
@@ -213,15 +229,15 @@ def maud_attendance(patients, until):
     """
     start = until - datetime.timedelta(days=ATTENDANCE_WINDOW_DAYS - 1)
     pk = OuterRef("pk")
-    marks = {
-        "reported_meetings": Exists(FollowUp.objects.filter(
-            patient=pk, status=FollowUpStatus.DONE, done_on__range=(start, until), meetings_attended__gt=0)),
-        "first_meeting": Exists(ReferralTransition.objects.filter(
-            referral__patient=pk, to_status=ReferralStatus.FIRST_MEETING_ATTENDED, at__date__range=(start, until))),
-    }
-    row = patients.on_maud().annotate(**marks).aggregate(
-        on_maud=Count("pk"), attended=Count("pk", filter=Q(reported_meetings=True) | Q(first_meeting=True)))
-    return MaudAttendance(window_start=start, window_end=until, on_maud=row["on_maud"], attended=row["attended"])
+    groups = count_by_marks(patients.on_maud(), {
+        "reported_meetings": FollowUp.objects.filter(
+            patient=pk, status=FollowUpStatus.DONE, done_on__range=(start, until), meetings_attended__gt=0),
+        "first_meeting": ReferralTransition.objects.filter(
+            referral__patient=pk, to_status=ReferralStatus.FIRST_MEETING_ATTENDED,
+            at__gte=start_of(start), at__lt=end_of(until)),
+    })
+    return MaudAttendance(window_start=start, window_end=until, on_maud=sum(groups.values()),
+                          attended=sum(n for marks, n in groups.items() if marks))
 
 
 # Referrals ---------------------------------------------------------------------------------------
@@ -244,7 +260,7 @@ class ReferralFigures:
 def referral_figures(patients, since, until):
     """Referrals of the patients made in the period (created between the dates), by their status now
     and by the group of their program. One query."""
-    rows = (Referral.objects.filter(patient__in=patients, created_at__date__range=(since, until))
+    rows = (Referral.objects.filter(patient__in=patients, created_at__gte=start_of(since), created_at__lt=end_of(until))
             .values("program__group", "status").annotate(n=Count("pk")).order_by())
     cells = {(r["program__group"], r["status"]): r["n"] for r in rows}
     statuses, groups = list(ReferralStatus), list(ProgramGroup)

@@ -324,3 +324,14 @@ def test_query_count_does_not_grow_with_the_number_of_patients(login, clinician,
     assert response.context["funnel"].counted == 15
     assert response.context["referrals"].total == 15
     assert response.context["barriers"].noted == 15
+
+
+@pytest.mark.skipif("postgresql" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+                    reason="PostgreSQL only")
+def test_postgresql_jit_is_off_for_the_apps_connections(db):
+    # JIT compiled the overview's aggregate query for seconds before running it in a fraction of one.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
