@@ -7,7 +7,7 @@ same numbers in a table, so nothing depends on colour or on seeing the picture.
 
 from dataclasses import dataclass, field
 
-WIDTH = 480
+WIDTH = 360  # small enough that the labels stay readable on a 390 px phone
 ROW_HEIGHT = 46
 LABEL_GAP = 6  # between a row's label line and its bar
 BAR_HEIGHT = 18
@@ -86,11 +86,11 @@ def funnel_chart(funnel):
     lines = []
     for s in steps:
         width = _scale(s.patients, largest, WIDTH)
-        share = f" ({_pct_text(s.share_of_first)} of step 1)" if s.number > 1 else ""
-        lines.append((f"{s.number}. {s.label}: {s.patients}{share}", round((WIDTH - width) / 2, 1), width, width))
+        lines.append((f"{s.number}. {s.label}: {s.patients}", round((WIDTH - width) / 2, 1), width, width))
     rows, height = _layout(lines, centred=True)
+    parts = [f"step {s.number}, {s.label}: {s.patients} ({_pct_text(s.share_of_first)} of step 1)" for s in steps]
     description = ("Patients at each step of the pathway, each step counting those who also reached every "
-                   "step before it: " + "; ".join(f"step {s.number}, {s.label}: {s.patients}" for s in steps) + ".")
+                   "step before it: " + "; ".join(parts) + ".")
     return Chart(title="Pathway funnel: patients who reached each step", description=description, rows=rows,
                  height=height)
 

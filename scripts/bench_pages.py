@@ -136,7 +136,8 @@ def main():
         server.wait(timeout=30)
 
     print(f"\n{args.patients} patients, {args.requests} requests per page, concurrency {args.concurrency}, "
-          f"gunicorn {args.workers} workers, PostgreSQL; {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
+          f"gunicorn {args.workers} workers, PostgreSQL; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+          f"{os.cpu_count()} CPUs, "
           f"load average {'/'.join(f'{x:.2f}' for x in load_before)} before and "
           f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())} after (1/5/15 min)\n")
     print("| page | requests/s | p50 ms | p95 ms | errors |")
