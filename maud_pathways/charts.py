@@ -43,7 +43,7 @@ class Chart:
     rows: list
     width: int = WIDTH
     height: int = 0
-    legend: list = field(default_factory=list)  # (style, label): style is "solid" or "hatched"
+    legend: list = field(default_factory=list)  # (look, label): look is "solid" or "hatched"
     legend_y: float = 0
     track: bool = False  # draw each bar's full-width track (for a share of a whole)
 
