@@ -10,6 +10,8 @@ def navigation(request):
     if user.is_clinician:
         entries.append(("Plans due", reverse("patients:plans_due")))
     entries.append(("Directory", reverse("referrals:directory")))
+    if user.is_clinician or user.is_clinic_admin:
+        entries.append(("Clinic overview", reverse("overview")))
     if user.is_case_manager:
         entries.append(("My queue", reverse("referrals:case_manager_queue")))
     if user.is_clinic_admin:

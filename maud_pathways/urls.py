@@ -4,11 +4,12 @@ from django.urls import include, path
 
 from security import views as security_views
 
-from . import views
+from . import overview, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("overview/", overview.clinic_overview, name="overview"),
     path("accounts/login/", security_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", security_views.PasswordChangeView.as_view(), name="password_change"),

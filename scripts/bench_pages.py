@@ -102,6 +102,7 @@ def main():
                DEBUG="0", ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0",
                CSRF_COOKIE_SECURE="0", SECURE_HSTS_SECONDS="0", LOG_LEVEL="WARNING")
     python = sys.executable
+    load_before = os.getloadavg()
     ensure_database(args.database_url)
     run([python, "manage.py", "migrate", "-v0"], env)
     run([python, "manage.py", "collectstatic", "--noinput", "-v0"], env)
@@ -135,7 +136,10 @@ def main():
         server.wait(timeout=30)
 
     print(f"\n{args.patients} patients, {args.requests} requests per page, concurrency {args.concurrency}, "
-          f"gunicorn {args.workers} workers, PostgreSQL\n")
+          f"gunicorn {args.workers} workers, PostgreSQL; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+          f"{os.cpu_count()} CPUs, "
+          f"load average {'/'.join(f'{x:.2f}' for x in load_before)} before and "
+          f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())} after (1/5/15 min)\n")
     print("| page | requests/s | p50 ms | p95 ms | errors |")
     print("|---|---:|---:|---:|---:|")
     for label, r in rows:
@@ -160,6 +164,7 @@ def pages_to_measure():
         ("home: clinic admin", "bench.admin", "/"),
         ("patient list", "bench.clinician", "/patients/"),
         ("patient page", "bench.clinician", f"/patients/{patient.public_id}/"),
+        ("clinic overview (last 90 days)", "bench.admin", "/overview/"),
     ]
 
 

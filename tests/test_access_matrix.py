@@ -199,6 +199,7 @@ CLINICIAN_POST_ONLY = {**POST_ONLY, "peer": 403, "case_manager": 403, "clinic_ad
 MATRIX = {
     "home": Row(ALL_STAFF),
     "healthz": Row(ALL_STAFF, anonymous=200),
+    "overview": Row({**ADMIN_ONLY, "clinician": 200}),  # clinic-wide figures: clinic admins and clinicians
     "login": Row(dict.fromkeys(ROLES, 302), anonymous=200),
     "logout": Row(POST_ONLY, anonymous=405),
     "password_change": Row(ALL_STAFF),

@@ -8,7 +8,7 @@ import datetime
 import random
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from patients.models import CareTeamMember, Clinic, Patient, Role, StaffMember
 
@@ -40,11 +40,17 @@ class Command(BaseCommand):
             context = {"clinic": clinic, "staff": staff, "patient_ids": patient_ids, "rng": rng}
             for seed in self.feature_seeders():
                 seed(context)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics after a bulk load, as autovacuum would gather them in a live database.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Seeded {patients} patients in {BENCH_CLINIC}."))
 
     def feature_seeders(self):
         """Each stop adds its records here (bulk inserts; context has clinic, staff, patient_ids, rng)."""
-        return []
+        from maud_pathways import benchmark_data
+
+        return benchmark_data.feature_seeders()
 
     def _staff(self, clinic, password):
         staff = {}
