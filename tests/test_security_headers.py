@@ -131,15 +131,15 @@ def test_production_settings_pass_the_deploy_checks():
 
 def test_gunicorn_access_log_leaves_out_query_strings(tmp_path):
     with gunicorn(f"sqlite:///{tmp_path / 'unused.sqlite3'}") as (base, read_log):
-        # /healthz is not the address the start-up probe uses, so only these two requests are counted.
-        with urllib.request.urlopen(base + "/healthz?next=/patients/%3Fq%3DCastillo%26dob%3D1980-05-17"):
+        # The start-up probe asks for /healthz, so only these two requests to the login page are counted.
+        with urllib.request.urlopen(base + "/accounts/login/?next=/patients/%3Fq%3DCastillo%26dob%3D1980-05-17"):
             pass
-        with urllib.request.urlopen(base + "/healthz?q=Castillo"):
+        with urllib.request.urlopen(base + "/accounts/login/?q=Castillo"):
             pass
         for _ in range(50):  # gunicorn writes the line just after the response
             log = read_log()
-            if log.count("GET /healthz") >= 2:
+            if log.count("GET /accounts/login/") >= 2:
                 break
             time.sleep(0.1)
-    assert log.count('"GET /healthz HTTP/1.1" 200') == 2, log
+    assert log.count('"GET /accounts/login/ HTTP/1.1" 200') == 2, log
     assert "Castillo" not in log and "1980-05-17" not in log and "?" not in log
