@@ -7,6 +7,7 @@ Expectation codes: 200 page, 302 redirect (for anonymous: to the login page), 40
 404 not found, 405 method not allowed (POST-only views opened with GET).
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -51,7 +52,8 @@ def build_world():
         "case_manager": StaffFactory(clinic=clinic, roles=[Role.CASE_MANAGER]),
         "clinic_admin": StaffFactory(clinic=clinic, roles=[Role.CLINIC_ADMIN]),
     }
-    patient = PatientFactory(clinic=clinic)
+    # Distinctive details, so a test can tell when they leak where they must not (page titles).
+    patient = PatientFactory(clinic=clinic, first_name="Zephyrine", last_name="Quillfeather")
     foreign_patient = PatientFactory(clinic=other)
     world = World(clinic, staff, patient, foreign_patient, StaffFactory(clinic=other, roles=[Role.CLINICIAN]))
     world.extra["member"] = CareTeamMemberFactory(patient=patient, staff=staff["clinician"])
@@ -351,6 +353,10 @@ def test_access(client, name):
         client.force_login(world.staff[role])
         response = client.get(url)
         assert response.status_code == row.staff[role], f"{role} GET {name}"
+        title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)
+        if title:  # tabs, history and window lists of shared devices: never patient data there
+            secrets = ("Zephyrine", "Quillfeather", world.patient.mrn)
+            assert not any(secret in title.group(1) for secret in secrets), title.group(1)
 
     if row.foreign_args:
         for role in ROLES:

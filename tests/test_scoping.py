@@ -65,3 +65,13 @@ def test_patient_urls_use_opaque_ids_not_sequential_ones(clinic):
     patient = PatientFactory(clinic=clinic)
     assert f"/{patient.pk}/" not in patient.get_absolute_url()
     assert str(patient.public_id) in patient.get_absolute_url()
+
+
+def test_patient_page_title_names_no_patient_data(login, clinician):
+    """Titles show in tabs, history and window lists of shared devices: no names or record numbers there."""
+    import re
+
+    patient = PatientFactory(clinic=clinician.clinic, first_name="Imani", last_name="Quintero", mrn="RB-777")
+    page = login(clinician).get(patient.get_absolute_url()).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert not any(secret in title for secret in ("Imani", "Quintero", "RB-777")), title
