@@ -85,8 +85,10 @@ class CareTeamMemberForm(forms.ModelForm):
         )
 
     def validate_unique(self):
+        # The patient is set on the instance, not typed into the form, so Django's own check leaves the
+        # (patient, staff, role) constraint out; check it here so a repeat is a message, not a server error.
         try:
-            self.instance.validate_unique()
+            self.instance.validate_constraints()
         except forms.ValidationError:
             self.add_error("staff", "This person already has that role on the care team.")
 

@@ -178,6 +178,19 @@ def test_care_team_refuses_staff_without_that_role_or_from_another_clinic(login,
     assert not CareTeamMember.objects.exists()
 
 
+def test_adding_someone_already_on_the_team_in_that_role_says_so_and_keeps_one_membership(login, clinician, peer):
+    patient = PatientFactory(clinic=clinician.clinic)
+    CareTeamMemberFactory(patient=patient, staff=peer, role=Role.PEER_SPECIALIST)
+    client = login(clinician)
+
+    response = client.post(reverse("patients:care_team_add", args=[patient.public_id]),
+                           {"role": Role.PEER_SPECIALIST, "staff": peer.pk})
+
+    assert response.status_code == 400
+    assert "already has that role on the care team" in response.content.decode()
+    assert CareTeamMember.objects.filter(patient=patient, staff=peer).count() == 1
+
+
 def test_unknown_url_is_a_product_404(login, clinician, settings):
     settings.DEBUG = False
     response = login(clinician).get("/no/such/page/")
