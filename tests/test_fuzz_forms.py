@@ -5,6 +5,8 @@ Forms are discovered from the pages themselves (every URL of the access matrix t
 roles, and on the patient's care team in every care role, can open), so a new form is fuzzed without anyone
 listing it here. Every page must show at least one form to post unless ``PAGES_WITHOUT_FORMS`` says it has
 none, so a page that stops rendering its form (or stops opening for the fuzzer) fails instead of passing quietly.
+Search and filter forms (GET) get generated query strings the same way; ``PAGES_WITH_FILTER_FORMS`` lists the
+pages that have one.
 """
 
 from html.parser import HTMLParser
@@ -31,7 +33,7 @@ SKIP_ACTIONS = {"/accounts/logout/"}
 
 
 class FormParser(HTMLParser):
-    """Collect POST forms: their action and their fields (name -> list of offered values)."""
+    """Collect forms: their method, action and fields (name -> list of offered values)."""
 
     def __init__(self):
         super().__init__()
@@ -39,8 +41,9 @@ class FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and (a.get("method") or "get").lower() == "post":
-            self._form = {"action": a.get("action") or "", "fields": {}}
+        if tag == "form":
+            self._form = {"method": (a.get("method") or "get").lower(), "action": a.get("action") or "",
+                          "fields": {}}
         elif self._form is None:
             return
         elif tag in ("input", "textarea") and a.get("name") and a.get("type") not in ("submit", "hidden"):
@@ -61,13 +64,13 @@ class FormParser(HTMLParser):
             self._form = None
 
 
-def post_forms_on(html, page_url):
+def forms_on(html, page_url, method):
     parser = FormParser()
     parser.feed(html)
     found = []
     for form in parser.forms:
         action = urljoin(page_url, form["action"]) if form["action"] else page_url
-        if action not in SKIP_ACTIONS and form["fields"]:
+        if form["method"] == method and action not in SKIP_ACTIONS and form["fields"]:
             found.append((action, form["fields"]))
     return found
 
@@ -101,6 +104,9 @@ PAGES_WITHOUT_FORMS = {
     "wellness:assessment_detail", "wellness:assessment_list", "wellness:plan", "wellness:plan_history",
     "wellness:plan_print", "wellness:questionnaire_download", "wellness:questionnaire_list",
 }
+
+# Pages whose search or filter is a GET form: generated input goes into the query string.
+PAGES_WITH_FILTER_FORMS = {"overview", "patients:list", "patients:plans_due", "referrals:meeting_list", "staff:audit"}
 
 # Query strings that take a page past a choice made by following a link (no form to fuzz before it).
 PAGE_QUERY = {
@@ -137,7 +143,16 @@ def post_generated_input(client, name, data):
     query = PAGE_QUERY[name](world) if name in PAGE_QUERY else {}
     page = client.get(page_url, query)
     assert page.status_code == 200, f"the fuzzer cannot open {name}"
-    forms = post_forms_on(page.content.decode(), page_url)
+    html = page.content.decode()
+    filters = forms_on(html, page_url, "get")
+    assert bool(filters) == (name in PAGES_WITH_FILTER_FORMS), (
+        f"{name}: its filter form appeared or disappeared: update PAGES_WITH_FILTER_FORMS")
+    for action, fields in filters:
+        params = {field: data.draw(field_value(offered), label=f"filter {field}") for field, offered in fields.items()}
+        response = client.get(action, params)
+        assert response.status_code < 500
+        assert SCRIPT not in response.content.decode(), f"unescaped script after filtering {action}"
+    forms = forms_on(html, page_url, "post")
     if name in PAGES_WITHOUT_FORMS:
         assert not forms, f"{name} now has a form: take it out of PAGES_WITHOUT_FORMS"
     else:
