@@ -20,6 +20,7 @@ urlpatterns = [
     path("consents/new/", consent.consent_new, name="consent_new"),
     path("consents/<int:pk>/", consent.consent_detail, name="consent_detail"),
     path("consents/<int:pk>/revoke/", consent.consent_revoke, name="consent_revoke"),
+    path("consents/<int:pk>/disclosures/new/", consent.consent_disclose, name="consent_disclose"),
     path("disclosures/", consent.accounting, name="accounting"),
     path("disclosures/<int:pk>/letter/", consent.disclosure_letter, name="disclosure_letter"),
 ]

@@ -1,5 +1,7 @@
 """Forms for Stop 3: conversations, referrals and their moves, first-meeting plans, Part 2 consents."""
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
@@ -19,6 +21,7 @@ from .models import (
     Program,
     ProgramGroup,
 )
+from .models.consent import DisclosureMethod
 from .models.conversation import CompanionOffer, Concern
 from .stop3 import CARE_ROLES
 
@@ -239,3 +242,37 @@ class LetterForm(forms.Form):
         if len(consents) == 1:
             self.initial["consent"] = consents[0].pk
         self.helper = _helper()
+
+
+class OutsideDisclosureForm(forms.Form):
+    """A disclosure made outside the product (a phone call, an e-mail), logged under the consent it used."""
+
+    method = forms.ChoiceField(label="How", choices=[c for c in DisclosureMethod.choices
+                                                     if c[0] != DisclosureMethod.LETTER])
+    disclosed_on = forms.DateField(label="Date", widget=DateInput())
+    disclosed_at_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    information = forms.CharField(
+        label="What you shared", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In words, e.g. “name, phone number and that she is starting on Tuesday”. "
+                  "Share only what the consent allows.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime()
+        self.initial.setdefault("disclosed_on", now.date())
+        self.initial.setdefault("disclosed_at_time", now.strftime("%H:%M"))
+        self.helper = _helper(Layout(Row(Column("method"), Column("disclosed_on"), Column("disclosed_at_time")),
+                                     "information"))
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("disclosed_on"), cleaned.get("disclosed_at_time")
+        if day and time:
+            try:
+                cleaned["disclosed_at"] = timezone.make_aware(datetime.datetime.combine(day, time))
+            except (OverflowError, ValueError):
+                self.add_error("disclosed_on", "Enter a real date and time.")
+                return cleaned
+            if cleaned["disclosed_at"] > timezone.now():
+                self.add_error("disclosed_at_time", "This is in the future: log a disclosure once it is made.")
+        return cleaned

@@ -261,6 +261,7 @@ MATRIX = {
     "support:consent_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
     "support:consent_detail": Row(ALL_STAFF, *under_patient("consent")),
     "support:consent_revoke": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
+    "support:consent_disclose": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
     "support:accounting": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "support:disclosure_letter": Row(ALL_STAFF, *under_patient("disclosure")),
     # Stop 5: everyone reads; case managers and the patient's care team record barriers and follow-ups.

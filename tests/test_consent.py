@@ -157,3 +157,83 @@ def test_the_handout_without_patient_data_is_always_possible(login, peer, patien
     body = page.split('<article class="handout">')[1]
     assert "Ibarra" not in body and "555-0101" not in body
     assert "Recovery community organization" in body
+
+
+def disclose_url(patient, consent):
+    return reverse("support:consent_disclose", args=[patient.public_id, consent.pk])
+
+
+def test_a_phone_call_under_the_consent_is_logged_in_the_accounting_and_the_audit_trail(login, peer, patient, rco):
+    from patients.models import AuditAction, AuditEntry
+
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
+    client = login(peer)
+    assert "Log a disclosure made outside the product" in client.get(
+        reverse("support:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
+
+    this_morning = timezone.localtime().replace(hour=0, minute=5)
+    response = client.post(disclose_url(patient, consent), {
+        "method": "phone", "disclosed_on": this_morning.date().isoformat(), "disclosed_at_time": "00:05",
+        "information": "First name and phone number, so the center can call her",
+    }, follow=True)
+
+    assert "Disclosure to Springfield Recovery Community Center logged" in response.content.decode()
+    disclosure = Disclosure.objects.get(patient=patient)
+    assert (disclosure.method, disclosure.disclosed_by, disclosure.consent) == ("phone", peer, consent)
+    assert timezone.localtime(disclosure.disclosed_at).replace(second=0, microsecond=0) == this_morning.replace(
+        second=0, microsecond=0)
+    assert disclosure.notice == PART2_NOTICE
+    accounting = client.get(reverse("support:accounting", args=[patient.public_id])).content.decode()
+    assert "First name and phone number" in accounting and "Phone call" in accounting
+    record = client.get(reverse("support:disclosure_letter", args=[patient.public_id, disclosure.pk])).content.decode()
+    assert "Record of a disclosure" in record and "Referral to mutual support" not in record
+    audit = AuditEntry.objects.get(action=AuditAction.DISCLOSE)
+    assert audit.patient_public_id == patient.public_id and audit.detail.endswith("(Phone call)")
+    assert "First name" not in audit.detail  # what was shared stays in the accounting, not the audit log
+
+
+def test_the_printed_letter_is_audited_as_a_disclosure(login, peer, patient, referral, rco):
+    from patients.models import AuditAction, AuditEntry
+
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
+    login(peer).post(reverse("support:letter", args=[patient.public_id, referral.pk]), {"consent": consent.pk})
+    disclosure = Disclosure.objects.get()
+    entry = AuditEntry.objects.get(action=AuditAction.DISCLOSE)
+    assert entry.patient_public_id == patient.public_id and entry.actor == peer
+    assert entry.detail.startswith(f"disclosure {disclosure.pk} to Springfield Recovery Community Center")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"disclosed_on": (today() + datetime.timedelta(days=1)).isoformat()}, "in the future"),
+    ({"disclosed_on": (today() - datetime.timedelta(days=30)).isoformat()}, "nothing disclosed before that"),
+    ({"information": ""}, "This field is required"),
+    ({"method": "letter"}, "Select a valid choice"),
+    ({"disclosed_on": "2026-02-30"}, "Enter a valid date"),
+])
+def test_a_disclosure_that_cannot_be_right_is_refused_and_the_typing_kept(login, peer, patient, rco, change,
+                                                                           message):
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer,
+                             signed_on=today() - datetime.timedelta(days=2))
+    data = {"method": "email", "disclosed_on": today().isoformat(), "disclosed_at_time": "00:00",
+            "information": "Name and e-mail address"} | change
+    response = login(peer).post(disclose_url(patient, consent), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    if data["information"]:
+        assert "Name and e-mail address" in page
+    assert not Disclosure.objects.exists()
+
+
+def test_no_disclosure_can_be_logged_under_a_revoked_consent(login, peer, patient, rco):
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
+    consent.revoke(peer)
+    client = login(peer)
+    assert "Log a disclosure made outside" not in client.get(
+        reverse("support:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
+    response = client.post(disclose_url(patient, consent), {
+        "method": "phone", "disclosed_on": today().isoformat(), "disclosed_at_time": "00:00",
+        "information": "Name"})
+    assert response.status_code == 400
+    assert "nothing may be disclosed under it" in response.content.decode()
+    assert not Disclosure.objects.exists()

@@ -221,12 +221,16 @@ class Disclosure(models.Model):
         return f"Disclosure to {self.recipient_name} on {self.disclosed_at:%Y-%m-%d}"
 
 
-def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTER, referral=None):
+def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTER, referral=None,
+                      disclosed_at=None):
     """Log a disclosure under ``consent``; refused unless the consent is active today.
 
-    ``information`` is what is actually shared, in words. The consent row is locked so a
-    revocation at the same moment cannot slip between the check and the record.
+    ``information`` is what is actually shared, in words. ``disclosed_at`` is when it was shared, for a
+    disclosure made outside the product (a phone call earlier today); it cannot be in the future or before the
+    patient signed. The consent row is locked so a revocation at the same moment cannot slip between the check
+    and the record.
     """
+    disclosed_at = disclosed_at or timezone.now()
     with transaction.atomic():
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
         status = locked.status
@@ -236,8 +240,14 @@ def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTE
                 "nothing may be disclosed under it.")
         if referral is not None and referral.patient_id != locked.patient_id:
             raise ValidationError("This consent belongs to another patient.")
+        if disclosed_at > timezone.now():
+            raise ValidationError("A disclosure cannot be logged before it happens.")
+        if timezone.localdate(disclosed_at) < locked.signed_on:
+            raise ValidationError(f"The patient signed this consent on {locked.signed_on:%b %-d, %Y}; "
+                                  "nothing disclosed before that was covered by it.")
         return Disclosure.objects.create(
             patient_id=locked.patient_id, consent=locked, referral=referral,
             recipient_name=locked.recipient_name, information=information, purpose=locked.purpose,
             method=method, notice=PART2_NOTICE, consent_summary=locked.summary(), disclosed_by=by,
+            disclosed_at=disclosed_at,
         )

@@ -6,10 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required
+from patients.audit import record
+from patients.models import AuditAction
 
 from ..models import Consent, Disclosure, InformationCategory, Referral
 from ..models.consent import ACCOUNTING_YEARS, PART2_NOTICE, record_disclosure
-from ..referral_forms import ConsentForm, LetterForm, RevokeConsentForm
+from ..referral_forms import ConsentForm, LetterForm, OutsideDisclosureForm, RevokeConsentForm
 from .referrals import care_role_required, visible_patient, visible_referral
 
 
@@ -33,15 +35,50 @@ def consent_new(request, public_id):
                   status=400 if request.method == "POST" else 200)
 
 
+def _consent(patient, pk):
+    return get_object_or_404(Consent.objects.select_related("program", "recorded_by", "revoked_by"),
+                             pk=pk, patient=patient)
+
+
+def _consent_page(request, patient, consent, disclose_form=None, status=200):
+    return render(request, "referrals/consent_detail.html", {
+        "patient": patient, "consent": consent, "revoke_form": RevokeConsentForm(),
+        "disclose_form": disclose_form or OutsideDisclosureForm(),
+        "disclosures": list(consent.disclosures.select_related("disclosed_by")),
+    }, status=status)
+
+
+def log_disclosure(request, patient, disclosure):
+    """The audit trail names the disclosure (which record, to which organisation), never what was shared."""
+    record(request, AuditAction.DISCLOSE, patient=patient, what="disclosure",
+           detail=f"disclosure {disclosure.pk} to {disclosure.recipient_name} ({disclosure.get_method_display()})")
+
+
 @clinic_staff_required
 def consent_detail(request, public_id, pk):
     patient = visible_patient(request, public_id)
-    consent = get_object_or_404(Consent.objects.select_related("program", "recorded_by", "revoked_by"),
-                                pk=pk, patient=patient)
-    return render(request, "referrals/consent_detail.html", {
-        "patient": patient, "consent": consent, "revoke_form": RevokeConsentForm(),
-        "disclosures": list(consent.disclosures.select_related("disclosed_by")),
-    })
+    return _consent_page(request, patient, _consent(patient, pk))
+
+
+@care_role_required
+@require_POST
+def consent_disclose(request, public_id, pk):
+    """Log a disclosure made outside the product (phone, e-mail, fax, in person) under this consent."""
+    patient = visible_patient(request, public_id)
+    consent = _consent(patient, pk)
+    form = OutsideDisclosureForm(request.POST)
+    if form.is_valid():
+        try:
+            disclosure = record_disclosure(
+                consent, by=request.user, information=form.cleaned_data["information"],
+                method=form.cleaned_data["method"], disclosed_at=form.cleaned_data["disclosed_at"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            log_disclosure(request, patient, disclosure)
+            messages.success(request, f"Disclosure to {disclosure.recipient_name} logged in the accounting.")
+            return redirect("support:consent_detail", patient.public_id, consent.pk)
+    return _consent_page(request, patient, consent, disclose_form=form, status=400)
 
 
 @care_role_required
@@ -116,6 +153,7 @@ def letter(request, public_id, pk):
             except ValidationError as error:
                 form.add_error("consent", error)
             else:
+                log_disclosure(request, patient, disclosure)
                 messages.success(request, f"Disclosure to {disclosure.recipient_name} logged. Print the letter below.")
                 return redirect("support:disclosure_letter", patient.public_id, disclosure.pk)
     return render(request, "referrals/letter_confirm.html", _letter_context(patient, referral, consents, form),
