@@ -310,6 +310,8 @@ def import_feed(entries, *, clinic, program, source, imported_by=None, progress=
             slug = _slug(entry) if isinstance(entry, dict) else ""
             if slug in seen:
                 raise EntryInvalid(f"Duplicate slug: entry {seen[slug]} already uses it.")
+            if slug in existing and existing[slug].added_by_hand:
+                raise EntryInvalid("The clinic added a meeting by hand with this slug; it was left as it is.")
             values = clean_entry(entry, default_time_zone=clinic.time_zone)
         except EntryInvalid as exc:
             if slug and slug not in seen:
@@ -335,13 +337,14 @@ def import_feed(entries, *, clinic, program, source, imported_by=None, progress=
     updater = Meeting.objects.filter
     for pk, changes in to_update:
         updater(pk=pk).update(**changes)
-    missing = [m.pk for slug, m in existing.items() if m.is_active and slug not in seen and slug not in protected]
+    missing = [m.pk for slug, m in existing.items()
+               if m.is_active and not m.added_by_hand and slug not in seen and slug not in protected]
     for start in range(0, len(missing), BATCH_SIZE):
         Meeting.objects.filter(pk__in=missing[start:start + BATCH_SIZE]).update(is_active=False)
     # Unchanged meetings now come from this feed too (e.g. a renamed file): record it, without counting
     # them as updated.
-    (Meeting.objects.filter(clinic=clinic, program=program, is_active=True).exclude(source=source)
-     .exclude(slug__in=protected).update(source=source))
+    (Meeting.objects.filter(clinic=clinic, program=program, is_active=True, added_by_hand=False)
+     .exclude(source=source).exclude(slug__in=protected).update(source=source))
     summary.added, summary.updated, summary.deactivated = len(to_create), len(to_update), len(missing)
 
     record = MeetingImport.objects.create(

@@ -7,7 +7,9 @@ app_name = "referrals"
 urlpatterns = [
     path("directory/", directory.directory, name="directory"),
     path("directory/meetings/", directory.meeting_list, name="meeting_list"),
+    path("directory/meetings/new/", directory.meeting_new, name="meeting_new"),
     path("directory/meetings/<int:pk>/", directory.meeting_detail, name="meeting_detail"),
+    path("directory/meetings/<int:pk>/edit/", directory.meeting_edit, name="meeting_edit"),
     path("directory/meetings/<int:pk>/medication/", directory.meeting_medication_edit,
          name="meeting_medication_edit"),
     path("directory/import/", directory.meeting_import, name="meeting_import"),

@@ -65,6 +65,8 @@ def build_world():
     program = world.extra["program"] = ProgramFactory(slug="matrix-program")
     world.extra["meeting"] = MeetingFactory(clinic=clinic, program=program)
     world.extra["foreign_meeting"] = MeetingFactory(clinic=other, program=program)
+    world.extra["hand_meeting"] = MeetingFactory(clinic=clinic, program=program, added_by_hand=True, source="")
+    world.extra["foreign_hand_meeting"] = MeetingFactory(clinic=other, program=program, added_by_hand=True, source="")
     world.extra["import"] = MeetingImport.objects.create(clinic=clinic, program=program, source="feed.json")
     world.extra["foreign_import"] = MeetingImport.objects.create(clinic=other, program=program, source="x.json")
     for prefix, who, clinician in (("", patient, staff["clinician"]), ("foreign_", foreign_patient,
@@ -243,6 +245,9 @@ MATRIX = {
     "referrals:meeting_medication_edit": Row(ALL_STAFF, lambda w: [w.extra["meeting"].pk],
                                              lambda w: [w.extra["foreign_meeting"].pk]),
     "referrals:meeting_import": Row(ADMIN_ONLY),
+    "referrals:meeting_new": Row(ADMIN_ONLY),
+    "referrals:meeting_edit": Row(ADMIN_ONLY, lambda w: [w.extra["hand_meeting"].pk],
+                                  lambda w: [w.extra["foreign_hand_meeting"].pk]),
     "referrals:import_detail": Row(ADMIN_ONLY, lambda w: [w.extra["import"].pk],
                                    lambda w: [w.extra["foreign_import"].pk]),
     "referrals:find_options": Row(ALL_STAFF, patient_args, foreign_patient_args),

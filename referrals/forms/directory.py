@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from .. import type_codes
-from ..meeting_guide import FeedError, read_feed
+from ..meeting_guide import EntryInvalid, FeedError, clean_entry, known_time_zones, read_feed
 from ..models import (
     WEEKDAY_NAMES,
     Meeting,
@@ -176,3 +176,110 @@ class MeetingFilterForm(forms.Form):
         elif data.get("medication") == "not_unwelcoming":
             meetings = meetings.exclude(medication_welcome=MeetingMedicationWelcome.NOT_WELCOMING)
         return meetings
+
+
+class MeetingForm(forms.Form):
+    """A meeting the clinic adds (or later edits) by hand: one no feed lists, such as a group at a local church.
+
+    The answers become a Meeting Guide entry and pass the same checks as an imported one, so a meeting added
+    by hand is stored, filtered, matched and exported exactly like a feed's.
+    """
+
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label="Choose a program")
+    name = forms.CharField(max_length=200)
+    days = forms.TypedMultipleChoiceField(label="Days", required=False, coerce=int,
+                                          choices=list(enumerate(WEEKDAY_NAMES)),
+                                          widget=forms.CheckboxSelectMultiple,
+                                          help_text="Leave all empty for a meeting by appointment.")
+    start_time = forms.TimeField(label="Starts", required=False,
+                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label="Ends", required=False,
+                               widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                               help_text="Leave empty if it runs past midnight or has no set end.")
+    time_zone = forms.ChoiceField()
+    location_name = forms.CharField(label="Venue", max_length=200, required=False,
+                                    help_text="e.g. “St. Mark's Church, lower hall”.")
+    formatted_address = forms.CharField(label="Address", max_length=300, required=False,
+                                        help_text="Street, city, state and ZIP, for an in-person meeting.")
+    location_notes = forms.CharField(label="How to find it", required=False, max_length=1000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    conference_url = forms.URLField(label="Online link", max_length=500, required=False, assume_scheme="https")
+    conference_phone = forms.CharField(label="Dial-in phone", max_length=120, required=False)
+    language = forms.ChoiceField(initial=type_codes.DEFAULT_LANGUAGE)
+    attributes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    is_active = forms.BooleanField(label="Still meets", required=False, initial=True,
+                                   help_text="Untick when the group stops meeting; it stays on referrals made to it.")
+
+    def __init__(self, *args, clinic, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(known_time_zones())]
+        self.fields["language"].choices = [(name, name) for name in type_codes.language_choices()]
+        self.fields["attributes"].choices = [(c, label) for c, label in type_codes.attribute_choices()
+                                             if c not in type_codes.LANGUAGE_CODES]
+        self.kept_codes = []
+        if meeting is None:
+            self.initial.setdefault("time_zone", clinic.time_zone)
+            del self.fields["is_active"]
+        else:
+            attribute_codes = {c for c, _ in self.fields["attributes"].choices}
+            codes = meeting.type_code_list
+            # Codes this form does not show (e.g. from an older feed) are kept as they are.
+            self.kept_codes = [c for c in codes if c not in attribute_codes and c not in type_codes.LANGUAGE_CODES]
+            self.initial.update({
+                "program": meeting.program_id, "days": meeting.weekday_numbers,
+                "language": (meeting.language_list or [type_codes.DEFAULT_LANGUAGE])[0],
+                "attributes": [c for c in codes if c in attribute_codes],
+                **{name: getattr(meeting, name) for name in (
+                    "name", "start_time", "end_time", "time_zone", "location_name", "formatted_address",
+                    "location_notes", "conference_url", "conference_phone", "notes", "is_active")},
+            })
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("The meeting", Row(Column("program", css_class="col-md-5"), Column("name", css_class="col-md-7"))),
+            Fieldset("When", InlineCheckboxes("days"),
+                     Row(Column("start_time", css_class="col-6 col-md-3"),
+                         Column("end_time", css_class="col-6 col-md-3"), Column("time_zone", css_class="col-md-6"))),
+            Fieldset("Where: an address, an online link or phone, or both",
+                     Row(Column("location_name"), Column("formatted_address")), "location_notes",
+                     Row(Column("conference_url", css_class="col-md-8"),
+                         Column("conference_phone", css_class="col-md-4"))),
+            Fieldset("Who and what", "language", InlineCheckboxes("attributes"), "notes",
+                     *(["is_active"] if "is_active" in self.fields else [])),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        start, end = data.get("start_time"), data.get("end_time")
+        if data.get("days") and start is None:
+            self.add_error("start_time", "Give the start time of a meeting held on set days.")
+        if end is not None and start is None:
+            self.add_error("start_time", "Give the start time too, or leave the end time empty.")
+        elif start is not None and end is not None and end <= start:
+            self.add_error("end_time", "The meeting ends before it starts. If it runs past midnight, "
+                                       "leave the end time empty.")
+        if not (data.get("formatted_address") or data.get("conference_url") or data.get("conference_phone")):
+            self.add_error("formatted_address", "Give an address, or an online link or dial-in phone number.")
+        if self.errors:
+            return data
+        language_code = type_codes.code_for_language(data["language"])
+        codes = [*data.get("attributes", []), *self.kept_codes]
+        if language_code and data["language"] != type_codes.DEFAULT_LANGUAGE:
+            codes.append(language_code)
+        entry = {
+            "name": data["name"], "day": sorted(data.get("days") or []),
+            "time": start.strftime("%H:%M") if start else "", "end_time": end.strftime("%H:%M") if end else "",
+            "timezone": data["time_zone"], "location": data.get("location_name", ""),
+            "formatted_address": data.get("formatted_address", ""), "location_notes": data.get("location_notes", ""),
+            "conference_url": data.get("conference_url", ""), "conference_phone": data.get("conference_phone", ""),
+            "notes": data.get("notes", ""), "types": codes,
+        }
+        try:
+            self.meeting_values = clean_entry(entry, default_time_zone=self.clinic.time_zone)
+        except EntryInvalid as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data

@@ -270,7 +270,10 @@ class Meeting(models.Model):
                                           default=MeetingMedicationWelcome.UNKNOWN)
     medication_note = models.CharField("about medication", max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
-    # Where it came from.
+    # Where it came from: a feed, or added by hand by the clinic (then imports never touch it).
+    added_by_hand = models.BooleanField(default=False)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
     source = models.CharField("feed", max_length=200, blank=True)
     source_updated = models.DateTimeField("last updated in the feed", null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)

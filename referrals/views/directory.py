@@ -1,5 +1,7 @@
 """The directory of programs and the clinic's meetings; Meeting Guide import and export."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,7 +13,7 @@ from django.utils.text import slugify
 from patients.access import clinic_staff_required, role_required
 from patients.models import Role
 
-from ..forms import MeetingFilterForm, MeetingImportForm, MeetingMedicationForm, ProgramForm
+from ..forms import MeetingFilterForm, MeetingForm, MeetingImportForm, MeetingMedicationForm, ProgramForm
 from ..meeting_guide import export_feed, import_feed
 from ..models import Meeting, MeetingImport, Program, ProgramGroup
 
@@ -87,6 +89,38 @@ def meeting_detail(request, pk):
     return render(request, "referrals/meeting_detail.html", {
         "meeting": meeting, "form": MeetingMedicationForm(instance=meeting),
     })
+
+
+@admin_required
+def meeting_new(request):
+    """Add a meeting no feed lists; imports of its program never change or deactivate it."""
+    clinic = request.user.clinic
+    form = MeetingForm(request.POST or None, clinic=clinic)
+    if request.method == "POST" and form.is_valid():
+        meeting = Meeting.objects.create(
+            clinic=clinic, program=form.cleaned_data["program"], slug=f"clinic-{uuid.uuid4().hex[:12]}",
+            added_by_hand=True, added_by=request.user, **form.meeting_values)
+        messages.success(request, f"{meeting.name} added to the clinic's meetings.")
+        return redirect(meeting)
+    return render(request, "referrals/meeting_form.html", {"form": form, "meeting": None},
+                  status=400 if request.method == "POST" else 200)
+
+
+@admin_required
+def meeting_edit(request, pk):
+    """Edit a meeting the clinic added by hand (a feed's meetings change only through their feed)."""
+    meeting = get_object_or_404(_clinic_meetings(request).filter(added_by_hand=True), pk=pk)
+    form = MeetingForm(request.POST or None, clinic=request.user.clinic, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        for name, value in form.meeting_values.items():
+            setattr(meeting, name, value)
+        meeting.program = form.cleaned_data["program"]
+        meeting.is_active = form.cleaned_data["is_active"]
+        meeting.save()
+        messages.success(request, f"{meeting.name} saved.")
+        return redirect(meeting)
+    return render(request, "referrals/meeting_form.html", {"form": form, "meeting": meeting},
+                  status=400 if request.method == "POST" else 200)
 
 
 @clinic_staff_required
