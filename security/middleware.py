@@ -42,7 +42,7 @@ class SessionTimeoutMiddleware:
                 if request.path not in (resolve_url(settings.LOGIN_URL), reverse("security:session_status")):
                     return _login_redirect(request)
             elif request.path != reverse("security:session_status"):
-                sessions.touch(request.session, now)
+                sessions.record_activity(request, now)
         return self.get_response(request)
 
 

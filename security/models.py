@@ -14,6 +14,9 @@ class StaffSession(models.Model):
     session_key = models.CharField(max_length=40, unique=True)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions")
     started_at = models.DateTimeField(default=timezone.now)
+    # Written with the session's own last-seen time (at most once a minute), so a session that has idled
+    # out no longer counts as open although its row and cookie still exist.
+    last_seen_at = models.DateTimeField(default=timezone.now)
     ip_address = models.CharField("address", max_length=45, blank=True)
 
     class Meta:

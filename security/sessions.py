@@ -1,5 +1,6 @@
 """Session limits (idle and absolute) and ending a staff member's sessions."""
 
+import datetime
 import time
 from importlib import import_module
 
@@ -60,12 +61,22 @@ def seconds_left(session, now=None):
 
 
 def touch(session, now=None, force=False):
-    """Record activity (at most once a minute unless ``force``)."""
+    """Record activity (at most once a minute unless ``force``); True when it was written."""
     now = int(time.time() if now is None else now)
     session.setdefault(STARTED_KEY, now)
     last_seen = session.get(LAST_SEEN_KEY)
     if force or last_seen is None or now - last_seen >= TOUCH_INTERVAL:
         session[LAST_SEEN_KEY] = now
+        return True
+    return False
+
+
+def record_activity(request, now=None, force=False):
+    """Touch the session and, when that wrote, the staff session index too."""
+    now = time.time() if now is None else now
+    if touch(request.session, now, force=force) and request.session.session_key:
+        StaffSession.objects.filter(session_key=request.session.session_key).update(
+            last_seen_at=datetime.datetime.fromtimestamp(int(now), tz=datetime.UTC))
 
 
 def end_sessions(user, keep_session_key=None):
@@ -84,10 +95,16 @@ def end_sessions(user, keep_session_key=None):
     return ended
 
 
-def live_sessions():
-    """Staff sessions whose Django session still exists and has not expired (database sessions)."""
-    live_keys = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
-    return StaffSession.objects.filter(session_key__in=live_keys)
+def live_sessions(now=None):
+    """Staff sessions still open: their Django session exists and has not expired (database sessions), and
+    neither the idle limit nor the absolute limit has passed."""
+    now = now or timezone.now()
+    live_keys = Session.objects.filter(expire_date__gt=now).values("session_key")
+    return StaffSession.objects.filter(
+        session_key__in=live_keys,
+        last_seen_at__gt=now - datetime.timedelta(seconds=settings.SESSION_IDLE_TIMEOUT),
+        started_at__gt=now - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE),
+    )
 
 
 def live_session_count_subquery():
@@ -97,12 +114,16 @@ def live_session_count_subquery():
 
 
 def clear_ended_sessions(now=None):
-    """Delete expired Django sessions and every ``StaffSession`` row whose session is gone or expired.
+    """Delete expired Django sessions, sessions past the idle or absolute limit, and every ``StaffSession``
+    row whose session is gone.
 
     Logging out removes the row at once; a browser that was simply closed (or timed out with no further
     request) leaves it behind until this runs. Returns how many ``StaffSession`` rows were removed.
     """
     now = now or timezone.now()
+    # A session past its idle or absolute limit is refused on its next request: it is over already.
+    over = StaffSession.objects.exclude(pk__in=live_sessions(now).values("pk"))
+    Session.objects.filter(session_key__in=over.values("session_key")).delete()
     Session.objects.filter(expire_date__lte=now).delete()
     live_keys = Session.objects.filter(expire_date__gt=now).values("session_key")
     removed, _ = StaffSession.objects.exclude(session_key__in=live_keys).delete()

@@ -192,7 +192,7 @@ def session_keepalive(request):
     """'Stay logged in': counts as activity."""
     if not request.user.is_authenticated:
         return JsonResponse({"seconds_left": 0}, status=401)
-    sessions.touch(request.session, force=True)
+    sessions.record_activity(request, force=True)
     return JsonResponse({"seconds_left": sessions.seconds_left(request.session)})
 
 

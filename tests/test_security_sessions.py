@@ -231,3 +231,24 @@ def test_clear_staff_sessions_removes_records_of_ended_sessions_only(clinician, 
     assert not Session.objects.filter(session_key=closed_browser).exists()
     assert Session.objects.filter(session_key=live).exists()
     assert "Removed 2 ended staff session records." in out.getvalue()
+
+
+def test_a_session_that_idled_out_no_longer_counts_as_open_and_is_cleared(client, clinic_admin, clinician):
+    with time_machine.travel(T0, tick=False):
+        idle_browser = password_login(Client(), clinician)
+        idle_key = idle_browser.cookies["sessionid"].value
+    with time_machine.travel(T0 + 10 * 60, tick=False):
+        busy_browser = password_login(Client(), clinician)
+    with time_machine.travel(T0 + 20 * 60, tick=False):
+        busy_browser.get(reverse("home"))  # activity moves the busy session's idle clock
+        assert sessions.live_sessions().filter(staff=clinician).count() == 1  # the first idled out at T0 + 15 min
+        password_login(client, clinic_admin)
+        security_page = client.get(reverse("security:clinic_security")).content.decode()
+        assert re.search(rf"{clinician.username}</div></td>\s*<td>.*?</td>\s*<td>1</td>", security_page, re.S)
+
+        call_command("clear_staff_sessions", stdout=StringIO())
+
+        assert not Session.objects.filter(session_key=idle_key).exists()
+        assert not StaffSession.objects.filter(session_key=idle_key).exists()
+    with time_machine.travel(T0 + 30 * 60, tick=False):
+        assert busy_browser.get(reverse("home")).status_code == 200
