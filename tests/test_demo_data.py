@@ -26,3 +26,14 @@ def test_demo_command_runs_twice_without_duplicating(capsys):
     without_peer = [p for p in demo.patients.prefetch_related("care_team") if not p.has_peer_specialist]
     assert 5 <= len(without_peer) < 40
     assert StaffMember.objects.get(username="peer").check_password("pathways-demo-2026")
+
+
+def test_the_demo_clinic_director_who_is_also_a_clinician_has_patients_of_their_own(client):
+    call_command("seed_demo")
+    director = StaffMember.objects.get(username="admin")
+    theirs = [m.patient for m in CareTeamMember.objects.filter(staff=director, role=Role.CLINICIAN)
+              .select_related("patient")]
+    assert len(theirs) >= 3
+    client.force_login(director)
+    home = client.get("/").content.decode()
+    assert all(patient.display_name in home for patient in theirs)

@@ -148,6 +148,9 @@ class Command(BaseCommand):
             if not created:
                 continue
             team = [(clinicians[i % len(clinicians)], Role.CLINICIAN)]
+            # The clinic director also sees a few patients, so their clinician queues are not empty.
+            if i % 10 == 9 and "admin" in staff and staff["admin"].has_role(Role.CLINICIAN):
+                team = [(staff["admin"], Role.CLINICIAN)]
             # About a quarter of patients have no peer specialist (Stop 3b applies to them).
             if peers and i % 4 != 3:
                 team.append((peers[i % len(peers)], Role.PEER_SPECIALIST))
