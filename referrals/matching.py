@@ -336,7 +336,7 @@ def _meeting_format(needs, meeting, option):
 
 
 def _meeting_time(needs, meeting, option):
-    days = meeting.weekday_numbers
+    days = meeting.weekday_numbers_in(needs.time_zone)  # a late meeting two zones away may fall on the next day
     if needs.available_days and days:
         shared = [d for d in days if d in needs.available_days]
         if shared:

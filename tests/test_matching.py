@@ -204,6 +204,19 @@ def test_evening_means_evening_where_the_patient_lives(programs, clinic):
     assert "In the afternoon, when the patient is free" in option.fits
 
 
+def test_a_late_meeting_in_the_west_falls_on_the_next_day_where_the_patient_lives(programs, clinic, peer, login):
+    # Monday 11:30 PM in Los Angeles is Tuesday 1:30 AM in Chicago: a patient free on Tuesdays can go.
+    west = MeetingFactory(clinic=clinic, program=programs["smart-recovery"], online=True, name="Night owls",
+                          time_zone="America/Los_Angeles", days="1", start_time=datetime.time(23, 30), end_time=None)
+    assert west.weekday_numbers_in("America/Chicago") == [2]
+    needs = PatientNeeds(available_days=frozenset({2}), time_zone="America/Chicago")
+    [option] = ranked(needs, [west]).meetings
+    assert "On Tuesday, when the patient is free" in option.fits
+
+    page = login(peer).get(reverse("referrals:meeting_list")).content.decode()
+    assert "(starts Tue 1:30 AM here)" in page
+
+
 def test_needs_come_from_saved_preferences_and_defaults_without_them(clinic):
     patient = PatientFactory(clinic=clinic, preferred_language="Spanish")
     defaults = needs_for(patient, None)

@@ -365,16 +365,31 @@ class Meeting(models.Model):
             return self.time_zone
         return datetime.datetime.now(zone).tzname()
 
-    def start_time_in(self, zone_name):
-        """The start time as a clock in ``zone_name`` shows it this week (same clock when zones agree)."""
+    def _start_in(self, zone_name):
+        """(start time, days moved) on the clock of ``zone_name`` this week; days moved is -1, 0 or 1 when the
+        meeting starts on another calendar day there (a late evening meeting two zones west)."""
         if self.start_time is None or not zone_name or zone_name == self.time_zone:
-            return self.start_time
+            return self.start_time, 0
         try:
             here, there = zoneinfo.ZoneInfo(zone_name), zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return self.start_time
-        start = datetime.datetime.combine(datetime.date.today(), self.start_time, tzinfo=there)
-        return start.astimezone(here).time()
+            return self.start_time, 0
+        today = datetime.date.today()
+        local = datetime.datetime.combine(today, self.start_time, tzinfo=there).astimezone(here)
+        return local.time(), (local.date() - today).days
+
+    def start_time_in(self, zone_name):
+        """The start time as a clock in ``zone_name`` shows it this week (same clock when zones agree)."""
+        return self._start_in(zone_name)[0]
+
+    def day_shift_in(self, zone_name):
+        """How many calendar days the start moves in ``zone_name``: -1, 0 or 1."""
+        return self._start_in(zone_name)[1]
+
+    def weekday_numbers_in(self, zone_name):
+        """The meeting's weekdays as seen from ``zone_name`` (0 = Sunday)."""
+        shift = self.day_shift_in(zone_name)
+        return sorted({(d + shift) % 7 for d in self.weekday_numbers})
 
     @property
     def time_of_day(self):

@@ -2,6 +2,8 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
+from ..models import WEEKDAY_NAMES
+
 register = template.Library()
 
 
@@ -24,3 +26,13 @@ def start_here(meeting):
     if not meeting.start_time or meeting.time_zone == zone:
         return None
     return meeting.start_time_in(zone)
+
+
+@register.filter
+def days_here(meeting):
+    """The meeting's weekdays in the active (clinic's) time zone when its start falls on another day there,
+    e.g. "Tue" for a Monday 11 PM meeting in Los Angeles seen from New York; else ""."""
+    zone = timezone.get_current_timezone_name()
+    if not meeting.start_time or not meeting.days or meeting.day_shift_in(zone) == 0:
+        return ""
+    return ", ".join(WEEKDAY_NAMES[d][:3] for d in meeting.weekday_numbers_in(zone))
