@@ -1,3 +1,5 @@
+import uuid
+
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
@@ -213,7 +215,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, clinic, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.clinic = clinic
+        self.clinic, self.meeting = clinic, meeting
         self.fields["time_zone"].choices = [(z, z) for z in sorted(known_time_zones())]
         self.fields["language"].choices = [(name, name) for name in type_codes.language_choices()]
         self.fields["attributes"].choices = [(c, label) for c, label in type_codes.attribute_choices()
@@ -283,3 +285,14 @@ class MeetingForm(forms.Form):
         except EntryInvalid as exc:
             raise forms.ValidationError(str(exc)) from None
         return data
+
+    def save(self, by):
+        """Store the meeting: a new one gets a slug of its own and is marked as added by hand, by ``by``."""
+        meeting = self.meeting or Meeting(clinic=self.clinic, slug=f"clinic-{uuid.uuid4().hex[:12]}",
+                                          added_by_hand=True, added_by=by)
+        for name, value in self.meeting_values.items():
+            setattr(meeting, name, value)
+        meeting.program = self.cleaned_data["program"]
+        meeting.is_active = self.cleaned_data.get("is_active", True)
+        meeting.save()
+        return meeting

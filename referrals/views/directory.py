@@ -1,7 +1,5 @@
 """The directory of programs and the clinic's meetings; Meeting Guide import and export."""
 
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -94,31 +92,22 @@ def meeting_detail(request, pk):
 @admin_required
 def meeting_new(request):
     """Add a meeting no feed lists; imports of its program never change or deactivate it."""
-    clinic = request.user.clinic
-    form = MeetingForm(request.POST or None, clinic=clinic)
-    if request.method == "POST" and form.is_valid():
-        meeting = Meeting.objects.create(
-            clinic=clinic, program=form.cleaned_data["program"], slug=f"clinic-{uuid.uuid4().hex[:12]}",
-            added_by_hand=True, added_by=request.user, **form.meeting_values)
-        messages.success(request, f"{meeting.name} added to the clinic's meetings.")
-        return redirect(meeting)
-    return render(request, "referrals/meeting_form.html", {"form": form, "meeting": None},
-                  status=400 if request.method == "POST" else 200)
+    return _meeting_form_page(request, None)
 
 
 @admin_required
 def meeting_edit(request, pk):
     """Edit a meeting the clinic added by hand (a feed's meetings change only through their feed)."""
-    meeting = get_object_or_404(_clinic_meetings(request).filter(added_by_hand=True), pk=pk)
+    return _meeting_form_page(request, get_object_or_404(_clinic_meetings(request).filter(added_by_hand=True), pk=pk))
+
+
+def _meeting_form_page(request, meeting):
     form = MeetingForm(request.POST or None, clinic=request.user.clinic, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        for name, value in form.meeting_values.items():
-            setattr(meeting, name, value)
-        meeting.program = form.cleaned_data["program"]
-        meeting.is_active = form.cleaned_data["is_active"]
-        meeting.save()
-        messages.success(request, f"{meeting.name} saved.")
-        return redirect(meeting)
+        saved = form.save(by=request.user)
+        done = "saved" if meeting else "added to the clinic's meetings"
+        messages.success(request, f"{saved.name} {done}.")
+        return redirect(saved)
     return render(request, "referrals/meeting_form.html", {"form": form, "meeting": meeting},
                   status=400 if request.method == "POST" else 200)
 
