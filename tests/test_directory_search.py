@@ -99,12 +99,12 @@ def test_meeting_list_shows_only_the_clinics_meetings(meetings, other_clinic, pr
 def test_meeting_list_query_count_does_not_grow(clinic, programs, peer, login, django_assert_max_num_queries):
     client = login(peer)
     MeetingFactory(clinic=clinic, program=programs["aa"])
-    filters = {"attendance": "in_person", "language": "English"}
-    with django_assert_max_num_queries(6):
+    filters = {"attendance": "in_person", "language": "English", "day": 1, "time_of_day": "evening"}
+    with django_assert_max_num_queries(7):
         client.get(reverse("referrals:meeting_list"), filters)
-    for program in programs.values():
-        MeetingFactory.create_batch(30, clinic=clinic, program=program)
-    with django_assert_max_num_queries(6):
+    for program, zone in zip(programs.values(), ["America/New_York", "America/Los_Angeles"], strict=True):
+        MeetingFactory.create_batch(30, clinic=clinic, program=program, time_zone=zone)
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("referrals:meeting_list"), filters)
     assert response.context["page"].paginator.count == 61
 
@@ -146,3 +146,26 @@ def test_bad_medication_choice_is_refused_next_to_the_field(meetings, peer, logi
     assert "Select a valid choice" in response.content.decode() and "kept" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.medication_welcome == MeetingMedicationWelcome.UNKNOWN
+
+
+def test_day_and_time_filters_use_the_clinics_clock_for_meetings_kept_in_other_zones(clinic, programs, peer, login):
+    # The clinic is in Chicago. 11:30 PM Monday in Los Angeles is 1:30 AM Tuesday here; 6:30 PM Monday in New
+    # York is 5:30 PM Monday here (evening); 4:30 PM Monday in New York is 3:30 PM here (afternoon).
+    aa = programs["aa"]
+    MeetingFactory(clinic=clinic, program=aa, name="Pacific night", time_zone="America/Los_Angeles", days="1",
+                   start_time=datetime.time(23, 30), end_time=None)
+    MeetingFactory(clinic=clinic, program=aa, name="Eastern evening", time_zone="America/New_York", days="1",
+                   start_time=datetime.time(18, 30))
+    MeetingFactory(clinic=clinic, program=aa, name="Eastern afternoon", time_zone="America/New_York", days="1",
+                   start_time=datetime.time(16, 30))
+    MeetingFactory(clinic=clinic, program=aa, name="Chicago Monday evening", days="1", start_time=datetime.time(19))
+    client = login(peer)
+
+    def shown(**filters):
+        return names(client.get(reverse("referrals:meeting_list"), filters))
+
+    assert shown(day=1) == {"Eastern evening", "Eastern afternoon", "Chicago Monday evening"}
+    assert shown(day=2) == {"Pacific night"}
+    assert shown(day=2, time_of_day="morning") == {"Pacific night"}
+    assert shown(day=1, time_of_day="evening") == {"Eastern evening", "Chicago Monday evening"}
+    assert shown(time_of_day="afternoon") == {"Eastern afternoon"}

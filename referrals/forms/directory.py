@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from .. import type_codes
 from ..meeting_guide import EntryInvalid, FeedError, clean_entry, known_time_zones, read_feed
@@ -165,10 +166,9 @@ class MeetingFilterForm(forms.Form):
             meetings = meetings.filter(attendance__in=[MeetingAttendance.ONLINE, MeetingAttendance.HYBRID])
         elif attendance == "hybrid":
             meetings = meetings.filter(attendance=MeetingAttendance.HYBRID)
-        if data.get("day") is not None:
-            meetings = meetings.on_weekday(data["day"])
-        if data.get("time_of_day"):
-            meetings = meetings.at_time_of_day(data["time_of_day"])
+        # Day and time of day are the clinic's (the active time zone), whatever zone a meeting keeps.
+        meetings = meetings.starting_locally(timezone.get_current_timezone_name(), day=data.get("day"),
+                                             time_of_day=data.get("time_of_day") or None)
         if data.get("language"):
             meetings = meetings.in_language(data["language"])
         for code in data.get("attributes") or []:

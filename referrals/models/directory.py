@@ -203,6 +203,20 @@ class TimeOfDay(models.TextChoices):
         return cls.AFTERNOON if time < datetime.time(17, 0) else cls.EVENING
 
 
+MINUTES_A_DAY = 24 * 60
+
+
+def _zone(name):
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _clock(minutes):
+    return datetime.time(minutes // 60, minutes % 60)
+
+
 class MeetingQuerySet(models.QuerySet):
     def of_clinic(self, clinic_or_id):
         return self.filter(clinic_id=getattr(clinic_or_id, "pk", clinic_or_id))
@@ -219,13 +233,37 @@ class MeetingQuerySet(models.QuerySet):
     def in_language(self, language):
         return self.filter(languages__contains=f",{language},")
 
-    def on_weekday(self, day):
-        return self.filter(days__contains=str(int(day)))
+    def starting_locally(self, zone_name, *, day=None, time_of_day=None):
+        """Meetings that start on weekday ``day`` and/or in ``time_of_day`` on the clock of ``zone_name``.
 
-    def at_time_of_day(self, value):
-        start, end = TimeOfDay.bounds(value)
-        qs = self.filter(start_time__gte=start)
-        return qs.filter(start_time__lt=end) if end else qs
+        A meeting keeps its day and time in its own time zone; seen from another zone it can start at another
+        hour and even on the next or previous day (Monday 11:30 PM in Los Angeles is Tuesday in Chicago). For
+        each zone the meetings are in (one query), this week's difference between the clocks turns the local
+        window into a window of the meeting's own clock, on the same day or the day before or after.
+        """
+        if day is None and not time_of_day:
+            return self
+        start, end = TimeOfDay.bounds(time_of_day) if time_of_day else (datetime.time(0), None)
+        low, high = start.hour * 60 + start.minute, (end.hour * 60 + end.minute) if end else MINUTES_A_DAY
+        viewer, now = _zone(zone_name), datetime.datetime.now(datetime.UTC)
+        matches = Q(pk__in=[])
+        for zone in self.order_by().values_list("time_zone", flat=True).distinct():
+            there = _zone(zone)
+            ahead = 0 if viewer is None or there is None else int(
+                (now.astimezone(viewer).utcoffset() - now.astimezone(there).utcoffset()).total_seconds() // 60)
+            for days_moved in (-1, 0, 1):
+                # Local minute m = own minute + ahead; it falls ``days_moved`` days later when m passes midnight.
+                own_low = max(0, low - ahead + MINUTES_A_DAY * days_moved)
+                own_high = min(MINUTES_A_DAY, high - ahead + MINUTES_A_DAY * days_moved)
+                if own_low >= own_high:
+                    continue
+                window = Q(time_zone=zone, start_time__gte=_clock(own_low))
+                if own_high < MINUTES_A_DAY:
+                    window &= Q(start_time__lt=_clock(own_high))
+                if day is not None:
+                    window &= Q(days__contains=str((int(day) - days_moved) % 7))
+                matches |= window
+        return self.filter(matches)
 
     def welcoming_of_medication(self):
         """Meetings known to welcome medication, or of a welcoming program when nothing is known locally."""
