@@ -292,8 +292,22 @@ def _no_progress(iterable):
 
 
 @transaction.atomic
+def feed_name(clinic, program, given, file_name):
+    """The name an import goes under: the one given; else the program's only feed in this clinic (a fresh
+    download of the same feed updates it); else the file's name (a new feed)."""
+    if given:
+        return given[:200]
+    names = list(Meeting.objects.filter(clinic=clinic, program=program, added_by_hand=False)
+                 .order_by().values_list("source", flat=True).distinct()[:2])
+    return names[0] if len(names) == 1 and names[0] else file_name[:200]
+
+
 def import_feed(entries, *, clinic, program, source, imported_by=None, progress=_no_progress):
     """Import parsed feed entries into ``clinic``'s meetings of ``program``; return the MeetingImport record.
+
+    A program can have several feeds (a local intergroup's and an online one), each known by its ``source``
+    name: an import adds and updates its own meetings and marks inactive only its own missing ones. A slug
+    that belongs to another feed's meeting, or to one added by hand, is rejected.
 
     ``progress`` wraps the entry loop (the management command passes a progress bar).
     Bulk operations keep it fast: one query to read the current list, then batched inserts and updates.
@@ -312,6 +326,9 @@ def import_feed(entries, *, clinic, program, source, imported_by=None, progress=
                 raise EntryInvalid(f"Duplicate slug: entry {seen[slug]} already uses it.")
             if slug in existing and existing[slug].added_by_hand:
                 raise EntryInvalid("The clinic added a meeting by hand with this slug; it was left as it is.")
+            if slug in existing and existing[slug].source != source:
+                raise EntryInvalid(f"A meeting of the feed “{existing[slug].source}” has this slug; it was left "
+                                   "as it is. To update that feed, import it under its own name.")
             values = clean_entry(entry, default_time_zone=clinic.time_zone)
         except EntryInvalid as exc:
             if slug and slug not in seen:
@@ -337,14 +354,12 @@ def import_feed(entries, *, clinic, program, source, imported_by=None, progress=
     updater = Meeting.objects.filter
     for pk, changes in to_update:
         updater(pk=pk).update(**changes)
+    # Only this feed's meetings can go missing from it: other feeds of the program keep theirs.
     missing = [m.pk for slug, m in existing.items()
-               if m.is_active and not m.added_by_hand and slug not in seen and slug not in protected]
+               if m.is_active and m.source == source and not m.added_by_hand and slug not in seen
+               and slug not in protected]
     for start in range(0, len(missing), BATCH_SIZE):
         Meeting.objects.filter(pk__in=missing[start:start + BATCH_SIZE]).update(is_active=False)
-    # Unchanged meetings now come from this feed too (e.g. a renamed file): record it, without counting
-    # them as updated.
-    (Meeting.objects.filter(clinic=clinic, program=program, is_active=True, added_by_hand=False)
-     .exclude(source=source).exclude(slug__in=protected).update(source=source))
     summary.added, summary.updated, summary.deactivated = len(to_create), len(to_update), len(missing)
 
     record = MeetingImport.objects.create(

@@ -270,3 +270,45 @@ def test_only_clinic_admins_import_and_each_clinic_sees_only_its_own_reports(cli
     assert login(clinic_admin).get(reverse("referrals:import_detail", args=[record.pk])).status_code == 200
     lakeside_admin = StaffFactory(clinic=ClinicFactory(name="Lakeside"), roles=["clinic_admin"])
     assert login(lakeside_admin).get(reverse("referrals:import_detail", args=[record.pk])).status_code == 404
+
+
+# Several feeds for one program ---------------------------------------------------------------------
+
+def test_a_local_and_an_online_feed_of_one_program_live_side_by_side(clinic, aa):
+    run_import([feed_entry("hall-1"), feed_entry("hall-2")], clinic, aa, source="Springfield Intergroup")
+    online = run_import([online_entry("oiaa-1"), online_entry("oiaa-2")], clinic, aa, source="Online Intergroup")
+    assert (online.added, online.deactivated) == (2, 0)
+
+    again = run_import([feed_entry("hall-1")], clinic, aa, source="Springfield Intergroup")
+
+    assert again.deactivated == 1
+    active = set(Meeting.objects.filter(clinic=clinic, program=aa, is_active=True).values_list("slug", flat=True))
+    assert active == {"hall-1", "oiaa-1", "oiaa-2"}
+
+
+def test_a_slug_of_another_feeds_meeting_is_rejected_and_that_meeting_left_alone(clinic, aa):
+    run_import([feed_entry("42", name="Tuesday Big Book")], clinic, aa, source="Springfield Intergroup")
+    record = run_import([online_entry("42", name="Someone else's 42"), online_entry("7")], clinic, aa,
+                        source="Online Intergroup")
+    assert (record.added, record.rejected) == (1, 1)
+    assert "A meeting of the feed “Springfield Intergroup” has this slug" in record.errors[0]["reason"]
+    meeting = Meeting.objects.get(slug="42")
+    assert (meeting.name, meeting.source, meeting.is_active) == ("Tuesday Big Book", "Springfield Intergroup", True)
+
+
+def test_a_fresh_download_without_a_name_updates_the_programs_only_feed(clinic, aa, tmp_path):
+    run_import([feed_entry("a"), feed_entry("b")], clinic, aa, source="Springfield Intergroup")
+    feed = tmp_path / "springfield-2026-12.json"
+    feed.write_text(json.dumps([feed_entry("a", name="Renamed")]))
+
+    call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous",
+                 stdout=io.StringIO(), stderr=io.StringIO())
+
+    record = MeetingImport.objects.latest("pk")
+    assert (record.source, record.updated, record.deactivated) == ("Springfield Intergroup", 1, 1)
+    run_import([online_entry("o")], clinic, aa, source="Online Intergroup")
+    call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous",
+                 stdout=io.StringIO(), stderr=io.StringIO())
+    # With two feeds, an unnamed file is a feed of its own: it changes neither of the others.
+    assert MeetingImport.objects.latest("pk").source == "springfield-2026-12.json"
+    assert Meeting.objects.get(slug="o").is_active

@@ -64,8 +64,12 @@ class ProgramForm(forms.ModelForm):
 class MeetingImportForm(forms.Form):
     program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label="Choose a program")
     feed = forms.FileField(label="Meeting Guide JSON file", help_text="A .json file: an array of meetings.")
-    source = forms.CharField(label="Name of the feed", max_length=200, required=False,
-                             help_text="As staff will see it, e.g. “Springfield Intergroup”. Default: the file name.")
+    source = forms.CharField(
+        label="Name of the feed", max_length=200, required=False,
+        help_text="As staff will see it, e.g. “Springfield Intergroup”. A program can have several feeds (say, a "
+                  "local intergroup's and an online one); each import updates the feed of its name and marks "
+                  "inactive only that feed's missing meetings. Leave empty to update the program's only feed, or "
+                  "to name a first feed after the file.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from patients.access import clinic_staff_required, role_required
 from patients.models import Role
 
 from ..forms import MeetingFilterForm, MeetingForm, MeetingImportForm, MeetingMedicationForm, ProgramForm
-from ..meeting_guide import export_feed, import_feed
+from ..meeting_guide import export_feed, feed_name, import_feed
 from ..models import Meeting, MeetingImport, Program, ProgramGroup
 
 admin_required = role_required(Role.CLINIC_ADMIN)
@@ -146,7 +146,8 @@ def meeting_import(request):
         data = form.cleaned_data
         record = import_feed(
             form.entries, clinic=request.user.clinic, program=data["program"],
-            source=data["source"] or data["feed"].name, imported_by=request.user,
+            source=feed_name(request.user.clinic, data["program"], data["source"], data["feed"].name),
+            imported_by=request.user,
         )
         messages.success(request, f"Import finished: {record.summary.as_text()}.")
         return redirect("referrals:import_detail", pk=record.pk)

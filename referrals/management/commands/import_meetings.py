@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from patients.models import Clinic
-from referrals.meeting_guide import FeedError, import_feed, read_feed
+from referrals.meeting_guide import FeedError, feed_name, import_feed, read_feed
 from referrals.models import Program
 
 PROGRESS_FROM = 500  # entries; smaller files import too quickly for a bar to help
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Meeting Guide JSON file (an array of meetings).")
         parser.add_argument("--clinic", required=True, help="Clinic name (or id).")
         parser.add_argument("--program", required=True, help="Program slug, e.g. alcoholics-anonymous.")
-        parser.add_argument("--source", help="Name of the feed as shown to staff (default: the file name).")
+        parser.add_argument("--source", help="Name of the feed as shown to staff. Default: the program's only feed in "
+                                                "this clinic, if it has one, else the file name.")
         parser.add_argument("--no-progress", action="store_true", help="Never show a progress bar.")
 
     def handle(self, *args, file, clinic, program, source, no_progress, **options):
@@ -41,7 +42,8 @@ class Command(BaseCommand):
             return tqdm(iterable, total=len(entries), unit="meeting", desc="Importing", disable=not show,
                         file=self.stderr._out, leave=False)
 
-        record = import_feed(entries, clinic=clinic_obj, program=program_obj, source=source or path.name,
+        record = import_feed(entries, clinic=clinic_obj, program=program_obj,
+                             source=feed_name(clinic_obj, program_obj, source, path.name),
                              progress=progress)
         summary = record.summary
         for error in summary.rejected:
