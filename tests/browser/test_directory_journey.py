@@ -1,0 +1,60 @@
+"""In a real browser: a clinic admin adds a local group no feed lists, on a tablet-sized screen, and a peer
+logs a phone call to the recovery center under the patient's consent."""
+
+import pytest
+from playwright.sync_api import expect
+
+from patients.models import Role
+from referrals.models import Disclosure, Meeting
+
+from ..factories import TEST_PASSWORD, ClinicFactory, PatientFactory, StaffFactory
+from ..factories_referrals import ProgramFactory
+from ..factories_stop3 import ConsentFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_admin_adds_a_church_basement_group_by_hand(visit):
+    clinic = ClinicFactory(name="Riverbend Recovery Clinic")
+    admin = StaffFactory(clinic=clinic, username="alex.admin", roles=[Role.CLINIC_ADMIN])
+    ProgramFactory(slug="smart-recovery", name="SMART Recovery")
+
+    v = visit("admin-tablet", width=768).login(admin.username, TEST_PASSWORD)
+    page = v.page
+    v.goto("/directory/")
+    page.get_by_role("link", name="Add a meeting").click()
+    page.get_by_label("Program").select_option(label="SMART Recovery")
+    page.get_by_label("Name").fill("Thursday SMART at St. Mark's")
+    page.get_by_label("Thursday").check()
+    page.get_by_label("Starts").fill("18:30")
+    page.get_by_role("button", name="Add meeting").click()
+    expect(page.get_by_text("Give an address, or an online link or dial-in phone number.")).to_be_visible()
+    expect(page.get_by_label("Name")).to_have_value("Thursday SMART at St. Mark's")
+    v.check("add a meeting with an error")
+
+    page.get_by_label("Address").fill("12 Elm St, Springfield, IL 62701")
+    page.get_by_label("Newcomer").check()
+    page.get_by_role("button", name="Add meeting").click()
+    expect(page.get_by_role("heading", name="Thursday SMART at St. Mark's")).to_be_visible()
+    expect(page.get_by_text("Added by hand")).to_be_visible()
+    v.check("meeting added by hand")
+    meeting = Meeting.objects.get(clinic=clinic)
+    assert meeting.added_by_hand and meeting.days == "4"
+
+
+def test_peer_logs_a_phone_call_under_the_consent(visit):
+    clinic = ClinicFactory(name="Riverbend Recovery Clinic")
+    peer = StaffFactory(clinic=clinic, username="jordan", roles=[Role.PEER_SPECIALIST])
+    patient = PatientFactory(clinic=clinic, first_name="Elena", last_name="Ibarra")
+    consent = ConsentFactory(patient=patient, recorded_by=peer,
+                             program=ProgramFactory(slug="rco", name="Recovery community organization"))
+
+    v = visit("peer").login(peer.username, TEST_PASSWORD)
+    page = v.page
+    v.goto(f"/patients/{patient.public_id}/support/consents/{consent.pk}/")
+    page.get_by_label("How").select_option(label="Phone call")
+    page.get_by_label("What you shared").fill("First name and phone number, so the center can call her")
+    page.get_by_role("button", name="Log disclosure").click()
+    expect(page.get_by_text("logged in the accounting")).to_be_visible()
+    v.check("consent with a logged phone disclosure")
+    assert Disclosure.objects.get().method == "phone"
