@@ -166,22 +166,23 @@ def disclose_url(patient, consent):
 def test_a_phone_call_under_the_consent_is_logged_in_the_accounting_and_the_audit_trail(login, peer, patient, rco):
     from patients.models import AuditAction, AuditEntry
 
-    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer,
+                             signed_on=today() - datetime.timedelta(days=7))
     client = login(peer)
     assert "Log a disclosure made outside the product" in client.get(
         reverse("support:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
 
-    this_morning = timezone.localtime().replace(hour=0, minute=5)
+    call_time = timezone.localtime() - datetime.timedelta(minutes=5)  # a call a few minutes ago
     response = client.post(disclose_url(patient, consent), {
-        "method": "phone", "disclosed_on": this_morning.date().isoformat(), "disclosed_at_time": "00:05",
+        "method": "phone", "disclosed_on": call_time.date().isoformat(),
+        "disclosed_at_time": call_time.strftime("%H:%M"),
         "information": "First name and phone number, so the center can call her",
     }, follow=True)
 
     assert "Disclosure to Springfield Recovery Community Center logged" in response.content.decode()
     disclosure = Disclosure.objects.get(patient=patient)
     assert (disclosure.method, disclosure.disclosed_by, disclosure.consent) == ("phone", peer, consent)
-    assert timezone.localtime(disclosure.disclosed_at).replace(second=0, microsecond=0) == this_morning.replace(
-        second=0, microsecond=0)
+    assert timezone.localtime(disclosure.disclosed_at) == call_time.replace(second=0, microsecond=0)
     assert disclosure.notice == PART2_NOTICE
     accounting = client.get(reverse("support:accounting", args=[patient.public_id])).content.decode()
     assert "First name and phone number" in accounting and "Phone call" in accounting
