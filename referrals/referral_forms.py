@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from patients.forms import DateInput
-from patients.models import StaffMember
+from patients.models import Role, StaffMember
 
 from .forms import MatchingPreferencesForm
 from .lifecycle import START_STATUSES, CloseReason, ReferralStatus
@@ -70,10 +70,22 @@ class ConversationForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, join_role=None, team_has_peer=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["companion_offer"].choices = CompanionOffer.choices
+        joining = []
+        if join_role is not None:
+            # The staff member is not on this patient's care team: they may join it with this conversation.
+            help_text = ("You are not on this patient's care team. Joining makes you one of the people who "
+                         "follow the patient here.")
+            if join_role == Role.PEER_SPECIALIST and not team_has_peer:
+                help_text += " The team has no peer support specialist yet: with you on it, Stop 3a applies."
+            self.fields["join_care_team"] = forms.BooleanField(
+                label=f"Add me to the care team as {Role(join_role).label.lower()}", required=False,
+                help_text=help_text)
+            joining = [Fieldset("You and the care team", "join_care_team")]
         self.helper = _helper(Layout(
+            *joining,
             Fieldset("The conversation", "held_on", "options_explained"),
             Fieldset("Concerns", "concerns", "concerns_addressed"),
             Fieldset("First meeting together", "companion_offer"),

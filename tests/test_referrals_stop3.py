@@ -135,6 +135,39 @@ def test_3b_story_case_manager_leads_when_no_peer(login, team_without_peer, case
     assert "Offered, patient declined" in overview
 
 
+def test_a_peer_from_outside_the_team_may_join_it_with_the_conversation_and_then_leads_3a(login, clinic,
+                                                                                        team_without_peer):
+    from .factories import StaffFactory
+
+    covering_peer = StaffFactory(clinic=clinic, roles=[Role.PEER_SPECIALIST])
+    client = login(covering_peer)
+    url = reverse("support:conversation_new", args=[team_without_peer.public_id])
+    assert "Add me to the care team as peer support specialist" in client.get(url).content.decode()
+
+    client.post(url, conversation_data(join_care_team="on"))
+
+    assert CareTeamMember.objects.filter(patient=team_without_peer, staff=covering_peer,
+                                         role=Role.PEER_SPECIALIST).exists()
+    talk = MutualSupportConversation.objects.get(patient=team_without_peer)
+    assert (talk.held_by_role, talk.track) == (Role.PEER_SPECIALIST, Stop3Track.PEER)
+    assert stop3_lead(team_without_peer).track == Stop3Track.PEER
+
+
+def test_a_peer_from_outside_the_team_who_does_not_join_leaves_the_team_as_it_was(login, clinic, team_without_peer):
+    from .factories import StaffFactory
+
+    covering_peer = StaffFactory(clinic=clinic, roles=[Role.PEER_SPECIALIST])
+    login(covering_peer).post(reverse("support:conversation_new", args=[team_without_peer.public_id]),
+                              conversation_data())
+    assert not CareTeamMember.objects.filter(staff=covering_peer).exists()
+    assert MutualSupportConversation.objects.get(patient=team_without_peer).track == Stop3Track.STAFF
+
+
+def test_staff_on_the_team_are_not_offered_to_join_it(login, team_with_peer, peer):
+    page = login(peer).get(reverse("support:conversation_new", args=[team_with_peer.public_id])).content.decode()
+    assert "Add me to the care team" not in page
+
+
 def test_a_bad_conversation_is_refused_with_messages_and_nothing_saved(login, team_with_peer, peer):
     data = conversation_data(options_explained=[], next_step="", concerns_addressed="",
                              **{"prefs-online_ok": "", "prefs-app_ok": ""})

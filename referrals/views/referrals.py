@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, role_required
-from patients.models import Patient, Role
+from patients.models import CareTeamMember, Patient, Role
 from patients.views.patients import care_team_prefetch
 
 from ..handout import FIRST_MEETING_GUIDE, medication_line
@@ -25,7 +25,7 @@ from ..referral_forms import (
     ReferralForm,
     ReferralMeetingForm,
 )
-from ..stop3 import CARE_ROLES, stop3_lead
+from ..stop3 import CARE_ROLES, Stop3Track, stop3_lead
 from ..summary import stop3_summary
 
 care_role_required = role_required(*CARE_ROLES)
@@ -73,16 +73,24 @@ def conversation_new(request, public_id):
     prefs = MatchingPreferences.objects.filter(patient=patient).first() or MatchingPreferences(
         patient=patient, language=patient.preferred_language)
     lead = stop3_lead(patient)
-    form = ConversationForm(request.POST or None)
+    role = _role_in_conversation(request.user, patient)
+    on_team = any(m.staff_id == request.user.pk for m in patient.care_team_members())
+    form = ConversationForm(request.POST or None, join_role=None if on_team else role,
+                            team_has_peer=lead.track == Stop3Track.PEER)
     form.instance.patient = patient
     form.instance.held_by = request.user
-    form.instance.held_by_role = _role_in_conversation(request.user, patient)
+    form.instance.held_by_role = role
     form.instance.track = lead.track
     prefs_form = PreferencesForm(request.POST or None, instance=prefs)
     if request.method == "POST":
         forms_valid = form.is_valid() & prefs_form.is_valid()  # both, so every error shows at once
         if forms_valid:
             with transaction.atomic():
+                if form.cleaned_data.get("join_care_team"):
+                    CareTeamMember.objects.get_or_create(patient=patient, staff=request.user, role=role,
+                                                         defaults={"added_by": request.user})
+                    if role == Role.PEER_SPECIALIST:
+                        form.instance.track = Stop3Track.PEER
                 saved_prefs = prefs_form.save(commit=False)
                 saved_prefs.updated_by = request.user
                 saved_prefs.save()
