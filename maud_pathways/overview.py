@@ -13,7 +13,19 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Case, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower, Trim
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -302,17 +314,24 @@ class BarrierFigures:
         return _pct(self.resolved, self.noted)
 
 
+def _barrier_label(labels, row):
+    label = labels.get(row["kind"], row["kind"])
+    return f"{label}: {row['shown_name']}" if row["name"] else label
+
+
 def barrier_figures(patients, since, until):
     """Barriers noted in the period, by kind, and how many of them were resolved by ``until``. One query."""
+    # "Other" barriers count under the name staff gave them (one row per name, whatever its case), so the
+    # kinds a clinic keeps meeting show up on their own.
+    named = Case(When(kind=BarrierKind.OTHER, then=Lower(Trim("other_kind"))), default=Value(""))
     rows = (Barrier.objects.filter(patient__in=patients, noted_on__range=(since, until))
-            .values("kind").order_by()
-            .annotate(noted=Count("pk"),
+            .annotate(name=named).values("kind", "name").order_by()
+            .annotate(shown_name=Min(Trim("other_kind")), noted=Count("pk"),
                       resolved=Count("pk", filter=Q(status=BarrierStatus.RESOLVED, closed_on__lte=until)),
                       cannot=Count("pk", filter=Q(status=BarrierStatus.CANNOT_RESOLVE_NOW,
                                                   closed_on__lte=until))))
     labels = dict(BarrierKind.choices)
-    result = [BarrierRow(r["kind"], labels.get(r["kind"], r["kind"]), r["noted"], r["resolved"], r["cannot"])
-              for r in rows]
+    result = [BarrierRow(r["kind"], _barrier_label(labels, r), r["noted"], r["resolved"], r["cannot"]) for r in rows]
     result.sort(key=lambda r: (-r.noted, r.label))
     return BarrierFigures(rows=result, noted=sum(r.noted for r in result),
                           resolved=sum(r.resolved for r in result))

@@ -8,11 +8,14 @@ from django import forms
 from django.utils import timezone
 
 from patients.forms import DateInput
+from patients.models import Patient
 
-from .models import Barrier, BarrierStatus, Intervention, InterventionStatus
+from .models import Barrier, BarrierKind, BarrierStatus, Intervention, InterventionStatus
 from .stop5 import assignable_staff
 
 INTERVENTION_DEFAULT_DUE = datetime.timedelta(days=7)
+OTHER_KINDS_LIST_ID = "other-barrier-names"
+MAX_SUGGESTIONS = 50
 
 
 def _helper(*layout):
@@ -32,7 +35,8 @@ class BarrierForm(forms.ModelForm):
         model = Barrier
         fields = ["kind", "other_kind", "severity", "details", "noted_on", "owner"]
         widgets = {"noted_on": DateInput(), "details": forms.Textarea(attrs={"rows": 3}),
-                   "severity": forms.RadioSelect}
+                   "severity": forms.RadioSelect,
+                   "other_kind": forms.TextInput(attrs={"list": OTHER_KINDS_LIST_ID, "autocomplete": "off"})}
         field_classes = {"owner": StaffChoiceField}
 
     def __init__(self, *args, patient, user, **kwargs):
@@ -43,6 +47,12 @@ class BarrierForm(forms.ModelForm):
         self.fields["owner"].initial = user.pk
         self.fields["owner"].empty_label = None
         self.fields["noted_on"].initial = timezone.localdate()
+        self.fields["other_kind"].help_text = "For “Other”: pick a name used before, or type a new one."
+        # Names given to "Other" barriers before (of patients this user may see), offered so the same barrier
+        # keeps one name and counts together on the clinic overview.
+        used = (Barrier.objects.filter(patient__in=Patient.objects.visible_to(user), kind=BarrierKind.OTHER)
+                .values_list("other_kind", flat=True).order_by("other_kind").distinct()[:MAX_SUGGESTIONS])
+        self.other_kind_suggestions = sorted({name.strip().lower(): name.strip() for name in used}.values())
         self.helper = _helper(
             Row(Column("kind"), Column("other_kind")),
             "severity",

@@ -256,3 +256,20 @@ def test_barrier_form_pages_query_count_does_not_grow(login, case_manager, djang
     BarrierFactory.create_batch(5, patient=patient, owner=case_manager, noted_by=case_manager)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_the_form_offers_names_other_barriers_were_given_in_the_clinic(login, case_manager, other_clinic):
+    patient = patient_of(case_manager)
+    neighbour = patient_of(case_manager)
+    BarrierFactory(patient=neighbour, noted_by=case_manager, kind=BarrierKind.OTHER, other_kind="Housing")
+    BarrierFactory(patient=neighbour, noted_by=case_manager, kind=BarrierKind.OTHER, other_kind="housing ")
+    stranger = PatientFactory(clinic=other_clinic)
+    BarrierFactory(patient=stranger, noted_by=StaffFactory(clinic=other_clinic, roles=[Role.CASE_MANAGER]),
+                   kind=BarrierKind.OTHER, other_kind="Lakeside only")
+
+    page = login(case_manager).get(reverse("referrals:barrier_create", args=[patient.public_id])).content.decode()
+
+    datalist = page.split('<datalist id="other-barrier-names">')[1].split("</datalist>")[0]
+    assert datalist.lower().count('value="housing"') == 1
+    assert "Lakeside only" not in page
+    assert 'list="other-barrier-names"' in page

@@ -185,6 +185,21 @@ def test_referrals_made_in_the_period_by_status_now_and_program_group(login, cli
     assert "All groups 1 0 1 0 1 1 0 4" in page
 
 
+def test_other_barriers_count_under_the_name_staff_gave_them(login, clinician):
+    patients = PatientFactory.create_batch(3, clinic=clinician.clinic)
+    for patient, name in zip(patients, ["Housing", " housing ", "Work shifts"], strict=True):
+        BarrierFactory(patient=patient, noted_by=clinician, kind=BarrierKind.OTHER, other_kind=name,
+                       noted_on=days_ago(5))
+    BarrierFactory(patient=patients[0], noted_by=clinician, kind=BarrierKind.COST, noted_on=days_ago(5))
+
+    figures = barrier_figures(Patient.objects.visible_to(clinician), *last_90_days())
+
+    # Which spelling names the row depends on the database's collation; the count does not.
+    assert [(r.label.lower(), r.noted) for r in figures.rows] == [("other: housing", 2), ("cost", 1),
+                                                                   ("other: work shifts", 1)]
+    assert "other: housing 2" in text_of(login(clinician).get(URL)).lower()
+
+
 def test_barriers_noted_in_the_period_by_kind_and_how_many_were_resolved(login, clinician):
     patient = PatientFactory(clinic=clinician.clinic)
 
