@@ -312,3 +312,18 @@ def test_a_fresh_download_without_a_name_updates_the_programs_only_feed(clinic, 
     # With two feeds, an unnamed file is a feed of its own: it changes neither of the others.
     assert MeetingImport.objects.latest("pk").source == "springfield-2026-12.json"
     assert Meeting.objects.get(slug="o").is_active
+
+
+def test_the_import_page_lists_each_feed_of_each_program_with_its_meetings(clinic, other_clinic, aa, clinic_admin,
+                                                                          login):
+    run_import([feed_entry("hall-1"), feed_entry("hall-2")], clinic, aa, source="Springfield Intergroup")
+    run_import([feed_entry("hall-1")], clinic, aa, source="Springfield Intergroup")
+    run_import([online_entry("o-1")], clinic, aa, source="Online Intergroup")
+    run_import([online_entry("x")], other_clinic, aa, source="Lakeside feed")
+
+    page = login(clinic_admin).get(reverse("referrals:meeting_import")).content.decode()
+
+    feeds = page.split('id="feeds-heading"')[1].split("</table>")[0]
+    assert "<td>Springfield Intergroup</td><td>1</td><td>1</td>" in feeds
+    assert "<td>Online Intergroup</td><td>1</td><td>0</td>" in feeds
+    assert "Lakeside feed" not in feeds

@@ -153,8 +153,16 @@ def meeting_import(request):
         return redirect("referrals:import_detail", pk=record.pk)
     imports = (MeetingImport.objects.filter(clinic_id=request.user.clinic_id)
                .select_related("program", "imported_by")[:10])
-    return render(request, "referrals/meeting_import.html", {"form": form, "imports": imports},
+    return render(request, "referrals/meeting_import.html", {"form": form, "imports": imports,
+                                                              "feeds": _clinic_feeds(request)},
                   status=400 if request.method == "POST" else 200)
+
+
+def _clinic_feeds(request):
+    """The clinic's meetings grouped by program and feed (meetings added by hand as one group). One query."""
+    return (_clinic_meetings(request).order_by().values("program__name", "source", "added_by_hand")
+            .annotate(active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False)))
+            .order_by("program__name", "added_by_hand", "source"))
 
 
 @admin_required
