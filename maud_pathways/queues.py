@@ -9,7 +9,7 @@ user is on.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,8 +74,10 @@ def my_patients(user):
 
 
 def _limited(queryset):
-    """The first ``QUEUE_LIMIT`` rows and the full count (two queries)."""
-    return list(queryset[:QUEUE_LIMIT]), queryset.count()
+    """The first ``QUEUE_LIMIT`` rows and the full count, in one query: a window function counts every row
+    that matches before the limit cuts them."""
+    rows = list(queryset.annotate(queue_total=Window(Count("pk")))[:QUEUE_LIMIT])
+    return rows, rows[0].queue_total if rows else 0
 
 
 # Clinician -----------------------------------------------------------------------------------------
@@ -138,7 +140,33 @@ def gaps_without_treatment_goal_queue(user, today):
 
 def clinician_queues(user, today):
     return [plans_due_queue(user, today), gaps_without_treatment_goal_queue(user, today),
-            no_plan_queue(user, today)]
+            no_plan_queue(user, today), next_steps_queue(user, today, Role.CLINICIAN)]
+
+
+# Any care role ---------------------------------------------------------------------------------------
+
+#: Next steps agreed in a conversation show up this many days before they are due.
+NEXT_STEP_NOTICE_DAYS = 3
+
+
+def next_steps_queue(user, today, role):
+    """Next steps the user agreed with a patient in a Stop 3 conversation (held in ``role``), due within
+    ``NEXT_STEP_NOTICE_DAYS`` or overdue, not yet marked done, and not replaced by a later conversation."""
+    later = MutualSupportConversation.objects.filter(patient=OuterRef("patient")).filter(
+        Q(held_on__gt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), pk__gt=OuterRef("pk")))
+    steps = (MutualSupportConversation.objects
+             .filter(held_by=user, held_by_role=role, next_step_done_on__isnull=True,
+                     next_step_on__lte=today + datetime.timedelta(days=NEXT_STEP_NOTICE_DAYS),
+                     patient__in=Patient.objects.visible_to(user))
+             .exclude(Exists(later)).select_related("patient").order_by("next_step_on", "pk"))
+    rows, count = _limited(steps)
+    return Queue(f"next-steps-{role}", "Next steps agreed in conversations", [
+        Row(c.patient, f"{c.next_step} (by {_day(c.next_step_on)})", "Open Stop 3",
+            _url("support:overview", c.patient),
+            urgent=("Due today" if c.next_step_on == today else
+                    f"Overdue by {_days((today - c.next_step_on).days)}" if c.next_step_on < today else ""))
+        for c in rows
+    ], count, "No next steps of yours are due.")
 
 
 # Peer support specialist ---------------------------------------------------------------------------
@@ -199,8 +227,8 @@ def first_meetings_queue(user, today):
 
 
 def peer_queues(user, today):
-    return [first_meetings_queue(user, today), conversations_queue(user, today),
-            wellness_plans_queue(user, today), assessments_due_queue(user, today)]
+    return [first_meetings_queue(user, today), next_steps_queue(user, today, Role.PEER_SPECIALIST),
+            conversations_queue(user, today), wellness_plans_queue(user, today), assessments_due_queue(user, today)]
 
 
 # Case manager ----------------------------------------------------------------------------------------
@@ -238,6 +266,7 @@ def case_manager_queues(user, today):
               "No barriers need you today.", see_all),
         Queue("stalled", f"Referrals with no progress for {NO_PROGRESS_DAYS} days", stalled[:QUEUE_LIMIT],
               len(stalled), f"Every referral has moved in the last {NO_PROGRESS_DAYS} days.", see_all),
+        next_steps_queue(user, today, Role.CASE_MANAGER),
     ]
 
 

@@ -9,6 +9,7 @@ app_name = "support"
 urlpatterns = [
     path("", referrals.overview, name="overview"),
     path("conversations/new/", referrals.conversation_new, name="conversation_new"),
+    path("conversations/<int:pk>/next-step-done/", referrals.next_step_done, name="next_step_done"),
     path("referrals/new/", referrals.referral_new, name="referral_new"),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/move/", referrals.referral_move, name="referral_move"),

@@ -11,7 +11,8 @@ def stop3_summary(patient, conversations=1):
 
     Expects ``patient`` fetched with the care-team prefetch (``patients.views.patients.care_team_prefetch``).
     """
-    convo_qs = MutualSupportConversation.objects.filter(patient=patient).select_related("held_by")
+    convo_qs = MutualSupportConversation.objects.filter(patient=patient).select_related("held_by",
+                                                                                         "next_step_done_by")
     convos = list(convo_qs[:conversations]) if conversations else list(convo_qs)
     referrals = list(Referral.objects.filter(patient=patient).with_history())
     consents = list(Consent.objects.filter(patient=patient).select_related("program")

@@ -21,7 +21,7 @@ from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, Sta
 from .factories_emergency import EmergencyAccessFactory
 from .factories_plans import PlanVersionFactory
 from .factories_referrals import MeetingFactory, ProgramFactory
-from .factories_stop3 import ConsentFactory, FirstMeetingPlanFactory, ReferralFactory
+from .factories_stop3 import ConsentFactory, ConversationFactory, FirstMeetingPlanFactory, ReferralFactory
 from .factories_stop5 import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
 
 ROLES = ["clinician", "peer", "case_manager", "clinic_admin"]
@@ -74,6 +74,8 @@ def build_world():
         referral = world.extra[prefix + "referral"] = ReferralFactory(patient=who, program=program,
                                                                       referred_by=clinician)
         world.extra[prefix + "first_meeting"] = FirstMeetingPlanFactory(referral=referral)
+        world.extra[prefix + "conversation"] = ConversationFactory(patient=who, held_by=clinician,
+                                                                   held_by_role="clinician", track="3b")
         consent = world.extra[prefix + "consent"] = ConsentFactory(patient=who, program=program,
                                                                    recorded_by=clinician)
         barrier = world.extra[prefix + "barrier"] = BarrierFactory(patient=who, noted_by=clinician)
@@ -255,6 +257,7 @@ MATRIX = {
     # Stop 3: the whole care team reads; clinicians, peers and case managers act (not a clinic admin as such).
     "support:overview": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "support:conversation_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
+    "support:next_step_done": Row(CARE_POST_ONLY, *under_patient("conversation"), foreign_method="post"),
     "support:referral_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
     "support:referral_detail": Row(ALL_STAFF, *under_patient("referral")),
     "support:referral_move": Row(CARE_POST_ONLY, *under_patient("referral"), foreign_method="post"),

@@ -193,6 +193,47 @@ def test_every_row_of_the_home_page_is_one_click_from_its_action(login, clinic, 
             follow(client, row.action_url)
 
 
+# Next steps agreed in Stop 3 conversations -------------------------------------------------------------
+
+def test_a_peer_sees_the_next_step_they_agreed_until_they_mark_it_done(login, clinic, peer):
+    patient = patient_with_team(clinic, peer=peer)
+    ConversationFactory(patient=patient, held_by=peer, held_on=days(-9), next_step="Call the recovery center",
+                        next_step_on=days(-2))
+    client = login(peer)
+
+    steps = queue(home(client), "next-steps-peer_specialist")
+    assert [(r.patient, r.urgent) for r in steps.rows] == [(patient, "Overdue by 2 days")]
+    assert "Call the recovery center" in steps.rows[0].what
+    overview = client.get(steps.rows[0].action_url).content.decode()
+    assert "Mark the next step done" in overview
+
+    conversation = patient.support_conversations.get()
+    done = client.post(reverse("support:next_step_done", args=[patient.public_id, conversation.pk]), follow=True)
+
+    assert "Next step done: Call the recovery center" in done.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.next_step_done_on == today() and conversation.next_step_done_by == peer
+    assert queue(home(client), "next-steps-peer_specialist").count == 0
+    again = client.post(reverse("support:next_step_done", args=[patient.public_id, conversation.pk]), follow=True)
+    assert "already marked done" in again.content.decode()
+
+
+def test_only_current_due_next_steps_of_the_user_show(login, clinic, peer, case_manager):
+    far, replaced, colleague = (patient_with_team(clinic, peer=peer) for _ in range(3))
+    ConversationFactory(patient=far, held_by=peer, next_step_on=days(10))  # not due for a while
+    ConversationFactory(patient=replaced, held_by=peer, held_on=days(-20), next_step_on=days(-10))
+    ConversationFactory(patient=replaced, held_by=peer, held_on=days(-1), next_step_on=days(12))  # agreed anew
+    ConversationFactory(patient=colleague, held_by=case_manager, held_by_role=Role.CASE_MANAGER, track="3b",
+                        next_step_on=days(-1))
+    soon = patient_with_team(clinic, peer=peer)
+    ConversationFactory(patient=soon, held_by=peer, next_step_on=days(2))
+
+    steps = queue(home(login(peer)), "next-steps-peer_specialist")
+    assert [(r.patient, r.urgent) for r in steps.rows] == [(soon, "")]  # coming up: not flagged as urgent
+    theirs = queue(home(login(case_manager)), "next-steps-case_manager")
+    assert [r.patient for r in theirs.rows] == [colleague]
+
+
 # Queries ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", ["clinician", "peer", "case_manager", "clinic_admin"])

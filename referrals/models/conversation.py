@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -56,6 +56,11 @@ class MutualSupportConversation(models.Model):
         default=CompanionOffer.NOT_OFFERED)
     next_step = models.CharField("agreed next step", max_length=300)
     next_step_on = models.DateField("next step by", null=True, blank=True)
+    # The agreed next step is the job of whoever held the conversation until they mark it done (or a later
+    # conversation with the patient agrees a new one).
+    next_step_done_on = models.DateField("next step done on", null=True, blank=True)
+    next_step_done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                          null=True, blank=True)
     notes = models.TextField(blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -74,6 +79,16 @@ class MutualSupportConversation(models.Model):
 
     def __str__(self):
         return f"Mutual-support conversation on {self.held_on}"
+
+    def mark_next_step_done(self, by):
+        """Record that the agreed next step was done today; refused when it already was."""
+        with transaction.atomic():
+            locked = MutualSupportConversation.objects.select_for_update().get(pk=self.pk)
+            if locked.next_step_done_on:
+                raise ValidationError(f"This next step was already marked done on {locked.next_step_done_on:%b %-d}.")
+            locked.next_step_done_on, locked.next_step_done_by = timezone.localdate(), by
+            locked.save(update_fields=["next_step_done_on", "next_step_done_by"])
+        self.next_step_done_on, self.next_step_done_by = locked.next_step_done_on, by
 
     def clean(self):
         errors = {}

@@ -14,7 +14,15 @@ from patients.views.patients import care_team_prefetch
 from ..handout import FIRST_MEETING_GUIDE, medication_line
 from ..lifecycle import ReferralStatus, check_move
 from ..matching import meetings_for_matching, needs_for, rank_options
-from ..models import Consent, FirstMeetingPlan, MatchingPreferences, Program, Referral, ReferralSource
+from ..models import (
+    Consent,
+    FirstMeetingPlan,
+    MatchingPreferences,
+    MutualSupportConversation,
+    Program,
+    Referral,
+    ReferralSource,
+)
 from ..models.referral import StaleReferral
 from ..referral_forms import (
     ConversationForm,
@@ -63,6 +71,7 @@ def _overview_url(patient):
 def overview(request, public_id):
     patient = visible_patient(request, public_id)
     context = stop3_summary(patient, conversations=None)
+    context["can_log"] = request.user.has_role(*CARE_ROLES)
     return render(request, "referrals/stop3_overview.html", context)
 
 
@@ -100,6 +109,21 @@ def conversation_new(request, public_id):
     return render(request, "referrals/conversation_form.html", {
         "patient": patient, "form": form, "prefs_form": prefs_form, "lead": lead,
     }, status=400 if request.method == "POST" else 200)
+
+
+@care_role_required
+@require_POST
+def next_step_done(request, public_id, pk):
+    """Mark the next step agreed in a conversation as done (it leaves the home page queue)."""
+    patient = visible_patient(request, public_id)
+    conversation = get_object_or_404(MutualSupportConversation, pk=pk, patient=patient)
+    try:
+        conversation.mark_next_step_done(request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Next step done: {conversation.next_step}")
+    return redirect(_overview_url(patient))
 
 
 # Referrals -------------------------------------------------------------------------------------
