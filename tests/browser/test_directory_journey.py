@@ -30,6 +30,9 @@ def test_admin_adds_a_church_basement_group_by_hand(visit):
     page.get_by_role("button", name="Add meeting").click()
     expect(page.get_by_text("Give an address, or an online link or dial-in phone number.")).to_be_visible()
     expect(page.get_by_label("Name")).to_have_value("Thursday SMART at St. Mark's")
+    # The "*" of a required field is for the eye; screen readers hear "required" from the field instead.
+    expect(page.locator("label[for=id_name] .asteriskField")).to_have_attribute("aria-hidden", "true")
+    expect(page.get_by_role("textbox", name="Name", exact=True)).to_have_attribute("required", "")
     v.check("add a meeting with an error")
 
     page.get_by_label("Address").fill("12 Elm St, Springfield, IL 62701")
