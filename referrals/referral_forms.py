@@ -25,6 +25,8 @@ from .models.consent import DisclosureMethod
 from .models.conversation import CompanionOffer, Concern
 from .stop3 import CARE_ROLES
 
+NEXT_STEP_DEFAULT = datetime.timedelta(days=7)
+
 
 def _helper(layout=None):
     helper = FormHelper()
@@ -73,6 +75,9 @@ class ConversationForm(forms.ModelForm):
     def __init__(self, *args, join_role=None, team_has_peer=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["companion_offer"].choices = CompanionOffer.choices
+        # A week out unless changed: a next step with a date reaches the home queue of whoever agreed it.
+        self.fields["next_step_on"].initial = timezone.localdate() + NEXT_STEP_DEFAULT
+        self.fields["next_step_on"].help_text = "It shows on your home page three days before."
         joining = []
         if join_role is not None:
             # The staff member is not on this patient's care team: they may join it with this conversation.

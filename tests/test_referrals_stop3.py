@@ -234,3 +234,9 @@ def test_planning_a_first_meeting_in_the_past_is_refused(login, team_with_peer, 
     assert response.status_code == 400 and "Plan a date from today on" in response.content.decode()
     assert 'value="Lobby"' in response.content.decode()
     assert not FirstMeetingPlan.objects.exists()
+
+
+def test_the_next_step_is_dated_a_week_out_unless_changed(login, team_with_peer, peer):
+    page = login(peer).get(reverse("support:conversation_new", args=[team_with_peer.public_id])).content.decode()
+    week_out = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+    assert f'name="next_step_on" value="{week_out}"' in page
