@@ -291,7 +291,6 @@ def _no_progress(iterable):
     return iterable
 
 
-@transaction.atomic
 def feed_name(clinic, program, given, file_name):
     """The name an import goes under: the one given; else the program's only feed in this clinic (a fresh
     download of the same feed updates it); else the file's name (a new feed)."""
@@ -302,6 +301,7 @@ def feed_name(clinic, program, given, file_name):
     return names[0] if len(names) == 1 and names[0] else file_name[:200]
 
 
+@transaction.atomic
 def import_feed(entries, *, clinic, program, source, imported_by=None, progress=_no_progress):
     """Import parsed feed entries into ``clinic``'s meetings of ``program``; return the MeetingImport record.
 

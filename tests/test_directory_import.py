@@ -327,3 +327,17 @@ def test_the_import_page_lists_each_feed_of_each_program_with_its_meetings(clini
     assert "<td>Springfield Intergroup</td><td>1</td><td>1</td>" in feeds
     assert "<td>Online Intergroup</td><td>1</td><td>0</td>" in feeds
     assert "Lakeside feed" not in feeds
+
+
+def test_an_import_that_fails_half_way_changes_nothing(clinic, aa, monkeypatch):
+    run_import([feed_entry("a"), feed_entry("b")], clinic, aa)
+    before = snapshot(clinic, aa)
+
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(MeetingImport.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        run_import([feed_entry("a", name="Renamed"), feed_entry("c")], clinic, aa)
+
+    assert snapshot(clinic, aa) == before  # no added "c", no renamed "a", "b" still active
