@@ -207,6 +207,9 @@ MINUTES_A_DAY = 24 * 60
 
 
 def _zone(name):
+    """The named time zone, or None when the name is empty or unknown."""
+    if not name:
+        return None
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -397,20 +400,14 @@ class Meeting(models.Model):
 
     @property
     def time_zone_abbreviation(self):
-        try:
-            zone = zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return self.time_zone
-        return datetime.datetime.now(zone).tzname()
+        zone = _zone(self.time_zone)
+        return datetime.datetime.now(zone).tzname() if zone else self.time_zone
 
     def _start_in(self, zone_name):
         """(start time, days moved) on the clock of ``zone_name`` this week; days moved is -1, 0 or 1 when the
         meeting starts on another calendar day there (a late evening meeting two zones west)."""
-        if self.start_time is None or not zone_name or zone_name == self.time_zone:
-            return self.start_time, 0
-        try:
-            here, there = zoneinfo.ZoneInfo(zone_name), zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        here, there = _zone(zone_name), _zone(self.time_zone)
+        if self.start_time is None or here is None or there is None or zone_name == self.time_zone:
             return self.start_time, 0
         today = datetime.date.today()
         local = datetime.datetime.combine(today, self.start_time, tzinfo=there).astimezone(here)
