@@ -16,6 +16,7 @@ from django.utils import timezone
 from patients.models import CareTeamMember, Patient, Role, StaffMember
 from referrals.models import FirstMeetingPlan, MutualSupportConversation
 from referrals.queue import NO_PROGRESS_DAYS, case_manager_queue
+from referrals.stop3 import NEXT_STEP_NOTICE_DAYS
 from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment, WellnessPlan
 
 from .pathway import ASSESSMENT_FRESH_DAYS
@@ -144,10 +145,6 @@ def clinician_queues(user, today):
 
 
 # Any care role ---------------------------------------------------------------------------------------
-
-#: Next steps agreed in a conversation show up this many days before they are due.
-NEXT_STEP_NOTICE_DAYS = 3
-
 
 def next_steps_queue(user, today, role):
     """Next steps the user agreed with a patient in a Stop 3 conversation (held in ``role``), due within

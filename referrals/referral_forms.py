@@ -23,7 +23,7 @@ from .models import (
 )
 from .models.consent import DisclosureMethod
 from .models.conversation import CompanionOffer, Concern
-from .stop3 import CARE_ROLES
+from .stop3 import CARE_ROLES, NEXT_STEP_NOTICE_DAYS
 
 NEXT_STEP_DEFAULT = datetime.timedelta(days=7)
 
@@ -77,7 +77,7 @@ class ConversationForm(forms.ModelForm):
         self.fields["companion_offer"].choices = CompanionOffer.choices
         # A week out unless changed: a next step with a date reaches the home queue of whoever agreed it.
         self.fields["next_step_on"].initial = timezone.localdate() + NEXT_STEP_DEFAULT
-        self.fields["next_step_on"].help_text = "It shows on your home page three days before."
+        self.fields["next_step_on"].help_text = f"It shows on your home page {NEXT_STEP_NOTICE_DAYS} days before."
         joining = []
         if join_role is not None:
             # The staff member is not on this patient's care team: they may join it with this conversation.

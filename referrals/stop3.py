@@ -12,6 +12,9 @@ class Stop3Track(models.TextChoices):
     STAFF = "3b", "Stop 3b: clinician or case manager leads"
 
 
+#: A next step agreed in a conversation reaches the home queue of whoever agreed it this many days early.
+NEXT_STEP_NOTICE_DAYS = 3
+
 #: Roles that may hold the mutual-support conversation and refer (any care role; the lead is shown).
 CARE_ROLES = (Role.PEER_SPECIALIST, Role.CLINICIAN, Role.CASE_MANAGER)
 
