@@ -92,7 +92,8 @@ def test_the_queues_only_hold_the_users_own_clinic_and_care_teams(login, clinic,
     elsewhere = ClinicFactory(name="Elsewhere")
     stranger = StaffFactory(clinic=elsewhere, roles=[Role.CLINICIAN])
     patient_with_team(elsewhere, clinician=stranger)
-    not_mine = patient_with_team(clinic)
+    # A name no factory makes up, so it cannot match the logged-in clinician's own (randomly made) name.
+    not_mine = patient_with_team(clinic, first_name="Quillon", last_name="Notmine")
     page = home(login(clinician))
     assert all(q.count == 0 for group in page.context["role_queues"] for q in group.queues)
     assert not_mine.last_name not in page.content.decode()
