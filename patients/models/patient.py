@@ -77,6 +77,12 @@ class PatientQuerySet(models.QuerySet):
     def on_care_team_of(self, user):
         return self.filter(pk__in=CareTeamMember.objects.filter(staff=user).values("patient_id"))
 
+    def with_care_team(self):
+        """Prefetch each patient's care team with the staff members (one extra query for any number of
+        patients). ``Patient.care_team_members()`` and ``has_on_care_team`` then ask no more queries."""
+        return self.prefetch_related(
+            models.Prefetch("care_team", queryset=CareTeamMember.objects.select_related("staff")))
+
     def search(self, text):
         text = (text or "").strip()
         if not text:
@@ -262,6 +268,10 @@ class Patient(models.Model):
 
     def care_team_with_role(self, role):
         return [m.staff for m in self.care_team_members() if m.role == role]
+
+    def has_on_care_team(self, user, role=None):
+        """Whether ``user`` is on this patient's care team (in ``role``, when given)."""
+        return any(m.staff_id == user.pk and (role is None or m.role == role) for m in self.care_team_members())
 
     @property
     def has_peer_specialist(self):
