@@ -230,7 +230,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "security.network.client_ip"
+# One client-address function for everything (audit trail, login log, staff sessions): behind the proxy it reads
+# the address the proxy appended. Lockout counts an IPv6 address's whole /64 as one sender.
+CLIENT_IP_CALLABLE = "security.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "security.network.address_for_limits"
 
 # Two-factor authentication (django-otp): TOTP apps plus single-use recovery codes.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "MAUD Pathways")

@@ -10,13 +10,18 @@ Views record what the URL cannot tell (a patient being created, a disclosure) wi
 Lists that show several patients record one view entry without a patient.
 """
 
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from .models import AuditAction, AuditEntry
 
 LIST_URL_NAMES = {"patients:list"}
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+    """The request's address, by the site's one client-address function (``CLIENT_IP_CALLABLE``, which knows
+    whether a proxy is in front). Named in settings because this app may not import the security app."""
+    return import_string(settings.CLIENT_IP_CALLABLE)(request)
 
 
 def record(request, action, *, patient=None, patient_public_id=None, what=None, detail=""):

@@ -123,6 +123,16 @@ def test_behind_the_proxy_only_the_address_the_proxy_saw_counts(client, clinicia
     assert response.status_code == 429
 
 
+def test_an_ipv6_slash_64_is_one_address_for_the_lockout(client, clinician):
+    # One home connection or one rented server gets a whole /64: a fresh address in it is not a fresh start.
+    for attempt in range(5):
+        log_in(client, clinician.username, f"wrong {attempt}", address=f"2001:db8:1:2::{attempt + 7:x}")
+    assert log_in(client, clinician.username, TEST_PASSWORD, address="2001:db8:1:2:ffff::1").status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "2001:db8:1:2::"
+    # The next /64 is someone else (the clinic's own network, say).
+    assert log_in(client, clinician.username, TEST_PASSWORD, address="2001:db8:1:3::1").status_code == 302
+
+
 # Login log --------------------------------------------------------------------------------------
 
 def test_every_login_attempt_is_logged_without_the_password(client, clinician, caplog):
