@@ -162,6 +162,10 @@ STORAGES = {
     },
 }
 
+# Request size: Django's limit of 1,000 fields per request is kept on purpose (a treatment plan with every list
+# full, the largest form, posts about 740). Every formset caps its forms (max_num = absolute_max, validate_max).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
