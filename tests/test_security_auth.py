@@ -38,6 +38,41 @@ def test_weak_passwords_are_refused(clinician, password, problem):
     assert problem in " ".join(refused.value.messages)
 
 
+@pytest.mark.parametrize("password", [
+    "jordanlee2026", "Lee.Jordan!1990", "JORDAN-LEE-2026-2026", "2026jordanjordan", "j0rdanl33!2026",
+    "jlee20262026", "jordan.peer.2026",
+])
+def test_passwords_made_from_ones_own_names_are_refused(peer, password):
+    peer.first_name, peer.last_name = "Jordan", "Lee"
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user=peer)
+    assert "made from your own name" in " ".join(refused.value.messages)
+
+
+@pytest.mark.parametrize("password", ["jordan walks by the old mill at dawn", "lee-harbour-lantern-77"])
+def test_passwords_that_only_mention_a_name_are_fine(peer, password):
+    peer.first_name, peer.last_name = "Jordan", "Lee"
+    validate_password(password, user=peer)  # no error
+
+
+def test_a_very_long_password_is_checked_quickly(peer):
+    import time
+
+    peer.first_name, peer.last_name = "Aa", "A"
+    started = time.monotonic()
+    validate_password("a" * 20_000 + "b", user=peer)  # no error: the "b" is not a name
+    assert time.monotonic() - started < 2
+
+
+def test_staff_created_by_a_clinic_admin_cannot_get_a_password_made_from_their_name(login, clinic_admin):
+    response = login(clinic_admin).post(reverse("staff:create"), {
+        "username": "jordan.lee", "first_name": "Jordan", "last_name": "Lee", "email": "jl@clinic.example",
+        "roles": ["peer_specialist"], "password1": "jordanlee2026", "password2": "jordanlee2026",
+    })
+    assert response.status_code == 200
+    assert "made from your own name" in response.content.decode()
+
+
 def test_long_passphrases_are_welcome(clinician):
     passphrase = "the river bends twice before the old mill and the heron waits " * 3
     validate_password(passphrase, user=clinician)  # no error
