@@ -52,7 +52,7 @@ class TwoFactorMiddleware:
 
     VERIFY_PATHS = ("security:two_factor_verify", "logout", "security:session_status",
                     "security:session_keepalive")
-    ENROL_PATHS = ("security:two_factor_setup", "security:confirm_password", "security:recovery_codes",
+    ENROL_PATHS = ("security:two_factor_setup", "security:confirm_password",
                    "logout", "security:session_status", "security:session_keepalive")
 
     def __init__(self, get_response):

@@ -20,7 +20,6 @@ from .decorators import mark_password_confirmed, recent_password_required
 from .forms import ClinicSecurityForm, CodeForm, PasswordConfirmForm
 from .models import StaffSession
 
-SHOW_CODES_KEY = "security_recovery_codes_to_show"
 admin_required = role_required(Role.CLINIC_ADMIN)
 
 
@@ -110,11 +109,10 @@ def two_factor_setup(request):
             device.refresh_from_db()
             django_otp.login(request, device)
             two_factor.remember_status(request, True)
-            request.session[SHOW_CODES_KEY] = codes
             ended = sessions.end_sessions(request.user, keep_session_key=request.session.session_key)
             messages.success(request, "Two-factor authentication is on."
                              + (f" Your other sessions ({ended}) were logged out." if ended else ""))
-            return redirect("security:recovery_codes")
+            return _show_recovery_codes(request, codes)
     return render(request, "security/two_factor_setup.html", {
         "form": form,
         "qr_code": two_factor.qr_code_data_uri(device),
@@ -123,11 +121,9 @@ def two_factor_setup(request):
     })
 
 
-@login_required
-def recovery_codes(request):
-    codes = request.session.pop(SHOW_CODES_KEY, None)
-    if not codes:
-        return redirect("security:two_factor")
+def _show_recovery_codes(request, codes):
+    """The new codes, in the answer to the POST that made them: they are kept nowhere else in readable form
+    (not even in the session until a redirect is followed), so this is the only time they are shown."""
     return render(request, "security/recovery_codes.html", {"codes": codes})
 
 
@@ -137,9 +133,9 @@ def recovery_codes(request):
 def recovery_codes_new(request):
     if not two_factor.has_two_factor(request.user):
         return redirect("security:two_factor")
-    request.session[SHOW_CODES_KEY] = two_factor.new_recovery_codes(request.user)
+    codes = two_factor.new_recovery_codes(request.user)
     messages.success(request, "New recovery codes made. The old ones no longer work.")
-    return redirect("security:recovery_codes")
+    return _show_recovery_codes(request, codes)
 
 
 @login_required

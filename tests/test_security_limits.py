@@ -56,7 +56,6 @@ def test_a_plan_posted_with_two_thousand_entries_gets_a_form_error_fast(client):
     took = time.monotonic() - started
     assert response.status_code == 200
     body = response.content.decode()
-    print(f"took {took:.1f} s, {len(body)} bytes")
     assert "Please submit at most" in body
     assert not PlanMedication.objects.exists()
     assert took < 3, f"the capped post took {took:.1f} s"
