@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 
+from patients.forms import TwoFactorRuleForm
 from patients.models import Clinic
 
 
@@ -37,11 +39,15 @@ class PasswordConfirmForm(_Helped, forms.Form):
         self._add_helper()
 
 
-class ClinicSecurityForm(_Helped, forms.ModelForm):
+class ClinicSecurityForm(_Helped, TwoFactorRuleForm, forms.ModelForm):
+    """The clinic's security rules; making two-factor optional needs a reason (``TwoFactorRuleForm``)."""
+
     class Meta:
         model = Clinic
         fields = ["require_two_factor", "limit_to_caseload"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
+        self.two_factor_rule_by = by
         self._add_helper()
+        self.helper.layout = Layout("require_two_factor", "two_factor_optional_reason", "limit_to_caseload")

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from patients.access import role_required
-from patients.models import Role, StaffMember
+from patients.models import Clinic, Role, StaffMember
 
 from . import sessions, two_factor
 from .decorators import mark_password_confirmed, recent_password_required
@@ -200,29 +200,36 @@ def _clinic_staff(request):
 
 @admin_required
 def clinic_security(request):
-    clinic = request.user.clinic
-    form = ClinicSecurityForm(request.POST or None, instance=clinic)
+    # A copy, so that a refused change does not alter the clinic this request's user carries.
+    clinic = Clinic.objects.select_related("two_factor_optional_by").get(pk=request.user.clinic_id)
+    form = ClinicSecurityForm(request.POST or None, instance=clinic, by=request.user)
     if request.method == "POST":
         return _save_clinic_security(request, form)
+    return _clinic_security_page(request, form)
+
+
+def _clinic_security_page(request, form, status=200):
     staff = (
         _clinic_staff(request).filter(is_active=True)
         .annotate(two_factor_on=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
                   session_count=sessions.live_session_count_subquery())
     )
-    return render(request, "security/clinic_security.html", {"form": form, "staff_members": staff})
+    return render(request, "security/clinic_security.html",
+                  {"form": form, "clinic": form.instance, "staff_members": staff}, status=status)
 
 
 @recent_password_required(back="security:clinic_security")
 def _save_clinic_security(request, form):
-    if form.is_valid():
-        form.save()
-        messages.success(request, " ".join([
-            "Two-factor authentication is now required for all staff."
-            if form.instance.require_two_factor else "Two-factor authentication is now optional.",
-            "Staff see only their caseload; other records need a stated reason (emergency access)."
-            if form.instance.limit_to_caseload else "Staff see every patient of the clinic.",
-        ]))
-        return redirect("security:clinic_security")
+    if not form.is_valid():
+        form.instance.refresh_from_db()
+        return _clinic_security_page(request, form)
+    form.save()
+    messages.success(request, " ".join([
+        "Two-factor authentication is now required for all staff."
+        if form.instance.require_two_factor else "Two-factor authentication is optional.",
+        "Staff see only their caseload; other records need a stated reason (emergency access)."
+        if form.instance.limit_to_caseload else "Staff see every patient of the clinic.",
+    ]))
     return redirect("security:clinic_security")
 
 

@@ -2,6 +2,7 @@
 a clinic can require it for everyone, and every change needs the password again."""
 
 import base64
+import datetime
 import importlib
 import re
 import time
@@ -9,14 +10,16 @@ import time
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from patients.models import Clinic
 from security import two_factor
 from security.models import RecoveryCode, RecoveryCodeDevice, StaffSession
 
-from .factories import TEST_PASSWORD, StaffFactory
+from .factories import TEST_PASSWORD, ClinicFactory, StaffFactory
 from .factories_security import AuthenticatorFactory, code_now, with_two_factor
 
 pytestmark = pytest.mark.django_db
@@ -268,6 +271,59 @@ def test_clinic_admin_requires_two_factor_for_all_staff(client, clinic, clinic_a
     # With the rule on, two-factor cannot be turned off.
     staff_client.post(reverse("security:two_factor_disable"))
     assert two_factor.has_two_factor(clinician)
+
+
+def test_a_new_clinic_requires_two_factor():
+    assert Clinic.objects.create(name="Brand New Clinic").require_two_factor
+    assert Clinic(name="Unsaved Clinic").require_two_factor
+
+
+def test_the_database_refuses_optional_two_factor_without_a_reason(clinic):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Clinic.objects.filter(pk=clinic.pk).update(two_factor_optional_reason="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Clinic.objects.filter(pk=clinic.pk).update(two_factor_optional_since=None)
+
+
+def test_clinic_admin_turns_two_factor_off_only_with_a_reason_shown_with_who_and_when(client, clinic_admin):
+    clinic = ClinicFactory(name="Strict Clinic", require_two_factor=True)
+    clinic_admin.clinic = clinic
+    clinic_admin.save()
+    with_two_factor(clinic_admin)
+    password_login(client, clinic_admin)
+    client.post(VERIFY, {"code": code_now(clinic_admin.totpdevice_set.get())})
+    page = client.get(reverse("security:clinic_security")).content.decode()
+    assert "is <strong>required</strong> for all staff" in page
+
+    # Without a reason, or with too short a reason, nothing changes and the form says why.
+    for reason in ("", "   because   "):
+        refused = client.post(reverse("security:clinic_security"), {"two_factor_optional_reason": reason})
+        assert refused.status_code == 200
+        assert "Say why staff may sign in without two-factor" in refused.content.decode()
+        assert "is <strong>required</strong> for all staff" in refused.content.decode()
+        clinic.refresh_from_db()
+        assert clinic.require_two_factor and clinic.two_factor_optional_reason == ""
+
+    reason = "Our outreach van has no phones; staff there sign in on a shared tablet for now."
+    with time_machine.travel(datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)):
+        response = client.post(reverse("security:clinic_security"), {"two_factor_optional_reason": reason},
+                               follow=True)
+    clinic.refresh_from_db()
+    assert not clinic.require_two_factor
+    assert (clinic.two_factor_optional_by, clinic.two_factor_optional_reason) == (clinic_admin, reason)
+    body = response.content.decode()
+    assert "Two-factor authentication is optional." in body
+    assert "optional</strong> at this clinic since 4 March 2026" in body
+    assert f"decided by {clinic_admin}" in body and reason in body
+
+    # Saving another setting keeps the recorded reason; requiring two-factor again clears it.
+    client.post(reverse("security:clinic_security"), {"limit_to_caseload": "on"})
+    clinic.refresh_from_db()
+    assert clinic.limit_to_caseload and clinic.two_factor_optional_reason == reason
+    client.post(reverse("security:clinic_security"), {"require_two_factor": "on"})
+    clinic.refresh_from_db()
+    assert clinic.require_two_factor and clinic.two_factor_optional_reason == ""
+    assert clinic.two_factor_optional_by is None and clinic.two_factor_optional_since is None
 
 
 def test_clinic_rule_change_needs_the_admins_password_again(client, clinic, clinic_admin):
