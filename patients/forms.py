@@ -158,7 +158,8 @@ class TwoFactorRuleForm(forms.Form):
     making two-factor optional needs a reason, recorded with who and when by ``Clinic.set_two_factor_rule``.
     ``two_factor_rule_by`` is the person saving."""
 
-    two_factor_optional_reason = forms.CharField(
+    # Not the model field's name: the model form must not copy it onto the clinic (the rule does).
+    optional_two_factor_reason = forms.CharField(
         label="Why may staff sign in without two-factor?", required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed only to turn the requirement off. It is kept with your name and the date, and shown on "
@@ -171,7 +172,7 @@ class TwoFactorRuleForm(forms.Form):
         if "require_two_factor" in cleaned:
             try:
                 self.instance.set_two_factor_rule(required=cleaned["require_two_factor"], by=self.two_factor_rule_by,
-                                                  reason=cleaned.get("two_factor_optional_reason") or "")
+                                                  reason=cleaned.get("optional_two_factor_reason") or "")
             except ValidationError as error:
-                self.add_error("two_factor_optional_reason", error.message_dict["two_factor_optional_reason"])
+                self.add_error("optional_two_factor_reason", error.message_dict["two_factor_optional_reason"])
         return cleaned

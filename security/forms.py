@@ -50,4 +50,4 @@ class ClinicSecurityForm(_Helped, TwoFactorRuleForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.two_factor_rule_by = by
         self._add_helper()
-        self.helper.layout = Layout("require_two_factor", "two_factor_optional_reason", "limit_to_caseload")
+        self.helper.layout = Layout("require_two_factor", "optional_two_factor_reason", "limit_to_caseload")

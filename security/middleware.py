@@ -47,8 +47,9 @@ class SessionTimeoutMiddleware:
 
 
 class TwoFactorMiddleware:
-    """Staff with two-factor on verify a code after their password before any page; when their clinic
-    requires two-factor, staff without it are sent to set it up before any page."""
+    """Staff with two-factor on verify a code after their password before any page; when two-factor is
+    required for them (their clinic requires it, or their account can open Django admin), staff without it are
+    sent to set it up before any page, Django admin included."""
 
     VERIFY_PATHS = ("security:two_factor_verify", "logout", "security:session_status",
                     "security:session_keepalive")
@@ -68,7 +69,7 @@ class TwoFactorMiddleware:
             if enrolled:
                 if request.path not in {reverse(name) for name in self.VERIFY_PATHS}:
                     return self._send_to("security:two_factor_verify", request)
-            elif user.clinic_id and user.clinic.require_two_factor:
+            elif two_factor.requirement(user):
                 if request.path not in {reverse(name) for name in self.ENROL_PATHS}:
                     return self._send_to("security:two_factor_setup", request)
         return self.get_response(request)

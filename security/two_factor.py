@@ -35,6 +35,19 @@ RECOVERY_CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 RECOVERY_CODE_LENGTH = 12
 
 
+def requirement(user):
+    """Why ``user`` must use two-factor, in words, or None when it is their choice.
+
+    Accounts that can open Django admin (``/django-admin/``: staff status or superuser) see every clinic's
+    records there, so they always need it; everyone else when their clinic requires it.
+    """
+    if user.is_staff or user.is_superuser:
+        return "Your account can open the site administration (Django admin), which needs two-factor authentication."
+    if user.clinic_id and user.clinic.require_two_factor:
+        return f"{user.clinic.name} requires two-factor authentication for all staff."
+    return None
+
+
 def has_two_factor(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 

@@ -35,14 +35,9 @@ def _safe_next(request, default="home"):
 # Login and password change ------------------------------------------------------------------
 
 class LoginView(auth_views.LoginView):
-    """Django's login; entering the password also counts as a fresh re-authentication."""
+    """Django's login (entering the password also counts as a fresh re-authentication: ``signals``)."""
 
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        mark_password_confirmed(self.request)
-        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -91,7 +86,7 @@ def two_factor_overview(request):
     return render(request, "security/two_factor.html", {
         "enabled": two_factor.has_two_factor(user),
         "codes_left": two_factor.recovery_codes_left(user),
-        "required": bool(user.clinic_id and user.clinic.require_two_factor),
+        "required": two_factor.requirement(user),
     })
 
 
@@ -117,7 +112,7 @@ def two_factor_setup(request):
         "form": form,
         "qr_code": two_factor.qr_code_data_uri(device),
         "secret": two_factor.secret_for_display(device),
-        "required": bool(request.user.clinic_id and request.user.clinic.require_two_factor),
+        "required": two_factor.requirement(request.user),
     })
 
 
@@ -143,9 +138,9 @@ def recovery_codes_new(request):
 @recent_password_required(back="security:two_factor")
 def two_factor_disable(request):
     user = request.user
-    if user.clinic_id and user.clinic.require_two_factor:
-        messages.error(request, "Your clinic requires two-factor authentication, so it cannot be turned off. "
-                                "To move it to a new phone, set it up again.")
+    required = two_factor.requirement(user)
+    if required:
+        messages.error(request, f"{required} It cannot be turned off. To move it to a new phone, set it up again.")
         return redirect("security:two_factor")
     two_factor.turn_off(user)
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)

@@ -297,7 +297,7 @@ def test_clinic_admin_turns_two_factor_off_only_with_a_reason_shown_with_who_and
 
     # Without a reason, or with too short a reason, nothing changes and the form says why.
     for reason in ("", "   because   "):
-        refused = client.post(reverse("security:clinic_security"), {"two_factor_optional_reason": reason})
+        refused = client.post(reverse("security:clinic_security"), {"optional_two_factor_reason": reason})
         assert refused.status_code == 200
         assert "Say why staff may sign in without two-factor" in refused.content.decode()
         assert "is <strong>required</strong> for all staff" in refused.content.decode()
@@ -306,7 +306,7 @@ def test_clinic_admin_turns_two_factor_off_only_with_a_reason_shown_with_who_and
 
     reason = "Our outreach van has no phones; staff there sign in on a shared tablet for now."
     with time_machine.travel(datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)):
-        response = client.post(reverse("security:clinic_security"), {"two_factor_optional_reason": reason},
+        response = client.post(reverse("security:clinic_security"), {"optional_two_factor_reason": reason},
                                follow=True)
     clinic.refresh_from_db()
     assert not clinic.require_two_factor
