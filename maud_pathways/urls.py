@@ -3,8 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from security import views as security_views
+from security.forms import AdminLoginForm
 
 from . import overview, views
+
+# Django admin's login counts wrong passwords per account and slows an account under guessing, as ours does.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,7 +19,7 @@ urlpatterns = [
     path("accounts/password/change/", security_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("accounts/password/reset/<uidb64>/<token>/", security_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),

@@ -7,7 +7,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
-from . import sessions, two_factor
+from . import limits, sessions, two_factor
 
 IDLE_MESSAGE = "For privacy you were logged out after {minutes} minutes without activity. Please log in again."
 ABSOLUTE_MESSAGE = "Your session reached its {hours}-hour limit. Please log in again."
@@ -80,3 +80,14 @@ class TwoFactorMiddleware:
         if request.method == "GET" and request.path != "/":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+class KnownBrowserMiddleware:
+    """Writes the "known browser" cookie after a successful password (``limits.record_success``), whichever
+    login page it was typed into."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return limits.set_known_browser_cookie(request, self.get_response(request))

@@ -1,4 +1,5 @@
 import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
@@ -17,7 +18,7 @@ from patients.models import Clinic, Role, StaffMember
 
 from . import sessions, two_factor
 from .decorators import mark_password_confirmed, recent_password_required
-from .forms import ClinicSecurityForm, CodeForm, PasswordConfirmForm
+from .forms import ClinicSecurityForm, CodeForm, LoginForm, PasswordConfirmForm, PasswordResetForm
 from .models import StaffSession
 
 admin_required = role_required(Role.CLINIC_ADMIN)
@@ -35,9 +36,39 @@ def _safe_next(request, default="home"):
 # Login and password change ------------------------------------------------------------------
 
 class LoginView(auth_views.LoginView):
-    """Django's login (entering the password also counts as a fresh re-authentication: ``signals``)."""
+    """Django's login, slowed for an account under guessing (``limits``). Entering the password also counts as
+    a fresh re-authentication (``signals``)."""
 
+    authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "password_reset_by_email": settings.PASSWORD_RESET_BY_EMAIL}
+
+
+class PasswordResetOffMixin:
+    """With ``PASSWORD_RESET_BY_EMAIL`` off (no e-mail server configured), the reset pages say so and send
+    nothing: a reset link must never end up in the server's log."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.PASSWORD_RESET_BY_EMAIL:
+            return render(request, "registration/password_reset_off.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetView(PasswordResetOffMixin, auth_views.PasswordResetView):
+    """Django's reset by e-mail, limited per address and per e-mail address (``limits``)."""
+
+    form_class = PasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("email", "too_many_resets"):
+            response.status_code = 429
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -55,7 +86,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(PasswordResetOffMixin, auth_views.PasswordResetConfirmView):
     """Django's reset by e-mailed link; every session of the account ends (whoever had them)."""
 
     def form_valid(self, form):
