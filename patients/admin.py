@@ -88,6 +88,8 @@ class PatientDataAdmin(admin.ModelAdmin):
 
 
 class ClinicAdminForm(TwoFactorRuleForm, forms.ModelForm):
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
     class Meta:
         model = Clinic
         fields = ["name", "time_zone", "address_line1", "address_line2", "city", "state", "postal_code", "phone", "fax",
