@@ -36,7 +36,7 @@ from patients.models import (
     Therapy,
     TreatmentPlan,
 )
-from referrals.lifecycle import PATH, CloseReason, ReferralStatus
+from referrals.lifecycle import ATTENDED_OR_FURTHER, PATH, CloseReason, ReferralStatus
 from referrals.models import (
     Barrier,
     BarrierKind,
@@ -466,7 +466,7 @@ def seed_stop5(context):
     links = []
     for index, pid in attended_links:
         for r in referrals_by_patient.get(pid, []):
-            if r.status in (ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED):
+            if r.status in ATTENDED_OR_FURTHER:
                 links.append(Through(followup_id=follow_ups[index].pk, referral_id=r.pk))
                 break
     _bulk(Through, links)

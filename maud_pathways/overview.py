@@ -32,7 +32,7 @@ from django.utils import timezone
 from patients.access import role_required
 from patients.forms import DateInput
 from patients.models import Patient, PlanVersion, Role
-from referrals.lifecycle import ReferralStatus
+from referrals.lifecycle import ATTENDED_OR_FURTHER, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
     BarrierKind,
@@ -51,9 +51,6 @@ from . import charts
 DEFAULT_PERIOD_DAYS = 90
 #: "Attended a meeting in the last 30 days": the 30 days ending on the last day of the period.
 ATTENDANCE_WINDOW_DAYS = 30
-
-REFERRED_OR_LATER = [ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED]
-ATTENDED_OR_LATER = [ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED]
 
 
 # The period --------------------------------------------------------------------------------------
@@ -181,9 +178,9 @@ def pathway_funnel(patients, since, until):
         "wellness_plan": WellnessPlan.objects.filter(patient=pk, created_at__lt=end),
         "assessment": RecoveryCapitalAssessment.objects.filter(patient=pk, taken_on__lte=until),
         "conversation": MutualSupportConversation.objects.filter(patient=pk, held_on__lte=until),
-        "referred": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=REFERRED_OR_LATER,
+        "referred": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=REFERRED_OR_FURTHER,
                                                       at__lt=end),
-        "attended": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=ATTENDED_OR_LATER,
+        "attended": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=ATTENDED_OR_FURTHER,
                                                       at__lt=end),
     }
     begin = start_of(since)

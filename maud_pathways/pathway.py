@@ -72,7 +72,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import CareTeamMember, Patient, PlanVersion, Role
-from referrals.lifecycle import CLOSED_STATUSES, ReferralStatus
+from referrals.lifecycle import ATTENDED_OR_FURTHER, CLOSED_STATUSES, PATH, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
     FollowUp,
@@ -89,15 +89,6 @@ from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAs
 #: An assessment older than this no longer counts as "taken" for Stop 2.
 ASSESSMENT_FRESH_DAYS = 90
 
-#: Referral statuses at which the patient has been referred (Stop 4 done).
-REFERRED_OR_FURTHER = frozenset({ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED,
-                                 ReferralStatus.ENGAGED})
-#: Referral statuses at which the patient has been to a meeting.
-ATTENDED = frozenset({ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED})
-#: Lower is further behind; used to pick the referral furthest along.
-_PATH_RANK = {s: i for i, s in enumerate([ReferralStatus.SUGGESTED, ReferralStatus.DISCUSSED,
-                                          ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED,
-                                          ReferralStatus.ENGAGED])}
 
 
 class StopStatus(models.TextChoices):
@@ -447,7 +438,7 @@ def stop4(patient, lead, referrals):
                     f"All {len(referrals)} referrals were declined or stopped." if len(referrals) > 1
                     else "The only referral was declined or stopped.",
                     turns, "Find other options", find)
-    furthest = max(open_rows, key=lambda r: _PATH_RANK[r["status"]])
+    furthest = max(open_rows, key=lambda r: PATH.index(r["status"]))
     label = ReferralStatus(furthest["status"]).label.lower()
     detail = _url("support:referral_detail", patient, furthest["pk"])
     if furthest["status"] in REFERRED_OR_FURTHER:
@@ -475,7 +466,7 @@ def stop5(patient, referrals, today):
                     _url("referrals:barrier_detail", patient, patient.pw_unplanned_barrier_pk))
     statuses = {r["status"] for r in referrals}
     next_follow_up = f" Next follow-up {_day(due)}." if due is not None else ""
-    if statuses & ATTENDED and not patient.pw_active_barriers:
+    if statuses & ATTENDED_OR_FURTHER and not patient.pw_active_barriers:
         went = "Engaged with a group" if ReferralStatus.ENGAGED in statuses else "First meeting attended"
         return Stop("5", title, StopStatus.DONE, f"{went}; no barrier open.{next_follow_up}", [],
                     "Follow-ups and engagement", _url("referrals:follow_up_list", patient))
@@ -487,7 +478,7 @@ def stop5(patient, referrals, today):
     if patient.pw_active_barriers:
         reason = "A barrier is being worked on."
         action, url = "See the barriers", _url("referrals:barrier_list", patient)
-    elif statuses & ATTENDED:
+    elif statuses & ATTENDED_OR_FURTHER:
         reason = "First meeting attended."
         action, url = "Follow-ups and engagement", _url("referrals:follow_up_list", patient)
     elif statuses & REFERRED_OR_FURTHER:

@@ -5,13 +5,12 @@ import datetime
 from django.utils import timezone
 
 from patients.models import Role
+from referrals.lifecycle import PATH, CloseReason, ReferralStatus
 from referrals.models import Referral, ReferralTransition
 
 from .factories import CareTeamMemberFactory, PatientFactory
 from .factories_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
 from .factories_stop3 import ReferralFactory
-
-PATH = ["suggested", "discussed", "referred", "first_meeting_attended", "engaged"]
 
 
 def days_ago(n):
@@ -37,15 +36,13 @@ def patient_with_plan(clinician, *, medication_status="started", signed_days_ago
 
 def referral_reaching(patient, by, status, *, program, days_back=0):
     """A referral walked through the lifecycle to ``status``; its creation and every move dated ``days_back``."""
-    referral = ReferralFactory(patient=patient, program=program, referred_by=by, status="suggested")
-    target = PATH.index(status) if status in PATH else None
-    if target is None:  # declined or stopped from "referred"
-        for step in PATH[1:3]:
-            referral.move_to(step, by)
-        referral.move_to(status, by, reason="not_ready")
-    else:
-        for step in PATH[1: target + 1]:
-            referral.move_to(step, by)
+    referral = ReferralFactory(patient=patient, program=program, referred_by=by, status=ReferralStatus.SUGGESTED)
+    closing = status not in PATH  # declined or stopped once referred
+    reached = ReferralStatus.REFERRED if closing else status
+    for step in PATH[1:PATH.index(reached) + 1]:
+        referral.move_to(step, by)
+    if closing:
+        referral.move_to(status, by, reason=CloseReason.NOT_READY)
     when = moment_days_ago(days_back)
     Referral.objects.filter(pk=referral.pk).update(created_at=when, status_changed_at=when)
     ReferralTransition.objects.filter(referral=referral).update(at=when)

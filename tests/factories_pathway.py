@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from patients.models import Role
+from referrals.lifecycle import ReferralStatus
 
 from .factories import CareTeamMemberFactory, PatientFactory
 from .factories_plans import PlanVersionFactory, signed_plan
@@ -42,7 +43,7 @@ def walked_patient(clinic, clinician, peer, case_manager, *, records=1):
         AssessmentFactory(patient=patient, levels={"personal": 3, "social": 2, "community": 3, "cultural": 3},
                           taken_on=days(-10 - n))
         ConversationFactory(patient=patient, held_by=peer, held_on=days(-5 - n))
-        referral = ReferralFactory(patient=patient, referred_by=peer, status="referred")
+        referral = ReferralFactory(patient=patient, referred_by=peer, status=ReferralStatus.REFERRED)
         FirstMeetingPlanFactory(referral=referral, companion=peer, planned_for=days(2 + n))
         DoneFollowUpFactory(patient=patient, assigned_to=case_manager, done_on=days(-3 - n))
         barrier = BarrierFactory(patient=patient, noted_by=case_manager, owner=case_manager)
