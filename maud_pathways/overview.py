@@ -47,6 +47,7 @@ from referrals.models import (
 from wellness.models import PlanChange, RecoveryCapitalAssessment, WellnessPlan
 
 from . import charts
+from .shared import day
 
 DEFAULT_PERIOD_DAYS = 90
 #: "Attended a meeting in the last 30 days": the 30 days ending on the last day of the period.
@@ -77,7 +78,7 @@ class OverviewPeriodForm(forms.Form):
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until > self.today:
-            raise forms.ValidationError(f"The end cannot be in the future (today is {self.today:%b %-d, %Y}).")
+            raise forms.ValidationError(f"The end cannot be in the future (today is {day(self.today)}).")
         return until
 
     def clean(self):
