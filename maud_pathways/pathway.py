@@ -70,7 +70,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from patients.models import CareTeamMember, Patient, PlanVersion, Role
+from patients.models import CareTeamMember, Patient, Role, plan_status_annotations, review_is_due
 from referrals.lifecycle import ATTENDED_OR_FURTHER, CLOSED_STATUSES, PATH, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
@@ -186,8 +186,6 @@ class Pathway:
 def _annotations():
     """Everything the rules need that is one value per patient, as subqueries on the patient row."""
     patient = OuterRef("pk")
-    signed = PlanVersion.objects.filter(plan__patient=patient).signed().order_by("-number")
-    drafts = PlanVersion.objects.filter(plan__patient=patient).drafts()
     assessments = latest_assessment_first(patient)
     conversations = MutualSupportConversation.objects.filter(patient=patient).order_by("-held_on", "-id")
     scheduled = FollowUp.objects.scheduled().filter(patient=patient).order_by("due_on", "pk")
@@ -196,11 +194,7 @@ def _annotations():
         Exists(Intervention.objects.filter(barrier=OuterRef("pk"), status=InterventionStatus.PLANNED))
     ).order_by("noted_on", "pk")
     return {
-        "pw_signed_number": Subquery(signed.values("number")[:1]),
-        "pw_signed_on": Subquery(signed.values("signed_at")[:1]),
-        "pw_review_date": Subquery(signed.values("next_review_date")[:1]),
-        "pw_mutual_support": Subquery(signed.values("includes_mutual_support")[:1]),
-        "pw_draft_number": Subquery(drafts.values("number")[:1]),
+        **plan_status_annotations(),
         "pw_wellness_plan": Exists(WellnessPlan.objects.filter(patient=patient)),
         "pw_assessment_pk": Subquery(assessments.values("pk")[:1]),
         "pw_assessment_on": Subquery(assessments.values("taken_on")[:1]),
@@ -298,22 +292,22 @@ def stop1(patient, today):
     title = "Treatment plan"
     turn = [_team(patient, Role.CLINICIAN)]
     plan_url = patient_url("patients:plan", patient)
-    if patient.pw_signed_number is None:
-        if patient.pw_draft_number is not None:
+    if patient.plan_signed_number is None:
+        if patient.plan_draft_number is not None:
             return Stop("1", title, StopStatus.IN_PROGRESS,
-                        f"Version {patient.pw_draft_number} is a draft; nothing is signed yet.", turn,
+                        f"Version {patient.plan_draft_number} is a draft; nothing is signed yet.", turn,
                         "Finish and sign the draft", plan_url)
         return Stop("1", title, StopStatus.NOT_STARTED, "No treatment plan yet.", turn,
                     "Start the treatment plan", plan_url)
-    review = patient.pw_review_date
-    if review is not None and review <= today:
+    review = patient.plan_next_review_date
+    if review_is_due(review, today):
         when = "today" if review == today else f"since {day(review)}"
-        reason = f"Version {patient.pw_signed_number} is due for review {when}."
-        if patient.pw_draft_number is not None:
-            reason += f" A revision (version {patient.pw_draft_number}) is being drafted."
+        reason = f"Version {patient.plan_signed_number} is due for review {when}."
+        if patient.plan_draft_number is not None:
+            reason += f" A revision (version {patient.plan_draft_number}) is being drafted."
         return Stop("1", title, StopStatus.NEEDS_ATTENTION, reason, turn, "Review the plan", plan_url)
     return Stop("1", title, StopStatus.DONE,
-                f"Version {patient.pw_signed_number} signed {day(timezone.localdate(patient.pw_signed_on))}; "
+                f"Version {patient.plan_signed_number} signed {day(timezone.localdate(patient.plan_signed_at))}; "
                 f"next review {day(review)}.", [], "Open the plan", plan_url)
 
 
@@ -380,8 +374,8 @@ def stop3(patient, lead):
                         patient.get_absolute_url() + "#care-team-heading")
         return Stop(number, title, StopStatus.NOT_STARTED, "No conversation about mutual support logged yet.",
                     turns, "Log the conversation", patient_url("support:conversation_new", patient))
-    if not patient.pw_mutual_support:
-        plan = ("no treatment plan is signed yet" if patient.pw_signed_number is None
+    if not patient.plan_mutual_support:
+        plan = ("no treatment plan is signed yet" if patient.plan_signed_number is None
                 else "the signed treatment plan does not include mutual support yet")
         return Stop(number, title, StopStatus.IN_PROGRESS, f"Talked on {day(talked_on)}; {plan}.",
                     [_team(patient, Role.CLINICIAN)], "Add mutual support to the plan",

@@ -73,8 +73,7 @@ def _limited(queryset):
 # Clinician -----------------------------------------------------------------------------------------
 
 def plans_due_queue(user, today):
-    patients = (my_patients(user).with_plan_status()
-                .filter(plan_version_pk__isnull=False, plan_next_review_date__lte=today)
+    patients = (my_patients(user).plan_review_due(today)
                 .order_by("plan_next_review_date", "last_name", "first_name", "pk"))
     rows, count = _limited(patients)
     return Queue("plans-due", "Plans due for review", [
@@ -86,12 +85,12 @@ def plans_due_queue(user, today):
 
 
 def no_plan_queue(user, today):
-    patients = (my_patients(user).with_plan_status().filter(plan_version_pk__isnull=True)
-                .order_by("-plan_has_draft", "last_name", "first_name", "pk"))
+    patients = (my_patients(user).with_plan_status().filter(plan_signed_number__isnull=True)
+                .order_by(F("plan_draft_number").asc(nulls_last=True), "last_name", "first_name", "pk"))
     rows, count = _limited(patients)
     return Queue("no-plan", "Patients with no signed plan", [
-        Row(p, "A draft is being written" if p.plan_has_draft else "No treatment plan yet",
-            "Finish the draft" if p.plan_has_draft else "Start the plan", patient_url("patients:plan", p))
+        Row(p, "No treatment plan yet" if p.plan_draft_number is None else "A draft is being written",
+            "Start the plan" if p.plan_draft_number is None else "Finish the draft", patient_url("patients:plan", p))
         for p in rows
     ], count, "Every one of your patients has a signed plan.")
 
