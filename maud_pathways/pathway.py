@@ -59,8 +59,8 @@ Queries
 -------
 ``pathway_for_patients(queryset, today)`` works for many patients in a fixed number of queries (the
 patients with their pathway annotations, their care teams, referrals, latest assessments, gap-goal links
-and questionnaire versions), whatever the number of patients or records. ``pathway_for(patient, today)``
-is the same for one patient that is already loaded.
+and questionnaire versions), whatever the number of patients or records. The patient page loads its one
+patient with ``annotate_pathway`` and calls ``build_pathways`` (``maud_pathways/patient_page.py``).
 """
 
 from collections import defaultdict
@@ -70,7 +70,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from patients.models import CareTeamMember, Patient, Role, plan_status_annotations, review_is_due
+from patients.models import Role, plan_status_annotations, review_is_due
 from referrals.lifecycle import ATTENDED_OR_FURTHER, CLOSED_STATUSES, PATH, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
@@ -208,17 +208,17 @@ def _annotations():
     }
 
 
-ANNOTATION_NAMES = tuple(_annotations())
-
-
-def care_team_prefetch():
-    return models.Prefetch("care_team", queryset=CareTeamMember.objects.select_related("staff"))
+def annotate_pathway(queryset):
+    """``queryset`` (patients) with everything the rules need that is one value per patient, in the same
+    query. The patient page loads its patient through this (and ``patient_for_request``, which adds the
+    care team)."""
+    return queryset.annotate(**_annotations())
 
 
 def with_pathway(queryset):
     """``queryset`` (patients, already scoped by the caller) with what the pathway needs: one query for
     the rows and one for their care teams. Other prefetches on ``queryset`` are replaced."""
-    return queryset.annotate(**_annotations()).prefetch_related(None).prefetch_related(care_team_prefetch())
+    return annotate_pathway(queryset).prefetch_related(None).with_care_team()
 
 
 def pathway_for_patients(queryset, today):
@@ -226,16 +226,6 @@ def pathway_for_patients(queryset, today):
     ``Patient.objects.visible_to``), in a fixed number of queries."""
     patients = list(with_pathway(queryset))
     return build_pathways(patients, today)
-
-
-def pathway_for(patient, today):
-    """The pathway of one patient already loaded (e.g. by the patient page, with its care team)."""
-    values = Patient.objects.filter(pk=patient.pk).annotate(**_annotations()).values(*ANNOTATION_NAMES).get()
-    for name, value in values.items():
-        setattr(patient, name, value)
-    if "care_team" not in getattr(patient, "_prefetched_objects_cache", {}):
-        models.prefetch_related_objects([patient], care_team_prefetch())
-    return build_pathways([patient], today)[patient.pk]
 
 
 @dataclass
@@ -265,7 +255,7 @@ def _load_related(patients):
 
 
 def build_pathways(patients, today):
-    """Pathways of patients loaded through ``with_pathway`` (or ``pathway_for``)."""
+    """Pathways of patients loaded through ``with_pathway`` (or ``annotate_pathway`` with their care team)."""
     related = _load_related(patients)
     return {p.pk: Pathway(p, _stops(p, related, today)) for p in patients}
 
