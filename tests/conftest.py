@@ -5,7 +5,7 @@ from hypothesis import settings as hypothesis_settings
 
 from patients.models import Role
 
-from .factories import ClinicFactory, StaffFactory
+from .factories.patients import ClinicFactory, StaffFactory
 
 # Generated-input tests draw the same examples on every run by default, so a green main stays green and a red
 # run can be repeated. HYPOTHESIS_PROFILE=explore draws fresh, more numerous examples to hunt for new bugs.

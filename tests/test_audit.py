@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from patients.models import AuditAction, AuditEntry, Role
 
-from .factories import PatientFactory, StaffFactory
+from .factories.patients import PatientFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_creating_and_changing_a_patient_are_recorded(login, clinician):
 
 
 def test_removing_from_care_team_is_recorded_as_delete(login, clinician):
-    from .factories import CareTeamMemberFactory
+    from .factories.patients import CareTeamMemberFactory
 
     member = CareTeamMemberFactory(patient=PatientFactory(clinic=clinician.clinic), staff=clinician)
     login(clinician).post(reverse("patients:care_team_remove", args=[member.patient.public_id, member.pk]))

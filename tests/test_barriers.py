@@ -15,8 +15,8 @@ from referrals.models import (
     suggestions_for,
 )
 
-from .factories import PatientFactory, StaffFactory
-from .factories_stop5 import BarrierFactory, InterventionFactory, days, patient_of, today
+from .factories.patients import PatientFactory, StaffFactory
+from .factories.referrals.barriers import BarrierFactory, InterventionFactory, days, patient_of, today
 
 pytestmark = pytest.mark.django_db
 

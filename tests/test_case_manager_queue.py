@@ -11,9 +11,8 @@ from patients.models import Role, StaffMember
 from referrals.models import Barrier, BarrierSeverity, BarrierStatus, FollowUp, InterventionStatus, Referral
 from referrals.queue import NO_PROGRESS_DAYS, case_manager_queue
 
-from .factories import PatientFactory, StaffFactory
-from .factories_stop3 import MeetingFactory, ReferralFactory
-from .factories_stop5 import (
+from .factories.patients import PatientFactory, StaffFactory
+from .factories.referrals.barriers import (
     BarrierFactory,
     DoneFollowUpFactory,
     InterventionFactory,
@@ -22,6 +21,7 @@ from .factories_stop5 import (
     patient_of,
     today,
 )
+from .factories.referrals.conversations import MeetingFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from referrals.models import Consent, Disclosure, InformationCategory, ProgramGroup
 from referrals.models.consent import PART2_NOTICE, record_disclosure
 
-from .factories import PatientFactory
-from .factories_stop3 import ConsentFactory, ProgramFactory, ReferralFactory
+from .factories.patients import PatientFactory
+from .factories.referrals.conversations import ConsentFactory, ProgramFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

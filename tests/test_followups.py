@@ -18,9 +18,8 @@ from referrals.models import (
 )
 from referrals.models.followups import engagement_from_rows
 
-from .factories import PatientFactory
-from .factories_stop3 import ReferralFactory
-from .factories_stop5 import (
+from .factories.patients import PatientFactory
+from .factories.referrals.barriers import (
     BarrierFactory,
     DoneFollowUpFactory,
     ScheduledFollowUpFactory,
@@ -28,6 +27,7 @@ from .factories_stop5 import (
     patient_of,
     today,
 )
+from .factories.referrals.conversations import ReferralFactory
 from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db

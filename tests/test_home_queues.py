@@ -12,12 +12,12 @@ from django.utils import timezone
 from maud_pathways.queues import QUEUE_LIMIT, queues_for
 from patients.models import Role
 
-from .factories import TEST_PASSWORD, ClinicFactory, StaffFactory
-from .factories_pathway import days, patient_with_team, today, walked_patient
-from .factories_plans import PlanVersionFactory, signed_plan
-from .factories_stop3 import ConversationFactory, FirstMeetingPlanFactory, ReferralFactory
-from .factories_stop5 import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
-from .factories_wellness import AssessmentFactory, WellnessPlanFactory
+from .factories.pathway import days, patient_with_team, today, walked_patient
+from .factories.patients import TEST_PASSWORD, ClinicFactory, StaffFactory
+from .factories.referrals.barriers import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
+from .factories.referrals.conversations import ConversationFactory, FirstMeetingPlanFactory, ReferralFactory
+from .factories.treatment_plans import PlanVersionFactory, signed_plan
+from .factories.wellness import AssessmentFactory, WellnessPlanFactory
 from .query_budgets import HOME_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db

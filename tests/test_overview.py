@@ -11,11 +11,11 @@ from maud_pathways.overview import barrier_figures, maud_attendance, pathway_fun
 from patients.models import Patient, Role
 from referrals.models import BarrierKind, BarrierStatus, ProgramGroup
 
-from .factories import PatientFactory, StaffFactory
-from .factories_overview import days_ago, patient_with_plan, referral_reaching
-from .factories_stop3 import ConversationFactory, ProgramFactory
-from .factories_stop5 import BarrierFactory, DoneFollowUpFactory
-from .factories_wellness import AssessmentFactory, WellnessPlanFactory
+from .factories.overview import days_ago, patient_with_plan, referral_reaching
+from .factories.patients import PatientFactory, StaffFactory
+from .factories.referrals.barriers import BarrierFactory, DoneFollowUpFactory
+from .factories.referrals.conversations import ConversationFactory, ProgramFactory
+from .factories.wellness import AssessmentFactory, WellnessPlanFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/overview/"

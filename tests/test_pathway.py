@@ -13,13 +13,13 @@ from patients.models import Patient, Role
 from referrals.lifecycle import CloseReason
 from wellness.models import GapGoalLink
 
-from .factories import StaffFactory
-from .factories_pathway import days, patient_with_team, today, walked_patient
-from .factories_plans import PlanVersionFactory, signed_plan
-from .factories_referrals import MatchingPreferencesFactory
-from .factories_stop3 import ConversationFactory, ReferralFactory
-from .factories_stop5 import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
-from .factories_wellness import AssessmentFactory, WellnessGoalFactory, WellnessPlanFactory
+from .factories.pathway import days, patient_with_team, today, walked_patient
+from .factories.patients import StaffFactory
+from .factories.referrals.barriers import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
+from .factories.referrals.conversations import ConversationFactory, ReferralFactory
+from .factories.referrals.directory import MatchingPreferencesFactory
+from .factories.treatment_plans import PlanVersionFactory, signed_plan
+from .factories.wellness import AssessmentFactory, WellnessGoalFactory, WellnessPlanFactory
 from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db

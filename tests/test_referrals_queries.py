@@ -8,8 +8,8 @@ from django.urls import reverse
 from patients.models import Role
 from referrals.lifecycle import CloseReason
 
-from .factories import CareTeamMemberFactory, PatientFactory
-from .factories_stop3 import (
+from .factories.patients import CareTeamMemberFactory, PatientFactory
+from .factories.referrals.conversations import (
     ConsentFactory,
     ConversationFactory,
     FirstMeetingPlanFactory,

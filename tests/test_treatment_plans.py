@@ -30,8 +30,8 @@ from patients.models import (
     TreatmentPlan,
 )
 
-from .factories import CareTeamMemberFactory, PatientFactory, StaffFactory
-from .factories_plans import (
+from .factories.patients import CareTeamMemberFactory, PatientFactory, StaffFactory
+from .factories.treatment_plans import (
     PlanGoalFactory,
     PlanMedicationFactory,
     PlanTherapyFactory,

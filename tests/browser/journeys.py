@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from patients.models import Role
 from referrals.models import MeetingAttendance, Program
 
-from ..factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
-from ..factories_referrals import MeetingFactory
+from ..factories.patients import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
+from ..factories.referrals.directory import MeetingFactory
 
 STAFF = {
     Role.CLINICIAN: ("maya", "Maya", "Okafor"),

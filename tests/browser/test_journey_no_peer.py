@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from patients.models import Medication, Role
 from referrals.models import MutualSupportConversation
 
-from ..factories import TEST_PASSWORD
-from ..factories_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
+from ..factories.patients import TEST_PASSWORD
+from ..factories.treatment_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
 from .journeys import care_team_patient, clinic_directory, clinic_today, expect_pathway, pathway_stop
 
 pytestmark = pytest.mark.django_db(transaction=True)

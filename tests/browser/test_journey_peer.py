@@ -19,7 +19,7 @@ from patients.models import Role
 from patients.models.treatment_plan import Medication, PlanVersion
 from referrals.models import Meeting
 
-from ..factories import TEST_PASSWORD
+from ..factories.patients import TEST_PASSWORD
 from .journeys import care_team_patient, clinic_directory, clinic_today, expect_pathway, pathway_stop
 
 pytestmark = pytest.mark.django_db(transaction=True)

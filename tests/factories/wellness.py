@@ -17,7 +17,7 @@ from wellness.models import (
     WellnessPlan,
 )
 
-from .factories import PatientFactory
+from .patients import PatientFactory
 
 BARC_SHAPED_EXAMPLE = SHIPPED_DIR / "examples" / "barc10-shaped-example.json"
 

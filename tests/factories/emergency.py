@@ -8,7 +8,7 @@ from factory.django import DjangoModelFactory
 
 from patients.models import EmergencyAccess
 
-from .factories import PatientFactory, StaffFactory
+from .patients import PatientFactory, StaffFactory
 
 
 class EmergencyAccessFactory(DjangoModelFactory):

@@ -18,7 +18,7 @@ from referrals.models import (
     InterventionKind,
 )
 
-from .factories import CareTeamMemberFactory, PatientFactory, StaffFactory
+from ..patients import CareTeamMemberFactory, PatientFactory, StaffFactory
 
 
 def today():

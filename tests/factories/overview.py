@@ -7,9 +7,9 @@ from django.utils import timezone
 from patients.models import Role
 from referrals.models import Referral, ReferralTransition
 
-from .factories import CareTeamMemberFactory, PatientFactory
-from .factories_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
-from .factories_stop3 import ReferralFactory
+from .patients import CareTeamMemberFactory, PatientFactory
+from .referrals.conversations import ReferralFactory
+from .treatment_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
 
 PATH = ["suggested", "discussed", "referred", "first_meeting_attended", "engaged"]
 

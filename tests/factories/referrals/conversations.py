@@ -17,8 +17,8 @@ from referrals.models import (
 )
 from referrals.stop3 import Stop3Track
 
-from . import factories_referrals as directory_factories
-from .factories import PatientFactory, StaffFactory
+from ..patients import PatientFactory, StaffFactory
+from . import directory as directory_factories
 
 
 class ProgramFactory(directory_factories.ProgramFactory):

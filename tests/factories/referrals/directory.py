@@ -17,7 +17,7 @@ from referrals.models import (
     SpiritualContent,
 )
 
-from .factories import ClinicFactory, PatientFactory
+from ..patients import ClinicFactory, PatientFactory
 
 
 class ProgramFactory(DjangoModelFactory):

@@ -21,7 +21,7 @@ from patients.models import (
     TreatmentPlan,
 )
 
-from .factories import PatientFactory
+from .patients import PatientFactory
 
 
 def _next_number(version):

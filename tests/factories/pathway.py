@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from patients.models import Role
 
-from .factories import CareTeamMemberFactory, PatientFactory
-from .factories_plans import PlanVersionFactory, signed_plan
-from .factories_stop3 import ConversationFactory, FirstMeetingPlanFactory, ReferralFactory
-from .factories_stop5 import BarrierFactory, DoneFollowUpFactory, InterventionFactory, ScheduledFollowUpFactory
-from .factories_wellness import AssessmentFactory, WellnessPlanFactory
+from .patients import CareTeamMemberFactory, PatientFactory
+from .referrals.barriers import BarrierFactory, DoneFollowUpFactory, InterventionFactory, ScheduledFollowUpFactory
+from .referrals.conversations import ConversationFactory, FirstMeetingPlanFactory, ReferralFactory
+from .treatment_plans import PlanVersionFactory, signed_plan
+from .wellness import AssessmentFactory, WellnessPlanFactory
 
 
 def today():
