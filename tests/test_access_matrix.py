@@ -17,8 +17,13 @@ from patients.models import Role
 from referrals.models import MeetingImport
 from referrals.models.consent import record_disclosure
 
-from .factories.emergency import EmergencyAccessFactory
-from .factories.patients import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
+from .factories.patients import (
+    CareTeamMemberFactory,
+    ClinicFactory,
+    EmergencyAccessFactory,
+    PatientFactory,
+    StaffFactory,
+)
 from .factories.referrals.barriers import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
 from .factories.referrals.conversations import (
     ConsentFactory,

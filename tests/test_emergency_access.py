@@ -12,8 +12,7 @@ from django.utils import timezone
 from patients.models import AuditAction, AuditEntry, EmergencyAccess, OutsideCaseload, Patient, Role
 from security.decorators import PASSWORD_CONFIRMED_KEY
 
-from .factories.emergency import EmergencyAccessFactory
-from .factories.patients import CareTeamMemberFactory, PatientFactory, StaffFactory
+from .factories.patients import CareTeamMemberFactory, EmergencyAccessFactory, PatientFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from referrals.models import FirstMeetingPlan, Referral, ReferralTransition
 from referrals.models.referral import StaleReferral
 
 from .factories.patients import PatientFactory
-from .factories.referrals.conversations import FirstMeetingPlanFactory, MeetingFactory, ProgramFactory, ReferralFactory
+from .factories.referrals.conversations import FirstMeetingPlanFactory, ReferralFactory
+from .factories.referrals.directory import MeetingFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 S = Referral.Status

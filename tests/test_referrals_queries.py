@@ -13,9 +13,9 @@ from .factories.referrals.conversations import (
     ConsentFactory,
     ConversationFactory,
     FirstMeetingPlanFactory,
-    MeetingFactory,
     ReferralFactory,
 )
+from .factories.referrals.directory import MeetingFactory
 from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db

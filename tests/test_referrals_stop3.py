@@ -17,7 +17,8 @@ from referrals.models import (
 from referrals.stop3 import Stop3Track, stop3_lead
 
 from .factories.patients import CareTeamMemberFactory, PatientFactory
-from .factories.referrals.conversations import MeetingFactory, ProgramFactory, ReferralFactory
+from .factories.referrals.conversations import ReferralFactory
+from .factories.referrals.directory import MeetingFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 S = Referral.Status
@@ -73,8 +74,8 @@ def test_3a_applies_with_a_peer_and_3b_when_the_peer_leaves(login, team_with_pee
 
 def test_3a_story_peer_logs_refers_plans_and_prints_the_handout(login, team_with_peer, peer):
     smart = ProgramFactory(slug="smart-recovery", name="SMART Recovery", group=ProgramGroup.SECULAR)
-    online = MeetingFactory(clinic=peer.clinic, program=smart, name="SMART Online Tuesday",
-                            conference_url="https://meet.example/smart-tue")
+    online = MeetingFactory(clinic=peer.clinic, program=smart, name="SMART Online Tuesday", online=True, days="2",
+                            start_time=datetime.time(18, 30), conference_url="https://meet.example/smart-tue")
     client = login(peer)
     base = [team_with_peer.public_id]
 

@@ -1,4 +1,4 @@
-"""factory_boy factories for Stop 2 (wellness plans and recovery capital)."""
+"""Factories of the wellness app (Stop 2): wellness plans and recovery-capital assessments."""
 
 import datetime
 import json
