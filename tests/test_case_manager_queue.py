@@ -171,10 +171,9 @@ def test_queue_query_count_does_not_grow_with_patients_follow_ups_and_barriers(
     assert len(response.context["queue"].stalled_referrals) == 13
 
 
-def test_referrals_with_no_progress_for_14_days_longest_waiting_first(case_manager, other_clinic):
+def test_referrals_with_no_progress_for_14_days_longest_waiting_first(case_manager, colleague, other_clinic):
     mine = patient_with_team(case_manager=case_manager)
     not_mine = PatientFactory(clinic=case_manager.clinic)
-    colleague = StaffFactory(clinic=case_manager.clinic, roles=[Role.CLINICIAN])
 
     def referral(patient=mine, by=case_manager, status="referred", days_ago=20):
         return stale(ReferralFactory(patient=patient, referred_by=by, status="referred"), status, days_ago)

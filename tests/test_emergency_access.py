@@ -12,7 +12,7 @@ from django.utils import timezone
 from patients.models import AuditAction, AuditEntry, EmergencyAccess, OutsideCaseload, Patient, Role
 from security.decorators import PASSWORD_CONFIRMED_KEY
 
-from .factories.patients import CareTeamMemberFactory, EmergencyAccessFactory, PatientFactory, StaffFactory
+from .factories.patients import CareTeamMemberFactory, EmergencyAccessFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,7 @@ def mine(clinic, clinician):
 
 
 @pytest.fixture
-def theirs(clinic):
-    colleague = StaffFactory(clinic=clinic, roles=[Role.CLINICIAN])
+def theirs(clinic, colleague):
     patient = PatientFactory(clinic=clinic, first_name="Otto", last_name="Outside", mrn="RB-200")
     CareTeamMemberFactory(patient=patient, staff=colleague, role=Role.CLINICIAN)
     return patient

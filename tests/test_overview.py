@@ -12,7 +12,7 @@ from referrals.models import BarrierKind, BarrierStatus, ProgramGroup
 
 from .factories.dates import days_from_today, today
 from .factories.pathway import patient_with_plan, referral_reaching
-from .factories.patients import PatientFactory, StaffFactory
+from .factories.patients import PatientFactory
 from .factories.referrals.barriers import BarrierFactory, DoneFollowUpFactory
 from .factories.referrals.conversations import ConversationFactory
 from .factories.referrals.directory import ProgramFactory
@@ -229,12 +229,11 @@ def test_barriers_noted_in_the_period_by_kind_and_how_many_were_resolved(login, 
 
 # Scoping ------------------------------------------------------------------------------------------
 
-def test_another_clinics_patients_are_never_counted(login, clinician, other_clinic):
-    stranger = StaffFactory(clinic=other_clinic, roles=[Role.CLINICIAN])
-    theirs = patient_with_plan(stranger)
-    DoneFollowUpFactory(patient=theirs, assigned_to=stranger, done_on=days_from_today(-1), meetings_attended=1)
-    referral_reaching(theirs, stranger, "referred", program=ProgramFactory(), days_back=1)
-    BarrierFactory(patient=theirs, noted_by=stranger)
+def test_another_clinics_patients_are_never_counted(login, clinician, outsider):
+    theirs = patient_with_plan(outsider)
+    DoneFollowUpFactory(patient=theirs, assigned_to=outsider, done_on=days_from_today(-1), meetings_attended=1)
+    referral_reaching(theirs, outsider, "referred", program=ProgramFactory(), days_back=1)
+    BarrierFactory(patient=theirs, noted_by=outsider)
     patient_with_plan(clinician)
 
     response = login(clinician).get(URL)
