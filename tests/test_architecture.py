@@ -2,7 +2,8 @@
 ``patients`` uses none of them; ``maud_pathways`` composes them all and no app uses it (settings name apps as
 strings, which this test does not read). Templates keep the same rule (a page of ``patients`` includes no
 template and loads no tag library of another app), so a page that shows every stop, like the patient page,
-lives with the composition. And no import loop hides behind an import inside a function."""
+lives with the composition. No import loop hides behind an import inside a function, and test data is made by
+the factories package only."""
 
 import ast
 import re
@@ -112,3 +113,37 @@ def function_level_imports(path):
 def test_the_patient_models_import_each_other_at_the_top_only():
     hidden = [where for path in (ROOT / "patients" / "models").glob("*.py") for where in function_level_imports(path)]
     assert not hidden, f"imports inside functions of patients/models: {hidden}"
+
+
+# Test data --------------------------------------------------------------------------------------------
+
+def factory_definitions(path):
+    """Where a module makes test data by hand: factory_boy imported, or a class that is (or extends) a factory."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [f"imports {a.name}" for a in node.names if a.name.split(".")[0] == "factory"]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "factory":
+            found.append(f"imports from {node.module}")
+        elif isinstance(node, ast.ClassDef):
+            bases = [ast.unparse(base) for base in node.bases]
+            if node.name.endswith("Factory") or any(base.endswith("Factory") for base in bases):
+                found.append(f"defines {node.name}")
+    return found
+
+
+def test_test_data_is_made_by_the_factories_package_only():
+    """Factories live in tests/factories/ (arranged like the apps), each defined once; test modules import them."""
+    tests = ROOT / "tests"
+    wrong = {}
+    for path in tests.rglob("*.py"):
+        if (tests / "factories") in path.parents or "vendor" in path.parts:
+            continue
+        if found := factory_definitions(path):
+            wrong[str(path.relative_to(ROOT))] = found
+    assert not wrong, f"factories belong in tests/factories/: {wrong}"
+    names = {}
+    for path in (tests / "factories").rglob("*.py"):
+        for name in (n[len("defines "):] for n in factory_definitions(path) if n.startswith("defines ")):
+            names.setdefault(name, []).append(str(path.relative_to(tests)))
+    assert not {name: paths for name, paths in names.items() if len(paths) > 1}, "a factory is defined twice"
