@@ -8,6 +8,7 @@ duplicates. FHIR ids allow letters, digits, ``-`` and ``.`` up to 64 characters;
 """
 
 import datetime
+import functools
 import html
 
 from django.conf import settings
@@ -82,8 +83,12 @@ def narrative(lines):
     return Narrative(status="generated", div=f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>')
 
 
+@functools.cache
 def part2_meta():
-    """``meta`` of every exported resource: the Part 2 security labels and the notice as a tag."""
+    """``meta`` of every exported resource: the Part 2 security labels and the notice as a tag.
+
+    One instance shared by every resource (made once: it is the same everywhere, and nothing changes it).
+    """
     return Meta(
         security=[Coding(**label) for label in codes.PART2_SECURITY_LABELS],
         tag=[Coding(system=codes.PART2_NOTICE_SYSTEM, code=codes.PART2_NOTICE_CODE, display=codes.PART2_NOTICE)],
