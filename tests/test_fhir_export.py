@@ -25,6 +25,9 @@ from .fhir_checks import r4_problems
 #: Queries of one patient's bundle, whatever the number of records (``records.load_records``); one more
 #: when a wellness plan was changed by a staff member named nowhere else in the record.
 BUNDLE_QUERIES = 15
+#: The download: the bundle's queries plus the request's own (session, user, roles, the patient, its care
+#: team, the audit entry).
+DOWNLOAD_QUERIES = BUNDLE_QUERIES + 6
 
 
 @pytest.fixture
@@ -326,3 +329,13 @@ def test_the_bulk_export_asks_a_fixed_number_of_queries_per_chunk(tmp_path, clin
 def test_export_fhir_refuses_an_unknown_clinic(tmp_path):
     with pytest.raises(CommandError, match="No clinic is named"):
         call_command("export_fhir", "--clinic", "Nowhere", "--out", str(tmp_path), "--no-progress")
+
+
+@pytest.mark.django_db
+def test_the_download_costs_the_same_queries_for_ten_times_the_records(client, clinic, clinician, peer,
+                                                                      django_assert_num_queries):
+    client.force_login(clinician)
+    for records in (1, 10):
+        patient = exported_patient(clinic, clinician, peer, records=records)
+        with django_assert_num_queries(DOWNLOAD_QUERIES):
+            assert download(client, patient).status_code == 200
