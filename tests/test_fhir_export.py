@@ -2,6 +2,7 @@
 records go out as NDJSON for a FHIR server. Every bundle validates against the R4 models, every reference
 resolves inside it, and each download is an export in the audit trail."""
 
+import io
 import json
 
 import pytest
@@ -18,8 +19,9 @@ from maud_pathways.fhir.ndjson import export_clinic
 from patients.models import AuditAction, AuditEntry, Patient, Role
 from referrals.lifecycle import CloseReason, ReferralStatus
 
-from .factories import ClinicFactory, PatientFactory, StaffFactory
-from .factories_fhir import exported_patient
+from .factories.cast import CLINIC_A
+from .factories.fhir_export import exported_patient
+from .factories.patients import PatientFactory, StaffFactory
 from .fhir_checks import r4_problems
 
 #: Queries of one patient's bundle, whatever the number of records (``records.load_records``); one more
@@ -28,21 +30,6 @@ BUNDLE_QUERIES = 15
 #: The download: the bundle's queries plus the request's own (session, user, roles, the patient, its care
 #: team, the audit entry).
 DOWNLOAD_QUERIES = BUNDLE_QUERIES + 6
-
-
-@pytest.fixture
-def clinic():
-    return ClinicFactory(name="Harbor Recovery")
-
-
-@pytest.fixture
-def clinician(clinic):
-    return StaffFactory(clinic=clinic, roles=[Role.CLINICIAN], first_name="Ana", last_name="Reyes")
-
-
-@pytest.fixture
-def peer(clinic):
-    return StaffFactory(clinic=clinic, roles=[Role.PEER_SPECIALIST])
 
 
 def download(client, patient):
@@ -84,11 +71,10 @@ def test_a_clinician_downloads_the_patients_pathway_for_the_ehr(client, clinic, 
 
 
 @pytest.mark.django_db
-def test_clinic_admins_download_too_other_roles_do_not_see_or_get_it(client, clinic, clinician, peer):
+def test_clinic_admins_download_too_other_roles_do_not_see_or_get_it(client, clinic, clinician, peer, clinic_admin,
+                                                                     case_manager):
     patient = exported_patient(clinic, clinician, peer)
-    admin = StaffFactory(clinic=clinic, roles=[Role.CLINIC_ADMIN])
-    case_manager = StaffFactory(clinic=clinic, roles=[Role.CASE_MANAGER])
-    client.force_login(admin)
+    client.force_login(clinic_admin)
     assert download(client, patient).status_code == 200
     for staff in (peer, case_manager):
         client.force_login(staff)
@@ -98,8 +84,8 @@ def test_clinic_admins_download_too_other_roles_do_not_see_or_get_it(client, cli
 
 
 @pytest.mark.django_db
-def test_another_clinics_patient_is_not_found_and_nothing_is_audited(client, clinic, clinician):
-    other = PatientFactory(clinic=ClinicFactory(name="Elsewhere"))
+def test_another_clinics_patient_is_not_found_and_nothing_is_audited(client, clinician, other_clinic):
+    other = PatientFactory(clinic=other_clinic)
     client.force_login(clinician)
     assert download(client, other).status_code == 404
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
@@ -181,7 +167,7 @@ def test_each_signed_version_is_a_careplan_and_the_wellness_plan_is_the_patients
     assert (old["status"], current["status"]) == ("revoked", "active")
     assert current["replaces"] == [{"reference": f"CarePlan/{old['id']}"}]
     assert old["period"]["end"] == current["period"]["start"]
-    assert current["author"]["display"] == "Ana Reyes"
+    assert current["author"]["display"] == "Grace Okafor"
     kinds = [a["detail"]["kind"] for a in current["activity"]]
     assert kinds.count("MedicationRequest") == 7 and "ServiceRequest" in kinds
     assert len(current["goal"]) == len(old["goal"]) + 1
@@ -281,14 +267,14 @@ def read_ndjson(folder):
 
 
 @pytest.mark.django_db
-def test_export_fhir_writes_ndjson_per_resource_type_for_the_clinic_only(tmp_path, clinic, clinician, peer):
+def test_export_fhir_writes_ndjson_per_resource_type_for_the_clinic_only(tmp_path, clinic, clinician, peer,
+                                                                         other_clinic, outsider):
     patients = [exported_patient(clinic, clinician, peer) for _ in range(3)]
-    other_clinic = ClinicFactory(name="Elsewhere")
-    exported_patient(other_clinic, StaffFactory(clinic=other_clinic, roles=[Role.CLINICIAN]),
-                     StaffFactory(clinic=other_clinic, roles=[Role.PEER_SPECIALIST]))
+    exported_patient(other_clinic, outsider, StaffFactory(clinic=other_clinic, roles=[Role.PEER_SPECIALIST]))
+    out = io.StringIO()
 
-    call_command("export_fhir", "--clinic", "Harbor Recovery", "--out", str(tmp_path), "--chunk-size", "2",
-                 "--no-progress", stdout=(out := __import__("io").StringIO()))
+    call_command("export_fhir", "--clinic", CLINIC_A, "--out", str(tmp_path), "--chunk-size", "2",
+                 "--no-progress", stdout=out)
 
     files = read_ndjson(tmp_path)
     assert set(files) == set(RESOURCE_TYPES)

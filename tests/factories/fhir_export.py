@@ -1,4 +1,5 @@
-"""A patient with something in every area the FHIR export covers, ``records`` of each kind."""
+"""A patient with something in every area the FHIR export covers (``maud_pathways.fhir``), ``records`` of each
+kind."""
 
 import datetime
 
@@ -9,11 +10,12 @@ from patients.models import GoalSource, Medication, MedicationStatus
 from referrals.lifecycle import CloseReason, ReferralStatus
 from wellness.models import GapGoalLink
 
-from .factories_pathway import patient_with_team
-from .factories_plans import PlanGoalFactory, PlanMedicationFactory, PlanTherapyFactory, PlanVersionFactory, sign
-from .factories_referrals import ProgramFactory
-from .factories_stop3 import ConsentFactory, ReferralFactory
-from .factories_wellness import (
+from .dates import days_from_today
+from .patients import patient_with_team
+from .referrals.conversations import ConsentFactory, ReferralFactory
+from .referrals.directory import ProgramFactory
+from .treatment_plans import PlanGoalFactory, PlanMedicationFactory, PlanTherapyFactory, PlanVersionFactory, sign
+from .wellness import (
     AssessmentFactory,
     PlanChangeFactory,
     SignAndActionFactory,
@@ -24,10 +26,6 @@ from .factories_wellness import (
 
 MAUD_MEDICATIONS = [Medication.NALTREXONE_ORAL, Medication.NALTREXONE_XR, Medication.ACAMPROSATE,
                     Medication.DISULFIRAM, Medication.TOPIRAMATE, Medication.GABAPENTIN]
-
-
-def days_ago(n):
-    return timezone.localdate() - datetime.timedelta(days=n)
 
 
 def exported_patient(clinic, clinician, peer, *, records=1):
@@ -44,21 +42,21 @@ def exported_patient(clinic, clinician, peer, *, records=1):
                               status=MedicationStatus.CONSIDERING, start_date=None, prescriber=None,
                               outside_prescriber="Dr. Field, primary care")
         PlanTherapyFactory(version=first)
-        PlanGoalFactory(version=first, added_by=clinician, target_date=days_ago(-30))
+        PlanGoalFactory(version=first, added_by=clinician, target_date=days_from_today(30))
     sign(first, clinician, at=timezone.now() - datetime.timedelta(days=40))
     second = treatment_plans.revise(first, clinician, at=timezone.now() - datetime.timedelta(days=10))
     medications = list(second.medications.all())
     for med in medications[:records]:
         med.status, med.status_reason = MedicationStatus.PAUSED, "Nausea; trying again in May"
-        med.stop_date = days_ago(5)
+        med.stop_date = days_from_today(-5)
         med.save()
     for med in medications[records:2 * records]:
-        med.status, med.status_reason, med.stop_date = MedicationStatus.STOPPED, "Liver tests", days_ago(4)
+        med.status, med.status_reason, med.stop_date = MedicationStatus.STOPPED, "Liver tests", days_from_today(-4)
         med.save()
     wellness = WellnessPlanFactory(patient=patient, vision="Steady mornings.", values="My kids.")
     PlanChangeFactory(plan=wellness, changed_by=peer)
     for n in range(records):
-        assessment = AssessmentFactory(patient=patient, administered_by=peer, taken_on=days_ago(20 + n),
+        assessment = AssessmentFactory(patient=patient, administered_by=peer, taken_on=days_from_today(-20 - n),
                                        levels={"personal": 3, "social": 2, "community": 3, "cultural": 3})
         goal = WellnessGoalFactory(plan=wellness, created_by=peer)
         GapGoalLink.objects.create(assessment=assessment, domain="social", wellness_goal=goal, created_by=peer)
