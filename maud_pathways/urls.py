@@ -6,6 +6,7 @@ from patients import urls as patient_urls
 from security import views as security_views
 
 from . import overview, views
+from .fhir import views as fhir_views
 
 #: The patient page and its care-team form read every app, so they are composed here; they join the
 #: ``patients`` namespace, so their names stay ``patients:detail`` and ``patients:care_team_add``.
@@ -29,6 +30,7 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    path("patients/<uuid:public_id>/fhir-r4.json", fhir_views.patient_fhir_export, name="patient_fhir_export"),
     path("patients/", include((patient_pages + patient_urls.urlpatterns, patient_urls.app_name))),
     path("staff/", include("patients.staff_urls")),
     path("patients/<uuid:public_id>/support/", include("referrals.patient_urls")),

@@ -53,7 +53,8 @@ def test_an_app_imports_only_the_apps_it_may_use(app):
 TEMPLATES = ROOT / "templates"
 #: Template folders and the app whose pages they hold; top-level templates and partials/ are shared.
 TEMPLATE_FOLDERS = {"patients": "patients", "wellness": "wellness", "referrals": "referrals",
-                    "security": "security", "registration": "security", "pathway": "maud_pathways"}
+                    "security": "security", "registration": "security", "pathway": "maud_pathways",
+                    "fhir": "maud_pathways"}
 TEMPLATE_REFERENCE = re.compile(r"""\{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 TAG_LIBRARY = re.compile(r"\{%\s*load\s+([\w\s]+?)\s*%\}")
 
