@@ -14,7 +14,7 @@ from referrals.models import (
 )
 from referrals.programs_data import read_programs
 
-from .factories_referrals import MeetingFactory
+from .factories.referrals.directory import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 

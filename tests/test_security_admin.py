@@ -8,12 +8,12 @@ from django.test import Client
 from django.urls import reverse
 
 from patients.admin import PatientDataAdmin
-from patients.models import AuditAction, AuditEntry, Clinic, Patient, Role, StaffMember
+from patients.models import AuditAction, AuditEntry, Clinic, Patient, Role
 from security import two_factor
 
-from .factories import TEST_PASSWORD, ClinicFactory, PatientFactory, StaffFactory
-from .factories_referrals import MatchingPreferencesFactory
-from .factories_security import code_now, with_two_factor
+from .factories.patients import TEST_PASSWORD, ClinicFactory, PatientFactory, StaffFactory
+from .factories.referrals.directory import MatchingPreferencesFactory
+from .factories.security import code_now, site_administrator, with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ VERIFY = "/accounts/two-factor/verify/"
 
 @pytest.fixture
 def superuser(db):
-    return StaffMember.objects.create_superuser("site.admin", "site.admin@example.org", TEST_PASSWORD)
+    return site_administrator()
 
 
 def admin_login(client, user):

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from security import limits
 
-from .factories import TEST_PASSWORD
+from .factories.patients import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from patients.models import PlanMedication, Role
 
-from .factories import PatientFactory, StaffFactory
-from .factories_plans import PlanVersionFactory
+from .factories.patients import PatientFactory, StaffFactory
+from .factories.treatment_plans import PlanVersionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,15 +12,15 @@ import time_machine
 from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from patients.models import Clinic
 from security import two_factor
 from security.models import RecoveryCode, RecoveryCodeDevice, StaffSession
 
-from .factories import TEST_PASSWORD, ClinicFactory, StaffFactory
-from .factories_security import AuthenticatorFactory, code_now, with_two_factor
+from .factories.patients import TEST_PASSWORD, ClinicFactory, StaffFactory
+from .factories.security import AuthenticatorFactory, code_now, plain_recovery_codes, with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +97,8 @@ def test_recovery_codes_are_kept_only_as_salted_hashes(clinician):
 def test_codes_made_before_hashing_are_hashed_by_the_migration_and_still_work(client, clinician):
     # Before, django-otp kept the codes as plain text (8 characters) in StaticToken.
     AuthenticatorFactory(user=clinician)
-    device = StaticDevice.objects.create(user=clinician, name=two_factor.RECOVERY_DEVICE_NAME, confirmed=True)
     old_codes = ["abcd2345", "wxyz7654"]
-    for token in old_codes:
-        StaticToken.objects.create(device=device, token=token)
+    plain_recovery_codes(clinician, old_codes)
     migration = importlib.import_module("security.migrations.0003_recovery_codes_hashed")
     migration.hash_existing_codes(django_apps, None)
     assert_kept_only_as_hashes(clinician, old_codes)

@@ -37,7 +37,7 @@ def preferences_edit(request, public_id):
 @clinic_staff_required
 def find_options(request, public_id):
     patient = Patient.objects.get_visible_or_404(
-        request.user, public_id, queryset=Patient.objects.select_related("clinic").with_signed_goal_and_maud())
+        request.user, public_id, queryset=Patient.objects.select_related("clinic").with_plan_status())
     preferences = _preferences(patient)
     needs = needs_for(patient, preferences)
     options = rank_options(needs, Program.objects.all(), meetings_for_matching(patient.clinic_id, needs))

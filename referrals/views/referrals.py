@@ -155,7 +155,7 @@ def _refer_from_match(request, patient, options):
 @care_role_required
 def referral_new(request, public_id):
     # Matching reads the signed plan's drinking goal and medication: annotated here, no extra query.
-    patient = visible_patient(request, public_id, Patient.objects.with_signed_goal_and_maud())
+    patient = visible_patient(request, public_id, Patient.objects.with_plan_status())
     prefs, options = ranked_options(patient)
     if request.method == "POST" and "match" in request.POST:
         referral = _refer_from_match(request, patient, options)
