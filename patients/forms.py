@@ -152,7 +152,6 @@ class PatientSearchForm(forms.Form):
     )
 
 
-
 class TwoFactorRuleForm(forms.Form):
     """Mixed into a Clinic model form that edits ``require_two_factor`` (the clinic security page, Django admin):
     making two-factor optional needs a reason, recorded with who and when by ``Clinic.set_two_factor_rule``.
