@@ -13,10 +13,7 @@ def can_work_on_stop5(user, patient):
 
     ``patient`` must already come from ``Patient.objects.visible_to(user)``.
     """
-    if user.is_case_manager:
-        return True
-    # Uses the care team when the view prefetched it (the patient page does).
-    return any(member.staff_id == user.pk for member in patient.care_team.all())
+    return user.is_case_manager or patient.has_on_care_team(user)
 
 
 def require_stop5_access(user, patient):

@@ -9,7 +9,7 @@ from .stop3 import stop3_lead
 def stop3_summary(patient, conversations=1):
     """A fixed number of queries, whatever the number of referrals and history entries.
 
-    Expects ``patient`` fetched with the care-team prefetch (``patients.views.patients.care_team_prefetch``).
+    Expects ``patient`` fetched with its care team (``Patient.objects.with_care_team()``).
     """
     convo_qs = MutualSupportConversation.objects.filter(patient=patient).select_related("held_by",
                                                                                          "next_step_done_by")

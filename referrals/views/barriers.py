@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from patients.access import clinic_staff_required
-from patients.models import Patient
+from patients.access import clinic_staff_required, patient_for_request
 
 from ..barrier_forms import BarrierForm, BarrierStatusForm, InterventionForm, InterventionOutcomeForm
 from ..models import BarrierStatus, Intervention, InterventionStatus
@@ -32,7 +31,7 @@ def barrier_url(barrier):
 
 @clinic_staff_required
 def barrier_list(request, public_id):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     barriers = list(_barriers_of(patient))
     return render(request, "referrals/barrier_list.html", {
         "patient": patient,
@@ -44,7 +43,7 @@ def barrier_list(request, public_id):
 
 @clinic_staff_required
 def barrier_create(request, public_id):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     require_stop5_access(request.user, patient)
     form = BarrierForm(request.POST or None, patient=patient, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -57,7 +56,7 @@ def barrier_create(request, public_id):
 
 @clinic_staff_required
 def barrier_detail(request, public_id, pk):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     barrier = _barrier_or_404(patient, pk)
     return _render_detail(request, patient, barrier, BarrierStatusForm(barrier=barrier))
 
@@ -76,7 +75,7 @@ def _render_detail(request, patient, barrier, status_form, status=200):
 @clinic_staff_required
 @require_POST
 def barrier_status(request, public_id, pk):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     barrier = _barrier_or_404(patient, pk)
     require_stop5_access(request.user, patient)
     form = BarrierStatusForm(request.POST, barrier=barrier)
@@ -90,7 +89,7 @@ def barrier_status(request, public_id, pk):
 
 @clinic_staff_required
 def intervention_create(request, public_id, pk):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     barrier = _barrier_or_404(patient, pk)
     require_stop5_access(request.user, patient)
     suggestion = None
@@ -115,7 +114,7 @@ def intervention_create(request, public_id, pk):
 
 @clinic_staff_required
 def intervention_outcome(request, public_id, pk, intervention_pk):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     barrier = _barrier_or_404(patient, pk)
     intervention = get_object_or_404(Intervention.objects.select_related("owner"), pk=intervention_pk,
                                      barrier=barrier)

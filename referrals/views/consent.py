@@ -5,19 +5,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from patients.access import clinic_staff_required
+from patients.access import clinic_staff_required, patient_for_request
 from patients.audit import record
 from patients.models import AuditAction
 
 from ..models import Consent, Disclosure, InformationCategory, Referral
 from ..models.consent import ACCOUNTING_YEARS, PART2_NOTICE, record_disclosure
 from ..referral_forms import ConsentForm, LetterForm, OutsideDisclosureForm, RevokeConsentForm
-from .referrals import care_role_required, visible_patient, visible_referral
+from .referrals import care_role_required, visible_referral
 
 
 @care_role_required
 def consent_new(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     initial = {}
     if request.GET.get("program", "").isdigit():
         initial["program"] = int(request.GET["program"])
@@ -56,7 +56,7 @@ def log_disclosure(request, patient, disclosure):
 
 @clinic_staff_required
 def consent_detail(request, public_id, pk):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     return _consent_page(request, patient, _consent(patient, pk))
 
 
@@ -64,7 +64,7 @@ def consent_detail(request, public_id, pk):
 @require_POST
 def consent_disclose(request, public_id, pk):
     """Log a disclosure made outside the product (phone, e-mail, fax, in person) under this consent."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     consent = _consent(patient, pk)
     form = OutsideDisclosureForm(request.POST)
     if form.is_valid():
@@ -84,7 +84,7 @@ def consent_disclose(request, public_id, pk):
 @care_role_required
 @require_POST
 def consent_revoke(request, public_id, pk):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     consent = get_object_or_404(Consent, pk=pk, patient=patient)
     form = RevokeConsentForm(request.POST)
     if form.is_valid():
@@ -133,7 +133,7 @@ def _letter_context(patient, referral, consents, form):
 @care_role_required
 def letter(request, public_id, pk):
     """Produce a referral letter: refused without an active consent for this program; logged as a disclosure."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk, Referral.objects.with_history())
     consents = [c for c in Consent.objects.filter(patient=patient, program_id=referral.program_id)
                 if c.is_active]
@@ -162,7 +162,7 @@ def letter(request, public_id, pk):
 
 @clinic_staff_required
 def disclosure_letter(request, public_id, pk):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     disclosure = get_object_or_404(
         Disclosure.objects.select_related("consent", "disclosed_by", "referral__program", "referral__meeting"),
         pk=pk, patient=patient)
@@ -174,7 +174,7 @@ def disclosure_letter(request, public_id, pk):
 
 @clinic_staff_required
 def accounting(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     disclosures = (Disclosure.objects.filter(patient=patient).for_accounting()
                    .select_related("consent", "disclosed_by"))
     return render(request, "referrals/accounting.html", {

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from patients.access import clinic_staff_required
-from patients.models import Patient
+from patients.access import clinic_staff_required, patient_for_request
 
 from ..followup_forms import FollowUpLogForm, FollowUpScheduleForm
 from ..lifecycle import ReferralStatus
@@ -25,7 +24,7 @@ def follow_ups_url(patient):
 
 @clinic_staff_required
 def follow_up_list(request, public_id):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     today = timezone.localdate()
     follow_ups = list(
         patient.follow_ups.select_related("assigned_to", "done_by")
@@ -48,7 +47,7 @@ def follow_up_list(request, public_id):
 @clinic_staff_required
 def follow_up_log(request, public_id, pk=None):
     """Log a follow-up as done: a scheduled one (``pk``), or one that was not scheduled."""
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     follow_up = None
     if pk is None:
         # An overdue or due-today follow-up is the one being done now, rather than a new one.
@@ -88,7 +87,7 @@ def _safe_next(request):
 
 @clinic_staff_required
 def follow_up_schedule(request, public_id):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     require_stop5_access(request.user, patient)
     form = FollowUpScheduleForm(request.POST or None, patient=patient, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +107,7 @@ def follow_up_schedule(request, public_id):
 @clinic_staff_required
 @require_POST
 def follow_up_cancel(request, public_id, pk):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     follow_up = get_object_or_404(FollowUp, pk=pk, patient=patient, status=FollowUpStatus.SCHEDULED)
     require_stop5_access(request.user, patient)
     follow_up.delete()

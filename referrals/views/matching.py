@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 
-from patients.access import clinic_staff_required
+from patients.access import clinic_staff_required, patient_for_request
 from patients.models import Patient
 
 from ..forms import MatchingPreferencesForm
@@ -18,7 +18,7 @@ def _preferences(patient):
 
 @clinic_staff_required
 def preferences_edit(request, public_id):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     preferences = _preferences(patient) or MatchingPreferences(
         patient=patient, language=patient.preferred_language or "English"
     )
@@ -36,8 +36,8 @@ def preferences_edit(request, public_id):
 
 @clinic_staff_required
 def find_options(request, public_id):
-    patient = Patient.objects.get_visible_or_404(
-        request.user, public_id, queryset=Patient.objects.select_related("clinic").with_signed_goal_and_maud())
+    patient = patient_for_request(
+        request, public_id, queryset=Patient.objects.select_related("clinic").with_signed_goal_and_maud())
     preferences = _preferences(patient)
     needs = needs_for(patient, preferences)
     options = rank_options(needs, Program.objects.all(), meetings_for_matching(patient.clinic_id, needs))

@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from patients.access import clinic_staff_required, role_required
+from patients.access import clinic_staff_required, patient_for_request, role_required
 from patients.models import CareTeamMember, Patient, Role
-from patients.views.patients import care_team_prefetch
 
 from ..handout import FIRST_MEETING_GUIDE, medication_line
 from ..lifecycle import ReferralStatus, check_move
@@ -39,12 +38,6 @@ from ..summary import stop3_summary
 care_role_required = role_required(*CARE_ROLES)
 
 
-def visible_patient(request, public_id, queryset=None):
-    queryset = queryset if queryset is not None else Patient.objects.all()
-    return Patient.objects.get_visible_or_404(
-        request.user, public_id, queryset=queryset.prefetch_related(care_team_prefetch()))
-
-
 def visible_referral(patient, pk, queryset=None):
     """A referral of an already visible patient; anything else is a 404."""
     return get_object_or_404(queryset if queryset is not None else Referral.objects, pk=pk, patient=patient)
@@ -52,9 +45,8 @@ def visible_referral(patient, pk, queryset=None):
 
 def _role_in_conversation(user, patient):
     """The care role the user talks in: their role on this patient's team, else their first care role."""
-    team_roles = [m.role for m in patient.care_team_members() if m.staff_id == user.pk]
     for role in CARE_ROLES:
-        if role in team_roles:
+        if patient.has_on_care_team(user, role):
             return role
     for role in CARE_ROLES:
         if user.has_role(role):
@@ -69,7 +61,7 @@ def _overview_url(patient):
 # Overview --------------------------------------------------------------------------------------
 @clinic_staff_required
 def overview(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     context = stop3_summary(patient, conversations=None)
     context["can_log"] = request.user.has_role(*CARE_ROLES)
     return render(request, "referrals/stop3_overview.html", context)
@@ -78,12 +70,12 @@ def overview(request, public_id):
 # Conversation log ------------------------------------------------------------------------------
 @care_role_required
 def conversation_new(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     prefs = MatchingPreferences.objects.filter(patient=patient).first() or MatchingPreferences(
         patient=patient, language=patient.preferred_language)
     lead = stop3_lead(patient)
     role = _role_in_conversation(request.user, patient)
-    on_team = any(m.staff_id == request.user.pk for m in patient.care_team_members())
+    on_team = patient.has_on_care_team(request.user)
     form = ConversationForm(request.POST or None, join_role=None if on_team else role,
                             team_has_peer=lead.track == Stop3Track.PEER)
     form.instance.patient = patient
@@ -115,7 +107,7 @@ def conversation_new(request, public_id):
 @require_POST
 def next_step_done(request, public_id, pk):
     """Mark the next step agreed in a conversation as done (it leaves the home page queue)."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     conversation = get_object_or_404(MutualSupportConversation, pk=pk, patient=patient)
     try:
         conversation.mark_next_step_done(request.user)
@@ -155,7 +147,7 @@ def _refer_from_match(request, patient, options):
 @care_role_required
 def referral_new(request, public_id):
     # Matching reads the signed plan's drinking goal and medication: annotated here, no extra query.
-    patient = visible_patient(request, public_id, Patient.objects.with_signed_goal_and_maud())
+    patient = patient_for_request(request, public_id, queryset=Patient.objects.with_signed_goal_and_maud())
     prefs, options = ranked_options(patient)
     if request.method == "POST" and "match" in request.POST:
         referral = _refer_from_match(request, patient, options)
@@ -213,7 +205,7 @@ def _referral_with_history(patient, pk):
 
 @clinic_staff_required
 def referral_detail(request, public_id, pk):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     referral = _referral_with_history(patient, pk)
     return render(request, "referrals/referral_detail.html", _detail_context(patient, referral))
 
@@ -221,7 +213,7 @@ def referral_detail(request, public_id, pk):
 @care_role_required
 @require_POST
 def referral_move(request, public_id, pk):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk)
     form = MoveForm(request.POST, referral=referral)
     status = 400
@@ -254,7 +246,7 @@ def referral_move(request, public_id, pk):
 @care_role_required
 def referral_edit(request, public_id, pk):
     """Change the referral's meeting. A stale form (someone saved first) is refused with the input kept."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk, Referral.objects.select_related("program", "meeting"))
     if not referral.is_open:
         messages.error(request, "This referral is closed; re-open it before changing its meeting.")
@@ -289,7 +281,7 @@ def referral_edit(request, public_id, pk):
 # First meeting together ------------------------------------------------------------------------
 @care_role_required
 def plan_new(request, public_id, pk):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk, Referral.objects.select_related("meeting", "program"))
     if not referral.is_open:
         messages.error(request, "This referral is closed; re-open it before planning a first meeting.")
@@ -309,7 +301,7 @@ def plan_new(request, public_id, pk):
 @care_role_required
 @require_POST
 def plan_outcome(request, public_id, pk, plan_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk)
     plan = get_object_or_404(FirstMeetingPlan, pk=plan_id, referral=referral)
     form = OutcomeForm(request.POST)
@@ -329,7 +321,7 @@ def plan_outcome(request, public_id, pk, plan_id):
 # Handout for the patient (no patient data: always allowed) -------------------------------------
 @clinic_staff_required
 def handout(request, public_id, pk):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     referral = _referral_with_history(patient, pk)
     plans = [p for p in referral.first_meeting_plans.all() if p.is_planned]
     meetings = []

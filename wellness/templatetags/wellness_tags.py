@@ -1,6 +1,5 @@
 from django import template
 
-from ..access import is_on_care_team
 from ..models import RecoveryCapitalAssessment, WellnessPlan
 
 register = template.Library()
@@ -18,5 +17,5 @@ def wellness_section(context, patient):
     return {
         "patient": patient, "plan": plan, "latest": latest,
         "goal_count": plan.goals.count() if plan else 0,
-        "can_edit": is_on_care_team(user, patient),
+        "can_edit": patient.has_on_care_team(user),
     }

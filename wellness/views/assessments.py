@@ -9,15 +9,14 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from patients.access import clinic_staff_required
+from patients.access import clinic_staff_required, patient_for_request, require_care_team
 
 from .. import treatment_goals
-from ..access import is_on_care_team, require_care_team, visible_patient
 from ..charts import line_chart
 from ..definitions import GapRuleKind
 from ..forms import AssessmentForm, TreatmentGoalFromGapForm, WellnessGoalForm, filled_fields
 from ..models import GapGoalLink, PlanChange, Questionnaire, RecoveryCapitalAssessment, WellnessDimension
-from .plan import get_or_start_plan
+from .plan import CARE_TEAM_ONLY, get_or_start_plan
 
 
 def _assessments(patient):
@@ -28,7 +27,7 @@ def _assessments(patient):
 @clinic_staff_required
 def assessment_list(request, public_id):
     """All of the patient's assessments, with a trend chart per questionnaire."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     assessments = list(_assessments(patient))
     by_questionnaire = defaultdict(list)
     for assessment in assessments:
@@ -38,7 +37,7 @@ def assessment_list(request, public_id):
         is_active=True, current_version__isnull=False)
     return render(request, "wellness/assessment_list.html", {
         "patient": patient, "trends": trends, "questionnaires": questionnaires,
-        "can_assess": is_on_care_team(request.user, patient),
+        "can_assess": patient.has_on_care_team(request.user),
     })
 
 
@@ -74,8 +73,8 @@ def _trend(questionnaire, rows):
 
 @clinic_staff_required
 def assessment_new(request, public_id):
-    patient = visible_patient(request, public_id)
-    require_care_team(request.user, patient)
+    patient = patient_for_request(request, public_id)
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
     available = Questionnaire.objects.available_to(request.user.clinic_id).filter(
         is_active=True, current_version__isnull=False).select_related("current_version")
     chosen = request.POST.get("questionnaire") or request.GET.get("questionnaire")
@@ -111,7 +110,7 @@ def _assessment(patient, pk):
 
 @clinic_staff_required
 def assessment_detail(request, public_id, pk):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     assessment = _assessment(patient, pk)
     definition = assessment.version.parsed
     result = assessment.result
@@ -131,7 +130,7 @@ def assessment_detail(request, public_id, pk):
         "answers": [(item, assessment.answers[item.id], definition.scale.labels[assessment.answers[item.id]])
                     for item in definition.items_in(ds.domain.id)],
     } for ds in result.domain_scores]
-    on_team = is_on_care_team(request.user, patient)
+    on_team = patient.has_on_care_team(request.user)
     return render(request, "wellness/assessment_detail.html", {
         "patient": patient, "assessment": assessment, "definition": definition, "result": result,
         "domains": domains, "total_range": definition.total_range,
@@ -154,10 +153,10 @@ def _gap(assessment, domain_id):
 @clinic_staff_required
 def gap_to_wellness_goal(request, public_id, pk, domain):
     """From a gap, the patient and a care-team member co-create a goal in the wellness plan."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     assessment = _assessment(patient, pk)
     definition, gap_domain, answers = _gap(assessment, domain)
-    require_care_team(request.user, patient)
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
     initial = {}
     if gap_domain.wellness_dimension in WellnessDimension.values:
         initial["dimension"] = gap_domain.wellness_dimension
@@ -185,7 +184,7 @@ def gap_to_wellness_goal(request, public_id, pk, domain):
 @clinic_staff_required
 def gap_to_treatment_goal(request, public_id, pk, domain):
     """From a gap, a clinician adds a goal to the patient's treatment plan."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     assessment = _assessment(patient, pk)
     definition, gap_domain, answers = _gap(assessment, domain)
     if not request.user.is_clinician:

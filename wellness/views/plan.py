@@ -8,13 +8,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from patients.access import clinic_staff_required
+from patients.access import clinic_staff_required, patient_for_request, require_care_team
+from patients.models import Patient
 
-from ..access import is_on_care_team, require_care_team, visible_patient
 from ..forms import SignAndActionForm, SupportForm, WellnessGoalForm, WellnessPlanForm, changed_fields, filled_fields
 from ..models import GapGoalLink, PlanChange, SignAndAction, Support, WellnessGoal, WellnessPlan
 
 RECENT_CHANGES = 8
+#: The wellness plan is co-created: anyone on the patient's care team may change it, others only read.
+CARE_TEAM_ONLY = "Only the patient's care team can change the wellness plan."
 
 # The lists inside a plan, by the name used in URLs: (model, form, section name in the history, noun)
 PLAN_LISTS = {
@@ -52,19 +54,19 @@ def get_or_start_plan(patient, by):
 
 @clinic_staff_required
 def plan_detail(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     plan = plan_for(patient, with_lists=True)
     changes = list(plan.changes.select_related("changed_by")[:RECENT_CHANGES]) if plan else []
     return render(request, "wellness/plan_detail.html", {
         "patient": patient, "plan": plan, "changes": changes,
-        "can_edit": is_on_care_team(request.user, patient),
+        "can_edit": patient.has_on_care_team(request.user),
     })
 
 
 @clinic_staff_required
 def plan_edit(request, public_id):
-    patient = visible_patient(request, public_id)
-    require_care_team(request.user, patient)
+    patient = patient_for_request(request, public_id)
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
     plan = plan_for(patient)
     form = WellnessPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -94,8 +96,8 @@ def _list_or_404(kind):
 def plan_item_edit(request, public_id, kind, pk=None):
     """Add (pk None) or change a goal, a trigger or warning sign, or a support."""
     model, form_class, section, noun = _list_or_404(kind)
-    patient = visible_patient(request, public_id)
-    require_care_team(request.user, patient)
+    patient = patient_for_request(request, public_id)
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
     plan = plan_for(patient)
     item = None
     if pk is not None:
@@ -128,12 +130,12 @@ def plan_item_edit(request, public_id, kind, pk=None):
 @require_POST
 def plan_item_remove(request, public_id, kind, pk):
     model, _form_class, section, noun = _list_or_404(kind)
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     plan = plan_for(patient)
     if plan is None:
         raise Http404("No such item.")
     item = get_object_or_404(model, pk=pk, plan=plan)
-    require_care_team(request.user, patient)
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
     with transaction.atomic():
         plan.record(request.user, section, PlanChange.Action.REMOVED, str(item))
         item.delete()
@@ -145,7 +147,7 @@ def plan_item_remove(request, public_id, kind, pk):
 
 @clinic_staff_required
 def plan_history(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     plan = plan_for(patient)
     changes = plan.changes.select_related("changed_by") if plan else PlanChange.objects.none()
     page = Paginator(changes, per_page=50).get_page(request.GET.get("page"))
@@ -154,6 +156,6 @@ def plan_history(request, public_id):
 
 @clinic_staff_required
 def plan_print(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id, queryset=Patient.objects.select_related("clinic"))
     plan = plan_for(patient, with_lists=True)
     return render(request, "wellness/plan_print.html", {"patient": patient, "plan": plan, "clinic": patient.clinic})
