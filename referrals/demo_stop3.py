@@ -81,8 +81,8 @@ def seed(clinic):
         referral = Referral.start(patient=elena, program=programs["smart-recovery"], meeting=meeting, by=peer,
                                   source=ReferralSource.MATCHING,
                                   match_reasons="Welcomes medication; online, no travel needed; evening")
-        referral.move_to(S.DISCUSSED, peer, note="Patient liked the idea of a facilitated, practical group.")
-        referral.move_to(S.REFERRED, peer, note="Patient will join with the peer the first time.")
+        referral.move_to(status=S.DISCUSSED, by=peer, note="Patient liked the idea of a facilitated, practical group.")
+        referral.move_to(status=S.REFERRED, by=peer, note="Patient will join with the peer the first time.")
         _backdate(referral, 6)
         if meeting:
             FirstMeetingPlan.objects.create(
@@ -103,7 +103,7 @@ def seed(clinic):
         rco = programs["recovery-community-organizations"]
         referral = Referral.start(patient=frank, program=rco, meeting=_meeting(clinic, rco), by=case_manager,
                                   status=S.DISCUSSED, note="Patient wants someone from the center to call first.")
-        referral.move_to(S.REFERRED, case_manager)
+        referral.move_to(status=S.REFERRED, by=case_manager)
         _backdate(referral, 10)
         consent = Consent.objects.create(
             patient=frank, program=rco, disclosing_party=clinic.name,
@@ -127,13 +127,13 @@ def seed(clinic):
         aa = programs["alcoholics-anonymous"]
         first = Referral.start(patient=ben, program=aa, meeting=_meeting(clinic, aa, online=False),
                                by=staff["clinician"], status=S.REFERRED)
-        first.move_to(S.FIRST_MEETING_ATTENDED, staff["clinician"])
-        first.move_to(S.STOPPED, staff["clinician"], reason=CloseReason.MEDICATION_NOT_WELCOME,
+        first.move_to(status=S.FIRST_MEETING_ATTENDED, by=staff["clinician"])
+        first.move_to(status=S.STOPPED, by=staff["clinician"], reason=CloseReason.MEDICATION_NOT_WELCOME,
                       note="Was told at the meeting to stop naltrexone; will not return there.")
         _backdate(first, 40)
         smart = Referral.start(patient=ben, program=programs["smart-recovery"],
                                meeting=_meeting(clinic, programs["smart-recovery"], online=False),
                                by=staff["clinician"], status=S.DISCUSSED)
         for status in (S.REFERRED, S.FIRST_MEETING_ATTENDED, S.ENGAGED):
-            smart.move_to(status, staff["clinician"])
+            smart.move_to(status=status, by=staff["clinician"])
         _backdate(smart, 25)

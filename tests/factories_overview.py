@@ -41,11 +41,11 @@ def referral_reaching(patient, by, status, *, program, days_back=0):
     target = PATH.index(status) if status in PATH else None
     if target is None:  # declined or stopped from "referred"
         for step in PATH[1:3]:
-            referral.move_to(step, by)
-        referral.move_to(status, by, reason="not_ready")
+            referral.move_to(status=step, by=by)
+        referral.move_to(status=status, by=by, reason="not_ready")
     else:
         for step in PATH[1: target + 1]:
-            referral.move_to(step, by)
+            referral.move_to(status=step, by=by)
     when = moment_days_ago(days_back)
     Referral.objects.filter(pk=referral.pk).update(created_at=when, status_changed_at=when)
     ReferralTransition.objects.filter(referral=referral).update(at=when)

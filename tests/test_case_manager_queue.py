@@ -30,7 +30,7 @@ def stale(referral, status, days_ago):
     """Put ``referral`` at ``status`` (moving it there through the lifecycle), last changed ``days_ago``."""
     path = ["suggested", "discussed", "referred", "first_meeting_attended", "engaged"]
     while referral.status != status:
-        referral.move_to(path[path.index(referral.status) + 1], referral.referred_by)
+        referral.move_to(status=path[path.index(referral.status) + 1], by=referral.referred_by)
     Referral.objects.filter(pk=referral.pk).update(status_changed_at=timezone.now() - days(days_ago))
     referral.refresh_from_db()
     return referral
@@ -185,7 +185,7 @@ def test_referrals_with_no_progress_for_14_days_longest_waiting_first(case_manag
     referral(days_ago=NO_PROGRESS_DAYS - 1)  # moved 13 days ago: still fresh
     referral(status="engaged", days_ago=60)  # engaged is the goal, not a stall
     declined = ReferralFactory(patient=mine, referred_by=case_manager, status="referred")
-    declined.move_to("declined", case_manager, reason="not_ready")
+    declined.move_to(status="declined", by=case_manager, reason="not_ready")
     Referral.objects.filter(pk=declined.pk).update(status_changed_at=timezone.now() - days(40))  # closed
     referral(patient=not_mine, by=colleague, days_ago=40)  # someone else's patient and referral
     referral(patient=PatientFactory(clinic=other_clinic), by=case_manager, days_ago=40)  # another clinic

@@ -279,7 +279,7 @@ def test_a_follow_up_moves_referrals_forward(login, case_manager):
     patient = patient_of(case_manager)
     referred = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
     went_before = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
-    went_before.move_to("first_meeting_attended", case_manager)
+    went_before.move_to(status="first_meeting_attended", by=case_manager)
     Referral.objects.filter(pk=went_before.pk).update(status_changed_at=timezone.now() - days(10))
     response = login(case_manager).post(
         reverse("referrals:follow_up_log_new", args=[patient.public_id]),
@@ -297,7 +297,7 @@ def test_a_follow_up_moves_referrals_forward(login, case_manager):
 def test_one_meeting_does_not_count_twice_toward_engaged(case_manager):
     patient = patient_of(case_manager)
     referral = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
-    referral.move_to("first_meeting_attended", case_manager)  # e.g. the first meeting together, logged today
+    referral.move_to(status="first_meeting_attended", by=case_manager)  # e.g. the first meeting together, logged today
     follow_up = DoneFollowUpFactory.build(patient=patient, assigned_to=case_manager, created_by=case_manager)
     follow_up.record_done(by=case_manager, attended_referrals=[referral])
     referral.refresh_from_db()

@@ -195,7 +195,7 @@ def test_an_out_of_order_move_in_the_browser_is_refused_with_a_message(login, te
 def test_a_stale_move_form_is_refused_and_keeps_what_was_typed(login, team_with_peer, peer, case_manager):
     referral = ReferralFactory(patient=team_with_peer, referred_by=peer)
     seen = referral.version
-    referral.move_to(S.DISCUSSED, case_manager)
+    referral.move_to(status=S.DISCUSSED, by=case_manager)
     response = login(peer).post(reverse("support:referral_move", args=[team_with_peer.public_id, referral.pk]),
                                 {"new_status": S.DECLINED, "reason": "not_ready", "note": "Maybe in spring",
                                  "version": seen})

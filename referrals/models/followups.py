@@ -198,11 +198,11 @@ def progress_referral(referral, follow_up, by):
     """
     note = f"Reported at the follow-up of {follow_up.done_on:%b %-d, %Y}."
     if referral.status == ReferralStatus.REFERRED:
-        referral.move_to(ReferralStatus.FIRST_MEETING_ATTENDED, by, note=note)
+        referral.move_to(status=ReferralStatus.FIRST_MEETING_ATTENDED, by=by, note=note)
         return ReferralStatus.FIRST_MEETING_ATTENDED
     if (referral.status == ReferralStatus.FIRST_MEETING_ATTENDED
             and timezone.localdate(referral.status_changed_at) < follow_up.done_on):
-        referral.move_to(ReferralStatus.ENGAGED, by, note=note)
+        referral.move_to(status=ReferralStatus.ENGAGED, by=by, note=note)
         return ReferralStatus.ENGAGED
     return None
 

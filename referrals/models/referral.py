@@ -142,8 +142,8 @@ class Referral(models.Model):
                                               note=note, at=referral.status_changed_at)
         return referral
 
-    def move_to(self, new_status, by, note="", reason="", expected_version=None):
-        """Move to ``new_status`` and record who, when and why; refuse invalid or stale moves.
+    def move_to(self, *, status, by, note="", reason="", expected_version=None):
+        """Move to ``status`` and record who (``by``), when and why; refuse invalid or stale moves.
 
         Raises ``ValidationError`` for a move the lifecycle does not allow, and ``StaleReferral``
         (a ``ValidationError``) when ``expected_version`` no longer matches.
@@ -154,7 +154,7 @@ class Referral(models.Model):
                 raise StaleReferral(
                     "Someone else updated this referral while you were looking at it. "
                     "Check its current status below, then try again.", code="stale")
-            new = check_move(current.status, new_status, reopen_to=current.reopen_to, reason=reason)
+            new = check_move(current.status, status, reopen_to=current.reopen_to, reason=reason)
             now = timezone.now()
             if new in CLOSED_STATUSES:
                 reopen_to, close_reason = current.status, reason
@@ -340,5 +340,5 @@ class FirstMeetingPlan(models.Model):
             attended = outcome in (self.Outcome.WENT_TOGETHER, self.Outcome.PATIENT_WENT_ALONE)
             referral = self.referral
             if attended and referral.status == ReferralStatus.REFERRED:
-                referral.move_to(ReferralStatus.FIRST_MEETING_ATTENDED, by,
+                referral.move_to(status=ReferralStatus.FIRST_MEETING_ATTENDED, by=by,
                                  note=f"First meeting on {self.planned_for:%b %-d}: {self.get_outcome_display()}.")

@@ -220,7 +220,7 @@ def referral_move(request, public_id, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            referral.move_to(data["new_status"], request.user, note=data["note"], reason=data["reason"],
+            referral.move_to(status=data["new_status"], by=request.user, note=data["note"], reason=data["reason"],
                              expected_version=data["version"])
         except StaleReferral as error:
             form.add_error(None, error)
