@@ -28,7 +28,7 @@ Stop 2, wellness plan and recovery capital (peer specialist's turn; the care tea
     not started: neither.
 
 Stop 3, talking about mutual support (3a: the peer specialist; 3b: a clinician or case manager)
-    3a or 3b comes from the care team (``referrals.stop3.stop3_lead``).
+    3a or 3b comes from the care team (``referrals.support.lead.stop3_lead``).
     done: a conversation is logged and the latest signed treatment plan says mutual support is part of it.
     in progress: a conversation is logged but the signed plan does not say mutual support yet: the
     clinician's turn to add it to the plan.
@@ -72,6 +72,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import CareTeamMember, Patient, PlanVersion, Role
+from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
 from referrals.lifecycle import CLOSED_STATUSES, ReferralStatus
 from referrals.models import (
     Barrier,
@@ -82,8 +83,7 @@ from referrals.models import (
     MutualSupportConversation,
     Referral,
 )
-from referrals.models.barriers import ACTIVE_BARRIER_STATUSES
-from referrals.stop3 import Stop3Track, stop3_lead
+from referrals.support.lead import Stop3Track, stop3_lead
 from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment, WellnessPlan
 
 #: An assessment older than this no longer counts as "taken" for Stop 2.

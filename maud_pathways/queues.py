@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import CareTeamMember, Patient, Role, StaffMember
+from referrals.followup.queue import NO_PROGRESS_DAYS, case_manager_queue
 from referrals.models import FirstMeetingPlan, MutualSupportConversation
-from referrals.queue import NO_PROGRESS_DAYS, case_manager_queue
-from referrals.stop3 import NEXT_STEP_NOTICE_DAYS
+from referrals.support.lead import NEXT_STEP_NOTICE_DAYS
 from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment, WellnessPlan
 
 from .pathway import ASSESSMENT_FRESH_DAYS
@@ -231,7 +231,7 @@ def peer_queues(user, today):
 # Case manager ----------------------------------------------------------------------------------------
 
 def case_manager_queues(user, today):
-    """The case manager's queue (``referrals.queue.case_manager_queue``), shortened for the home page."""
+    """The case manager's queue (``referrals.followup.queue.case_manager_queue``), shortened for the home page."""
     queue = case_manager_queue(user, today)
     see_all = reverse("referrals:case_manager_queue")
     follow_ups = [

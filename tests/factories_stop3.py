@@ -15,7 +15,7 @@ from referrals.models import (
     ProgramGroup,
     Referral,
 )
-from referrals.stop3 import Stop3Track
+from referrals.support.lead import Stop3Track
 
 from . import factories_referrals as directory_factories
 from .factories import PatientFactory, StaffFactory

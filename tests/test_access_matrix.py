@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from patients.models import Role
 from referrals.models import MeetingImport
-from referrals.models.consent import record_disclosure
+from referrals.support.models.consent import record_disclosure
 
 from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
 from .factories_emergency import EmergencyAccessFactory

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Role, StaffMember
+from referrals.followup.queue import NO_PROGRESS_DAYS, case_manager_queue
 from referrals.models import Barrier, BarrierSeverity, BarrierStatus, FollowUp, InterventionStatus, Referral
-from referrals.queue import NO_PROGRESS_DAYS, case_manager_queue
 
 from .factories import PatientFactory, StaffFactory
 from .factories_stop3 import MeetingFactory, ReferralFactory

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.models import Consent, Disclosure, InformationCategory, ProgramGroup
-from referrals.models.consent import PART2_NOTICE, record_disclosure
+from referrals.support.models.consent import PART2_NOTICE, record_disclosure
 
 from .factories import PatientFactory
 from .factories_stop3 import ConsentFactory, ProgramFactory, ReferralFactory

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from referrals.followup.models.followups import engagement_from_rows
 from referrals.models import (
     Barrier,
     BarrierStatus,
@@ -16,7 +17,6 @@ from referrals.models import (
     Referral,
     patient_engagement,
 )
-from referrals.models.followups import engagement_from_rows
 
 from .factories import PatientFactory
 from .factories_stop3 import ReferralFactory

@@ -13,7 +13,7 @@ from patients import treatment_plans as plans
 from patients.models import Role
 from referrals.lifecycle import ReferralStatus as S
 from referrals.models import ReferralChange
-from referrals.models.referral import StaleReferral
+from referrals.support.models.referral import StaleReferral
 
 from .factories import CareTeamMemberFactory, PatientFactory
 from .factories_plans import signed_plan

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from referrals.matching import PatientNeeds, meetings_for_matching, needs_for, rank_options
-from referrals.meeting_guide import import_feed, read_feed
+from referrals.directory.matching import PatientNeeds, meetings_for_matching, needs_for, rank_options
+from referrals.directory.meeting_guide import import_feed, read_feed
 from referrals.models import (
     CulturalFocus,
     DrinkingGoal,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from referrals.lifecycle import CloseReason
 from referrals.models import FirstMeetingPlan, Referral, ReferralTransition
-from referrals.models.referral import StaleReferral
+from referrals.support.models.referral import StaleReferral
 
 from .factories import PatientFactory
 from .factories_stop3 import FirstMeetingPlanFactory, MeetingFactory, ProgramFactory, ReferralFactory

@@ -14,7 +14,7 @@ from referrals.models import (
     ProgramGroup,
     Referral,
 )
-from referrals.stop3 import Stop3Track, stop3_lead
+from referrals.support.lead import Stop3Track, stop3_lead
 
 from .factories import CareTeamMemberFactory, PatientFactory
 from .factories_stop3 import MeetingFactory, ProgramFactory, ReferralFactory

@@ -1,7 +1,7 @@
 from django import template
 
 from ..lifecycle import CLOSED_STATUSES
-from ..summary import stop3_summary
+from ..support.summary import stop3_summary
 
 register = template.Library()
 

@@ -3,9 +3,9 @@
 from django import template
 from django.utils import timezone
 
+from ..followup.access import can_work_on_stop5
+from ..followup.models.followups import follow_up_summary
 from ..models import BarrierStatus
-from ..models.followups import follow_up_summary
-from ..stop5 import can_work_on_stop5
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..lifecycle import ReferralStatus
+from ...lifecycle import ReferralStatus
 from .barriers import BarrierStatus
 
 #: The next follow-up is offered this many days after the one being logged.

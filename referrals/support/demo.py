@@ -8,23 +8,20 @@ from django.utils import timezone
 
 from patients.models import Patient, StaffMember
 
-from .lifecycle import CloseReason, ReferralStatus
+from ..directory.models import Meeting, MeetingAttendance, Program, ProgramGroup
+from ..lifecycle import CloseReason, ReferralStatus
+from .lead import stop3_lead
 from .models import (
     CompanionOffer,
     Concern,
     Consent,
     FirstMeetingPlan,
     InformationCategory,
-    Meeting,
-    MeetingAttendance,
     MutualSupportConversation,
-    Program,
-    ProgramGroup,
     Referral,
     ReferralSource,
 )
 from .models.consent import record_disclosure
-from .stop3 import stop3_lead
 from .views.consent import letter_information
 
 S = ReferralStatus

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request
 
-from ..barrier_forms import BarrierForm, BarrierStatusForm, InterventionForm, InterventionOutcomeForm
+from ..access import can_work_on_stop5, require_stop5_access
+from ..forms import BarrierForm, BarrierStatusForm, InterventionForm, InterventionOutcomeForm
 from ..models import BarrierStatus, Intervention, InterventionStatus
-from ..stop5 import can_work_on_stop5, require_stop5_access
 
 
 def _barriers_of(patient):

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from patients.models import Patient, Role, StaffMember
 
-from .lifecycle import ReferralStatus
+from ..directory.models import Program
+from ..lifecycle import ReferralStatus
+from ..support.models import Referral
 from .models import (
     Barrier,
     BarrierKind,
@@ -24,8 +26,6 @@ from .models import (
     Intervention,
     InterventionKind,
     InterventionStatus,
-    Program,
-    Referral,
 )
 
 D = datetime.timedelta

@@ -1,6 +1,6 @@
 """Plain-language notes for the patient handout: what a first meeting of each kind of group is like."""
 
-from .models import ProgramGroup
+from ..directory.models import ProgramGroup
 
 FIRST_MEETING_GUIDE = {
     ProgramGroup.TWELVE_STEP: [
@@ -39,7 +39,7 @@ GENERAL_TIPS = [
 
 def medication_line(program):
     """What the directory knows about the program and medication, in the patient's words."""
-    from .models import MedicationWelcome
+    from ..directory.models import MedicationWelcome
 
     if program.medication_welcome == MedicationWelcome.WELCOMING:
         return f"{program.name} welcomes people who take medication for alcohol use disorder."

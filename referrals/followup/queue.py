@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from patients.models import Patient
 
-from .lifecycle import ReferralStatus
-from .models import Barrier, FollowUp, Intervention, InterventionStatus, Referral
+from ..lifecycle import ReferralStatus
+from ..support.models import Referral
+from .models import Barrier, FollowUp, Intervention, InterventionStatus
 from .models.barriers import ACTIVE_BARRIER_STATUSES, BarrierSeverity
 
 #: A referral whose status has not moved for this long shows up in the queue.

@@ -9,9 +9,9 @@ from patients.access import clinic_staff_required, patient_for_request
 from patients.audit import record
 from patients.models import AuditAction
 
+from ..forms import ConsentForm, LetterForm, OutsideDisclosureForm, RevokeConsentForm
 from ..models import Consent, Disclosure, InformationCategory, Referral
 from ..models.consent import ACCOUNTING_YEARS, PART2_NOTICE, record_disclosure
-from ..referral_forms import ConsentForm, LetterForm, OutsideDisclosureForm, RevokeConsentForm
 from .referrals import care_role_required, visible_referral
 
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from patients.models import Patient, Role
 
-from ..stop3 import Stop3Track
-from .directory import ProgramGroup
+from ...directory.models import ProgramGroup
+from ..lead import Stop3Track
 
 
 class Concern(models.TextChoices):

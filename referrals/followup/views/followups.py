@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request
 
-from ..followup_forms import FollowUpLogForm, FollowUpScheduleForm
-from ..lifecycle import ReferralStatus
-from ..models import FollowUp, FollowUpStatus, Referral, patient_engagement
+from ...lifecycle import ReferralStatus
+from ...support.models import Referral
+from ..access import can_work_on_stop5, require_stop5_access
+from ..forms import FollowUpLogForm, FollowUpScheduleForm
+from ..models import FollowUp, FollowUpStatus, patient_engagement
 from ..models.followups import schedule_follow_up
-from ..stop5 import can_work_on_stop5, require_stop5_access
 
 
 def follow_ups_url(patient):

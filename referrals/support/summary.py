@@ -2,8 +2,8 @@
 
 from django.db.models import Count
 
+from .lead import stop3_lead
 from .models import Consent, Disclosure, MutualSupportConversation, Referral
-from .stop3 import stop3_lead
 
 
 def stop3_summary(patient, conversations=1):

@@ -10,20 +10,13 @@ from django.utils import timezone
 from patients.forms import DateInput
 from patients.models import Role, StaffMember
 
-from .forms import MatchingPreferencesForm
-from .lifecycle import START_STATUSES, CloseReason, ReferralStatus
-from .models import (
-    Consent,
-    FirstMeetingPlan,
-    InformationCategory,
-    Meeting,
-    MutualSupportConversation,
-    Program,
-    ProgramGroup,
-)
+from ..directory.forms import MatchingPreferencesForm
+from ..directory.models import Meeting, Program, ProgramGroup
+from ..lifecycle import START_STATUSES, CloseReason, ReferralStatus
+from .lead import CARE_ROLES, NEXT_STEP_NOTICE_DAYS
+from .models import Consent, FirstMeetingPlan, InformationCategory, MutualSupportConversation
 from .models.consent import DisclosureMethod
 from .models.conversation import CompanionOffer, Concern
-from .stop3 import CARE_ROLES, NEXT_STEP_NOTICE_DAYS
 
 NEXT_STEP_DEFAULT = datetime.timedelta(days=7)
 

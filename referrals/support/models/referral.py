@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from patients.models import Patient
 
-from ..lifecycle import (
+from ...lifecycle import (
     CLOSED_STATUSES,
     CLOSED_VALUES,
     OPEN_STATUSES,

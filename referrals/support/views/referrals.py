@@ -10,20 +10,10 @@ from django.views.decorators.http import require_POST
 from patients.access import clinic_staff_required, patient_for_request, role_required
 from patients.models import CareTeamMember, Patient, Role
 
-from ..handout import FIRST_MEETING_GUIDE, medication_line
-from ..lifecycle import ReferralStatus, check_move
-from ..matching import meetings_for_matching, needs_for, rank_options
-from ..models import (
-    Consent,
-    FirstMeetingPlan,
-    MatchingPreferences,
-    MutualSupportConversation,
-    Program,
-    Referral,
-    ReferralSource,
-)
-from ..models.referral import StaleReferral
-from ..referral_forms import (
+from ...directory.matching import meetings_for_matching, needs_for, rank_options
+from ...directory.models import MatchingPreferences, Program
+from ...lifecycle import ReferralStatus, check_move
+from ..forms import (
     ConversationForm,
     FirstMeetingPlanForm,
     MoveForm,
@@ -32,7 +22,10 @@ from ..referral_forms import (
     ReferralForm,
     ReferralMeetingForm,
 )
-from ..stop3 import CARE_ROLES, Stop3Track, stop3_lead
+from ..handout import FIRST_MEETING_GUIDE, medication_line
+from ..lead import CARE_ROLES, Stop3Track, stop3_lead
+from ..models import Consent, FirstMeetingPlan, MutualSupportConversation, Referral, ReferralSource
+from ..models.referral import StaleReferral
 from ..summary import stop3_summary
 
 care_role_required = role_required(*CARE_ROLES)
