@@ -415,7 +415,7 @@ def stop3(patient, lead):
                         "clinician or case manager.", turns, "Add someone to the care team",
                         patient.get_absolute_url() + "#care-team-heading")
         return Stop(number, title, StopStatus.NOT_STARTED, "No conversation about mutual support logged yet.",
-                    turns, "Log the conversation", _url("support:conversation_new", patient))
+                    turns, "Log the conversation", _url("referrals:conversation_new", patient))
     if not patient.pw_mutual_support:
         plan = ("no treatment plan is signed yet" if patient.pw_signed_number is None
                 else "the signed treatment plan does not include mutual support yet")
@@ -424,7 +424,7 @@ def stop3(patient, lead):
                     _url("patients:plan", patient))
     return Stop(number, title, StopStatus.DONE,
                 f"Talked on {_day(talked_on)}; mutual support is part of the treatment plan.", [],
-                "Open Stop 3", _url("support:overview", patient))
+                "Open Stop 3", _url("referrals:support", patient))
 
 
 def _target(row):
@@ -449,7 +449,7 @@ def stop4(patient, lead, referrals):
                     turns, "Find other options", find)
     furthest = max(open_rows, key=lambda r: _PATH_RANK[r["status"]])
     label = ReferralStatus(furthest["status"]).label.lower()
-    detail = _url("support:referral_detail", patient, furthest["pk"])
+    detail = _url("referrals:referral_detail", patient, furthest["pk"])
     if furthest["status"] in REFERRED_OR_FURTHER:
         return Stop("4", title, StopStatus.DONE, f"{_target(furthest)}: {label}.", [], "Open the referral",
                     detail)

@@ -159,7 +159,7 @@ def next_steps_queue(user, today, role):
     rows, count = _limited(steps)
     return Queue(f"next-steps-{role}", "Next steps agreed in conversations", [
         Row(c.patient, f"{c.next_step} (by {_day(c.next_step_on)})", "Open Stop 3",
-            _url("support:overview", c.patient),
+            _url("referrals:support", c.patient),
             urgent=("Due today" if c.next_step_on == today else
                     f"Overdue by {_days((today - c.next_step_on).days)}" if c.next_step_on < today else ""))
         for c in rows
@@ -200,7 +200,7 @@ def conversations_queue(user, today):
                 .order_by("last_name", "first_name", "pk"))
     rows, count = _limited(patients)
     return Queue("conversations", "Conversations about mutual support to have (Stop 3a)", [
-        Row(p, "No conversation logged yet", "Log the conversation", _url("support:conversation_new", p))
+        Row(p, "No conversation logged yet", "Log the conversation", _url("referrals:conversation_new", p))
         for p in rows
     ], count, "You have talked about mutual support with all your patients.")
 
@@ -217,7 +217,7 @@ def first_meetings_queue(user, today):
         past = plan.planned_for < today
         out.append(Row(patient, f"{plan.meeting.name}, {when}" + (f" · {plan.meet_at}" if plan.meet_at else ""),
                        "Log how it went" if past else "Open the referral",
-                       _url("support:referral_detail", patient, plan.referral_id),
+                       _url("referrals:referral_detail", patient, plan.referral_id),
                        urgent="Happened: log it" if past else ("Today" if plan.planned_for == today else "")))
     return Queue("first-meetings", "First meetings to go to together", out, count,
                  "No first meetings planned with you.")
@@ -253,7 +253,7 @@ def case_manager_queues(user, today):
     stalled = [
         Row(r.patient, f"{r.target_name}: {r.get_status_display().lower()} since "
                        f"{_day(timezone.localdate(r.status_changed_at))}",
-            "Open the referral", _url("support:referral_detail", r.patient, r.pk))
+            "Open the referral", _url("referrals:referral_detail", r.patient, r.pk))
         for r in queue.stalled_referrals
     ]
     return [

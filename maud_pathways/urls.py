@@ -23,7 +23,6 @@ urlpatterns = [
          name="password_reset_complete"),
     path("patients/", include("patients.urls")),
     path("staff/", include("patients.staff_urls")),
-    path("patients/<uuid:public_id>/support/", include("referrals.support.urls")),
     path("", include("wellness.urls")),
     path("", include("referrals.urls")),
     path("", include("security.urls")),

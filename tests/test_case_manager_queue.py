@@ -198,7 +198,7 @@ def test_a_stalled_referral_row_links_to_a_follow_up_and_the_referral(login, cas
     referral = stale(ReferralFactory(patient=patient, referred_by=case_manager, status="referred"), "referred", 20)
     page = login(case_manager).get(QUEUE_URL).content.decode()
     assert f'{reverse("referrals:follow_up_log_new", args=[patient.public_id])}?next={QUEUE_URL}' in page
-    assert reverse("support:referral_detail", args=[patient.public_id, referral.pk]) in page
+    assert reverse("referrals:referral_detail", args=[patient.public_id, referral.pk]) in page
 
 
 def test_demo_gives_the_case_manager_a_queue_and_runs_twice_safely():

@@ -49,11 +49,11 @@ def as_user(user):
 
 
 def edit_url(patient, referral):
-    return reverse("support:referral_edit", args=[patient.public_id, referral.pk])
+    return reverse("referrals:referral_edit", args=[patient.public_id, referral.pk])
 
 
 def detail_url(patient, referral):
-    return reverse("support:referral_detail", args=[patient.public_id, referral.pk])
+    return reverse("referrals:referral_detail", args=[patient.public_id, referral.pk])
 
 
 # Plans: the version page shows what changed, old and new ------------------------------------------

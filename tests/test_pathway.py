@@ -118,7 +118,7 @@ def test_stop3a_with_a_peer_on_the_team(patient, peer, clinician):
     assert talk.number == "3a" and talk.status == NOT_STARTED
     assert [t.role for t in talk.turns] == [Role.PEER_SPECIALIST] and talk.turns[0].people == [peer]
     assert talk.is_turn_of(peer) and not talk.is_turn_of(clinician)
-    assert talk.action_url == reverse("support:conversation_new", args=[patient.public_id])
+    assert talk.action_url == reverse("referrals:conversation_new", args=[patient.public_id])
 
 
 def test_stop3b_without_a_peer_the_clinician_or_case_manager_leads(clinic, clinician, case_manager, peer):
@@ -159,7 +159,7 @@ def test_stop4_from_preferences_to_a_referral(patient, peer):
     referral = ReferralFactory(patient=patient, referred_by=peer, status="suggested")
     suggested = stop(patient, 4)
     assert suggested.status == IN_PROGRESS and "not referred yet" in suggested.reason
-    assert suggested.action_url == reverse("support:referral_detail", args=[patient.public_id, referral.pk])
+    assert suggested.action_url == reverse("referrals:referral_detail", args=[patient.public_id, referral.pk])
 
     referral.move_to(status="discussed", by=peer)
     referral.move_to(status="referred", by=peer)
@@ -260,7 +260,7 @@ def test_the_patient_page_opens_with_the_pathway_and_highlights_my_turn(login, p
     assert page.index('id="pathway-heading"') < page.index("Stop 1 · Treatment plan")
     assert 'data-testid="pathway-stop-3a" data-status="not_started"' in page
     assert "Your turn" in page
-    assert f'href="{reverse("support:conversation_new", args=[patient.public_id])}"' in page
+    assert f'href="{reverse("referrals:conversation_new", args=[patient.public_id])}"' in page
     # Status in words and a symbol, never colour alone.
     assert "Not started" in page and "○" in page
 

@@ -135,7 +135,7 @@ def test_a_declined_referral_page_offers_re_opening(login, peer):
 
     referral = ReferralFactory(patient__clinic=peer.clinic, referred_by=peer)
     referral.move_to(status="declined", by=peer, reason="not_ready")
-    response = login(peer).get(reverse("support:referral_detail", args=[referral.patient.public_id, referral.pk]))
+    response = login(peer).get(reverse("referrals:referral_detail", args=[referral.patient.public_id, referral.pk]))
     assert response.status_code == 200
     choices = [value for value, _ in response.context["move_form"].fields["new_status"].choices]
     assert choices == ["suggested"]

@@ -29,8 +29,8 @@ def consent_new(request, public_id):
             messages.success(request, f"Consent to share with {consent.recipient_name} recorded.")
             next_referral = request.GET.get("referral", "")
             if next_referral.isdigit() and Referral.objects.filter(patient=patient, pk=next_referral).exists():
-                return redirect("support:letter", patient.public_id, int(next_referral))
-            return redirect("support:consent_detail", patient.public_id, consent.pk)
+                return redirect("referrals:letter", patient.public_id, int(next_referral))
+            return redirect("referrals:consent_detail", patient.public_id, consent.pk)
     return render(request, "referrals/consent_form.html", {"patient": patient, "form": form},
                   status=400 if request.method == "POST" else 200)
 
@@ -77,7 +77,7 @@ def consent_disclose(request, public_id, pk):
         else:
             log_disclosure(request, patient, disclosure)
             messages.success(request, f"Disclosure to {disclosure.recipient_name} logged in the accounting.")
-            return redirect("support:consent_detail", patient.public_id, consent.pk)
+            return redirect("referrals:consent_detail", patient.public_id, consent.pk)
     return _consent_page(request, patient, consent, disclose_form=form, status=400)
 
 
@@ -95,7 +95,7 @@ def consent_revoke(request, public_id, pk):
         else:
             messages.success(request, "Consent revoked. Nothing more will be shared under it; "
                                       "earlier disclosures stay in the accounting.")
-    return redirect("support:consent_detail", patient.public_id, consent.pk)
+    return redirect("referrals:consent_detail", patient.public_id, consent.pk)
 
 
 # Referral letter to an outside organisation (patient information: needs consent) ---------------
@@ -155,7 +155,7 @@ def letter(request, public_id, pk):
             else:
                 log_disclosure(request, patient, disclosure)
                 messages.success(request, f"Disclosure to {disclosure.recipient_name} logged. Print the letter below.")
-                return redirect("support:disclosure_letter", patient.public_id, disclosure.pk)
+                return redirect("referrals:disclosure_letter", patient.public_id, disclosure.pk)
     return render(request, "referrals/letter_confirm.html", _letter_context(patient, referral, consents, form),
                   status=400 if request.method == "POST" else 200)
 

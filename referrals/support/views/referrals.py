@@ -48,7 +48,7 @@ def _role_in_conversation(user, patient):
 
 
 def _overview_url(patient):
-    return reverse("support:overview", args=[patient.public_id])
+    return reverse("referrals:support", args=[patient.public_id])
 
 
 # Overview --------------------------------------------------------------------------------------
@@ -146,8 +146,8 @@ def referral_new(request, public_id):
         referral = _refer_from_match(request, patient, options)
         if referral:
             messages.success(request, f"{referral.target_name} suggested from matching.")
-            return redirect("support:referral_detail", patient.public_id, referral.pk)
-        return redirect("support:referral_new", patient.public_id)
+            return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+        return redirect("referrals:referral_new", patient.public_id)
     initial = {}
     for key in ("program", "meeting"):
         if request.GET.get(key, "").isdigit():
@@ -162,7 +162,7 @@ def referral_new(request, public_id):
             _add_model_errors(form, error)
         else:
             messages.success(request, f"Referral to {referral.target_name} added.")
-            return redirect("support:referral_detail", patient.public_id, referral.pk)
+            return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     return render(request, "referrals/referral_form.html", {
         "patient": patient, "form": form, "prefs": prefs,
         "match_meetings": options.meetings[:MATCHES_SHOWN], "match_programs": options.programs[:MATCHES_SHOWN],
@@ -222,7 +222,7 @@ def referral_move(request, public_id, pk):
             _add_model_errors(form, error)
         else:
             messages.success(request, f"Referral moved to “{referral.get_status_display()}”.")
-            return redirect("support:referral_detail", patient.public_id, referral.pk)
+            return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     elif request.POST.get("new_status") and request.POST["new_status"] not in dict(form.fields["new_status"].choices):
         # A move the lifecycle does not offer from here: explain it in the lifecycle's words.
         try:
@@ -243,7 +243,7 @@ def referral_edit(request, public_id, pk):
     referral = visible_referral(patient, pk, Referral.objects.select_related("program", "meeting"))
     if not referral.is_open:
         messages.error(request, "This referral is closed; re-open it before changing its meeting.")
-        return redirect("support:referral_detail", patient.public_id, referral.pk)
+        return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     form = ReferralMeetingForm(request.POST or None, referral=referral)
     status = 200
     if request.method == "POST":
@@ -266,19 +266,19 @@ def referral_edit(request, public_id, pk):
                 _add_model_errors(form, error)
             else:
                 messages.success(request, f"The referral is now for {referral.target_name}.")
-                return redirect("support:referral_detail", patient.public_id, referral.pk)
+                return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     return render(request, "referrals/referral_edit.html", {"patient": patient, "referral": referral, "form": form},
                   status=status)
 
 
 # First meeting together ------------------------------------------------------------------------
 @care_role_required
-def plan_new(request, public_id, pk):
+def first_meeting_new(request, public_id, pk):
     patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk, Referral.objects.select_related("meeting", "program"))
     if not referral.is_open:
         messages.error(request, "This referral is closed; re-open it before planning a first meeting.")
-        return redirect("support:referral_detail", patient.public_id, referral.pk)
+        return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     form = FirstMeetingPlanForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
         plan = form.save(commit=False)
@@ -286,14 +286,14 @@ def plan_new(request, public_id, pk):
         plan.save()
         messages.success(request, f"First meeting planned: {plan.companion} goes with the patient on "
                                   f"{plan.planned_for:%b %-d}.")
-        return redirect("support:referral_detail", patient.public_id, referral.pk)
+        return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     return render(request, "referrals/plan_form.html", {"patient": patient, "referral": referral, "form": form},
                   status=400 if request.method == "POST" else 200)
 
 
 @care_role_required
 @require_POST
-def plan_outcome(request, public_id, pk, plan_id):
+def first_meeting_outcome(request, public_id, pk, plan_id):
     patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk)
     plan = get_object_or_404(FirstMeetingPlan, pk=plan_id, referral=referral)
@@ -305,7 +305,7 @@ def plan_outcome(request, public_id, pk, plan_id):
             _add_model_errors(form, error)
         else:
             messages.success(request, f"First meeting logged: {plan.get_outcome_display().lower()}.")
-            return redirect("support:referral_detail", patient.public_id, referral.pk)
+            return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     referral = _referral_with_history(patient, pk)
     return render(request, "referrals/referral_detail.html",
                   _detail_context(patient, referral, outcome_form=form, outcome_plan_id=plan.pk), status=400)
