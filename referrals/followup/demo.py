@@ -88,7 +88,7 @@ def case_manager_patients(case_manager, count):
 
 
 @transaction.atomic
-def seed_stop5(username="casemanager", today=None):
+def seed(username="casemanager", today=None):
     """Create the Stop 5 demo records; returns how many patients got new records."""
     today = today or timezone.localdate()
     case_manager = StaffMember.objects.filter(username=username).first()

@@ -9,7 +9,7 @@ from django.db import transaction
 from patients.demo import seed_treatment_plans
 from patients.models import CareTeamMember, Clinic, ContactMethod, Patient, Role, StaffMember
 from referrals.directory import demo as directory_demo
-from referrals.followup.demo import seed_stop5
+from referrals.followup import demo as followup_demo
 from referrals.support import demo as support_demo
 from wellness.demo import seed_wellness_demo
 
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         directory_demo.seed(clinic, other, stdout=self.stdout)
         support_demo.seed(clinic)
         seed_wellness_demo(clinic, staff)
-        seed_stop5()
+        followup_demo.seed()
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))
         self.stdout.write(f"Demo logins (password for all: {password}):")
