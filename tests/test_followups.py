@@ -7,7 +7,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from referrals.followup.forms import FollowUpLogForm
 from referrals.followup.models.followups import engagement_from_rows
+from referrals.followup.services import follow_up_log_choices, follow_up_to_log
 from referrals.models import (
     Barrier,
     BarrierStatus,
@@ -326,3 +328,16 @@ def test_another_patients_referral_cannot_be_ticked(login, case_manager):
     assert response.status_code == 400
     theirs.refresh_from_db()
     assert theirs.status == "referred"
+
+
+def test_the_follow_up_log_form_asks_no_queries_of_its_own(case_manager, django_assert_num_queries):
+    patient = patient_of(case_manager)
+    ahead = ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=today() + days(10))
+    BarrierFactory(patient=patient, noted_by=case_manager, owner=case_manager)
+    with django_assert_num_queries(3):  # referrals to report on, open barriers, the next follow-up scheduled
+        choices = follow_up_log_choices(patient)
+    assert choices.already_scheduled == ahead and choices.has_open_barriers and not choices.has_referrals
+    with django_assert_num_queries(0):
+        form = FollowUpLogForm(instance=follow_up_to_log(patient), choices=choices, user=case_manager)
+    assert form["next_follow_up_on"].value() == ahead.due_on
+    assert form.instance.patient == patient and form.instance.status == FollowUpStatus.DONE

@@ -15,6 +15,7 @@ from referrals.models import (
     Referral,
 )
 from referrals.support.lead import Stop3Track, stop3_lead
+from referrals.support.services import log_conversation
 
 from .factories import CareTeamMemberFactory, PatientFactory
 from .factories_stop3 import MeetingFactory, ProgramFactory, ReferralFactory
@@ -240,3 +241,18 @@ def test_the_next_step_is_dated_a_week_out_unless_changed(login, team_with_peer,
     page = login(peer).get(reverse("referrals:conversation_new", args=[team_with_peer.public_id])).content.decode()
     week_out = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
     assert f'name="next_step_on" value="{week_out}"' in page
+
+
+@pytest.mark.parametrize("role, track", [(Role.PEER_SPECIALIST, Stop3Track.PEER), (Role.CLINICIAN, Stop3Track.STAFF)])
+def test_only_a_joining_peer_turns_a_team_without_one_to_3a(clinic, team_without_peer, role, track):
+    from .factories import StaffFactory
+
+    covering = StaffFactory(clinic=clinic, roles=[role])
+    talk = MutualSupportConversation(held_on=timezone.localdate(), options_explained=[ProgramGroup.SECULAR],
+                                     next_step="Try a meeting")
+    log_conversation(talk, patient=team_without_peer, by=covering, join_care_team=True,
+                     preferences=MatchingPreferences.new_for(team_without_peer))
+    talk.refresh_from_db()
+    assert (talk.held_by, talk.held_by_role, talk.track) == (covering, role, track)
+    assert CareTeamMember.objects.filter(patient=team_without_peer, staff=covering, role=role).exists()
+    assert MatchingPreferences.objects.get(patient=team_without_peer).updated_by == covering

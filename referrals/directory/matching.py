@@ -95,7 +95,7 @@ def drinking_goal_and_maud(patient, preferences):
 def needs_for(patient, preferences):
     """A patient's needs for matching, from their saved preferences (or defaults when none are saved)."""
     if preferences is None:
-        preferences = MatchingPreferences(patient=patient, language=patient.preferred_language or "English")
+        preferences = MatchingPreferences.new_for(patient)
     source = drinking_goal_and_maud(patient, preferences)
     return PatientNeeds(
         drinking_goal=source.drinking_goal,

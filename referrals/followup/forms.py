@@ -19,11 +19,9 @@ from .models import (
     BarrierSeverity,
     BarrierStatus,
     FollowUp,
-    FollowUpStatus,
     Intervention,
     InterventionStatus,
 )
-from .models.followups import ATTENDABLE_REFERRAL_STATUSES
 
 INTERVENTION_DEFAULT_DUE = datetime.timedelta(days=7)
 OTHER_KINDS_LIST_ID = "other-barrier-names"
@@ -202,13 +200,11 @@ class FollowUpLogForm(forms.ModelForm):
             "in_their_words": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, patient, user, **kwargs):
+    def __init__(self, *args, choices, user, **kwargs):
+        """``instance`` is the follow-up being logged (``services.follow_up_to_log``); ``choices`` what the form
+        offers (``services.follow_up_log_choices``), looked up beforehand: the form itself asks no queries."""
         super().__init__(*args, **kwargs)
-        self.patient = patient
         self.user = user
-        follow_up = self.instance
-        follow_up.patient = patient
-        follow_up.status = FollowUpStatus.DONE
         today = timezone.localdate()
 
         f = self.fields
@@ -228,22 +224,16 @@ class FollowUpLogForm(forms.ModelForm):
         meetings.help_text = "Count every mutual-support meeting, in person or online."
         f["felt_welcome"].choices = [c for c in f["felt_welcome"].choices if c[0]]
         f["felt_welcome"].help_text = "Needed when they went to at least one meeting."
-        f["attended_referrals"].queryset = (patient.referrals.filter(status__in=ATTENDABLE_REFERRAL_STATUSES)
-                                            .select_related("program", "meeting").order_by("pk"))
-        f["resolved_barriers"].queryset = patient.barriers.filter(
-            status__in=[BarrierStatus.OPEN, BarrierStatus.BEING_ADDRESSED])
-        staff = assignable_staff(patient.clinic_id)
-        f["next_assigned_to"].queryset = staff
+        f["attended_referrals"].queryset = choices.referrals
+        f["resolved_barriers"].queryset = choices.open_barriers
+        f["next_assigned_to"].queryset = choices.staff
         f["next_assigned_to"].initial = user.pk
         f["next_assigned_to"].empty_label = None
 
-        self.already_scheduled = (
-            FollowUp.objects.scheduled().filter(patient=patient, due_on__gt=today).exclude(pk=follow_up.pk)
-            .order_by("due_on").first()
-        )
-        if self.already_scheduled:
-            self._default("next_follow_up_on", self.already_scheduled.due_on)
-            f["next_follow_up_on"].help_text = (f"Already scheduled for {self.already_scheduled.due_on:%b %-d, %Y}. "
+        already_scheduled = choices.already_scheduled
+        if already_scheduled:
+            self._default("next_follow_up_on", already_scheduled.due_on)
+            f["next_follow_up_on"].help_text = (f"Already scheduled for {already_scheduled.due_on:%b %-d, %Y}. "
                                                 "Leave empty to schedule none.")
         else:
             self._default("next_follow_up_on", today + DEFAULT_FOLLOW_UP_INTERVAL)
@@ -254,11 +244,11 @@ class FollowUpLogForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset("The follow-up", Row(Column("done_on", css_class="col-sm-5"), Column("method"))),
             Fieldset("Meetings since the last follow-up", "meetings_attended",
-                     "attended_referrals" if f["attended_referrals"].queryset.exists() else
+                     "attended_referrals" if choices.has_referrals else
                      HTML('<p class="text-body-secondary small">No referrals to a group yet.</p>'),
                      "in_their_words", "felt_welcome"),
             Fieldset("Barriers",
-                     "resolved_barriers" if f["resolved_barriers"].queryset.exists() else
+                     "resolved_barriers" if choices.has_open_barriers else
                      HTML('<p class="text-body-secondary small">No open barriers.</p>'),
                      Row(Column("new_barrier_kind"), Column("new_barrier_other")),
                      Row(Column("new_barrier_severity"), Column("new_barrier_details"))),
@@ -296,14 +286,14 @@ class FollowUpLogForm(forms.ModelForm):
                        severity=self.cleaned_data["new_barrier_severity"],
                        details=self.cleaned_data["new_barrier_details"], owner=self.user)
 
-    def save(self, commit=True):
-        follow_up = super().save(commit=False)
-        self.next_scheduled = follow_up.record_done(
-            by=self.user, resolved_barriers=self.cleaned_data["resolved_barriers"],
-            new_barrier=self.new_barrier(), next_assigned_to=self.cleaned_data.get("next_assigned_to"),
-            attended_referrals=self.cleaned_data["attended_referrals"],
-        )
-        return follow_up
+    def what_happened(self):
+        """What the follow-up changed, as keyword arguments of ``FollowUp.record_done``."""
+        return {
+            "resolved_barriers": self.cleaned_data["resolved_barriers"],
+            "new_barrier": self.new_barrier(),
+            "next_assigned_to": self.cleaned_data.get("next_assigned_to"),
+            "attended_referrals": self.cleaned_data["attended_referrals"],
+        }
 
 
 class FollowUpScheduleForm(forms.Form):
@@ -319,10 +309,3 @@ class FollowUpScheduleForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Row(Column("due_on"), Column("assigned_to")), Submit("save", "Schedule"))
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on < timezone.localdate():
-            raise forms.ValidationError("Pick today or a later date. To record a follow-up that already "
-                                        "happened, log it instead.")
-        return due_on

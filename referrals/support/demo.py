@@ -21,8 +21,7 @@ from .models import (
     Referral,
     ReferralSource,
 )
-from .models.consent import record_disclosure
-from .views.consent import letter_information
+from .services import disclose_by_letter
 
 S = ReferralStatus
 
@@ -112,9 +111,7 @@ def seed(clinic):
             expiry_event="when the referral ends", signed_by=frank.display_name,
             signed_on=today - datetime.timedelta(days=8), recorded_by=case_manager)
         referral.refresh_from_db()
-        disclosure = record_disclosure(
-            consent, by=case_manager, referral=referral,
-            information="\n".join(f"{label}: {text}" for label, text in letter_information(referral, consent)))
+        disclosure = disclose_by_letter(referral, consent=consent, by=case_manager)
         disclosure.disclosed_at = timezone.now() - datetime.timedelta(days=8)
         disclosure.save(update_fields=["disclosed_at"])
 

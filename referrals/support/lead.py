@@ -53,3 +53,15 @@ def stop3_lead(patient):
         if member.role in (Role.CLINICIAN, Role.CASE_MANAGER) and member.staff not in staff:
             staff.append(member.staff)
     return Stop3Lead(Stop3Track.STAFF, staff, (Role.CLINICIAN, Role.CASE_MANAGER))
+
+
+def conversation_role(user, patient):
+    """The care role ``user`` talks with the patient in: their role on the patient's care team, else their own
+    first care role (peer support specialist, clinician, case manager, in that order)."""
+    for role in CARE_ROLES:
+        if patient.has_on_care_team(user, role):
+            return role
+    for role in CARE_ROLES:
+        if user.has_role(role):
+            return role
+    return Role.CLINICIAN

@@ -4,8 +4,8 @@ from django import template
 from django.utils import timezone
 
 from ..followup.access import can_work_on_stop5
+from ..followup.models.barriers import ACTIVE_BARRIER_STATUSES
 from ..followup.models.followups import follow_up_summary
-from ..models import BarrierStatus
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def stop5_section(context, patient):
     return {
         "patient": patient,
         "today": today,
-        "open_barriers": list(patient.barriers.filter(status__in=[BarrierStatus.OPEN, BarrierStatus.BEING_ADDRESSED])
+        "open_barriers": list(patient.barriers.filter(status__in=ACTIVE_BARRIER_STATUSES)
                               .select_related("owner")),
         "next_follow_up": next_follow_up,
         "engagement": engagement,

@@ -86,6 +86,11 @@ class MatchingPreferences(models.Model):
     def __str__(self):
         return f"Matching preferences of patient {self.patient_id}"
 
+    @classmethod
+    def new_for(cls, patient):
+        """Preferences (unsaved) for a patient who has none saved yet: the defaults, in the patient's language."""
+        return cls(patient=patient, language=patient.preferred_language or "English")
+
     @property
     def available_day_names(self):
         return [WEEKDAY_NAMES[int(d)] for d in sorted(self.available_days)]

@@ -212,14 +212,6 @@ ATTENDABLE_REFERRAL_STATUSES = (ReferralStatus.REFERRED, ReferralStatus.FIRST_ME
                                 ReferralStatus.ENGAGED)
 
 
-def schedule_follow_up(patient, *, due_on, assigned_to, by):
-    """Schedule a follow-up ahead of time (refused for a date already past)."""
-    if due_on < timezone.localdate():
-        raise ValidationError({"due_on": "Pick today or a later date. To record a follow-up that already "
-                                         "happened, log it instead."})
-    return FollowUp.objects.create(patient=patient, due_on=due_on, assigned_to=assigned_to, created_by=by)
-
-
 # Engagement ------------------------------------------------------------------------------------
 
 ENGAGEMENT_MONTHS = 6

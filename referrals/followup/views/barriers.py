@@ -13,7 +13,8 @@ from patients.access import clinic_staff_required, patient_for_request
 
 from ..access import can_work_on_stop5, require_stop5_access
 from ..forms import BarrierForm, BarrierStatusForm, InterventionForm, InterventionOutcomeForm
-from ..models import BarrierStatus, Intervention, InterventionStatus
+from ..models import Intervention, InterventionStatus
+from ..services import plan_intervention, record_intervention_outcome
 
 
 def _barriers_of(patient):
@@ -101,10 +102,7 @@ def intervention_create(request, public_id, pk):
             raise Http404("No such suggestion.") from None
     form = InterventionForm(request.POST or None, barrier=barrier, user=request.user, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            intervention = form.save()
-            if barrier.status == BarrierStatus.OPEN:
-                barrier.set_status(BarrierStatus.BEING_ADDRESSED, request.user)
+        intervention = plan_intervention(form.save(commit=False), by=request.user)
         messages.success(request, f"Intervention added: {intervention.what}.")
         return redirect(barrier_url(barrier))
     return render(request, "referrals/intervention_form.html", {
@@ -116,20 +114,14 @@ def intervention_create(request, public_id, pk):
 def intervention_outcome(request, public_id, pk, intervention_pk):
     patient = patient_for_request(request, public_id)
     barrier = _barrier_or_404(patient, pk)
-    intervention = get_object_or_404(Intervention.objects.select_related("owner"), pk=intervention_pk,
-                                     barrier=barrier)
+    intervention = get_object_or_404(barrier.interventions.select_related("owner"), pk=intervention_pk)
     require_stop5_access(request.user, patient)
     form = InterventionOutcomeForm(request.POST or None, intervention=intervention)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            intervention.status = data["status"]
-            intervention.completed_on = data["completed_on"]
-            intervention.outcome_note = data["outcome_note"]
-            intervention.save(update_fields=["status", "completed_on", "outcome_note"])
-            if data["barrier_resolved"] and not barrier.is_closed:
-                barrier.set_status(BarrierStatus.RESOLVED, request.user, on=data["completed_on"],
-                                   note=f"Resolved after: {intervention.what}.")
+        record_intervention_outcome(intervention, status=data["status"], completed_on=data["completed_on"],
+                                    note=data["outcome_note"], barrier_resolved=data["barrier_resolved"],
+                                    by=request.user)
         text = f"Outcome saved: {intervention.get_status_display()}."
         if data["barrier_resolved"]:
             text += " The barrier is resolved."

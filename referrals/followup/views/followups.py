@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from ...support.models import Referral
 from ..access import can_work_on_stop5, require_stop5_access
 from ..forms import FollowUpLogForm, FollowUpScheduleForm
 from ..models import FollowUp, FollowUpStatus, patient_engagement
-from ..models.followups import schedule_follow_up
+from ..services import follow_up_log_choices, follow_up_to_log, schedule_follow_up
 
 
 def follow_ups_url(patient):
@@ -49,34 +48,35 @@ def follow_up_list(request, public_id):
 def follow_up_log(request, public_id, pk=None):
     """Log a follow-up as done: a scheduled one (``pk``), or one that was not scheduled."""
     patient = patient_for_request(request, public_id)
-    follow_up = None
+    today = timezone.localdate()
     if pk is None:
         # An overdue or due-today follow-up is the one being done now, rather than a new one.
-        follow_up = (FollowUp.objects.scheduled().filter(patient=patient, due_on__lte=timezone.localdate())
-                     .order_by("due_on", "pk").first())
+        scheduled = FollowUp.objects.due_by(today).filter(patient=patient).order_by("due_on", "pk").first()
     else:
-        follow_up = get_object_or_404(FollowUp, pk=pk, patient=patient)
-        if follow_up.is_done:
+        scheduled = get_object_or_404(FollowUp, pk=pk, patient=patient)
+        if scheduled.is_done:
             messages.info(request, "This follow-up is already logged.")
             return redirect(follow_ups_url(patient))
     require_stop5_access(request.user, patient)
-    form = FollowUpLogForm(request.POST or None, instance=follow_up, patient=patient, user=request.user)
+    form = FollowUpLogForm(request.POST or None, instance=follow_up_to_log(patient, scheduled=scheduled),
+                           choices=follow_up_log_choices(patient, scheduled=scheduled, today=today),
+                           user=request.user)
     if request.method == "POST" and form.is_valid():
+        follow_up = form.save(commit=False)
         try:
-            with transaction.atomic():
-                follow_up = form.save()
+            next_scheduled = follow_up.record_done(by=request.user, **form.what_happened())
         except ValidationError as error:  # e.g. a referral changed by someone else meanwhile
             form.add_error(None, error.messages)
         else:
             text = f"Follow-up of {follow_up.done_on:%b %-d} saved."
             for referral, status in follow_up.referral_moves:
                 text += f" {referral.target_name}: now “{ReferralStatus(status).label.lower()}”."
-            if form.next_scheduled:
-                text += f" Next follow-up: {form.next_scheduled.due_on:%b %-d, %Y}."
+            if next_scheduled:
+                text += f" Next follow-up: {next_scheduled.due_on:%b %-d, %Y}."
             messages.success(request, text)
             return redirect(_safe_next(request) or follow_ups_url(patient))
     return render(request, "referrals/follow_up_form.html", {
-        "patient": patient, "form": form, "follow_up": follow_up, "next": _safe_next(request),
+        "patient": patient, "form": form, "follow_up": scheduled, "next": _safe_next(request),
     }, status=400 if form.errors else 200)
 
 

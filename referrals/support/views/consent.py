@@ -10,8 +10,9 @@ from patients.audit import record
 from patients.models import AuditAction
 
 from ..forms import ConsentForm, LetterForm, OutsideDisclosureForm, RevokeConsentForm
-from ..models import Consent, Disclosure, InformationCategory, Referral
+from ..models import Consent, Disclosure, Referral
 from ..models.consent import ACCOUNTING_YEARS, PART2_NOTICE, record_disclosure
+from ..services import disclose_by_letter
 from .referrals import care_role_required, visible_referral
 
 
@@ -99,32 +100,6 @@ def consent_revoke(request, public_id, pk):
 
 
 # Referral letter to an outside organisation (patient information: needs consent) ---------------
-def letter_information(referral, consent):
-    """What the letter shares: only the kinds of information the consent allows, as (label, text) pairs."""
-    patient = referral.patient
-    rows = []
-    if consent.allows(InformationCategory.IDENTITY):
-        reach = ", ".join(v for v in [patient.phone, patient.email] if v) or "through the clinic"
-        rows.append(("Patient", f"{patient.display_name}; reach at {reach} "
-                                f"(prefers {patient.get_preferred_contact_display().lower()})"))
-    else:
-        rows.append(("Patient", "Name withheld (not covered by the consent)"))
-    if consent.allows(InformationCategory.REFERRAL):
-        target = referral.program.name + (f", {referral.meeting.name}" if referral.meeting_id else "")
-        rows.append(("Referred to", target))
-    if consent.allows(InformationCategory.MEDICATION):
-        rows.append(("Medication", "Takes a medication for alcohol use disorder as part of treatment"))
-    if consent.allows(InformationCategory.ACCOMPANIMENT):
-        plans = [p for p in referral.first_meeting_plans.all() if p.is_planned]
-        if plans:
-            plan = plans[0]
-            rows.append(("First meeting", f"{plan.companion} from {patient.clinic.name} plans to come along "
-                                          f"on {plan.planned_for:%B %-d, %Y}"))
-    if consent.allows(InformationCategory.ATTENDANCE):
-        rows.append(("Referral status", referral.get_status_display()))
-    return rows
-
-
 def _letter_context(patient, referral, consents, form):
     return {"patient": patient, "referral": referral, "consents": consents, "form": form,
             "notice": PART2_NOTICE}
@@ -144,12 +119,8 @@ def letter(request, public_id, pk):
             return render(request, "referrals/letter_confirm.html",
                           _letter_context(patient, referral, consents, form), status=403)
         if form.is_valid():
-            consent = form.cleaned_data["consent"]
-            rows = letter_information(referral, consent)
             try:
-                disclosure = record_disclosure(
-                    consent, by=request.user, referral=referral,
-                    information="\n".join(f"{label}: {text}" for label, text in rows))
+                disclosure = disclose_by_letter(referral, consent=form.cleaned_data["consent"], by=request.user)
             except ValidationError as error:
                 form.add_error("consent", error)
             else:

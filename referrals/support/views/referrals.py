@@ -2,16 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request, role_required
-from patients.models import CareTeamMember, Patient, Role
+from patients.models import Patient
 
-from ...directory.matching import meetings_for_matching, needs_for, rank_options
-from ...directory.models import MatchingPreferences, Program
+from ...directory.services import matches_for, preferences_of
 from ...lifecycle import ReferralStatus, check_move
 from ..forms import (
     ConversationForm,
@@ -23,9 +21,10 @@ from ..forms import (
     ReferralMeetingForm,
 )
 from ..handout import FIRST_MEETING_GUIDE, medication_line
-from ..lead import CARE_ROLES, Stop3Track, stop3_lead
+from ..lead import CARE_ROLES, Stop3Track, conversation_role, stop3_lead
 from ..models import Consent, FirstMeetingPlan, MutualSupportConversation, Referral, ReferralSource
 from ..models.referral import StaleReferral
+from ..services import log_conversation
 from ..summary import stop3_summary
 
 care_role_required = role_required(*CARE_ROLES)
@@ -34,17 +33,6 @@ care_role_required = role_required(*CARE_ROLES)
 def visible_referral(patient, pk, queryset=None):
     """A referral of an already visible patient; anything else is a 404."""
     return get_object_or_404(queryset if queryset is not None else Referral.objects, pk=pk, patient=patient)
-
-
-def _role_in_conversation(user, patient):
-    """The care role the user talks in: their role on this patient's team, else their first care role."""
-    for role in CARE_ROLES:
-        if patient.has_on_care_team(user, role):
-            return role
-    for role in CARE_ROLES:
-        if user.has_role(role):
-            return role
-    return Role.CLINICIAN
 
 
 def _overview_url(patient):
@@ -64,31 +52,17 @@ def overview(request, public_id):
 @care_role_required
 def conversation_new(request, public_id):
     patient = patient_for_request(request, public_id)
-    prefs = MatchingPreferences.objects.filter(patient=patient).first() or MatchingPreferences(
-        patient=patient, language=patient.preferred_language)
     lead = stop3_lead(patient)
-    role = _role_in_conversation(request.user, patient)
-    on_team = patient.has_on_care_team(request.user)
-    form = ConversationForm(request.POST or None, join_role=None if on_team else role,
-                            team_has_peer=lead.track == Stop3Track.PEER)
-    form.instance.patient = patient
-    form.instance.held_by = request.user
-    form.instance.held_by_role = role
-    form.instance.track = lead.track
-    prefs_form = PreferencesForm(request.POST or None, instance=prefs)
+    # Staff outside the care team are offered to join it, in the role they talk in.
+    join_role = None if patient.has_on_care_team(request.user) else conversation_role(request.user, patient)
+    form = ConversationForm(request.POST or None, join_role=join_role, team_has_peer=lead.track == Stop3Track.PEER)
+    prefs_form = PreferencesForm(request.POST or None, instance=preferences_of(patient))
     if request.method == "POST":
         forms_valid = form.is_valid() & prefs_form.is_valid()  # both, so every error shows at once
         if forms_valid:
-            with transaction.atomic():
-                if form.cleaned_data.get("join_care_team"):
-                    CareTeamMember.objects.get_or_create(patient=patient, staff=request.user, role=role,
-                                                         defaults={"added_by": request.user})
-                    if role == Role.PEER_SPECIALIST:
-                        form.instance.track = Stop3Track.PEER
-                saved_prefs = prefs_form.save(commit=False)
-                saved_prefs.updated_by = request.user
-                saved_prefs.save()
-                form.save()
+            log_conversation(form.save(commit=False), patient=patient, by=request.user,
+                             preferences=prefs_form.save(commit=False),
+                             join_care_team=form.cleaned_data.get("join_care_team", False))
             messages.success(request, "Conversation logged; the patient's preferences were saved for matching.")
             return redirect(_overview_url(patient))
     return render(request, "referrals/conversation_form.html", {
@@ -115,14 +89,6 @@ def next_step_done(request, public_id, pk):
 MATCHES_SHOWN = 6
 
 
-def ranked_options(patient):
-    """The matching results for the patient, from their saved preferences (two queries)."""
-    prefs = MatchingPreferences.objects.filter(patient=patient).first()
-    needs = needs_for(patient, prefs)
-    options = rank_options(needs, Program.objects.all(), meetings_for_matching(patient.clinic_id, needs))
-    return prefs, options
-
-
 def _refer_from_match(request, patient, options):
     """Create a suggested referral from one ranked option; the reasons are recomputed here, never posted."""
     kind, _, pk = request.POST.get("match", "").partition(":")
@@ -141,9 +107,9 @@ def _refer_from_match(request, patient, options):
 def referral_new(request, public_id):
     # Matching reads the signed plan's drinking goal and medication: annotated here, no extra query.
     patient = patient_for_request(request, public_id, queryset=Patient.objects.with_signed_goal_and_maud())
-    prefs, options = ranked_options(patient)
+    matches = matches_for(patient)
     if request.method == "POST" and "match" in request.POST:
-        referral = _refer_from_match(request, patient, options)
+        referral = _refer_from_match(request, patient, matches.options)
         if referral:
             messages.success(request, f"{referral.target_name} suggested from matching.")
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
@@ -164,8 +130,9 @@ def referral_new(request, public_id):
             messages.success(request, f"Referral to {referral.target_name} added.")
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     return render(request, "referrals/referral_form.html", {
-        "patient": patient, "form": form, "prefs": prefs,
-        "match_meetings": options.meetings[:MATCHES_SHOWN], "match_programs": options.programs[:MATCHES_SHOWN],
+        "patient": patient, "form": form, "prefs": matches.preferences,
+        "match_meetings": matches.options.meetings[:MATCHES_SHOWN],
+        "match_programs": matches.options.programs[:MATCHES_SHOWN],
     }, status=400 if request.method == "POST" else 200)
 
 
