@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -15,8 +14,8 @@ from .. import treatment_goals
 from ..charts import line_chart
 from ..definitions import GapRuleKind
 from ..forms import AssessmentForm, TreatmentGoalFromGapForm, WellnessGoalForm, filled_fields
-from ..models import GapGoalLink, PlanChange, Questionnaire, RecoveryCapitalAssessment, WellnessDimension
-from .plan import CARE_TEAM_ONLY, get_or_start_plan
+from ..models import Questionnaire, RecoveryCapitalAssessment, WellnessDimension
+from ..wellness_plans import CARE_TEAM_ONLY, add_goal_from_gap
 
 
 def _assessments(patient):
@@ -147,7 +146,7 @@ def _gap(assessment, domain_id):
     definition = assessment.version.parsed
     domain = definition.domain_map[domain_id]
     answers = [(item, definition.scale.labels[assessment.answers[item.id]]) for item in definition.items_in(domain_id)]
-    return definition, domain, answers
+    return domain, answers
 
 
 @clinic_staff_required
@@ -155,24 +154,15 @@ def gap_to_wellness_goal(request, public_id, pk, domain):
     """From a gap, the patient and a care-team member co-create a goal in the wellness plan."""
     patient = patient_for_request(request, public_id)
     assessment = _assessment(patient, pk)
-    definition, gap_domain, answers = _gap(assessment, domain)
+    gap_domain, answers = _gap(assessment, domain)
     require_care_team(request.user, patient, CARE_TEAM_ONLY)
     initial = {}
     if gap_domain.wellness_dimension in WellnessDimension.values:
         initial["dimension"] = gap_domain.wellness_dimension
     form = WellnessGoalForm(request.POST or None, initial=initial, with_status=False)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plan = get_or_start_plan(patient, request.user)
-            goal = form.save(commit=False)
-            goal.plan, goal.created_by = plan, request.user
-            goal.save()
-            GapGoalLink.objects.create(assessment=assessment, domain=domain, wellness_goal=goal,
-                                       created_by=request.user)
-            plan.record(request.user, "Goals", PlanChange.Action.ADDED, str(goal), filled_fields(form) + [
-                ("From recovery-capital gap", "", f"{gap_domain.label} ({assessment.taken_on:%b %-d, %Y})")])
-            plan.updated_by = request.user
-            plan.save(update_fields=["updated_by", "updated_at"])
+        add_goal_from_gap(patient, goal=form.save(commit=False), assessment=assessment, domain=gap_domain,
+                          changes=filled_fields(form), by=request.user)
         messages.success(request, f"Goal added to the wellness plan for the {gap_domain.label.lower()} gap.")
         return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     return render(request, "wellness/gap_goal_form.html", {
@@ -186,20 +176,15 @@ def gap_to_treatment_goal(request, public_id, pk, domain):
     """From a gap, a clinician adds a goal to the patient's treatment plan."""
     patient = patient_for_request(request, public_id)
     assessment = _assessment(patient, pk)
-    definition, gap_domain, answers = _gap(assessment, domain)
+    gap_domain, answers = _gap(assessment, domain)
     if not request.user.is_clinician:
         raise PermissionDenied("Only a clinician adds goals to the treatment plan.")
-    source_note = (f"Recovery-capital gap: {gap_domain.label} ({definition.name}, "
-                   f"{assessment.taken_on:%b %-d, %Y})")
     form = TreatmentGoalFromGapForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                goal = treatment_goals.add_gap_goal(patient, request.user, form.cleaned_data["description"],
-                                                    source_note=source_note,
-                                                    target_date=form.cleaned_data["target_date"])
-                GapGoalLink.objects.create(assessment=assessment, domain=domain, treatment_goal_key=goal.key,
-                                           treatment_goal_text=goal.description[:500], created_by=request.user)
+            treatment_goals.add_goal_from_gap(patient, assessment=assessment, domain=gap_domain,
+                                              description=form.cleaned_data["description"],
+                                              target_date=form.cleaned_data["target_date"], by=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("description", message)
@@ -209,5 +194,5 @@ def gap_to_treatment_goal(request, public_id, pk, domain):
             return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     return render(request, "wellness/gap_goal_form.html", {
         "patient": patient, "assessment": assessment, "domain": gap_domain, "answers": answers, "form": form,
-        "target": "treatment plan", "source_note": source_note,
+        "target": "treatment plan", "source_note": treatment_goals.gap_source_note(assessment, gap_domain),
     })
