@@ -203,14 +203,19 @@ def referral_move(request, public_id, pk):
                   _detail_context(patient, referral, move_form=form), status=status)
 
 
+def _closed(request, patient, referral, doing):
+    """A closed referral takes no changes until it is re-opened: back to its page, saying so."""
+    messages.error(request, f"This referral is closed; re-open it before {doing}.")
+    return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+
+
 @care_role_required
 def referral_edit(request, public_id, pk):
     """Change the referral's meeting. A stale form (someone saved first) is refused with the input kept."""
     patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk, Referral.objects.select_related("program", "meeting"))
     if not referral.is_open:
-        messages.error(request, "This referral is closed; re-open it before changing its meeting.")
-        return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+        return _closed(request, patient, referral, "changing its meeting")
     form = ReferralMeetingForm(request.POST or None, referral=referral)
     status = 200
     if request.method == "POST":
@@ -244,8 +249,7 @@ def first_meeting_new(request, public_id, pk):
     patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk, Referral.objects.select_related("meeting", "program"))
     if not referral.is_open:
-        messages.error(request, "This referral is closed; re-open it before planning a first meeting.")
-        return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+        return _closed(request, patient, referral, "planning a first meeting")
     form = FirstMeetingPlanForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
         plan = form.save(commit=False)
