@@ -3,9 +3,7 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from patients.models import Role
-
-from .factories import ClinicFactory, StaffFactory
+from .factories import cast
 
 # Generated-input tests draw the same examples on every run by default, so a green main stays green and a red
 # run can be repeated. HYPOTHESIS_PROFILE=explore draws fresh, more numerous examples to hunt for new bugs.
@@ -14,34 +12,47 @@ hypothesis_settings.register_profile("explore", max_examples=40)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
+# The cast (tests/factories/cast.py): staff of clinic A, and an outsider from clinic B.
+
+
 @pytest.fixture
 def clinic(db):
-    return ClinicFactory(name="Riverbend Test Clinic")
+    return cast.clinic_a()
 
 
 @pytest.fixture
 def other_clinic(db):
-    return ClinicFactory(name="Lakeside Test Clinic")
+    return cast.clinic_b()
 
 
 @pytest.fixture
 def clinician(clinic):
-    return StaffFactory(clinic=clinic, username="dr.okafor", roles=[Role.CLINICIAN])
+    return cast.clinician(clinic)
 
 
 @pytest.fixture
 def peer(clinic):
-    return StaffFactory(clinic=clinic, username="jordan.peer", roles=[Role.PEER_SPECIALIST])
+    return cast.peer(clinic)
 
 
 @pytest.fixture
 def case_manager(clinic):
-    return StaffFactory(clinic=clinic, username="sam.cm", roles=[Role.CASE_MANAGER])
+    return cast.case_manager(clinic)
 
 
 @pytest.fixture
 def clinic_admin(clinic):
-    return StaffFactory(clinic=clinic, username="alex.admin", roles=[Role.CLINIC_ADMIN])
+    return cast.clinic_admin(clinic)
+
+
+@pytest.fixture
+def colleague(clinic):
+    return cast.colleague(clinic)
+
+
+@pytest.fixture
+def outsider(other_clinic):
+    return cast.outsider(other_clinic)
 
 
 @pytest.fixture

@@ -17,12 +17,22 @@ from patients.models import Role
 from referrals.models import MeetingImport
 from referrals.support.models.consent import record_disclosure
 
-from .factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
-from .factories_emergency import EmergencyAccessFactory
-from .factories_plans import PlanVersionFactory
-from .factories_referrals import MeetingFactory, ProgramFactory
-from .factories_stop3 import ConsentFactory, ConversationFactory, FirstMeetingPlanFactory, ReferralFactory
-from .factories_stop5 import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
+from .factories.patients import (
+    CareTeamMemberFactory,
+    ClinicFactory,
+    EmergencyAccessFactory,
+    PatientFactory,
+    StaffFactory,
+)
+from .factories.referrals.barriers import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
+from .factories.referrals.conversations import (
+    ConsentFactory,
+    ConversationFactory,
+    FirstMeetingPlanFactory,
+    ReferralFactory,
+)
+from .factories.referrals.directory import MeetingFactory, ProgramFactory
+from .factories.treatment_plans import PlanVersionFactory
 
 ROLES = ["clinician", "peer", "case_manager", "clinic_admin"]
 ALL_STAFF = dict.fromkeys(ROLES, 200)
@@ -125,7 +135,7 @@ def wellness_world(w):
     if "assessment" not in w.extra:
         from django.core.management import call_command
 
-        from .factories_wellness import BARC_SHAPED_EXAMPLE, AssessmentFactory, WellnessGoalFactory
+        from .factories.wellness import BARC_SHAPED_EXAMPLE, AssessmentFactory, WellnessGoalFactory
 
         w.extra["assessment"] = AssessmentFactory(patient=w.patient, levels=2)  # every domain a gap
         w.extra["foreign_assessment"] = AssessmentFactory(patient=w.foreign_patient, levels=2)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from patients.models import Role, StaffMember
 
-from .factories import TEST_PASSWORD, CareTeamMemberFactory, PatientFactory, StaffFactory
+from .factories.patients import TEST_PASSWORD, CareTeamMemberFactory, PatientFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,7 @@
 """Stop 5: barriers to mutual support, and the interventions staff pick for them."""
 
+import datetime
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,8 +18,9 @@ from referrals.models import (
     suggestions_for,
 )
 
-from .factories import PatientFactory, StaffFactory
-from .factories_stop5 import BarrierFactory, InterventionFactory, days, patient_of, today
+from .factories.dates import days_from_today, today
+from .factories.patients import PatientFactory, StaffFactory, patient_with_team
+from .factories.referrals.barriers import BarrierFactory, InterventionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +34,13 @@ def barrier_data(**overrides):
 
 def intervention_data(owner, **overrides):
     data = {"kind": "online_alternative", "what": "Online meetings from home", "owner": owner.pk,
-            "due_on": (today() + days(3)).isoformat()}
+            "due_on": days_from_today(3).isoformat()}
     data.update(overrides)
     return data
 
 
 def test_case_manager_works_a_transportation_barrier_to_resolved(login, case_manager):
-    patient = patient_of(case_manager)
+    patient = patient_with_team(case_manager=case_manager)
     client = login(case_manager)
 
     # Notes the barrier; lands on its page with suggestions for transportation.
@@ -97,7 +100,8 @@ def test_suggestions_fit_the_barrier():
 
 
 def test_an_unknown_suggestion_is_a_404(login, case_manager):
-    barrier = BarrierFactory(patient=patient_of(case_manager), owner=case_manager, noted_by=case_manager)
+    barrier = BarrierFactory(patient=patient_with_team(case_manager=case_manager), owner=case_manager,
+                             noted_by=case_manager)
     url = reverse("referrals:intervention_create", args=[barrier.patient.public_id, barrier.pk])
     assert login(case_manager).get(url, {"suggestion": "99"}).status_code == 404
 
@@ -109,7 +113,7 @@ def test_an_unknown_suggestion_is_a_404(login, case_manager):
     ({"severity": ""}, "severity", "This field is required"),
 ])
 def test_bad_barrier_input_is_refused_and_keeps_what_was_typed(login, case_manager, overrides, field, message):
-    patient = patient_of(case_manager)
+    patient = patient_with_team(case_manager=case_manager)
     response = login(case_manager).post(reverse("referrals:barrier_create", args=[patient.public_id]),
                                         barrier_data(owner=case_manager.pk, **overrides))
     assert response.status_code == 400
@@ -120,7 +124,7 @@ def test_bad_barrier_input_is_refused_and_keeps_what_was_typed(login, case_manag
 
 def test_an_owner_from_another_clinic_is_refused(login, case_manager, other_clinic):
     outsider = StaffFactory(clinic=other_clinic, roles=[Role.CASE_MANAGER])
-    patient = patient_of(case_manager)
+    patient = patient_with_team(case_manager=case_manager)
     response = login(case_manager).post(reverse("referrals:barrier_create", args=[patient.public_id]),
                                         barrier_data(owner=outsider.pk))
     assert "Select a valid choice" in " ".join(response.context["form"].errors["owner"])
@@ -129,8 +133,8 @@ def test_an_owner_from_another_clinic_is_refused(login, case_manager, other_clin
 
 @pytest.mark.parametrize("status", [BarrierStatus.RESOLVED, BarrierStatus.CANNOT_RESOLVE_NOW])
 def test_no_intervention_on_a_closed_barrier(login, case_manager, status):
-    barrier = BarrierFactory(patient=patient_of(case_manager), owner=case_manager, noted_by=case_manager,
-                             status=status, closed_on=today())
+    barrier = BarrierFactory(patient=patient_with_team(case_manager=case_manager), owner=case_manager,
+                             noted_by=case_manager, status=status, closed_on=today())
     response = login(case_manager).post(
         reverse("referrals:intervention_create", args=[barrier.patient.public_id, barrier.pk]),
         intervention_data(case_manager, what="Bus pass for June"))
@@ -141,8 +145,8 @@ def test_no_intervention_on_a_closed_barrier(login, case_manager, status):
 
 
 def test_reopening_a_resolved_barrier_allows_interventions_again(login, case_manager):
-    barrier = BarrierFactory(patient=patient_of(case_manager), owner=case_manager, noted_by=case_manager,
-                             status=BarrierStatus.RESOLVED, closed_on=today())
+    barrier = BarrierFactory(patient=patient_with_team(case_manager=case_manager), owner=case_manager,
+                             noted_by=case_manager, status=BarrierStatus.RESOLVED, closed_on=today())
     client = login(case_manager)
     client.post(reverse("referrals:barrier_status", args=[barrier.patient.public_id, barrier.pk]),
                 {"status": "open", "note": "Bus route changed"})
@@ -154,21 +158,22 @@ def test_reopening_a_resolved_barrier_allows_interventions_again(login, case_man
 
 
 def test_intervention_due_before_the_barrier_was_noted_is_refused(login, case_manager):
-    barrier = BarrierFactory(patient=patient_of(case_manager), owner=case_manager, noted_by=case_manager)
+    barrier = BarrierFactory(patient=patient_with_team(case_manager=case_manager), owner=case_manager,
+                             noted_by=case_manager)
     response = login(case_manager).post(
         reverse("referrals:intervention_create", args=[barrier.patient.public_id, barrier.pk]),
-        intervention_data(case_manager, due_on=(barrier.noted_on - days(1)).isoformat()))
+        intervention_data(case_manager, due_on=(barrier.noted_on - datetime.timedelta(days=1)).isoformat()))
     assert "cannot be before the barrier was noted" in " ".join(response.context["form"].errors["due_on"])
     assert not Intervention.objects.exists()
 
 
 def test_an_outcome_cannot_be_recorded_twice_or_in_the_future(login, case_manager):
-    intervention = InterventionFactory(barrier__patient=patient_of(case_manager), barrier__owner=case_manager,
-                                       barrier__noted_by=case_manager)
+    intervention = InterventionFactory(barrier__patient=patient_with_team(case_manager=case_manager),
+                                       barrier__owner=case_manager, barrier__noted_by=case_manager)
     url = reverse("referrals:intervention_outcome",
                   args=[intervention.barrier.patient.public_id, intervention.barrier_id, intervention.pk])
     client = login(case_manager)
-    response = client.post(url, {"status": "helped", "completed_on": (today() + days(2)).isoformat()})
+    response = client.post(url, {"status": "helped", "completed_on": days_from_today(2).isoformat()})
     assert "cannot be dated in the future" in response.content.decode()
     client.post(url, {"status": "did_not_help", "completed_on": today().isoformat()})
     response = client.post(url, {"status": "helped", "completed_on": today().isoformat()})
@@ -178,7 +183,7 @@ def test_an_outcome_cannot_be_recorded_twice_or_in_the_future(login, case_manage
 
 
 def test_the_database_refuses_an_unnamed_other_barrier_and_a_closed_barrier_without_a_date(case_manager):
-    patient = patient_of(case_manager)
+    patient = patient_with_team(case_manager=case_manager)
     with pytest.raises(IntegrityError), transaction.atomic():
         BarrierFactory(patient=patient, kind=BarrierKind.OTHER, other_kind="", noted_by=case_manager)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -187,7 +192,7 @@ def test_the_database_refuses_an_unnamed_other_barrier_and_a_closed_barrier_with
 
 def test_another_clinics_barrier_is_a_404_for_reading_and_writing(login, case_manager, other_clinic):
     theirs = BarrierFactory(patient=PatientFactory(clinic=other_clinic))
-    mine = patient_of(case_manager)
+    mine = patient_with_team(case_manager=case_manager)
     client = login(case_manager)
     pid, pk = theirs.patient.public_id, theirs.pk
     assert client.get(reverse("referrals:barrier_list", args=[pid])).status_code == 404
@@ -203,7 +208,8 @@ def test_another_clinics_barrier_is_a_404_for_reading_and_writing(login, case_ma
 
 
 def test_staff_off_the_care_team_read_but_do_not_record(login, clinic_admin, case_manager):
-    barrier = BarrierFactory(patient=patient_of(case_manager), owner=case_manager, noted_by=case_manager)
+    barrier = BarrierFactory(patient=patient_with_team(case_manager=case_manager), owner=case_manager,
+                             noted_by=case_manager)
     client = login(clinic_admin)
     detail = reverse("referrals:barrier_detail", args=[barrier.patient.public_id, barrier.pk])
     assert client.get(detail).status_code == 200
@@ -213,7 +219,7 @@ def test_staff_off_the_care_team_read_but_do_not_record(login, clinic_admin, cas
 
 
 def test_a_peer_on_the_care_team_can_note_a_barrier(login, peer, case_manager):
-    patient = patient_of(case_manager)
+    patient = patient_with_team(case_manager=case_manager)
     patient.care_team.create(staff=peer, role=Role.PEER_SPECIALIST)
     login(peer).post(reverse("referrals:barrier_create", args=[patient.public_id]),
                      barrier_data(kind="anxiety", owner=peer.pk))
@@ -222,7 +228,7 @@ def test_a_peer_on_the_care_team_can_note_a_barrier(login, peer, case_manager):
 
 @pytest.mark.parametrize("url_name", ["referrals:barrier_list", "referrals:barrier_detail"])
 def test_barrier_pages_query_count_does_not_grow(login, case_manager, django_assert_max_num_queries, url_name):
-    patient = patient_of(case_manager)
+    patient = patient_with_team(case_manager=case_manager)
     first = BarrierFactory(patient=patient, owner=case_manager, noted_by=case_manager)
     InterventionFactory(barrier=first)
     client = login(case_manager)
@@ -239,7 +245,7 @@ def test_barrier_pages_query_count_does_not_grow(login, case_manager, django_ass
 
 @pytest.mark.parametrize("page", ["barrier_create", "intervention_create", "intervention_outcome"])
 def test_barrier_form_pages_query_count_does_not_grow(login, case_manager, django_assert_max_num_queries, page):
-    patient = patient_of(case_manager)
+    patient = patient_with_team(case_manager=case_manager)
     intervention = InterventionFactory(barrier__patient=patient, barrier__owner=case_manager,
                                        barrier__noted_by=case_manager)
     barrier = intervention.barrier
@@ -260,8 +266,8 @@ def test_barrier_form_pages_query_count_does_not_grow(login, case_manager, djang
 
 
 def test_the_form_offers_names_other_barriers_were_given_in_the_clinic(login, case_manager, other_clinic):
-    patient = patient_of(case_manager)
-    neighbour = patient_of(case_manager)
+    patient = patient_with_team(case_manager=case_manager)
+    neighbour = patient_with_team(case_manager=case_manager)
     BarrierFactory(patient=neighbour, noted_by=case_manager, kind=BarrierKind.OTHER, other_kind="Housing")
     BarrierFactory(patient=neighbour, noted_by=case_manager, kind=BarrierKind.OTHER, other_kind="housing ")
     stranger = PatientFactory(clinic=other_clinic)
@@ -277,12 +283,12 @@ def test_the_form_offers_names_other_barriers_were_given_in_the_clinic(login, ca
 
 
 def test_an_outcome_that_resolved_the_barrier_resolves_it_that_day_naming_the_intervention(case_manager):
-    intervention = InterventionFactory(barrier__patient=patient_of(case_manager), barrier__owner=case_manager,
-                                       barrier__noted_by=case_manager, what="Bus pass")
-    record_intervention_outcome(intervention, status=InterventionStatus.HELPED, completed_on=today() - days(1),
+    barrier = BarrierFactory(patient=patient_with_team(case_manager=case_manager), noted_by=case_manager)
+    intervention = InterventionFactory(barrier=barrier, what="Bus pass")
+    record_intervention_outcome(intervention, status=InterventionStatus.HELPED, completed_on=days_from_today(-1),
                                 note="Went twice", barrier_resolved=True, by=case_manager)
     barrier = Barrier.objects.get()
-    assert (barrier.status, barrier.closed_on, barrier.closed_by) == (BarrierStatus.RESOLVED, today() - days(1),
+    assert (barrier.status, barrier.closed_on, barrier.closed_by) == (BarrierStatus.RESOLVED, days_from_today(-1),
                                                                       case_manager)
     assert barrier.status_note == "Resolved after: Bus pass."
     intervention.refresh_from_db()
@@ -290,8 +296,9 @@ def test_an_outcome_that_resolved_the_barrier_resolves_it_that_day_naming_the_in
 
 
 def test_an_outcome_that_did_not_resolve_it_leaves_the_barrier_as_it_was(case_manager):
-    intervention = InterventionFactory(barrier__patient=patient_of(case_manager), barrier__owner=case_manager,
-                                       barrier__noted_by=case_manager, barrier__status=BarrierStatus.BEING_ADDRESSED)
+    barrier = BarrierFactory(patient=patient_with_team(case_manager=case_manager), noted_by=case_manager,
+                             status=BarrierStatus.BEING_ADDRESSED)
+    intervention = InterventionFactory(barrier=barrier)
     record_intervention_outcome(intervention, status=InterventionStatus.DID_NOT_HELP, completed_on=today(),
                                 note="", barrier_resolved=False, by=case_manager)
     assert Barrier.objects.get().status == BarrierStatus.BEING_ADDRESSED

@@ -10,12 +10,13 @@ from django.utils import timezone
 from referrals.models import Consent, Disclosure, InformationCategory, ProgramGroup
 from referrals.support.models.consent import PART2_NOTICE, record_disclosure
 
-from .factories import PatientFactory
-from .factories_stop3 import ConsentFactory, ProgramFactory, ReferralFactory
+from .factories.dates import today
+from .factories.patients import PatientFactory
+from .factories.referrals.conversations import ConsentFactory, ReferralFactory
+from .factories.referrals.directory import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
-today = timezone.localdate
 
 
 @pytest.fixture

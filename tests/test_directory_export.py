@@ -11,8 +11,8 @@ from django.urls import reverse
 from referrals.directory.meeting_guide import import_feed, read_feed
 from referrals.models import Meeting, MeetingMedicationWelcome
 
-from .factories import ClinicFactory, StaffFactory
-from .factories_referrals import ProgramFactory, feed_entry
+from .factories.patients import ClinicFactory, StaffFactory
+from .factories.referrals.directory import ProgramFactory, feed_entry
 
 pytestmark = pytest.mark.django_db
 

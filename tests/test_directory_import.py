@@ -13,8 +13,8 @@ from django.urls import reverse
 from referrals.directory.meeting_guide import FeedError, import_feed, read_feed
 from referrals.models import Meeting, MeetingAttendance, MeetingImport, MeetingMedicationWelcome
 
-from .factories import ClinicFactory, StaffFactory
-from .factories_referrals import ProgramFactory, feed_entry, online_entry
+from .factories.patients import ClinicFactory, StaffFactory
+from .factories.referrals.directory import ProgramFactory, feed_entry, online_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from referrals.directory.meeting_guide import import_feed
 from referrals.models import Meeting, MeetingAttendance
 
-from .factories import StaffFactory
-from .factories_referrals import MeetingFactory, ProgramFactory, feed_entry
+from .factories.patients import StaffFactory
+from .factories.referrals.directory import MeetingFactory, ProgramFactory, feed_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from referrals.models import (
     ProgramGroup,
 )
 
-from .factories_referrals import MeetingFactory
+from .factories.referrals.directory import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 

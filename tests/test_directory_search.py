@@ -8,7 +8,7 @@ from django.urls import reverse
 from referrals.directory.meeting_guide import import_feed
 from referrals.models import MedicationWelcome, Meeting, MeetingMedicationWelcome, ProgramGroup
 
-from .factories_referrals import MeetingFactory, ProgramFactory, feed_entry, online_entry
+from .factories.referrals.directory import MeetingFactory, ProgramFactory, feed_entry, online_entry
 
 pytestmark = pytest.mark.django_db
 

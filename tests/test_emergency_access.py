@@ -12,8 +12,7 @@ from django.utils import timezone
 from patients.models import AuditAction, AuditEntry, EmergencyAccess, OutsideCaseload, Patient, Role
 from security.decorators import PASSWORD_CONFIRMED_KEY
 
-from .factories import CareTeamMemberFactory, PatientFactory, StaffFactory
-from .factories_emergency import EmergencyAccessFactory
+from .factories.patients import CareTeamMemberFactory, EmergencyAccessFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +34,7 @@ def mine(clinic, clinician):
 
 
 @pytest.fixture
-def theirs(clinic):
-    colleague = StaffFactory(clinic=clinic, roles=[Role.CLINICIAN])
+def theirs(clinic, colleague):
     patient = PatientFactory(clinic=clinic, first_name="Otto", last_name="Outside", mrn="RB-200")
     CareTeamMemberFactory(patient=patient, staff=colleague, role=Role.CLINICIAN)
     return patient
@@ -263,8 +261,8 @@ def test_lists_built_on_other_records_follow_the_caseload_too(limited, case_mana
     from referrals.followup.queue import case_manager_queue
     from referrals.models import Referral
 
-    from .factories_stop3 import ReferralFactory
-    from .factories_stop5 import ScheduledFollowUpFactory
+    from .factories.referrals.barriers import ScheduledFollowUpFactory
+    from .factories.referrals.conversations import ReferralFactory
 
     mine = PatientFactory(clinic=theirs.clinic, last_name="Mine")
     CareTeamMemberFactory(patient=mine, staff=case_manager, role=Role.CASE_MANAGER)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from patients.models import Patient, Role
 
-from .factories import CareTeamMemberFactory, StaffFactory
+from .factories.patients import CareTeamMemberFactory, StaffFactory
 from .test_access_matrix import MATRIX, build_world, url_for, wellness_world
 
 SCRIPT = '<script>alert("pwned")</script>'

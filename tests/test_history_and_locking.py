@@ -15,10 +15,10 @@ from referrals.lifecycle import ReferralStatus as S
 from referrals.models import ReferralChange
 from referrals.support.models.referral import StaleReferral
 
-from .factories import CareTeamMemberFactory, PatientFactory
-from .factories_plans import signed_plan
-from .factories_referrals import MeetingFactory, ProgramFactory
-from .factories_stop3 import ReferralFactory
+from .factories.patients import CareTeamMemberFactory, PatientFactory
+from .factories.referrals.conversations import ReferralFactory
+from .factories.referrals.directory import MeetingFactory, ProgramFactory
+from .factories.treatment_plans import signed_plan
 
 pytestmark = pytest.mark.django_db
 

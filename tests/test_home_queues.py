@@ -12,12 +12,13 @@ from django.utils import timezone
 from maud_pathways.queues import QUEUE_LIMIT, queues_for
 from patients.models import Role
 
-from .factories import TEST_PASSWORD, ClinicFactory, StaffFactory
-from .factories_pathway import days, patient_with_team, today, walked_patient
-from .factories_plans import PlanVersionFactory, signed_plan
-from .factories_stop3 import ConversationFactory, FirstMeetingPlanFactory, ReferralFactory
-from .factories_stop5 import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
-from .factories_wellness import AssessmentFactory, WellnessPlanFactory
+from .factories.dates import days_from_today, today
+from .factories.pathway import walked_patient
+from .factories.patients import TEST_PASSWORD, ClinicFactory, StaffFactory, patient_with_team
+from .factories.referrals.barriers import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
+from .factories.referrals.conversations import ConversationFactory, FirstMeetingPlanFactory, ReferralFactory
+from .factories.treatment_plans import PlanVersionFactory, signed_plan
+from .factories.wellness import AssessmentFactory, WellnessPlanFactory
 from .query_budgets import HOME_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -46,14 +47,14 @@ def follow(client, url):
 
 def test_clinician_sees_plans_due_gaps_and_patients_without_a_plan(login, clinic, clinician):
     due = patient_with_team(clinic, clinician=clinician, last_name="Due")
-    signed_plan(due, clinician, next_review_date=days(-3), at=LONG_AGO)
+    signed_plan(due, clinician, next_review_date=days_from_today(-3), at=LONG_AGO)
     fine = patient_with_team(clinic, clinician=clinician, last_name="Fine")
-    signed_plan(fine, clinician, next_review_date=days(60))
+    signed_plan(fine, clinician, next_review_date=days_from_today(60))
     no_plan = patient_with_team(clinic, clinician=clinician, last_name="Noplan")
     drafting = patient_with_team(clinic, clinician=clinician, last_name="Drafting")
     PlanVersionFactory(plan__patient=drafting)
     gap = AssessmentFactory(patient=fine, levels={"personal": 3, "social": 2, "community": 3, "cultural": 3},
-                            taken_on=days(-2))
+                            taken_on=days_from_today(-2))
     client = login(clinician)
 
     page = home(client)
@@ -79,7 +80,7 @@ def test_clinician_sees_plans_due_gaps_and_patients_without_a_plan(login, clinic
 
 def test_clinician_queue_shows_ten_rows_and_a_link_to_all(login, clinic, clinician):
     for n in range(QUEUE_LIMIT + 2):
-        signed_plan(patient_with_team(clinic, clinician=clinician), clinician, next_review_date=days(-n - 1),
+        signed_plan(patient_with_team(clinic, clinician=clinician), clinician, next_review_date=days_from_today(-n - 1),
                     at=LONG_AGO)
     page = home(login(clinician))
     plans_due = queue(page, "plans-due")
@@ -105,10 +106,10 @@ def test_peer_sees_wellness_plans_assessments_conversations_and_first_meetings(l
     new = patient_with_team(clinic, peer=peer, last_name="Newcomer")
     settled = patient_with_team(clinic, peer=peer, last_name="Settled")
     WellnessPlanFactory(patient=settled)
-    AssessmentFactory(patient=settled, levels=3, taken_on=days(-120))
+    AssessmentFactory(patient=settled, levels=3, taken_on=days_from_today(-120))
     ConversationFactory(patient=settled, held_by=peer)
     referral = ReferralFactory(patient=settled, referred_by=peer, status="referred")
-    meeting = FirstMeetingPlanFactory(referral=referral, companion=peer, planned_for=days(2))
+    meeting = FirstMeetingPlanFactory(referral=referral, companion=peer, planned_for=days_from_today(2))
     without_peer = patient_with_team(clinic, clinician=clinician, last_name="Nopeer")
     client = login(peer)
 
@@ -198,8 +199,8 @@ def test_every_row_of_the_home_page_is_one_click_from_its_action(login, clinic, 
 
 def test_a_peer_sees_the_next_step_they_agreed_until_they_mark_it_done(login, clinic, peer):
     patient = patient_with_team(clinic, peer=peer)
-    ConversationFactory(patient=patient, held_by=peer, held_on=days(-9), next_step="Call the recovery center",
-                        next_step_on=days(-2))
+    ConversationFactory(patient=patient, held_by=peer, held_on=days_from_today(-9),
+                        next_step="Call the recovery center", next_step_on=days_from_today(-2))
     client = login(peer)
 
     steps = queue(home(client), "next-steps-peer_specialist")
@@ -221,13 +222,14 @@ def test_a_peer_sees_the_next_step_they_agreed_until_they_mark_it_done(login, cl
 
 def test_only_current_due_next_steps_of_the_user_show(login, clinic, peer, case_manager):
     far, replaced, colleague = (patient_with_team(clinic, peer=peer) for _ in range(3))
-    ConversationFactory(patient=far, held_by=peer, next_step_on=days(10))  # not due for a while
-    ConversationFactory(patient=replaced, held_by=peer, held_on=days(-20), next_step_on=days(-10))
-    ConversationFactory(patient=replaced, held_by=peer, held_on=days(-1), next_step_on=days(12))  # agreed anew
+    ConversationFactory(patient=far, held_by=peer, next_step_on=days_from_today(10))  # not due for a while
+    ConversationFactory(patient=replaced, held_by=peer, held_on=days_from_today(-20), next_step_on=days_from_today(-10))
+    ConversationFactory(patient=replaced, held_by=peer, held_on=days_from_today(-1),
+                        next_step_on=days_from_today(12))  # agreed anew
     ConversationFactory(patient=colleague, held_by=case_manager, held_by_role=Role.CASE_MANAGER, track="3b",
-                        next_step_on=days(-1))
+                        next_step_on=days_from_today(-1))
     soon = patient_with_team(clinic, peer=peer)
-    ConversationFactory(patient=soon, held_by=peer, next_step_on=days(2))
+    ConversationFactory(patient=soon, held_by=peer, next_step_on=days_from_today(2))
 
     steps = queue(home(login(peer)), "next-steps-peer_specialist")
     assert [(r.patient, r.urgent) for r in steps.rows] == [(soon, "")]  # coming up: not flagged as urgent
@@ -247,7 +249,7 @@ def test_each_home_page_uses_a_fixed_number_of_queries(login, clinic, clinician,
         for i in range(n):
             walked_patient(clinic, clinician, peer, case_manager, records=1 + i % 2)
             signed_plan(patient_with_team(clinic, clinician=clinician, peer=peer, case_manager=case_manager),
-                        clinician, next_review_date=days(-2), at=LONG_AGO)
+                        clinician, next_review_date=days_from_today(-2), at=LONG_AGO)
 
     add(1)
     home(client)  # warm the session
@@ -268,14 +270,14 @@ def test_my_patients_puts_the_users_own_most_urgent_step_first(login, clinic, ca
     ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=today())
     page = home(login(case_manager))
     assert page.context["my_patients"][0]["yours"].number == "2"
-    ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=days(-1))
+    ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=days_from_today(-1))
     row = home(login(case_manager)).context["my_patients"][0]
     assert (row["yours"].number, row["yours"].status) == ("5", "needs_attention")
 
 
 def test_from_login_a_case_manager_reaches_the_next_task_in_two_clicks(client, clinic, case_manager):
     patient = patient_with_team(clinic, case_manager=case_manager)
-    follow_up = ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=days(-2))
+    follow_up = ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=days_from_today(-2))
     response = client.post(reverse("login"), {"username": case_manager.username, "password": TEST_PASSWORD},
                            REMOTE_ADDR="203.0.113.5", follow=True)
     assert response.redirect_chain[-1][0] == reverse("home")  # logging in lands on the work queue

@@ -20,8 +20,8 @@ from referrals.models import (
     Transportation,
 )
 
-from .factories import PatientFactory
-from .factories_referrals import MatchingPreferencesFactory, MeetingFactory, online_entry
+from .factories.patients import PatientFactory
+from .factories.referrals.directory import MatchingPreferencesFactory, MeetingFactory, online_entry
 from .test_directory_import import SAMPLE_FEED
 
 pytestmark = pytest.mark.django_db
@@ -352,7 +352,7 @@ def test_matching_query_leaves_out_other_clinics_inactive_and_other_languages(pr
 def test_matching_reads_the_drinking_goal_and_maud_from_the_signed_plan(programs, clinic, clinician):
     from patients.models import DrinkingGoal as PlanGoal
 
-    from .factories_plans import signed_plan
+    from .factories.treatment_plans import signed_plan
 
     patient = PatientFactory(clinic=clinic)
     # The preferences form still says what was asked before the plan was signed.
@@ -376,7 +376,7 @@ def test_matching_reads_the_drinking_goal_and_maud_from_the_signed_plan(programs
 def test_a_paused_medication_in_the_signed_plan_is_not_maud(clinic, clinician):
     from patients.models import MedicationStatus
 
-    from .factories_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
+    from .factories.treatment_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
 
     patient = PatientFactory(clinic=clinic)
     version = PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient))
@@ -389,7 +389,7 @@ def test_a_paused_medication_in_the_signed_plan_is_not_maud(clinic, clinician):
 
 
 def test_a_draft_plan_does_not_count_until_signed(clinic, clinician):
-    from .factories_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory
+    from .factories.treatment_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory
 
     patient = PatientFactory(clinic=clinic)
     draft = PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient))
@@ -403,7 +403,7 @@ def test_a_draft_plan_does_not_count_until_signed(clinic, clinician):
 def test_find_options_says_where_the_goal_comes_from(programs, clinic, clinician, peer, login):
     from patients.models import DrinkingGoal as PlanGoal
 
-    from .factories_plans import signed_plan
+    from .factories.treatment_plans import signed_plan
 
     patient = PatientFactory(clinic=clinic)
     MatchingPreferencesFactory(patient=patient, drinking_goal=DrinkingGoal.ABSTINENCE, on_maud=False)
@@ -423,7 +423,7 @@ def test_find_options_says_where_the_goal_comes_from(programs, clinic, clinician
 
 def test_find_options_query_count_is_the_same_with_a_signed_plan(programs, clinic, clinician, peer, login,
                                                                   django_assert_max_num_queries):
-    from .factories_plans import signed_plan
+    from .factories.treatment_plans import signed_plan
 
     patient = PatientFactory(clinic=clinic)
     MatchingPreferencesFactory(patient=patient)

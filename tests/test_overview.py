@@ -5,17 +5,18 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from maud_pathways.overview import barrier_figures, maud_attendance, pathway_funnel, referral_figures
 from patients.models import Patient, Role
 from referrals.models import BarrierKind, BarrierStatus, ProgramGroup
 
-from .factories import PatientFactory, StaffFactory
-from .factories_overview import days_ago, patient_with_plan, referral_reaching
-from .factories_stop3 import ConversationFactory, ProgramFactory
-from .factories_stop5 import BarrierFactory, DoneFollowUpFactory
-from .factories_wellness import AssessmentFactory, WellnessPlanFactory
+from .factories.dates import days_from_today, today
+from .factories.pathway import patient_with_plan, referral_reaching
+from .factories.patients import PatientFactory
+from .factories.referrals.barriers import BarrierFactory, DoneFollowUpFactory
+from .factories.referrals.conversations import ConversationFactory
+from .factories.referrals.directory import ProgramFactory
+from .factories.wellness import AssessmentFactory, WellnessPlanFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/overview/"
@@ -26,10 +27,6 @@ def text_of(response):
     html = response.content.decode()
     html = re.sub(r"<(title|desc)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def today():
-    return timezone.localdate()
 
 
 def last_90_days():
@@ -45,9 +42,9 @@ def test_clinic_admin_opens_the_overview_from_the_menu_and_reads_the_figures(log
     ConversationFactory(patient=walked, held_by=clinician, held_by_role=Role.CLINICIAN, track="3b")
     aa = ProgramFactory(group=ProgramGroup.TWELVE_STEP)
     referral_reaching(walked, clinician, "first_meeting_attended", program=aa, days_back=3)
-    DoneFollowUpFactory(patient=walked, assigned_to=clinician, done_on=days_ago(2), meetings_attended=2)
+    DoneFollowUpFactory(patient=walked, assigned_to=clinician, done_on=days_from_today(-2), meetings_attended=2)
     BarrierFactory(patient=walked, noted_by=clinician, kind=BarrierKind.TRANSPORTATION,
-                   status=BarrierStatus.RESOLVED, closed_on=days_ago(1))
+                   status=BarrierStatus.RESOLVED, closed_on=days_from_today(-1))
     patient_with_plan(clinician)  # stopped at Stop 1, still on MAUD
 
     client = login(clinic_admin)
@@ -85,17 +82,17 @@ def test_three_of_five_patients_on_maud_attended_in_the_last_30_days_is_60_perce
     program = ProgramFactory()
     on_maud = [patient_with_plan(clinician) for _ in range(5)]
     # Attended: two by follow-ups reporting meetings, one by a referral reaching its first meeting.
-    DoneFollowUpFactory(patient=on_maud[0], assigned_to=clinician, done_on=days_ago(0), meetings_attended=1)
-    DoneFollowUpFactory(patient=on_maud[1], assigned_to=clinician, done_on=days_ago(29), meetings_attended=3)
+    DoneFollowUpFactory(patient=on_maud[0], assigned_to=clinician, done_on=days_from_today(0), meetings_attended=1)
+    DoneFollowUpFactory(patient=on_maud[1], assigned_to=clinician, done_on=days_from_today(-29), meetings_attended=3)
     referral_reaching(on_maud[2], clinician, "first_meeting_attended", program=program, days_back=10)
     # Not attended: a follow-up with no meetings, and meetings reported 30 days ago (outside the window).
-    DoneFollowUpFactory(patient=on_maud[3], assigned_to=clinician, done_on=days_ago(5), meetings_attended=0)
-    DoneFollowUpFactory(patient=on_maud[4], assigned_to=clinician, done_on=days_ago(30), meetings_attended=4)
+    DoneFollowUpFactory(patient=on_maud[3], assigned_to=clinician, done_on=days_from_today(-5), meetings_attended=0)
+    DoneFollowUpFactory(patient=on_maud[4], assigned_to=clinician, done_on=days_from_today(-30), meetings_attended=4)
     # Not on MAUD: considering a medication only, or no plan at all; their meetings do not count.
     considering = patient_with_plan(clinician, medication_status="considering")
-    DoneFollowUpFactory(patient=considering, assigned_to=clinician, done_on=days_ago(1), meetings_attended=2)
+    DoneFollowUpFactory(patient=considering, assigned_to=clinician, done_on=days_from_today(-1), meetings_attended=2)
     DoneFollowUpFactory(patient=PatientFactory(clinic=clinician.clinic), assigned_to=clinician,
-                        done_on=days_ago(1), meetings_attended=2)
+                        done_on=days_from_today(-1), meetings_attended=2)
 
     attendance = maud_attendance(Patient.objects.visible_to(clinician), today())
     assert (attendance.on_maud, attendance.attended, attendance.share) == (5, 3, 60.0)
@@ -106,11 +103,11 @@ def test_three_of_five_patients_on_maud_attended_in_the_last_30_days_is_60_perce
 
 def test_the_30_days_end_on_the_last_day_of_the_period(clinician):
     patient = patient_with_plan(clinician, signed_days_ago=100)
-    DoneFollowUpFactory(patient=patient, assigned_to=clinician, done_on=days_ago(50), meetings_attended=1)
+    DoneFollowUpFactory(patient=patient, assigned_to=clinician, done_on=days_from_today(-50), meetings_attended=1)
     visible = Patient.objects.visible_to(clinician)
     assert maud_attendance(visible, today()).attended == 0
-    assert maud_attendance(visible, days_ago(40)).attended == 1
-    assert maud_attendance(visible, days_ago(40)).window_start == days_ago(69)
+    assert maud_attendance(visible, days_from_today(-40)).attended == 1
+    assert maud_attendance(visible, days_from_today(-40)).window_start == days_from_today(-69)
 
 
 def test_no_patients_on_maud_shows_no_share_rather_than_zero(login, clinician):
@@ -124,9 +121,9 @@ def test_no_patients_on_maud_shows_no_share_rather_than_zero(login, clinician):
 def test_each_funnel_step_counts_patients_who_also_reached_every_step_before_it(clinician):
     program = ProgramFactory()
     full = patient_with_plan(clinician)
-    AssessmentFactory(patient=full, taken_on=days_ago(20))
+    AssessmentFactory(patient=full, taken_on=days_from_today(-20))
     ConversationFactory(patient=full, held_by=clinician, held_by_role=Role.CLINICIAN, track="3b",
-                        held_on=days_ago(15))
+                        held_on=days_from_today(-15))
     referral_reaching(full, clinician, "engaged", program=program, days_back=5)
     to_stop_2 = patient_with_plan(clinician)
     WellnessPlanFactory(patient=to_stop_2)
@@ -152,9 +149,9 @@ def test_the_funnel_counts_patients_active_in_the_period_by_what_they_had_reache
     funnel = pathway_funnel(visible, *last_90_days())
     assert funnel.counted == 1 and funnel.steps[0].patients == 1 and funnel.steps[3].reached == 1
     # A period that ended 30 days ago: the referral had not happened yet.
-    funnel = pathway_funnel(visible, days_ago(120), days_ago(30))
+    funnel = pathway_funnel(visible, days_from_today(-120), days_from_today(-30))
     assert funnel.counted == 1 and funnel.steps[0].patients == 1 and funnel.steps[3].reached == 0
-    funnel = pathway_funnel(visible, days_ago(365), days_ago(150))
+    funnel = pathway_funnel(visible, days_from_today(-365), days_from_today(-150))
     assert funnel.counted == 1 and old.pk  # the old plan's signing is in this period
     assert funnel.steps[0].patients == 1
 
@@ -189,8 +186,8 @@ def test_other_barriers_count_under_the_name_staff_gave_them(login, clinician):
     patients = PatientFactory.create_batch(3, clinic=clinician.clinic)
     for patient, name in zip(patients, ["Housing", " housing ", "Work shifts"], strict=True):
         BarrierFactory(patient=patient, noted_by=clinician, kind=BarrierKind.OTHER, other_kind=name,
-                       noted_on=days_ago(5))
-    BarrierFactory(patient=patients[0], noted_by=clinician, kind=BarrierKind.COST, noted_on=days_ago(5))
+                       noted_on=days_from_today(-5))
+    BarrierFactory(patient=patients[0], noted_by=clinician, kind=BarrierKind.COST, noted_on=days_from_today(-5))
 
     figures = barrier_figures(Patient.objects.visible_to(clinician), *last_90_days())
 
@@ -204,8 +201,9 @@ def test_barriers_noted_in_the_period_by_kind_and_how_many_were_resolved(login, 
     patient = PatientFactory(clinic=clinician.clinic)
 
     def barrier(kind, status=BarrierStatus.OPEN, noted=10, closed=None):
-        return BarrierFactory(patient=patient, noted_by=clinician, kind=kind, status=status, noted_on=days_ago(noted),
-                              closed_on=days_ago(closed) if closed is not None else None,
+        return BarrierFactory(patient=patient, noted_by=clinician, kind=kind, status=status,
+                              noted_on=days_from_today(-noted),
+                              closed_on=days_from_today(-closed) if closed is not None else None,
                               other_kind="Housing" if kind == BarrierKind.OTHER else "")
 
     barrier(BarrierKind.TRANSPORTATION, BarrierStatus.RESOLVED, closed=2)
@@ -221,7 +219,7 @@ def test_barriers_noted_in_the_period_by_kind_and_how_many_were_resolved(login, 
         ("transportation", 3, 2, 0, 1), ("anxiety", 2, 0, 1, 1), ("other", 1, 0, 0, 1)]
     assert (figures.noted, figures.resolved) == (6, 2)
     # Resolved after the end of a period does not count as resolved in it.
-    earlier = barrier_figures(Patient.objects.visible_to(clinician), days_ago(60), days_ago(3))
+    earlier = barrier_figures(Patient.objects.visible_to(clinician), days_from_today(-60), days_from_today(-3))
     assert earlier.rows[0].resolved == 1
     page = text_of(login(clinician).get(URL))
     assert "6 barriers noted in the period; 2 of them were resolved" in page
@@ -231,12 +229,11 @@ def test_barriers_noted_in_the_period_by_kind_and_how_many_were_resolved(login, 
 
 # Scoping ------------------------------------------------------------------------------------------
 
-def test_another_clinics_patients_are_never_counted(login, clinician, other_clinic):
-    stranger = StaffFactory(clinic=other_clinic, roles=[Role.CLINICIAN])
-    theirs = patient_with_plan(stranger)
-    DoneFollowUpFactory(patient=theirs, assigned_to=stranger, done_on=days_ago(1), meetings_attended=1)
-    referral_reaching(theirs, stranger, "referred", program=ProgramFactory(), days_back=1)
-    BarrierFactory(patient=theirs, noted_by=stranger)
+def test_another_clinics_patients_are_never_counted(login, clinician, outsider):
+    theirs = patient_with_plan(outsider)
+    DoneFollowUpFactory(patient=theirs, assigned_to=outsider, done_on=days_from_today(-1), meetings_attended=1)
+    referral_reaching(theirs, outsider, "referred", program=ProgramFactory(), days_back=1)
+    BarrierFactory(patient=theirs, noted_by=outsider)
     patient_with_plan(clinician)
 
     response = login(clinician).get(URL)
@@ -250,10 +247,10 @@ def test_another_clinics_patients_are_never_counted(login, clinician, other_clin
 
 def test_a_chosen_period_changes_the_figures_and_stays_on_the_form(login, clinician):
     patient = PatientFactory(clinic=clinician.clinic)
-    BarrierFactory(patient=patient, noted_by=clinician, noted_on=days_ago(150))
+    BarrierFactory(patient=patient, noted_by=clinician, noted_on=days_from_today(-150))
     client = login(clinician)
     assert client.get(URL).context["barriers"].noted == 0
-    since, until = days_ago(200), days_ago(100)
+    since, until = days_from_today(-200), days_from_today(-100)
     response = client.get(URL, {"since": since.isoformat(), "until": until.isoformat()})
     assert response.context["barriers"].noted == 1
     assert (response.context["since"], response.context["until"]) == (since, until)
@@ -272,7 +269,7 @@ def test_a_wrong_period_is_explained_next_to_the_field_and_the_last_90_days_are_
     login, clinician, since, until, field, message
 ):
     def as_date(value):
-        return days_ago(value).isoformat() if isinstance(value, int) else value
+        return days_from_today(-value).isoformat() if isinstance(value, int) else value
 
     response = login(clinician).get(URL, {"since": as_date(since), "until": as_date(until)})
     assert response.status_code == 200
@@ -321,7 +318,8 @@ def _fill(clinician, n, program):
         ConversationFactory(patient=patient, held_by=clinician, held_by_role=Role.CLINICIAN, track="3b")
         referral_reaching(patient, clinician, ["referred", "engaged", "declined"][i % 3], program=program,
                           days_back=i % 20)
-        DoneFollowUpFactory(patient=patient, assigned_to=clinician, done_on=days_ago(i % 35), meetings_attended=i % 3)
+        DoneFollowUpFactory(patient=patient, assigned_to=clinician, done_on=days_from_today(-(i % 35)),
+                            meetings_attended=i % 3)
         BarrierFactory(patient=patient, noted_by=clinician, kind=list(BarrierKind)[i % 9])
 
 

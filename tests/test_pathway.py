@@ -13,13 +13,14 @@ from patients.models import Patient, Role
 from referrals.lifecycle import CloseReason
 from wellness.models import GapGoalLink
 
-from .factories import StaffFactory
-from .factories_pathway import days, patient_with_team, today, walked_patient
-from .factories_plans import PlanVersionFactory, signed_plan
-from .factories_referrals import MatchingPreferencesFactory
-from .factories_stop3 import ConversationFactory, ReferralFactory
-from .factories_stop5 import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
-from .factories_wellness import AssessmentFactory, WellnessGoalFactory, WellnessPlanFactory
+from .factories.dates import days_from_today, today
+from .factories.pathway import walked_patient
+from .factories.patients import StaffFactory, patient_with_team
+from .factories.referrals.barriers import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
+from .factories.referrals.conversations import ConversationFactory, ReferralFactory
+from .factories.referrals.directory import MatchingPreferencesFactory
+from .factories.treatment_plans import PlanVersionFactory, signed_plan
+from .factories.wellness import AssessmentFactory, WellnessGoalFactory, WellnessPlanFactory
 from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -58,12 +59,13 @@ def test_stop1_follows_the_treatment_plan_from_nothing_to_signed_to_due(patient,
     assert "draft" in stop(patient, 1).reason
 
     draft.delete()
-    signed_plan(patient, clinician, next_review_date=days(30), at=timezone.now() - datetime.timedelta(days=60))
+    signed_plan(patient, clinician, next_review_date=days_from_today(30),
+                at=timezone.now() - datetime.timedelta(days=60))
     done = stop(patient, 1)
     assert done.status == DONE and done.turns == [] and "next review" in done.reason
-    assert stop(patient, 1, on=days(29)).status == DONE
-    assert stop(patient, 1, on=days(30)).status == ATTENTION  # due today counts, as on the "Plans due" list
-    overdue = stop(patient, 1, on=days(45))
+    assert stop(patient, 1, on=days_from_today(29)).status == DONE
+    assert stop(patient, 1, on=days_from_today(30)).status == ATTENTION  # due today counts, as on the "Plans due" list
+    overdue = stop(patient, 1, on=days_from_today(45))
     assert overdue.status == ATTENTION and "due for review since" in overdue.reason
     assert overdue.is_turn_of(clinician)
 
@@ -80,23 +82,23 @@ def test_stop2_needs_a_wellness_plan_and_a_recent_assessment(patient, peer):
     assert only_plan.status == IN_PROGRESS and "not assessed" in only_plan.reason
     assert only_plan.action_url == reverse("wellness:assessment_new", args=[patient.public_id])
 
-    AssessmentFactory(patient=patient, levels=NO_GAPS, taken_on=days(-100))
+    AssessmentFactory(patient=patient, levels=NO_GAPS, taken_on=days_from_today(-100))
     stale = stop(patient, 2)
     assert stale.status == IN_PROGRESS and "more than 90 days old" in stale.reason
 
-    AssessmentFactory(patient=patient, levels=NO_GAPS, taken_on=days(-20))
+    AssessmentFactory(patient=patient, levels=NO_GAPS, taken_on=days_from_today(-20))
     assert stop(patient, 2).status == DONE
 
 
 def test_stop2_assessment_without_a_wellness_plan_is_in_progress(patient):
-    AssessmentFactory(patient=patient, levels=NO_GAPS, taken_on=days(-3))
+    AssessmentFactory(patient=patient, levels=NO_GAPS, taken_on=days_from_today(-3))
     assert stop(patient, 2).status == IN_PROGRESS
     assert "no wellness plan yet" in stop(patient, 2).reason
 
 
 def test_stop2_a_gap_with_no_goal_needs_attention_until_a_goal_answers_it(patient, peer):
     plan = WellnessPlanFactory(patient=patient)
-    assessment = AssessmentFactory(patient=patient, levels=ONE_GAP, taken_on=days(-3))
+    assessment = AssessmentFactory(patient=patient, levels=ONE_GAP, taken_on=days_from_today(-3))
     gap = stop(patient, 2)
     assert gap.status == ATTENTION
     assert "Social" in gap.reason  # the domain's label, from the questionnaire
@@ -107,7 +109,7 @@ def test_stop2_a_gap_with_no_goal_needs_attention_until_a_goal_answers_it(patien
     assert stop(patient, 2).status == DONE
 
     # A later assessment with the same gap: last month's goal still answers it.
-    AssessmentFactory(patient=patient, levels=ONE_GAP, taken_on=days(-1))
+    AssessmentFactory(patient=patient, levels=ONE_GAP, taken_on=days_from_today(-1))
     assert stop(patient, 2).status == DONE
 
 
@@ -136,7 +138,7 @@ def test_stop3b_with_nobody_to_lead_needs_attention(clinic):
 
 
 def test_stop3_is_done_when_talked_and_the_plan_says_mutual_support(patient, peer, clinician):
-    ConversationFactory(patient=patient, held_by=peer, held_on=days(-2))
+    ConversationFactory(patient=patient, held_by=peer, held_on=days_from_today(-2))
     talked = stop(patient, 3)
     assert talked.status == IN_PROGRESS and "no treatment plan is signed yet" in talked.reason
     assert talked.turns[0].role == Role.CLINICIAN and talked.is_turn_of(clinician)
@@ -196,7 +198,7 @@ def test_stop5_an_open_barrier_keeps_it_in_progress_or_needs_attention(patient, 
     assert unplanned.status == ATTENTION and "nothing planned" in unplanned.reason
     assert unplanned.action_url == reverse("referrals:barrier_detail", args=[patient.public_id, barrier.pk])
 
-    InterventionFactory(barrier=barrier, due_on=days(3))
+    InterventionFactory(barrier=barrier, due_on=days_from_today(3))
     assert stop(patient, 5).status == IN_PROGRESS
 
     barrier.set_status("resolved", case_manager)
@@ -207,7 +209,7 @@ def test_stop5_an_overdue_follow_up_needs_attention(patient, peer, case_manager)
     ReferralFactory(patient=patient, referred_by=peer, status="referred")
     follow_up = ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=today())
     assert stop(patient, 5).status == IN_PROGRESS  # due today is not overdue yet
-    late = stop(patient, 5, on=days(1))
+    late = stop(patient, 5, on=days_from_today(1))
     assert late.status == ATTENTION and "overdue" in late.reason
     assert late.action_url == reverse("referrals:follow_up_log", args=[patient.public_id, follow_up.pk])
     assert late.is_turn_of(case_manager)

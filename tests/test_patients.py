@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from patients.models import CareTeamMember, Patient, Role
 
-from .factories import CareTeamMemberFactory, PatientFactory, StaffFactory
+from .factories.patients import CareTeamMemberFactory, PatientFactory, StaffFactory
 from .query_budgets import HOME_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db

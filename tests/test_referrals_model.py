@@ -10,8 +10,9 @@ from referrals.lifecycle import CloseReason
 from referrals.models import FirstMeetingPlan, Referral, ReferralTransition
 from referrals.support.models.referral import StaleReferral
 
-from .factories import PatientFactory
-from .factories_stop3 import FirstMeetingPlanFactory, MeetingFactory, ProgramFactory, ReferralFactory
+from .factories.patients import PatientFactory
+from .factories.referrals.conversations import FirstMeetingPlanFactory, ReferralFactory
+from .factories.referrals.directory import MeetingFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 S = Referral.Status

@@ -8,14 +8,14 @@ from django.urls import reverse
 from patients.models import Role
 from referrals.lifecycle import CloseReason
 
-from .factories import CareTeamMemberFactory, PatientFactory
-from .factories_stop3 import (
+from .factories.patients import CareTeamMemberFactory, PatientFactory
+from .factories.referrals.conversations import (
     ConsentFactory,
     ConversationFactory,
     FirstMeetingPlanFactory,
-    MeetingFactory,
     ReferralFactory,
 )
+from .factories.referrals.directory import MeetingFactory
 from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db

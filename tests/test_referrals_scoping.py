@@ -5,8 +5,13 @@ from django.urls import reverse
 
 from referrals.models import FirstMeetingPlan, Referral
 
-from .factories import PatientFactory
-from .factories_stop3 import ConsentFactory, ConversationFactory, FirstMeetingPlanFactory, ReferralFactory
+from .factories.patients import PatientFactory
+from .factories.referrals.conversations import (
+    ConsentFactory,
+    ConversationFactory,
+    FirstMeetingPlanFactory,
+    ReferralFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

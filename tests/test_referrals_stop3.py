@@ -17,8 +17,9 @@ from referrals.models import (
 from referrals.support.lead import Stop3Track, stop3_lead
 from referrals.support.services import log_conversation
 
-from .factories import CareTeamMemberFactory, PatientFactory
-from .factories_stop3 import MeetingFactory, ProgramFactory, ReferralFactory
+from .factories.patients import CareTeamMemberFactory, PatientFactory
+from .factories.referrals.conversations import ReferralFactory
+from .factories.referrals.directory import MeetingFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 S = Referral.Status
@@ -74,8 +75,8 @@ def test_3a_applies_with_a_peer_and_3b_when_the_peer_leaves(login, team_with_pee
 
 def test_3a_story_peer_logs_refers_plans_and_prints_the_handout(login, team_with_peer, peer):
     smart = ProgramFactory(slug="smart-recovery", name="SMART Recovery", group=ProgramGroup.SECULAR)
-    online = MeetingFactory(clinic=peer.clinic, program=smart, name="SMART Online Tuesday",
-                            conference_url="https://meet.example/smart-tue")
+    online = MeetingFactory(clinic=peer.clinic, program=smart, name="SMART Online Tuesday", online=True, days="2",
+                            start_time=datetime.time(18, 30), conference_url="https://meet.example/smart-tue")
     client = login(peer)
     base = [team_with_peer.public_id]
 
@@ -138,7 +139,7 @@ def test_3b_story_case_manager_leads_when_no_peer(login, team_without_peer, case
 
 def test_a_peer_from_outside_the_team_may_join_it_with_the_conversation_and_then_leads_3a(login, clinic,
                                                                                         team_without_peer):
-    from .factories import StaffFactory
+    from .factories.patients import StaffFactory
 
     covering_peer = StaffFactory(clinic=clinic, roles=[Role.PEER_SPECIALIST])
     client = login(covering_peer)
@@ -155,7 +156,7 @@ def test_a_peer_from_outside_the_team_may_join_it_with_the_conversation_and_then
 
 
 def test_a_peer_from_outside_the_team_who_does_not_join_leaves_the_team_as_it_was(login, clinic, team_without_peer):
-    from .factories import StaffFactory
+    from .factories.patients import StaffFactory
 
     covering_peer = StaffFactory(clinic=clinic, roles=[Role.PEER_SPECIALIST])
     login(covering_peer).post(reverse("referrals:conversation_new", args=[team_without_peer.public_id]),
@@ -245,7 +246,7 @@ def test_the_next_step_is_dated_a_week_out_unless_changed(login, team_with_peer,
 
 @pytest.mark.parametrize("role, track", [(Role.PEER_SPECIALIST, Stop3Track.PEER), (Role.CLINICIAN, Stop3Track.STAFF)])
 def test_only_a_joining_peer_turns_a_team_without_one_to_3a(clinic, team_without_peer, role, track):
-    from .factories import StaffFactory
+    from .factories.patients import StaffFactory
 
     covering = StaffFactory(clinic=clinic, roles=[role])
     talk = MutualSupportConversation(held_on=timezone.localdate(), options_explained=[ProgramGroup.SECULAR],

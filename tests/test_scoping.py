@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from patients.models import CareTeamMember, Patient, Role
 
-from .factories import PatientFactory, StaffFactory
+from .factories.patients import PatientFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from maud_pathways import settings as production_settings
 
-from .factories import TEST_PASSWORD
+from .factories.patients import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from django.urls import reverse
 
 from maud_pathways import settings as production_settings
 
-from .factories import TEST_PASSWORD, CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
-from .factories_security import with_two_factor
+from .factories.patients import TEST_PASSWORD, CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
+from .factories.security import with_two_factor
 from .gunicorn_server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent

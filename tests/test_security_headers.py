@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from .factories import TEST_PASSWORD, CareTeamMemberFactory, PatientFactory
+from .factories.patients import TEST_PASSWORD, CareTeamMemberFactory, PatientFactory
 from .gunicorn_server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ from patients.models import StaffMember
 from security import sessions
 from security.models import StaffSession
 
-from .factories import TEST_PASSWORD, StaffFactory
+from .factories.patients import TEST_PASSWORD, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

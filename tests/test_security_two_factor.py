@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from security import two_factor
 from security.models import StaffSession
 
-from .factories import TEST_PASSWORD, StaffFactory
-from .factories_security import code_now, with_two_factor
+from .factories.patients import TEST_PASSWORD, StaffFactory
+from .factories.security import code_now, with_two_factor
 
 pytestmark = pytest.mark.django_db
 

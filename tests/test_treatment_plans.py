@@ -30,8 +30,9 @@ from patients.models import (
     TreatmentPlan,
 )
 
-from .factories import CareTeamMemberFactory, PatientFactory, StaffFactory
-from .factories_plans import (
+from .factories.dates import days_from_today, today
+from .factories.patients import CareTeamMemberFactory, PatientFactory, StaffFactory
+from .factories.treatment_plans import (
     PlanGoalFactory,
     PlanMedicationFactory,
     PlanTherapyFactory,
@@ -46,22 +47,9 @@ pytestmark = pytest.mark.django_db
 
 
 
-def today():
-    return timezone.localdate()
-
-
-def days(n):
-    return today() + datetime.timedelta(days=n)
-
-
 @pytest.fixture
 def patient(clinic):
     return PatientFactory(clinic=clinic, first_name="Elena", last_name="Ibarra")
-
-
-@pytest.fixture
-def foreign_clinician(other_clinic):
-    return StaffFactory(clinic=other_clinic, username="lk.clinician", roles=[Role.CLINICIAN])
 
 
 def form_data(response):
@@ -121,10 +109,10 @@ def test_clinician_builds_signs_and_revises_a_plan_and_sees_both_versions_and_th
         "plan-drinking_goal": DrinkingGoal.REDUCED,
         "plan-drinking_goal_in_own_words": "Only on weekends, two drinks at most.",
         "plan-includes_mutual_support": "on",
-        "plan-next_review_date": days(60).isoformat(),
+        "plan-next_review_date": days_from_today(60).isoformat(),
         "medications-0-medication": Medication.NALTREXONE_ORAL, "medications-0-dose": "50 mg",
         "medications-0-schedule": "once a day", "medications-0-status": MedicationStatus.STARTED,
-        "medications-0-start_date": days(-3).isoformat(), "medications-0-prescriber": str(clinician.pk),
+        "medications-0-start_date": days_from_today(-3).isoformat(), "medications-0-prescriber": str(clinician.pk),
         "therapies-0-therapy": Therapy.CBT, "therapies-0-frequency": "weekly",
         "goals-0-description": "Keep a drinking diary", "goals-0-source": GoalSource.CLINICAL,
         "continue": "1",
@@ -137,7 +125,7 @@ def test_clinician_builds_signs_and_revises_a_plan_and_sees_both_versions_and_th
         "therapies-1-therapy": Therapy.MOTIVATIONAL, "therapies-1-frequency": "every two weeks",
         "goals-1-description": "Go to two mutual-support meetings",
         "goals-1-source": GoalSource.PEER_MUTUAL_SUPPORT, "goals-1-source_note": "SMART Recovery or HAMS",
-        "goals-1-target_date": days(30).isoformat(),
+        "goals-1-target_date": days_from_today(30).isoformat(),
     })
     response = client.post(edit_url(patient, 1), data, follow=True)
     page = response.content.decode()
@@ -249,10 +237,10 @@ def test_peer_and_case_manager_read_the_plan_but_cannot_edit_or_sign(login, read
     assert draft.is_draft and draft.lock_version == before and draft.drinking_goal == DrinkingGoal.ABSTINENCE
 
 
-def test_another_clinics_plan_is_a_404_for_reading_and_writing(login, foreign_clinician, clinician, patient):
+def test_another_clinics_plan_is_a_404_for_reading_and_writing(login, outsider, clinician, patient):
     signed = signed_plan(patient, clinician)
     draft = plans.revise(signed, clinician)
-    client = login(foreign_clinician)
+    client = login(outsider)
     pid = patient.public_id
     for url in [reverse("patients:plan", args=[pid]), reverse("patients:plan_history", args=[pid]),
                 reverse("patients:plan_version", args=[pid, 1]), edit_url(patient, 2)]:
@@ -271,8 +259,8 @@ def test_unknown_version_number_is_a_404(login, clinician, patient):
     assert login(clinician).get(reverse("patients:plan_version", args=[patient.public_id, 7])).status_code == 404
 
 
-def test_domain_functions_refuse_non_clinicians_and_other_clinics(peer, clinician, foreign_clinician, patient):
-    for someone in (peer, foreign_clinician):
+def test_domain_functions_refuse_non_clinicians_and_other_clinics(peer, clinician, outsider, patient):
+    for someone in (peer, outsider):
         with pytest.raises(PermissionDenied):
             plans.get_or_start_draft(patient, someone)
     version = PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient))
@@ -329,11 +317,11 @@ def test_a_crafted_post_to_edit_a_signed_version_is_refused_and_changes_nothing(
     medication = version.medications.get()
     response = login(clinician).post(edit_url(patient, 1), {
         "plan-lock_version": str(version.lock_version), "plan-drinking_goal": DrinkingGoal.REDUCED,
-        "plan-next_review_date": days(10).isoformat(),
+        "plan-next_review_date": days_from_today(10).isoformat(),
         "medications-TOTAL_FORMS": "1", "medications-INITIAL_FORMS": "1",
         "medications-0-id": str(medication.pk), "medications-0-version": str(version.pk),
         "medications-0-medication": Medication.DISULFIRAM, "medications-0-status": "started",
-        "medications-0-start_date": days(-1).isoformat(),
+        "medications-0-start_date": days_from_today(-1).isoformat(),
         "therapies-TOTAL_FORMS": "0", "therapies-INITIAL_FORMS": "0",
         "goals-TOTAL_FORMS": "0", "goals-INITIAL_FORMS": "0",
     })
@@ -359,7 +347,7 @@ def test_signing_twice_or_discarding_a_signed_version_is_refused(login, clinicia
 
 def test_a_signed_version_needs_a_drinking_goal_and_a_review_date_today_or_later(login, clinician, patient):
     version = PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient), drinking_goal="",
-                                 next_review_date=days(-1))
+                                 next_review_date=days_from_today(-1))
     response = login(clinician).post(reverse("patients:plan_sign", args=[patient.public_id, 1]),
                                      {"lock_version": version.lock_version}, follow=True)
     page = response.content.decode()
@@ -497,7 +485,7 @@ def test_saving_a_draft_someone_signed_meanwhile_is_refused(login, clinician, pa
 def test_add_plan_goal_starts_a_plan_when_there_is_none(clinician, patient):
     goal = plans.add_plan_goal(patient, clinician, "Find a recovery-friendly gym",
                                source=GoalSource.RECOVERY_CAPITAL_GAP, source_note="Physical health gap",
-                               target_date=days(30))
+                               target_date=days_from_today(30))
     assert goal.version.plan.patient == patient and goal.version.number == 1 and goal.version.is_draft
     assert goal.status == GoalStatus.ACTIVE and goal.added_by == clinician and goal.added_at is not None
     assert goal.source_note == "Physical health gap"
@@ -516,8 +504,8 @@ def test_add_plan_goal_revises_the_signed_plan_and_goal_keys_follow_across_versi
     assert PlanVersion.objects.filter(plan__patient=patient).count() == 2
 
 
-def test_add_plan_goal_refuses_others_and_bad_input(peer, foreign_clinician, clinician, patient):
-    for someone in (peer, foreign_clinician):
+def test_add_plan_goal_refuses_others_and_bad_input(peer, outsider, clinician, patient):
+    for someone in (peer, outsider):
         with pytest.raises(PermissionDenied):
             plans.add_plan_goal(patient, someone, "x", source=GoalSource.CLINICAL)
     with pytest.raises(ValidationError):
@@ -570,15 +558,15 @@ def test_plan_versions_say_whether_peer_and_mutual_support_are_part_of_them(clin
 def test_due_for_plan_review_lists_overdue_due_today_and_unsigned(clinician, clinic, other_clinic):
     long_ago = timezone.now() - datetime.timedelta(days=100)
     overdue = PatientFactory(clinic=clinic, last_name="Overdue")
-    signed_plan(overdue, clinician, at=long_ago, next_review_date=days(-5))
+    signed_plan(overdue, clinician, at=long_ago, next_review_date=days_from_today(-5))
     due_today = PatientFactory(clinic=clinic, last_name="Today")
     signed_plan(due_today, clinician, at=long_ago, next_review_date=today())
     later = PatientFactory(clinic=clinic, last_name="Later")
-    signed_plan(later, clinician, next_review_date=days(30))
+    signed_plan(later, clinician, next_review_date=days_from_today(30))
     revised_fine = PatientFactory(clinic=clinic, last_name="Revised")
-    old = signed_plan(revised_fine, clinician, at=long_ago, next_review_date=days(-50))
+    old = signed_plan(revised_fine, clinician, at=long_ago, next_review_date=days_from_today(-50))
     new = plans.revise(old, clinician)
-    PlanVersion.objects.filter(pk=new.pk).update(next_review_date=days(40))
+    PlanVersion.objects.filter(pk=new.pk).update(next_review_date=days_from_today(40))
     sign(PlanVersion.objects.get(pk=new.pk), clinician)
     draft_only = PatientFactory(clinic=clinic, last_name="Draft")
     PlanVersionFactory(plan=TreatmentPlanFactory(patient=draft_only))
@@ -586,7 +574,7 @@ def test_due_for_plan_review_lists_overdue_due_today_and_unsigned(clinician, cli
 
     due = set(Patient.objects.filter(clinic=clinic).due_for_plan_review())
     assert due == {overdue, due_today, draft_only, no_plan}
-    assert set(Patient.objects.filter(clinic=clinic).due_for_plan_review(on=days(30))) == due | {later}
+    assert set(Patient.objects.filter(clinic=clinic).due_for_plan_review(on=days_from_today(30))) == due | {later}
 
 
 # The review list -------------------------------------------------------------------------------
@@ -594,9 +582,9 @@ def test_due_for_plan_review_lists_overdue_due_today_and_unsigned(clinician, cli
 def test_clinician_sees_plans_due_for_review_most_overdue_first(login, clinician, clinic, other_clinic):
     long_ago = timezone.now() - datetime.timedelta(days=100)
     a = PatientFactory(clinic=clinic, last_name="Alvarez")
-    signed_plan(a, clinician, at=long_ago, next_review_date=days(-3))
+    signed_plan(a, clinician, at=long_ago, next_review_date=days_from_today(-3))
     b = PatientFactory(clinic=clinic, last_name="Brooks")
-    signed_plan(b, clinician, at=long_ago, next_review_date=days(-20))
+    signed_plan(b, clinician, at=long_ago, next_review_date=days_from_today(-20))
     PatientFactory(clinic=clinic, last_name="Carver")  # no plan
     fine = PatientFactory(clinic=clinic, last_name="Dunmore")
     signed_plan(fine, clinician)
@@ -697,7 +685,7 @@ def test_review_list_uses_a_fixed_number_of_queries(login, clinician, clinic, dj
         for _ in range(n):
             p = PatientFactory(clinic=clinic)
             CareTeamMemberFactory(patient=p, staff=clinician)
-            signed_plan(p, clinician, at=long_ago, next_review_date=days(-1), medications=2, goals=2)
+            signed_plan(p, clinician, at=long_ago, next_review_date=days_from_today(-1), medications=2, goals=2)
             PatientFactory(clinic=clinic)
 
     client = login(clinician)

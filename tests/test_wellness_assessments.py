@@ -12,8 +12,8 @@ from patients.models import Role
 from wellness.charts import line_chart
 from wellness.models import GapGoalLink, PlanChange, RecoveryCapitalAssessment, WellnessGoal
 
-from .factories import CareTeamMemberFactory, PatientFactory, StaffFactory
-from .factories_wellness import AssessmentFactory, answers_at, load_shipped_questionnaire
+from .factories.patients import CareTeamMemberFactory, PatientFactory, StaffFactory
+from .factories.wellness import AssessmentFactory, answers_at, load_shipped_questionnaire
 from .query_budgets import PATIENT_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,7 @@ def test_staff_not_on_the_care_team_cannot_take_an_assessment(login, clinic, pat
 def test_with_two_questionnaires_staff_choose_one(login, peer, patient, questionnaire):
     from django.core.management import call_command
 
-    from .factories_wellness import BARC_SHAPED_EXAMPLE
+    from .factories.wellness import BARC_SHAPED_EXAMPLE
     call_command("load_questionnaire", str(BARC_SHAPED_EXAMPLE), "--clinic", patient.clinic.name)
     client = login(peer)
     page = client.get(reverse("wellness:assessment_new", args=[patient.public_id])).content.decode()
@@ -126,7 +126,7 @@ def test_with_two_questionnaires_staff_choose_one(login, peer, patient, question
 def test_results_show_the_instruments_own_threshold_and_no_invented_bands(login, peer, patient):
     from django.core.management import call_command
 
-    from .factories_wellness import BARC_SHAPED_EXAMPLE
+    from .factories.wellness import BARC_SHAPED_EXAMPLE
     call_command("load_questionnaire", str(BARC_SHAPED_EXAMPLE), "--clinic", patient.clinic.name)
     from wellness.models import Questionnaire
     version = Questionnaire.objects.get(slug="barc10-shaped-example").current_version
@@ -173,7 +173,7 @@ def test_clinician_turns_the_other_gap_into_a_treatment_plan_goal(login, peer, c
     from patients import treatment_plans
     from patients.models import GoalSource, PlanGoal
 
-    from .factories_plans import sign, signed_plan
+    from .factories.treatment_plans import sign, signed_plan
 
     signed = signed_plan(patient, clinician, goals=1)  # the patient already has a signed treatment plan
     peer_client = login(peer)

@@ -8,7 +8,7 @@ import pytest
 from wellness.definitions import DefinitionError, parse_definition
 from wellness.loading import SHIPPED_QUESTIONNAIRE
 
-from .factories_wellness import BARC_SHAPED_EXAMPLE, answers_at, shipped_definition_data
+from .factories.wellness import BARC_SHAPED_EXAMPLE, answers_at, shipped_definition_data
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from django.urls import reverse
 from patients.models import Role
 from wellness.models import PlanChange, SignAndAction, Support, WellnessGoal, WellnessPlan
 
-from .factories import CareTeamMemberFactory, PatientFactory
-from .factories_wellness import (
+from .factories.patients import CareTeamMemberFactory, PatientFactory
+from .factories.wellness import (
     PlanChangeFactory,
     SignAndActionFactory,
     SupportFactory,
@@ -105,7 +105,7 @@ def test_bad_goal_input_keeps_what_was_typed_and_saves_nothing(login, peer, pati
 
 
 def test_staff_not_on_the_care_team_can_read_but_not_change(login, clinic, patient):
-    from .factories import StaffFactory
+    from .factories.patients import StaffFactory
     outsider = StaffFactory(clinic=clinic, roles=[Role.CASE_MANAGER])
     plan = WellnessPlanFactory(patient=patient)
     goal = WellnessGoalFactory(plan=plan)

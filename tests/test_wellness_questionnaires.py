@@ -11,8 +11,8 @@ from django.urls import reverse
 from patients.models import Role
 from wellness.models import Questionnaire, QuestionnaireVersion
 
-from .factories import PatientFactory, StaffFactory
-from .factories_wellness import (
+from .factories.patients import PatientFactory, StaffFactory
+from .factories.wellness import (
     BARC_SHAPED_EXAMPLE,
     AssessmentFactory,
     load_shipped_questionnaire,

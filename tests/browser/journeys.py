@@ -1,4 +1,4 @@
-"""The clinic the journey tests walk through: staff, reference data, meetings and one patient's care team."""
+"""The clinic the journey tests walk through: staff, reference data and meetings."""
 
 import datetime
 import io
@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from patients.models import Role
 from referrals.models import MeetingAttendance, Program
 
-from ..factories import CareTeamMemberFactory, ClinicFactory, PatientFactory, StaffFactory
-from ..factories_referrals import MeetingFactory
+from ..factories.patients import ClinicFactory, StaffFactory
+from ..factories.referrals.directory import MeetingFactory
 
 STAFF = {
     Role.CLINICIAN: ("maya", "Maya", "Okafor"),
@@ -50,14 +50,6 @@ def clinic_directory():
     MeetingFactory(clinic=clinic, program=programs["celebrate-recovery"], name="Friday Celebrate Recovery",
                    slug="friday-celebrate", days="5")
     return clinic, staff
-
-
-def care_team_patient(clinic, staff, *, roles, **fields):
-    """A patient of ``clinic`` whose care team holds the staff member of each role in ``roles``."""
-    patient = PatientFactory(clinic=clinic, **fields)
-    for role in roles:
-        CareTeamMemberFactory(patient=patient, staff=staff[role], role=role)
-    return patient
 
 
 def pathway_stop(page, number):

@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 from patients.models import Role
 from referrals.models import Disclosure, Meeting
 
-from ..factories import TEST_PASSWORD, ClinicFactory, PatientFactory, StaffFactory
-from ..factories_referrals import ProgramFactory
-from ..factories_stop3 import ConsentFactory
+from ..factories.patients import TEST_PASSWORD, ClinicFactory, PatientFactory, StaffFactory
+from ..factories.referrals.conversations import ConsentFactory
+from ..factories.referrals.directory import ProgramFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from patients.models import Patient, Role
 
-from ..factories import TEST_PASSWORD, ClinicFactory, StaffFactory
+from ..factories.patients import TEST_PASSWORD, ClinicFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +51,7 @@ def test_admin_adds_a_patient_and_a_peer_specialist_to_the_care_team(visit):
 def test_patient_list_works_on_a_phone_sized_screen(visit):
     clinic = ClinicFactory(name="Riverbend Recovery Clinic")
     clinician = StaffFactory(clinic=clinic, username="maya", roles=[Role.CLINICIAN])
-    from ..factories import PatientFactory
+    from ..factories.patients import PatientFactory
 
     PatientFactory.create_batch(3, clinic=clinic)
     v = visit("phone", width=390).login(clinician.username, TEST_PASSWORD)

@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 from patients.models import Medication, Role
 from referrals.models import MutualSupportConversation
 
-from ..factories import TEST_PASSWORD
-from ..factories_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
-from .journeys import care_team_patient, clinic_directory, clinic_today, expect_pathway, pathway_stop
+from ..factories.patients import TEST_PASSWORD, patient_with_team
+from ..factories.treatment_plans import PlanMedicationFactory, PlanVersionFactory, TreatmentPlanFactory, sign
+from .journeys import clinic_directory, clinic_today, expect_pathway, pathway_stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     clinic, staff = clinic_directory()
     clinician, case_manager = staff[Role.CLINICIAN], staff[Role.CASE_MANAGER]
-    patient = care_team_patient(clinic, staff, first_name="Marcus", last_name="Reed", mrn="RB-3102",
-                                roles=[Role.CLINICIAN, Role.CASE_MANAGER])
+    patient = patient_with_team(clinic, clinician=clinician, case_manager=case_manager,
+                                first_name="Marcus", last_name="Reed", mrn="RB-3102")
     plan = PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient), includes_mutual_support=True)
     PlanMedicationFactory(version=plan, medication=Medication.ACAMPROSATE, dose="666 mg",
                           schedule="three times a day", prescriber=clinician)

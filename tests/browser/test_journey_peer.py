@@ -19,16 +19,17 @@ from patients.models import Role
 from patients.models.treatment_plan import Medication, PlanVersion
 from referrals.models import Meeting
 
-from ..factories import TEST_PASSWORD
-from .journeys import care_team_patient, clinic_directory, clinic_today, expect_pathway, pathway_stop
+from ..factories.patients import TEST_PASSWORD, patient_with_team
+from .journeys import clinic_directory, clinic_today, expect_pathway, pathway_stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     clinic, staff = clinic_directory()
-    patient = care_team_patient(clinic, staff, first_name="Elena", last_name="Ibarra", mrn="RB-3101",
-                                roles=[Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER])
+    patient = patient_with_team(clinic, clinician=staff[Role.CLINICIAN], peer=staff[Role.PEER_SPECIALIST],
+                                case_manager=staff[Role.CASE_MANAGER], first_name="Elena", last_name="Ibarra",
+                                mrn="RB-3101")
     patient_path = f"/patients/{patient.public_id}/"
     referral_meeting = Meeting.objects.get(slug="smart-online-evening")
     today = clinic_today()

@@ -1,4 +1,7 @@
-"""factory_boy factories for the directory, meetings and matching (Stop 4)."""
+"""Factories for Stop 4: the directory of programs and meetings, Meeting Guide feed entries, matching preferences.
+
+A meeting is in person on Monday evenings unless told otherwise; ``MeetingFactory(online=True)`` is online only.
+"""
 
 import datetime
 
@@ -17,7 +20,7 @@ from referrals.models import (
     SpiritualContent,
 )
 
-from .factories import ClinicFactory, PatientFactory
+from ..patients import ClinicFactory, PatientFactory
 
 
 class ProgramFactory(DjangoModelFactory):

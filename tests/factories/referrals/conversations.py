@@ -1,44 +1,23 @@
-"""Factories for Stop 3: programs and meetings to refer to, conversations, referrals, consents."""
-
-import datetime
+"""Factories for Stop 3: conversations about mutual support, referrals, first-meeting plans and consents."""
 
 import factory
-from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from patients.models import Role
+from referrals.lifecycle import ReferralStatus
 from referrals.models import (
     Consent,
     FirstMeetingPlan,
     InformationCategory,
-    MeetingAttendance,
     MutualSupportConversation,
     ProgramGroup,
     Referral,
 )
 from referrals.support.lead import Stop3Track
 
-from . import factories_referrals as directory_factories
-from .factories import PatientFactory, StaffFactory
-
-
-class ProgramFactory(directory_factories.ProgramFactory):
-    """A program that offers online meetings (the directory's factory, one shared sequence)."""
-
-    offers_online = True
-
-
-class MeetingFactory(directory_factories.MeetingFactory):
-    """An online Tuesday-evening meeting (the directory's factory, one shared slug sequence)."""
-
-    program = factory.SubFactory(ProgramFactory)
-    name = factory.Sequence(lambda n: f"Tuesday evening meeting {n}")
-    days = "2"
-    start_time = datetime.time(18, 30)
-    end_time = None
-    location_name = ""
-    formatted_address = ""
-    attendance = MeetingAttendance.ONLINE
-    conference_url = "https://meet.example/smart-tuesday"
+from ..dates import days_from_today, today
+from ..patients import PatientFactory, StaffFactory
+from .directory import MeetingFactory, ProgramFactory
 
 
 class ReferralFactory(DjangoModelFactory):
@@ -51,7 +30,7 @@ class ReferralFactory(DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     meeting = None
     referred_by = factory.SubFactory(StaffFactory, clinic=factory.SelfAttribute("..patient.clinic"))
-    status = Referral.Status.SUGGESTED
+    status = ReferralStatus.SUGGESTED
 
     @classmethod
     def _create(cls, model_class, *, patient, program, referred_by, meeting=None, status, **kwargs):
@@ -68,7 +47,7 @@ class FirstMeetingPlanFactory(DjangoModelFactory):
     planned_by = factory.SelfAttribute("referral.referred_by")
     meeting = factory.SubFactory(MeetingFactory, clinic=factory.SelfAttribute("..referral.patient.clinic"),
                                  program=factory.SelfAttribute("..referral.program"))
-    planned_for = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
+    planned_for = factory.LazyFunction(lambda: days_from_today(3))
 
 
 class ConsentFactory(DjangoModelFactory):
@@ -83,9 +62,9 @@ class ConsentFactory(DjangoModelFactory):
     information_detail = "First name, phone number and the group chosen"
     purpose = "So the center can welcome the patient at their first visit"
     right_to_revoke_explained = True
-    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=180))
+    expires_on = factory.LazyFunction(lambda: days_from_today(180))
     signed_by = factory.LazyAttribute(lambda o: o.patient.display_name)
-    signed_on = factory.LazyFunction(timezone.localdate)
+    signed_on = factory.LazyFunction(today)
     recorded_by = factory.SubFactory(StaffFactory, clinic=factory.SelfAttribute("..patient.clinic"))
 
 
@@ -95,7 +74,7 @@ class ConversationFactory(DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     held_by = factory.SubFactory(StaffFactory, clinic=factory.SelfAttribute("..patient.clinic"))
-    held_by_role = "peer_specialist"
+    held_by_role = Role.PEER_SPECIALIST
     track = Stop3Track.PEER
     options_explained = factory.LazyFunction(lambda: [ProgramGroup.SECULAR, ProgramGroup.ONLINE_APP])
     next_step = "Try an online meeting this week"

@@ -1,4 +1,4 @@
-"""factory_boy factories for Stop 2 (wellness plans and recovery capital)."""
+"""Factories of the wellness app (Stop 2): wellness plans and recovery-capital assessments."""
 
 import datetime
 import json
@@ -17,7 +17,7 @@ from wellness.models import (
     WellnessPlan,
 )
 
-from .factories import PatientFactory
+from .patients import PatientFactory
 
 BARC_SHAPED_EXAMPLE = SHIPPED_DIR / "examples" / "barc10-shaped-example.json"
 

@@ -7,7 +7,7 @@ from factory.django import DjangoModelFactory
 
 from security import two_factor
 
-from .factories import StaffFactory
+from .patients import StaffFactory
 
 
 class AuthenticatorFactory(DjangoModelFactory):

@@ -1,10 +1,8 @@
-"""Factories for treatment plans (Stop 1)."""
-
-import datetime
+"""Factories for treatment plans (Stop 1, in the patients app): a draft version and its entries, signed
+through the domain rule."""
 
 import factory
 from django.db.models import Max
-from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from patients import treatment_plans
@@ -21,7 +19,8 @@ from patients.models import (
     TreatmentPlan,
 )
 
-from .factories import PatientFactory
+from .dates import days_from_today
+from .patients import PatientFactory
 
 
 def _next_number(version):
@@ -46,7 +45,7 @@ class PlanVersionFactory(DjangoModelFactory):
     number = factory.LazyAttribute(_next_number)
     drinking_goal = DrinkingGoal.ABSTINENCE
     drinking_goal_in_own_words = "No alcohol, one day at a time."
-    next_review_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=90))
+    next_review_date = factory.LazyFunction(lambda: days_from_today(90))
 
 
 class PlanMedicationFactory(DjangoModelFactory):
@@ -58,7 +57,7 @@ class PlanMedicationFactory(DjangoModelFactory):
     dose = "50 mg"
     schedule = "once a day"
     status = MedicationStatus.STARTED
-    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    start_date = factory.LazyFunction(lambda: days_from_today(-30))
 
 
 class PlanTherapyFactory(DjangoModelFactory):

@@ -1,9 +1,6 @@
 """Factories for Stop 5: barriers, interventions and follow-ups."""
 
-import datetime
-
 import factory
-from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from patients.models import Role
@@ -18,22 +15,8 @@ from referrals.models import (
     InterventionKind,
 )
 
-from .factories import CareTeamMemberFactory, PatientFactory, StaffFactory
-
-
-def today():
-    return timezone.localdate()
-
-
-def days(n):
-    return datetime.timedelta(days=n)
-
-
-def patient_of(case_manager, **kwargs):
-    """A patient of the case manager's clinic with them on the care team as case manager."""
-    patient = PatientFactory(clinic=case_manager.clinic, **kwargs)
-    CareTeamMemberFactory(patient=patient, staff=case_manager, role=Role.CASE_MANAGER)
-    return patient
+from ..dates import days_from_today, today
+from ..patients import PatientFactory, StaffFactory
 
 
 class BarrierFactory(DjangoModelFactory):
@@ -43,7 +26,7 @@ class BarrierFactory(DjangoModelFactory):
     patient = factory.SubFactory(PatientFactory)
     kind = BarrierKind.TRANSPORTATION
     severity = BarrierSeverity.SOMEWHAT
-    noted_on = factory.LazyFunction(lambda: today() - days(7))
+    noted_on = factory.LazyFunction(lambda: days_from_today(-7))
     noted_by = factory.SubFactory(StaffFactory, clinic=factory.SelfAttribute("..patient.clinic"),
                                   roles=[Role.CASE_MANAGER])
     owner = factory.SelfAttribute("noted_by")
@@ -57,7 +40,7 @@ class InterventionFactory(DjangoModelFactory):
     kind = InterventionKind.TRANSPORT_HELP
     what = "Bus pass for travel to meetings"
     owner = factory.SelfAttribute("barrier.owner")
-    due_on = factory.LazyFunction(lambda: today() + days(7))
+    due_on = factory.LazyFunction(lambda: days_from_today(7))
     created_by = factory.SelfAttribute("owner")
 
 

@@ -1,0 +1,1 @@
+"""Test data, arranged like the apps."""
