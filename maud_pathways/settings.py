@@ -240,6 +240,9 @@ REAUTHENTICATION_MAX_AGE = int(os.environ.get("REAUTHENTICATION_MAX_AGE", "300")
 PATIENTS_PER_PAGE = int(os.environ.get("PATIENTS_PER_PAGE", "25"))
 # Emergency access ("break the glass") to a record outside one's caseload lasts this many hours.
 EMERGENCY_ACCESS_HOURS = int(os.environ.get("EMERGENCY_ACCESS_HOURS", "4"))
+# FHIR export: the base of each bundle entry's fullUrl and of the MRN identifier system. Set it to a URL
+# the clinic controls (e.g. its FHIR server's base); ".invalid" never resolves (RFC 2606).
+FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "https://maud-pathways.invalid/fhir")
 
 # Logging: requests are logged by path only; paths carry opaque ids, never patient data.
 LOGGING = {

@@ -5,6 +5,7 @@ from django.urls import include, path
 from security import views as security_views
 
 from . import overview, views
+from .fhir import views as fhir_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +22,7 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    path("patients/<uuid:public_id>/fhir-r4.json", fhir_views.patient_fhir_export, name="patient_fhir_export"),
     path("patients/", include("patients.urls")),
     path("staff/", include("patients.staff_urls")),
     path("", include("wellness.urls")),

@@ -216,6 +216,8 @@ MATRIX = {
     "home": Row(ALL_STAFF),
     "healthz": Row(ALL_STAFF, anonymous=200),
     "overview": Row({**ADMIN_ONLY, "clinician": 200}),  # clinic-wide figures: clinic admins and clinicians
+    # The FHIR R4 download of a patient's pathway: clinicians and clinic admins.
+    "patient_fhir_export": Row({**ADMIN_ONLY, "clinician": 200}, patient_args, foreign_patient_args),
     "login": Row(dict.fromkeys(ROLES, 302), anonymous=200),
     "logout": Row(POST_ONLY, anonymous=405),
     "password_change": Row(ALL_STAFF),
