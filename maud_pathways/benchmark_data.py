@@ -36,7 +36,7 @@ from patients.models import (
     Therapy,
     TreatmentPlan,
 )
-from referrals.lifecycle import PATH, CloseReason, ReferralStatus
+from referrals.lifecycle import ATTENDED_OR_FURTHER, PATH, CloseReason, ReferralStatus
 from referrals.models import (
     Barrier,
     BarrierKind,
@@ -78,7 +78,8 @@ BATCH = 2000
 FOLLOW_UP_EVERY = datetime.timedelta(days=14)
 
 
-def _day(n):
+def _span(n):
+    """``n`` days, to add to or take from a date."""
     return datetime.timedelta(days=n)
 
 
@@ -138,13 +139,13 @@ def _plan_entries(version, day, clinician, rng):
         closed = status in (MedicationStatus.PAUSED, MedicationStatus.STOPPED)
         meds.append(PlanMedication(
             version=version, medication=medication, dose=dose, schedule=schedule, status=status,
-            start_date=None if status == MedicationStatus.CONSIDERING else day - _day(rng.randint(0, 20)),
+            start_date=None if status == MedicationStatus.CONSIDERING else day - _span(rng.randint(0, 20)),
             stop_date=day if closed else None, status_reason="Side effects; to review" if closed else "",
             prescriber=clinician))
     therapy = PlanTherapy(version=version, therapy=rng.choice([Therapy.CBT, Therapy.MOTIVATIONAL,
                                                                Therapy.TWELVE_STEP]), frequency="weekly")
     goals = [PlanGoal(version=version, description=text, source=source, added_by=clinician,
-                      target_date=day + _day(90))
+                      target_date=day + _span(90))
              for source, text in rng.sample(GOALS, 3)]
     return meds, [therapy], goals
 
@@ -168,12 +169,12 @@ def seed_treatment_plans(context):
     clinician = context["staff"][Role.CLINICIAN]
     plans = _bulk(TreatmentPlan, [TreatmentPlan(patient_id=pid, created_by=clinician)
                                   for pid in context["patient_ids"] if rng.random() < 0.92])
-    started = {plan.pk: today - _day(rng.randint(20, 365)) for plan in plans}
+    started = {plan.pk: today - _span(rng.randint(20, 365)) for plan in plans}
     versions = _bulk(PlanVersion, [PlanVersion(
         plan=plan, number=1, drinking_goal=rng.choice([DrinkingGoal.ABSTINENCE, DrinkingGoal.REDUCED]),
         drinking_goal_in_own_words="Stop drinking and keep my job" if i % 2 else "Drink less, never on weekdays",
         includes_peer_support=True, includes_mutual_support=rng.random() < 0.7,
-        next_review_date=started[plan.pk] + _day(90), created_by=clinician, updated_by=clinician,
+        next_review_date=started[plan.pk] + _span(90), created_by=clinician, updated_by=clinician,
     ) for i, plan in enumerate(plans)])
     meds, therapies, goals = [], [], []
     for version in versions:
@@ -194,13 +195,13 @@ def seed_treatment_plans(context):
     # Revisions: signed again after a review (~40% of plans signed long enough ago).
     revised_on, revisions = {}, []
     for v in versions:
-        day = started[v.plan_id] + _day(rng.randint(80, 100))
+        day = started[v.plan_id] + _span(rng.randint(80, 100))
         if v.pk in signed and day <= today and rng.random() < 0.6:
             revised_on[v.plan_id] = day
             revisions.append(PlanVersion(
                 plan_id=v.plan_id, number=2, revised_from_id=v.pk, drinking_goal=v.drinking_goal,
                 drinking_goal_in_own_words=v.drinking_goal_in_own_words, includes_peer_support=True,
-                includes_mutual_support=True, next_review_date=day + _day(90), created_by=clinician,
+                includes_mutual_support=True, next_review_date=day + _span(90), created_by=clinician,
                 updated_by=clinician))
     revisions = _bulk(PlanVersion, revisions)
     from_to = {r.revised_from_id: r.pk for r in revisions}
@@ -224,7 +225,7 @@ def seed_treatment_plans(context):
     latest = {v.plan_id: v for v in versions if v.pk in signed}
     latest.update({r.plan_id: r for r in revisions})
     drafts = [PlanVersion(plan_id=plan_id, number=v.number + 1, revised_from_id=v.pk,
-                          drinking_goal=v.drinking_goal, next_review_date=today + _day(30), created_by=clinician,
+                          drinking_goal=v.drinking_goal, next_review_date=today + _span(30), created_by=clinician,
                           updated_by=clinician)
               for plan_id, v in latest.items() if rng.random() < 0.05]
     _bulk(PlanVersion, drafts)
@@ -259,8 +260,8 @@ def seed_wellness(context):
     signed_on = context.get("plan_signed_on", {})
     started = {}
     for pid in context["patient_ids"]:
-        base = signed_on.get(pid) or today - _day(rng.randint(10, 330))
-        started[pid] = min(today, base + _day(rng.randint(0, 30)))
+        base = signed_on.get(pid) or today - _span(rng.randint(10, 330))
+        started[pid] = min(today, base + _span(rng.randint(0, 30)))
     context["stop2_on"] = started
 
     with_plan = [pid for pid in context["patient_ids"] if rng.random() < 0.65]
@@ -296,7 +297,7 @@ def seed_wellness(context):
             assessments.append(RecoveryCapitalAssessment(
                 patient_id=pid, version=version, taken_on=day, answers=answers, total=total,
                 domain_scores=scores, gap_domains=gaps, administered_by=peer))
-            day += _day(rng.randint(80, 100))
+            day += _span(rng.randint(80, 100))
     assessments = _bulk(RecoveryCapitalAssessment, assessments)
     # A gap turned into a wellness goal: the first assessment with a gap, for patients with a wellness plan.
     first_goal = {}
@@ -330,7 +331,7 @@ def _move_days(rng, start, steps, today):
     """Dates of ``steps`` successive moves after ``start``, a few days to two weeks apart; None once past today."""
     days, day = [], start
     for _ in range(steps):
-        day = day + _day(rng.randint(3, 14))
+        day = day + _span(rng.randint(3, 14))
         days.append(day if day <= today else None)
     return days
 
@@ -353,7 +354,7 @@ def seed_stop3(context):
     for i, pid in enumerate(context["patient_ids"]):
         if rng.random() >= 0.75:
             continue
-        day = min(today, (stop2_on.get(pid) or today - _day(rng.randint(10, 300))) + _day(rng.randint(3, 30)))
+        day = min(today, (stop2_on.get(pid) or today - _span(rng.randint(10, 300))) + _span(rng.randint(3, 30)))
         peer_on_team = i % 4 != 3  # as the seeder's care teams are built
         by = staff[Role.PEER_SPECIALIST] if peer_on_team else staff[Role.CASE_MANAGER]
         concerns = rng.sample([Concern.MEDICATION_JUDGED, Concern.FEAR, Concern.NOT_RELIGIOUS, Concern.SPEAKING], 1)
@@ -364,7 +365,7 @@ def seed_stop3(context):
             options_explained=[ProgramGroup.TWELVE_STEP, ProgramGroup.SECULAR, ProgramGroup.ONLINE_APP],
             concerns=concerns, concerns_addressed="Many groups welcome people on medication; we looked at some.",
             companion_offer=CompanionOffer.ACCEPTED if peer_on_team else CompanionOffer.NOT_OFFERED,
-            next_step="Try a meeting this week", next_step_on=day + _day(7)))
+            next_step="Try a meeting this week", next_step_on=day + _span(7)))
     _bulk(MutualSupportConversation, conversations)
     context["conversation_on"] = held
 
@@ -420,7 +421,7 @@ def seed_stop3(context):
         if r.status == ReferralStatus.REFERRED and r.meeting_id and rng.random() < 0.3:
             plans.append(FirstMeetingPlan(
                 referral=r, companion=staff[Role.PEER_SPECIALIST], meeting_id=r.meeting_id,
-                planned_for=today + _day(rng.randint(1, 10)), planned_by=staff[Role.PEER_SPECIALIST]))
+                planned_for=today + _span(rng.randint(1, 10)), planned_by=staff[Role.PEER_SPECIALIST]))
     _bulk(ReferralTransition, transitions)
     _bulk(FirstMeetingPlan, plans)
     context["first_meeting_on"] = attended_on
@@ -449,7 +450,7 @@ def seed_stop5(context):
         day = held_on + FOLLOW_UP_EVERY
         overdue = rng.random() < 0.1
         went_from = first_meeting.get(pid)
-        while day + (FOLLOW_UP_EVERY if overdue else _day(0)) <= today:
+        while day + (FOLLOW_UP_EVERY if overdue else _span(0)) <= today:
             meetings = rng.randint(0, 4) if went_from and day >= went_from else 0
             follow_ups.append(FollowUp(
                 patient_id=pid, status=FollowUpStatus.DONE, due_on=day, assigned_to=case_manager, done_on=day,
@@ -466,7 +467,7 @@ def seed_stop5(context):
     links = []
     for index, pid in attended_links:
         for r in referrals_by_patient.get(pid, []):
-            if r.status in (ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED):
+            if r.status in ATTENDED_OR_FURTHER:
                 links.append(Through(followup_id=follow_ups[index].pk, referral_id=r.pk))
                 break
     _bulk(Through, links)
@@ -476,12 +477,12 @@ def seed_stop5(context):
         if rng.random() >= 0.45:
             continue
         for kind in rng.sample(BARRIER_KINDS, 2 if rng.random() < 0.3 else 1):
-            noted = min(today, held_on + _day(rng.randint(0, 60)))
+            noted = min(today, held_on + _span(rng.randint(0, 60)))
             roll = rng.random()
             status = (BarrierStatus.RESOLVED if roll < 0.45 else BarrierStatus.CANNOT_RESOLVE_NOW if roll < 0.5
                       else BarrierStatus.BEING_ADDRESSED if roll < 0.75 else BarrierStatus.OPEN)
             closed = status in (BarrierStatus.RESOLVED, BarrierStatus.CANNOT_RESOLVE_NOW)
-            closed_on = min(today, noted + _day(rng.randint(3, 40))) if closed else None
+            closed_on = min(today, noted + _span(rng.randint(3, 40))) if closed else None
             barriers.append(Barrier(
                 patient_id=pid, kind=kind, other_kind="Housing" if kind == BarrierKind.OTHER else "",
                 severity=rng.choice(list(BarrierSeverity)), status=status, noted_on=noted,
@@ -497,6 +498,6 @@ def seed_stop5(context):
                    else InterventionStatus.DID_NOT_HELP if done else InterventionStatus.PLANNED)
         interventions.append(Intervention(
             barrier=barrier, kind=suggestion.kind, what=suggestion.what, owner=case_manager,
-            due_on=noted + _day(14), status=outcome, completed_on=(closed_on or min(today, noted + _day(10))) if done
+            due_on=noted + _span(14), status=outcome, completed_on=(closed_on or min(today, noted + _span(10))) if done
             else None, created_by=case_manager, outcome_note="" if outcome == InterventionStatus.PLANNED else "Done"))
     _bulk(Intervention, interventions)

@@ -17,8 +17,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    ExpressionWrapper,
-    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -32,7 +30,7 @@ from django.utils import timezone
 from patients.access import role_required
 from patients.forms import DateInput
 from patients.models import Patient, PlanVersion, Role
-from referrals.lifecycle import ReferralStatus
+from referrals.lifecycle import ATTENDED_OR_FURTHER, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
     BarrierKind,
@@ -47,13 +45,11 @@ from referrals.models import (
 from wellness.models import PlanChange, RecoveryCapitalAssessment, WellnessPlan
 
 from . import charts
+from .shared import day
 
 DEFAULT_PERIOD_DAYS = 90
 #: "Attended a meeting in the last 30 days": the 30 days ending on the last day of the period.
 ATTENDANCE_WINDOW_DAYS = 30
-
-REFERRED_OR_LATER = [ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED]
-ATTENDED_OR_LATER = [ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED]
 
 
 # The period --------------------------------------------------------------------------------------
@@ -80,7 +76,7 @@ class OverviewPeriodForm(forms.Form):
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until > self.today:
-            raise forms.ValidationError(f"The end cannot be in the future (today is {self.today:%b %-d, %Y}).")
+            raise forms.ValidationError(f"The end cannot be in the future (today is {day(self.today)}).")
         return until
 
     def clean(self):
@@ -116,16 +112,13 @@ def end_of(day):
 
 def count_by_marks(patients, marks):
     """How many of ``patients`` have each combination of ``marks`` ({name: queryset correlated on the
-    patient's pk}): a Counter of frozensets of names. One query, grouped by a bit mask, so each EXISTS is
-    worked out once per patient and at most 2**len(marks) rows come back, whatever the number of patients.
+    patient's pk}): a Counter of frozensets of the names a patient has. One query grouped by the marks
+    themselves, so each EXISTS is worked out once per patient and at most 2**len(marks) rows come back,
+    whatever the number of patients.
     """
-    names = list(marks)
-    mask = sum((Case(When(Exists(marks[name]), then=Value(1 << i)), default=Value(0)) for i, name in enumerate(names)),
-               Value(0))
-    rows = (patients.annotate(marks_mask=ExpressionWrapper(mask, output_field=IntegerField()))
-            .values("marks_mask").annotate(n=Count("pk")).order_by())
-    return Counter({frozenset(name for i, name in enumerate(names) if r["marks_mask"] & (1 << i)): r["n"]
-                    for r in rows})
+    columns = {f"has_{name}": Exists(queryset) for name, queryset in marks.items()}
+    rows = patients.annotate(**columns).values(*columns).annotate(n=Count("pk")).order_by()
+    return Counter({frozenset(name for name in marks if row[f"has_{name}"]): row["n"] for row in rows})
 
 
 # The funnel --------------------------------------------------------------------------------------
@@ -146,18 +139,21 @@ class Funnel:
     steps: list
 
 
+#: The funnel's steps: a label, what it means, and the marks (``pathway_funnel``) that show a patient reached
+#: it (any one of them will do).
 FUNNEL_STEPS = [
-    ("signed_plan", "Signed treatment plan",
-     "A version of the treatment plan was signed by a clinician (Stop 1)."),
-    ("wellness", "Wellness plan or recovery-capital assessment",
-     "A wellness plan was started or a recovery-capital questionnaire was taken (Stop 2)."),
-    ("conversation", "Mutual-support conversation",
+    ("Signed treatment plan",
+     "A version of the treatment plan was signed by a clinician (Stop 1).", {"signed_plan"}),
+    ("Wellness plan or recovery-capital assessment",
+     "A wellness plan was started or a recovery-capital questionnaire was taken (Stop 2).",
+     {"wellness_plan", "assessment"}),
+    ("Mutual-support conversation",
      "A conversation about mutual support was logged, by a peer specialist (3a) or a clinician or "
-     "case manager (3b) (Stop 3)."),
-    ("referred", "Referred",
-     "A referral to a program or meeting reached “Referred” or a later step (Stop 4)."),
-    ("attended", "First meeting attended or engaged",
-     "A referral reached “First meeting attended” or “Engaged” (Stop 5)."),
+     "case manager (3b) (Stop 3).", {"conversation"}),
+    ("Referred",
+     "A referral to a program or meeting reached “Referred” or a later step (Stop 4).", {"referred"}),
+    ("First meeting attended or engaged",
+     "A referral reached “First meeting attended” or “Engaged” (Stop 5).", {"attended"}),
 ]
 
 
@@ -177,18 +173,18 @@ def pathway_funnel(patients, since, until):
     pk = OuterRef("pk")
     end = end_of(until)  # datetimes are compared with the first moment after the period, in the clinic's zone
     marks = {
-        "signed_plan": PlanVersion.objects.filter(plan__patient=pk, signed_at__lt=end),
+        "signed_plan": PlanVersion.objects.of_patient(pk).filter(signed_at__lt=end),
         "wellness_plan": WellnessPlan.objects.filter(patient=pk, created_at__lt=end),
         "assessment": RecoveryCapitalAssessment.objects.filter(patient=pk, taken_on__lte=until),
         "conversation": MutualSupportConversation.objects.filter(patient=pk, held_on__lte=until),
-        "referred": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=REFERRED_OR_LATER,
+        "referred": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=REFERRED_OR_FURTHER,
                                                       at__lt=end),
-        "attended": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=ATTENDED_OR_LATER,
+        "attended": ReferralTransition.objects.filter(referral__patient=pk, to_status__in=ATTENDED_OR_FURTHER,
                                                       at__lt=end),
     }
     begin = start_of(since)
     active = (
-        Exists(PlanVersion.objects.filter(plan__patient=pk, signed_at__gte=begin, signed_at__lt=end))
+        Exists(PlanVersion.objects.of_patient(pk).filter(signed_at__gte=begin, signed_at__lt=end))
         | Exists(PlanChange.objects.filter(plan__patient=pk, changed_at__gte=begin, changed_at__lt=end))
         | Exists(RecoveryCapitalAssessment.objects.filter(patient=pk, taken_on__range=(since, until)))
         | Exists(MutualSupportConversation.objects.filter(patient=pk, held_on__range=(since, until)))
@@ -197,25 +193,20 @@ def pathway_funnel(patients, since, until):
         | Exists(Barrier.objects.filter(patient=pk, noted_on__range=(since, until)))
     )
     groups = count_by_marks(patients.filter(active), marks)
-    reached = {  # step -> does a set of marks reach it
-        "signed_plan": lambda m: "signed_plan" in m,
-        "wellness": lambda m: "wellness_plan" in m or "assessment" in m,
-        "conversation": lambda m: "conversation" in m,
-        "referred": lambda m: "referred" in m,
-        "attended": lambda m: "attended" in m,
-    }
-    names = [name for name, _label, _meaning in FUNNEL_STEPS]
-    row = {"counted": sum(groups.values())}
-    for i, name in enumerate(names):
-        row[f"funnel_{name}"] = sum(n for m, n in groups.items() if all(reached[s](m) for s in names[: i + 1]))
-        row[f"any_{name}"] = sum(n for m, n in groups.items() if reached[name](m))
-    first = row[f"funnel_{names[0]}"]
-    steps = [
-        FunnelStep(number=i + 1, label=label, meaning=meaning, patients=row[f"funnel_{name}"],
-                   reached=row[f"any_{name}"], share_of_first=_pct(row[f"funnel_{name}"], first))
-        for i, (name, label, meaning) in enumerate(FUNNEL_STEPS)
-    ]
-    return Funnel(counted=row["counted"], steps=steps)
+
+    def patients_reaching(steps):
+        """Counted patients who reached every one of ``steps``."""
+        return sum(n for found, n in groups.items() if all(found & step_marks for step_marks in steps))
+
+    first = patients_reaching([FUNNEL_STEPS[0][2]])
+    needed = []  # the marks of this step and of every step before it
+    steps = []
+    for number, (label, meaning, step_marks) in enumerate(FUNNEL_STEPS, start=1):
+        needed.append(step_marks)
+        along = patients_reaching(needed)
+        steps.append(FunnelStep(number=number, label=label, meaning=meaning, patients=along,
+                                reached=patients_reaching([step_marks]), share_of_first=_pct(along, first)))
+    return Funnel(counted=sum(groups.values()), steps=steps)
 
 
 # Meetings of patients on MAUD -----------------------------------------------------------------------

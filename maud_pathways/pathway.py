@@ -59,8 +59,8 @@ Queries
 -------
 ``pathway_for_patients(queryset, today)`` works for many patients in a fixed number of queries (the
 patients with their pathway annotations, their care teams, referrals, latest assessments, gap-goal links
-and questionnaire versions), whatever the number of patients or records. ``pathway_for(patient, today)``
-is the same for one patient that is already loaded.
+and questionnaire versions), whatever the number of patients or records. The patient page loads its one
+patient with ``annotate_pathway`` and calls ``build_pathways`` (``maud_pathways/patient_page.py``).
 """
 
 from collections import defaultdict
@@ -68,12 +68,11 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
-from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import CareTeamMember, Patient, PlanVersion, Role
+from patients.models import Role, plan_status_annotations, review_is_due
 from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
-from referrals.lifecycle import CLOSED_STATUSES, ReferralStatus
+from referrals.lifecycle import ATTENDED_OR_FURTHER, CLOSED_STATUSES, PATH, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
     FollowUp,
@@ -84,20 +83,13 @@ from referrals.models import (
     Referral,
 )
 from referrals.support.lead import Stop3Track, stop3_lead
-from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment, WellnessPlan
+from wellness.models import RecoveryCapitalAssessment, WellnessPlan
+
+from .shared import day, gaps_of, latest_assessment_first, patient_url
 
 #: An assessment older than this no longer counts as "taken" for Stop 2.
 ASSESSMENT_FRESH_DAYS = 90
 
-#: Referral statuses at which the patient has been referred (Stop 4 done).
-REFERRED_OR_FURTHER = frozenset({ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED,
-                                 ReferralStatus.ENGAGED})
-#: Referral statuses at which the patient has been to a meeting.
-ATTENDED = frozenset({ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED})
-#: Lower is further behind; used to pick the referral furthest along.
-_PATH_RANK = {s: i for i, s in enumerate([ReferralStatus.SUGGESTED, ReferralStatus.DISCUSSED,
-                                          ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED,
-                                          ReferralStatus.ENGAGED])}
 
 
 class StopStatus(models.TextChoices):
@@ -194,10 +186,7 @@ class Pathway:
 def _annotations():
     """Everything the rules need that is one value per patient, as subqueries on the patient row."""
     patient = OuterRef("pk")
-    signed = PlanVersion.objects.filter(plan__patient=patient).signed().order_by("-number")
-    drafts = PlanVersion.objects.filter(plan__patient=patient).drafts()
-    assessments = RecoveryCapitalAssessment.objects.filter(patient=patient).order_by("-taken_on", "-created_at",
-                                                                                       "-id")
+    assessments = latest_assessment_first(patient)
     conversations = MutualSupportConversation.objects.filter(patient=patient).order_by("-held_on", "-id")
     scheduled = FollowUp.objects.scheduled().filter(patient=patient).order_by("due_on", "pk")
     active_barriers = Barrier.objects.filter(patient=patient, status__in=ACTIVE_BARRIER_STATUSES)
@@ -205,11 +194,7 @@ def _annotations():
         Exists(Intervention.objects.filter(barrier=OuterRef("pk"), status=InterventionStatus.PLANNED))
     ).order_by("noted_on", "pk")
     return {
-        "pw_signed_number": Subquery(signed.values("number")[:1]),
-        "pw_signed_on": Subquery(signed.values("signed_at")[:1]),
-        "pw_review_date": Subquery(signed.values("next_review_date")[:1]),
-        "pw_mutual_support": Subquery(signed.values("includes_mutual_support")[:1]),
-        "pw_draft_number": Subquery(drafts.values("number")[:1]),
+        **plan_status_annotations(),
         "pw_wellness_plan": Exists(WellnessPlan.objects.filter(patient=patient)),
         "pw_assessment_pk": Subquery(assessments.values("pk")[:1]),
         "pw_assessment_on": Subquery(assessments.values("taken_on")[:1]),
@@ -223,17 +208,17 @@ def _annotations():
     }
 
 
-ANNOTATION_NAMES = tuple(_annotations())
-
-
-def care_team_prefetch():
-    return models.Prefetch("care_team", queryset=CareTeamMember.objects.select_related("staff"))
+def annotate_pathway(queryset):
+    """``queryset`` (patients) with everything the rules need that is one value per patient, in the same
+    query. The patient page loads its patient through this (and ``patient_for_request``, which adds the
+    care team)."""
+    return queryset.annotate(**_annotations())
 
 
 def with_pathway(queryset):
     """``queryset`` (patients, already scoped by the caller) with what the pathway needs: one query for
     the rows and one for their care teams. Other prefetches on ``queryset`` are replaced."""
-    return queryset.annotate(**_annotations()).prefetch_related(None).prefetch_related(care_team_prefetch())
+    return annotate_pathway(queryset).prefetch_related(None).with_care_team()
 
 
 def pathway_for_patients(queryset, today):
@@ -243,23 +228,13 @@ def pathway_for_patients(queryset, today):
     return build_pathways(patients, today)
 
 
-def pathway_for(patient, today):
-    """The pathway of one patient already loaded (e.g. by the patient page, with its care team)."""
-    values = Patient.objects.filter(pk=patient.pk).annotate(**_annotations()).values(*ANNOTATION_NAMES).get()
-    for name, value in values.items():
-        setattr(patient, name, value)
-    if "care_team" not in getattr(patient, "_prefetched_objects_cache", {}):
-        models.prefetch_related_objects([patient], care_team_prefetch())
-    return build_pathways([patient], today)[patient.pk]
-
-
 @dataclass
 class _Related:
     """Rows of other tables for a group of patients, keyed by patient id."""
 
     referrals: dict
-    gaps: dict  # patient id -> [(domain id, label, has any goal, has a treatment goal)]
-    latest_assessment: dict  # patient id -> assessment dict
+    latest_assessment: dict  # patient id -> the latest assessment
+    gaps: dict  # patient id -> [Gap] of that assessment
 
 
 def _load_related(patients):
@@ -272,34 +247,15 @@ def _load_related(patients):
         for row in rows:
             referrals[row["patient_id"]].append(row)
     assessment_ids = [p.pw_assessment_pk for p in patients if p.pw_assessment_pk]
-    gaps, latest = {}, {}
-    if assessment_ids:
-        assessments = list(RecoveryCapitalAssessment.objects.filter(pk__in=assessment_ids)
-                           .values("pk", "patient_id", "version_id", "gap_domains", "taken_on"))
-        with_gaps = [a for a in assessments if a["gap_domains"]]
-        answered = defaultdict(dict)  # patient id -> {domain: has a treatment goal}
-        labels = {}
-        if with_gaps:
-            links = (GapGoalLink.objects.filter(assessment__patient_id__in=[a["patient_id"] for a in with_gaps])
-                     .values("assessment__patient_id", "domain", "treatment_goal_key"))
-            for link in links:
-                by_domain = answered[link["assessment__patient_id"]]
-                by_domain[link["domain"]] = by_domain.get(link["domain"], False) or bool(link["treatment_goal_key"])
-            versions = QuestionnaireVersion.objects.filter(pk__in={a["version_id"] for a in with_gaps})
-            labels = {v.pk: {d.id: d.label for d in v.parsed.domains} for v in versions}
-        for a in assessments:
-            latest[a["patient_id"]] = a
-            patient_answered = answered.get(a["patient_id"], {})
-            gaps[a["patient_id"]] = [
-                (domain, labels.get(a["version_id"], {}).get(domain, domain), domain in patient_answered,
-                 patient_answered.get(domain, False))
-                for domain in a["gap_domains"]
-            ]
-    return _Related(referrals=referrals, gaps=gaps, latest_assessment=latest)
+    assessments = list(RecoveryCapitalAssessment.objects.filter(pk__in=assessment_ids)
+                       .only("pk", "patient_id", "version_id", "gap_domains", "taken_on")) if assessment_ids else []
+    gaps = gaps_of(assessments)
+    return _Related(referrals=referrals, latest_assessment={a.patient_id: a for a in assessments},
+                    gaps={a.patient_id: gaps[a.pk] for a in assessments})
 
 
 def build_pathways(patients, today):
-    """Pathways of patients loaded through ``with_pathway`` (or ``pathway_for``)."""
+    """Pathways of patients loaded through ``with_pathway`` (or ``annotate_pathway`` with their care team)."""
     related = _load_related(patients)
     return {p.pk: Pathway(p, _stops(p, related, today)) for p in patients}
 
@@ -308,14 +264,6 @@ def build_pathways(patients, today):
 
 def _team(patient, role):
     return Turn(role, patient.care_team_with_role(role))
-
-
-def _url(name, patient, *args):
-    return reverse(name, args=[patient.public_id, *args])
-
-
-def _day(value):
-    return f"{value:%b} {value.day}, {value.year}"
 
 
 def _stops(patient, related, today):
@@ -333,24 +281,24 @@ def _stops(patient, related, today):
 def stop1(patient, today):
     title = "Treatment plan"
     turn = [_team(patient, Role.CLINICIAN)]
-    plan_url = _url("patients:plan", patient)
-    if patient.pw_signed_number is None:
-        if patient.pw_draft_number is not None:
+    plan_url = patient_url("patients:plan", patient)
+    if patient.plan_signed_number is None:
+        if patient.plan_draft_number is not None:
             return Stop("1", title, StopStatus.IN_PROGRESS,
-                        f"Version {patient.pw_draft_number} is a draft; nothing is signed yet.", turn,
+                        f"Version {patient.plan_draft_number} is a draft; nothing is signed yet.", turn,
                         "Finish and sign the draft", plan_url)
         return Stop("1", title, StopStatus.NOT_STARTED, "No treatment plan yet.", turn,
                     "Start the treatment plan", plan_url)
-    review = patient.pw_review_date
-    if review is not None and review <= today:
-        when = "today" if review == today else f"since {_day(review)}"
-        reason = f"Version {patient.pw_signed_number} is due for review {when}."
-        if patient.pw_draft_number is not None:
-            reason += f" A revision (version {patient.pw_draft_number}) is being drafted."
+    review = patient.plan_next_review_date
+    if review_is_due(review, today):
+        when = "today" if review == today else f"since {day(review)}"
+        reason = f"Version {patient.plan_signed_number} is due for review {when}."
+        if patient.plan_draft_number is not None:
+            reason += f" A revision (version {patient.plan_draft_number}) is being drafted."
         return Stop("1", title, StopStatus.NEEDS_ATTENTION, reason, turn, "Review the plan", plan_url)
     return Stop("1", title, StopStatus.DONE,
-                f"Version {patient.pw_signed_number} signed {_day(timezone.localdate(patient.pw_signed_on))}; "
-                f"next review {_day(review)}.", [], "Open the plan", plan_url)
+                f"Version {patient.plan_signed_number} signed {day(timezone.localdate(patient.plan_signed_at))}; "
+                f"next review {day(review)}.", [], "Open the plan", plan_url)
 
 
 def _stop2_turn(patient):
@@ -367,31 +315,31 @@ def stop2(patient, gaps, latest, today):
     has_plan = patient.pw_wellness_plan
     taken_on = patient.pw_assessment_on
     fresh = taken_on is not None and (today - taken_on).days <= ASSESSMENT_FRESH_DAYS
-    unanswered = [label for _domain, label, has_goal, _treatment in gaps if not has_goal]
+    unanswered = [gap.label for gap in gaps if not gap.has_goal]
     if unanswered:
         what = ", ".join(unanswered)
         return Stop("2", title, StopStatus.NEEDS_ATTENTION,
                     f"Recovery-capital gap{'s' if len(unanswered) > 1 else ''} with no goal yet: {what}.",
                     turn, "Turn the gaps into goals",
-                    _url("wellness:assessment_detail", patient, latest["pk"]))
+                    patient_url("wellness:assessment_detail", patient, latest.pk))
     if has_plan and fresh:
         return Stop("2", title, StopStatus.DONE,
-                    f"Wellness plan in place; recovery capital assessed {_day(taken_on)}.", [],
-                    "Open the wellness plan", _url("wellness:plan", patient))
+                    f"Wellness plan in place; recovery capital assessed {day(taken_on)}.", [],
+                    "Open the wellness plan", patient_url("wellness:plan", patient))
     if not has_plan and taken_on is None:
         return Stop("2", title, StopStatus.NOT_STARTED, "No wellness plan and no recovery-capital assessment yet.",
-                    turn, "Start the wellness plan together", _url("wellness:plan_edit", patient))
+                    turn, "Start the wellness plan together", patient_url("wellness:plan_edit", patient))
     if not has_plan:
         return Stop("2", title, StopStatus.IN_PROGRESS,
-                    f"Recovery capital assessed {_day(taken_on)}; no wellness plan yet.", turn,
-                    "Start the wellness plan together", _url("wellness:plan_edit", patient))
+                    f"Recovery capital assessed {day(taken_on)}; no wellness plan yet.", turn,
+                    "Start the wellness plan together", patient_url("wellness:plan_edit", patient))
     if taken_on is None:
         reason = "Wellness plan started; recovery capital not assessed yet."
     else:
-        reason = (f"Wellness plan started; the last assessment ({_day(taken_on)}) is more than "
+        reason = (f"Wellness plan started; the last assessment ({day(taken_on)}) is more than "
                   f"{ASSESSMENT_FRESH_DAYS} days old.")
     return Stop("2", title, StopStatus.IN_PROGRESS, reason, turn, "Assess recovery capital",
-                _url("wellness:assessment_new", patient))
+                patient_url("wellness:assessment_new", patient))
 
 
 def _lead_turns(patient, lead):
@@ -415,16 +363,16 @@ def stop3(patient, lead):
                         "clinician or case manager.", turns, "Add someone to the care team",
                         patient.get_absolute_url() + "#care-team-heading")
         return Stop(number, title, StopStatus.NOT_STARTED, "No conversation about mutual support logged yet.",
-                    turns, "Log the conversation", _url("referrals:conversation_new", patient))
-    if not patient.pw_mutual_support:
-        plan = ("no treatment plan is signed yet" if patient.pw_signed_number is None
+                    turns, "Log the conversation", patient_url("referrals:conversation_new", patient))
+    if not patient.plan_mutual_support:
+        plan = ("no treatment plan is signed yet" if patient.plan_signed_number is None
                 else "the signed treatment plan does not include mutual support yet")
-        return Stop(number, title, StopStatus.IN_PROGRESS, f"Talked on {_day(talked_on)}; {plan}.",
+        return Stop(number, title, StopStatus.IN_PROGRESS, f"Talked on {day(talked_on)}; {plan}.",
                     [_team(patient, Role.CLINICIAN)], "Add mutual support to the plan",
-                    _url("patients:plan", patient))
+                    patient_url("patients:plan", patient))
     return Stop(number, title, StopStatus.DONE,
-                f"Talked on {_day(talked_on)}; mutual support is part of the treatment plan.", [],
-                "Open Stop 3", _url("referrals:support", patient))
+                f"Talked on {day(talked_on)}; mutual support is part of the treatment plan.", [],
+                "Open Stop 3", patient_url("referrals:support", patient))
 
 
 def _target(row):
@@ -434,7 +382,7 @@ def _target(row):
 def stop4(patient, lead, referrals):
     title = "Mutual-support options and referral"
     turns = _lead_turns(patient, lead)
-    find = _url("referrals:find_options", patient)
+    find = patient_url("referrals:find_options", patient)
     if not referrals:
         if patient.pw_preferences:
             return Stop("4", title, StopStatus.IN_PROGRESS, "Preferences recorded; no group suggested yet.",
@@ -447,9 +395,9 @@ def stop4(patient, lead, referrals):
                     f"All {len(referrals)} referrals were declined or stopped." if len(referrals) > 1
                     else "The only referral was declined or stopped.",
                     turns, "Find other options", find)
-    furthest = max(open_rows, key=lambda r: _PATH_RANK[r["status"]])
+    furthest = max(open_rows, key=lambda r: PATH.index(r["status"]))
     label = ReferralStatus(furthest["status"]).label.lower()
-    detail = _url("referrals:referral_detail", patient, furthest["pk"])
+    detail = patient_url("referrals:referral_detail", patient, furthest["pk"])
     if furthest["status"] in REFERRED_OR_FURTHER:
         return Stop("4", title, StopStatus.DONE, f"{_target(furthest)}: {label}.", [], "Open the referral",
                     detail)
@@ -467,35 +415,35 @@ def stop5(patient, referrals, today):
     turns = _stop5_turns(patient)
     due = patient.pw_follow_up_due
     if due is not None and due < today:
-        return Stop("5", title, StopStatus.NEEDS_ATTENTION, f"The follow-up due {_day(due)} is overdue.", turns,
-                    "Log the follow-up", _url("referrals:follow_up_log", patient, patient.pw_follow_up_pk))
+        return Stop("5", title, StopStatus.NEEDS_ATTENTION, f"The follow-up due {day(due)} is overdue.", turns,
+                    "Log the follow-up", patient_url("referrals:follow_up_log", patient, patient.pw_follow_up_pk))
     if patient.pw_unplanned_barrier_pk is not None:
         return Stop("5", title, StopStatus.NEEDS_ATTENTION, "A barrier is open with nothing planned about it.",
                     turns, "Plan help with the barrier",
-                    _url("referrals:barrier_detail", patient, patient.pw_unplanned_barrier_pk))
+                    patient_url("referrals:barrier_detail", patient, patient.pw_unplanned_barrier_pk))
     statuses = {r["status"] for r in referrals}
-    next_follow_up = f" Next follow-up {_day(due)}." if due is not None else ""
-    if statuses & ATTENDED and not patient.pw_active_barriers:
+    next_follow_up = f" Next follow-up {day(due)}." if due is not None else ""
+    if statuses & ATTENDED_OR_FURTHER and not patient.pw_active_barriers:
         went = "Engaged with a group" if ReferralStatus.ENGAGED in statuses else "First meeting attended"
         return Stop("5", title, StopStatus.DONE, f"{went}; no barrier open.{next_follow_up}", [],
-                    "Follow-ups and engagement", _url("referrals:follow_up_list", patient))
+                    "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient))
     started = statuses & REFERRED_OR_FURTHER or due is not None or patient.pw_follow_up_done \
         or patient.pw_active_barriers
     if not started:
         return Stop("5", title, StopStatus.NOT_STARTED, "Starts once the patient is referred to a group.", [],
-                    "Follow-ups and engagement", _url("referrals:follow_up_list", patient))
+                    "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient))
     if patient.pw_active_barriers:
         reason = "A barrier is being worked on."
-        action, url = "See the barriers", _url("referrals:barrier_list", patient)
-    elif statuses & ATTENDED:
+        action, url = "See the barriers", patient_url("referrals:barrier_list", patient)
+    elif statuses & ATTENDED_OR_FURTHER:
         reason = "First meeting attended."
-        action, url = "Follow-ups and engagement", _url("referrals:follow_up_list", patient)
+        action, url = "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient)
     elif statuses & REFERRED_OR_FURTHER:
         reason = "Referred; the first meeting is still to come."
-        action, url = "Log a follow-up", _url("referrals:follow_up_log_new", patient)
+        action, url = "Log a follow-up", patient_url("referrals:follow_up_log_new", patient)
     else:
         reason = "Follow-ups under way; no referral is active."
-        action, url = "Follow-ups and engagement", _url("referrals:follow_up_list", patient)
+        action, url = "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient)
     if due is not None:
-        action, url = "Log the next follow-up", _url("referrals:follow_up_log", patient, patient.pw_follow_up_pk)
+        action, url = "Log the next follow-up", patient_url("referrals:follow_up_log", patient, patient.pw_follow_up_pk)
     return Stop("5", title, StopStatus.IN_PROGRESS, reason + next_follow_up, turns, action, url)

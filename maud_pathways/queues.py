@@ -17,9 +17,10 @@ from patients.models import CareTeamMember, Patient, Role, StaffMember
 from referrals.followup.queue import NO_PROGRESS_DAYS, case_manager_queue
 from referrals.models import FirstMeetingPlan, MutualSupportConversation
 from referrals.support.lead import NEXT_STEP_NOTICE_DAYS
-from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment, WellnessPlan
+from wellness.models import RecoveryCapitalAssessment, WellnessPlan
 
 from .pathway import ASSESSMENT_FRESH_DAYS
+from .shared import day, days, gaps_of, latest_assessment_first, patient_url
 
 #: Rows shown per queue on the home page.
 QUEUE_LIMIT = 10
@@ -58,18 +59,6 @@ class RoleQueues:
         return Role(self.role).label
 
 
-def _day(value):
-    return f"{value:%b} {value.day}, {value.year}"
-
-
-def _days(n):
-    return f"{n} day{'s' if n != 1 else ''}"
-
-
-def _url(name, patient, *args):
-    return reverse(name, args=[patient.public_id, *args])
-
-
 def my_patients(user):
     return Patient.objects.visible_to(user).on_care_team_of(user)
 
@@ -84,32 +73,30 @@ def _limited(queryset):
 # Clinician -----------------------------------------------------------------------------------------
 
 def plans_due_queue(user, today):
-    patients = (my_patients(user).with_plan_status()
-                .filter(plan_version_pk__isnull=False, plan_next_review_date__lte=today)
+    patients = (my_patients(user).plan_review_due(today)
                 .order_by("plan_next_review_date", "last_name", "first_name", "pk"))
     rows, count = _limited(patients)
     return Queue("plans-due", "Plans due for review", [
-        Row(p, f"Review was due {_day(p.plan_next_review_date)}", "Review the plan", _url("patients:plan", p),
+        Row(p, f"Review was due {day(p.plan_next_review_date)}", "Review the plan", patient_url("patients:plan", p),
             urgent=("Due today" if p.plan_next_review_date == today
-                    else f"Overdue by {_days((today - p.plan_next_review_date).days)}"))
+                    else f"Overdue by {days((today - p.plan_next_review_date).days)}"))
         for p in rows
     ], count, "No plan of your patients is due for review.", reverse("patients:plans_due") + "?scope=mine")
 
 
 def no_plan_queue(user, today):
-    patients = (my_patients(user).with_plan_status().filter(plan_version_pk__isnull=True)
-                .order_by("-plan_has_draft", "last_name", "first_name", "pk"))
+    patients = (my_patients(user).with_plan_status().filter(plan_signed_number__isnull=True)
+                .order_by(F("plan_draft_number").asc(nulls_last=True), "last_name", "first_name", "pk"))
     rows, count = _limited(patients)
     return Queue("no-plan", "Patients with no signed plan", [
-        Row(p, "A draft is being written" if p.plan_has_draft else "No treatment plan yet",
-            "Finish the draft" if p.plan_has_draft else "Start the plan", _url("patients:plan", p))
+        Row(p, "No treatment plan yet" if p.plan_draft_number is None else "A draft is being written",
+            "Start the plan" if p.plan_draft_number is None else "Finish the draft", patient_url("patients:plan", p))
         for p in rows
     ], count, "Every one of your patients has a signed plan.")
 
 
 def _latest_assessments(patients):
-    latest = RecoveryCapitalAssessment.objects.filter(patient=OuterRef("pk")).order_by("-taken_on", "-created_at",
-                                                                                       "-id")
+    latest = latest_assessment_first(OuterRef("pk"))
     ids = patients.annotate(latest_pk=Subquery(latest.values("pk")[:1])).values("latest_pk")
     return (RecoveryCapitalAssessment.objects.filter(pk__in=ids).select_related("patient")
             .defer("answers", "domain_scores", "notes").order_by("taken_on", "pk"))
@@ -117,24 +104,17 @@ def _latest_assessments(patients):
 
 def gaps_without_treatment_goal_queue(user, today):
     """Latest assessments of my patients whose gaps have no treatment-plan goal yet (three queries)."""
-    assessments = [a for a in _latest_assessments(my_patients(user)) if a.gap_domains]
-    answered = set()
-    labels = {}
-    if assessments:
-        answered = set(GapGoalLink.objects.filter(
-            assessment__patient_id__in=[a.patient_id for a in assessments], treatment_goal_key__isnull=False,
-        ).values_list("assessment__patient_id", "domain"))
-        versions = QuestionnaireVersion.objects.filter(pk__in={a.version_id for a in assessments})
-        labels = {v.pk: {d.id: d.label for d in v.parsed.domains} for v in versions}
+    assessments = list(_latest_assessments(my_patients(user)))
+    gaps = gaps_of(assessments)
     rows = []
     for a in assessments:
-        open_gaps = [d for d in a.gap_domains if (a.patient_id, d) not in answered]
+        open_gaps = [gap for gap in gaps[a.pk] if not gap.has_treatment_goal]
         if not open_gaps:
             continue
-        names = ", ".join(labels.get(a.version_id, {}).get(d, d) for d in open_gaps)
-        rows.append(Row(a.patient, f"Gap{'s' if len(open_gaps) > 1 else ''}: {names} (assessed {_day(a.taken_on)})",
+        names = ", ".join(gap.label for gap in open_gaps)
+        rows.append(Row(a.patient, f"Gap{'s' if len(open_gaps) > 1 else ''}: {names} (assessed {day(a.taken_on)})",
                         "Add a treatment-plan goal",
-                        _url("wellness:gap_treatment_goal", a.patient, a.pk, open_gaps[0])))
+                        patient_url("wellness:gap_treatment_goal", a.patient, a.pk, open_gaps[0].domain)))
     return Queue("gaps", "Recovery-capital gaps with no treatment-plan goal", rows[:QUEUE_LIMIT], len(rows),
                  "No open gaps: every gap has a treatment-plan goal.")
 
@@ -158,10 +138,10 @@ def next_steps_queue(user, today, role):
              .exclude(Exists(later)).select_related("patient").order_by("next_step_on", "pk"))
     rows, count = _limited(steps)
     return Queue(f"next-steps-{role}", "Next steps agreed in conversations", [
-        Row(c.patient, f"{c.next_step} (by {_day(c.next_step_on)})", "Open Stop 3",
-            _url("referrals:support", c.patient),
+        Row(c.patient, f"{c.next_step} (by {day(c.next_step_on)})", "Open Stop 3",
+            patient_url("referrals:support", c.patient),
             urgent=("Due today" if c.next_step_on == today else
-                    f"Overdue by {_days((today - c.next_step_on).days)}" if c.next_step_on < today else ""))
+                    f"Overdue by {days((today - c.next_step_on).days)}" if c.next_step_on < today else ""))
         for c in rows
     ], count, "No next steps of yours are due.")
 
@@ -173,7 +153,7 @@ def wellness_plans_queue(user, today):
                 .order_by("last_name", "first_name", "pk"))
     rows, count = _limited(patients)
     return Queue("wellness-plans", "Wellness plans to create together", [
-        Row(p, "No wellness plan yet", "Start the wellness plan", _url("wellness:plan_edit", p)) for p in rows
+        Row(p, "No wellness plan yet", "Start the wellness plan", patient_url("wellness:plan_edit", p)) for p in rows
     ], count, "Every one of your patients has a wellness plan.")
 
 
@@ -185,8 +165,8 @@ def assessments_due_queue(user, today):
                 .order_by(F("last_assessed").asc(nulls_first=True), "last_name", "first_name", "pk"))
     rows, count = _limited(patients)
     return Queue("assessments-due", "Recovery-capital assessments due", [
-        Row(p, f"Last assessed {_day(p.last_assessed)}" if p.last_assessed else "Never assessed",
-            "Assess recovery capital", _url("wellness:assessment_new", p),
+        Row(p, f"Last assessed {day(p.last_assessed)}" if p.last_assessed else "Never assessed",
+            "Assess recovery capital", patient_url("wellness:assessment_new", p),
             urgent="" if p.last_assessed is None else f"Over {ASSESSMENT_FRESH_DAYS} days ago")
         for p in rows
     ], count, f"Every one of your patients was assessed in the last {ASSESSMENT_FRESH_DAYS} days.")
@@ -200,7 +180,7 @@ def conversations_queue(user, today):
                 .order_by("last_name", "first_name", "pk"))
     rows, count = _limited(patients)
     return Queue("conversations", "Conversations about mutual support to have (Stop 3a)", [
-        Row(p, "No conversation logged yet", "Log the conversation", _url("referrals:conversation_new", p))
+        Row(p, "No conversation logged yet", "Log the conversation", patient_url("referrals:conversation_new", p))
         for p in rows
     ], count, "You have talked about mutual support with all your patients.")
 
@@ -213,11 +193,11 @@ def first_meetings_queue(user, today):
     out = []
     for plan in rows:
         patient = plan.referral.patient
-        when = _day(plan.planned_for)
+        when = day(plan.planned_for)
         past = plan.planned_for < today
         out.append(Row(patient, f"{plan.meeting.name}, {when}" + (f" · {plan.meet_at}" if plan.meet_at else ""),
                        "Log how it went" if past else "Open the referral",
-                       _url("referrals:referral_detail", patient, plan.referral_id),
+                       patient_url("referrals:referral_detail", patient, plan.referral_id),
                        urgent="Happened: log it" if past else ("Today" if plan.planned_for == today else "")))
     return Queue("first-meetings", "First meetings to go to together", out, count,
                  "No first meetings planned with you.")
@@ -235,9 +215,9 @@ def case_manager_queues(user, today):
     queue = case_manager_queue(user, today)
     see_all = reverse("referrals:case_manager_queue")
     follow_ups = [
-        Row(f.patient, f"Follow-up due {_day(f.due_on)}", "Log the follow-up",
-            _url("referrals:follow_up_log", f.patient, f.pk),
-            urgent="Due today" if f.due_on == today else f"Overdue by {_days((today - f.due_on).days)}")
+        Row(f.patient, f"Follow-up due {day(f.due_on)}", "Log the follow-up",
+            patient_url("referrals:follow_up_log", f.patient, f.pk),
+            urgent="Due today" if f.due_on == today else f"Overdue by {days((today - f.due_on).days)}")
         for f in queue.follow_ups
     ]
     barriers = []
@@ -245,15 +225,15 @@ def case_manager_queues(user, today):
         first = b.due_interventions[0] if b.due_interventions else None
         if first:
             barriers.append(Row(b.patient, f"{b.label}: {first.what}", "Record the outcome",
-                                _url("referrals:intervention_outcome", b.patient, b.pk, first.pk),
+                                patient_url("referrals:intervention_outcome", b.patient, b.pk, first.pk),
                                 urgent="Due today" if first.due_on == today else "Overdue"))
         else:
             barriers.append(Row(b.patient, f"{b.label}: nothing planned yet", "Plan help",
-                                _url("referrals:barrier_detail", b.patient, b.pk), urgent="Nothing planned"))
+                                patient_url("referrals:barrier_detail", b.patient, b.pk), urgent="Nothing planned"))
     stalled = [
         Row(r.patient, f"{r.target_name}: {r.get_status_display().lower()} since "
-                       f"{_day(timezone.localdate(r.status_changed_at))}",
-            "Open the referral", _url("referrals:referral_detail", r.patient, r.pk))
+                       f"{day(timezone.localdate(r.status_changed_at))}",
+            "Open the referral", patient_url("referrals:referral_detail", r.patient, r.pk))
         for r in queue.stalled_referrals
     ]
     return [

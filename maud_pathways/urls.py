@@ -2,10 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from patients import urls as patient_urls
 from security import views as security_views
 
 from . import overview, views
 from .fhir import views as fhir_views
+
+#: The patient page and its care-team form read every app, so they are composed here; they join the
+#: ``patients`` namespace, so their names stay ``patients:detail`` and ``patients:care_team_add``.
+patient_pages = [
+    path("<uuid:public_id>/", views.patient_page, name="detail"),
+    path("<uuid:public_id>/care-team/add/", views.care_team_add, name="care_team_add"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,7 +31,7 @@ urlpatterns = [
     path("accounts/password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
     path("patients/<uuid:public_id>/fhir-r4.json", fhir_views.patient_fhir_export, name="patient_fhir_export"),
-    path("patients/", include("patients.urls")),
+    path("patients/", include((patient_pages + patient_urls.urlpatterns, patient_urls.app_name))),
     path("staff/", include("patients.staff_urls")),
     path("", include("wellness.urls")),
     path("", include("referrals.urls")),

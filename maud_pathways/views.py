@@ -1,12 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from patients.access import clinic_staff_required
+from patients.forms import CareTeamMemberForm
 from patients.models import Patient
 
 from .pathway import STATUS_ICONS, StopStatus, build_pathways, with_pathway
+from .patient_page import page_context, patient_for_page
 from .queues import clinic_summary, my_patients, queues_for
 
 HOME_PATIENT_LIMIT = 15
@@ -40,6 +45,30 @@ def _patient_row(patient, pathway, user):
     mine = [stop for stop in pathway.stops if stop.is_turn_of(user)]
     yours = next((stop for stop in mine if stop.status == StopStatus.NEEDS_ATTENTION), mine[0] if mine else None)
     return {"patient": patient, "pathway": pathway, "yours": yours, "next": yours or pathway.next_stop}
+
+
+@clinic_staff_required
+def patient_page(request, public_id):
+    """The patient page (``patients:detail``): the pathway and a section for each stop."""
+    patient = patient_for_page(request, public_id)
+    return render(request, "pathway/patient/page.html", page_context(
+        patient, request.user, timezone.localdate(), care_team_form=CareTeamMemberForm(patient=patient)))
+
+
+@clinic_staff_required
+@require_POST
+def care_team_add(request, public_id):
+    """The care-team form of the patient page (``patients:care_team_add``); a mistake shows the page again."""
+    patient = patient_for_page(request, public_id)
+    form = CareTeamMemberForm(request.POST, patient=patient)
+    if form.is_valid():
+        member = form.save(commit=False)
+        member.added_by = request.user
+        member.save()
+        messages.success(request, f"{member.staff} joined the care team as {member.get_role_display().lower()}.")
+        return redirect(patient)
+    return render(request, "pathway/patient/page.html", page_context(
+        patient, request.user, timezone.localdate(), care_team_form=form), status=400)
 
 
 @never_cache

@@ -2,22 +2,23 @@
 
 Views stay thin and call these functions; other apps (wellness, referrals, maud_pathways) use them too,
 e.g. ``add_plan_goal`` to turn a recovery-capital gap into a plan goal, ``latest_signed_version`` to
-read what the patient is on, ``Patient.objects.on_maud()`` and ``.due_for_plan_review()`` for lists.
+read the plan in force with its entries. For lists and single facts (the plan in force, review due, on
+MAUD), patient rows carry them: ``Patient.objects.with_plan_status()``, ``.due_for_plan_review()``,
+``.on_maud()`` (defined with the models, in ``patients/models/treatment_plan.py``).
 """
 
-import copy
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef, Prefetch
+from django.db.models import F, Max, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from .models import (
     GoalSource,
     GoalStatus,
-    MedicationStatus,
     PlanAction,
     PlanActivity,
     PlanGoal,
@@ -31,7 +32,6 @@ from .models import (
 __all__ = [
     "DraftConflict", "GoalSource", "PlanChanges", "add_plan_goal", "can_edit_plan", "compare_versions",
     "current_draft", "discard_draft", "get_or_start_draft", "latest_signed_version", "lock_draft_for_save",
-    "signed_goal_and_maud",
     "previous_signed_version", "require_plan_editor", "revise", "sign_version", "versions_with_entries",
 ]
 
@@ -68,37 +68,19 @@ def versions_with_entries(queryset=None):
 
 
 def latest_signed_version(patient):
-    """The patient's latest signed plan version (with its entries loaded), or None."""
-    return versions_with_entries(PlanVersion.objects.filter(plan__patient=patient).signed()).order_by("-number").first()
-
-
-def signed_goal_and_maud(patient):
-    """What the latest signed version says about drinking and medication, in one query.
-
-    A dict with ``number``, ``signed_at``, ``drinking_goal`` and ``on_maud`` (a medication with status
-    "started", as in ``Patient.objects.on_maud()``), or None when the patient has no signed plan.
-    No query when the patient came from ``Patient.objects.with_signed_goal_and_maud()``.
-    """
-    if hasattr(patient, "signed_plan_number"):
-        if patient.signed_plan_number is None:
-            return None
-        return {"number": patient.signed_plan_number, "signed_at": patient.signed_plan_at,
-                "drinking_goal": patient.signed_drinking_goal, "on_maud": patient.signed_on_maud}
-    started = PlanMedication.objects.filter(version=OuterRef("pk"), status=MedicationStatus.STARTED)
-    return (PlanVersion.objects.filter(plan__patient=patient).signed().order_by("-number")
-            .annotate(on_maud=Exists(started))
-            .values("number", "signed_at", "drinking_goal", "on_maud").first())
+    """The patient's latest signed plan version, the plan in force (with its entries loaded), or None."""
+    return versions_with_entries(PlanVersion.objects.of_patient(patient).latest_signed_first()).first()
 
 
 def current_draft(patient):
-    return PlanVersion.objects.filter(plan__patient=patient).drafts().first()
+    return PlanVersion.objects.of_patient(patient).drafts().first()
 
 
 def previous_signed_version(version):
     """The signed version a version is compared against: the latest signed one numbered below it."""
     return versions_with_entries(
-        PlanVersion.objects.filter(plan_id=version.plan_id, number__lt=version.number).signed()
-    ).order_by("-number").first()
+        PlanVersion.objects.filter(plan_id=version.plan_id, number__lt=version.number).latest_signed_first()
+    ).first()
 
 
 # Changing -----------------------------------------------------------------------------------------
@@ -127,15 +109,9 @@ def revise(signed_version, by, *, at=None):
             "next_review_date", "notes",
         )}
         draft = _new_version(plan, by, revised_from=signed_version, **fields)
-        for model, related in ((PlanMedication, "medications"), (PlanTherapy, "therapies"), (PlanGoal, "goals")):
-            copies = []
-            for original in getattr(signed_version, related).all():
-                entry = copy.copy(original)
-                entry.pk = entry.id = None
-                entry.version = draft
-                entry._state.adding = True
-                copies.append(entry)
-            model.objects.bulk_create(copies)
+        PlanMedication.objects.bulk_create([m.copy_to(draft) for m in signed_version.medications.all()])
+        PlanTherapy.objects.bulk_create([t.copy_to(draft) for t in signed_version.therapies.all()])
+        PlanGoal.objects.bulk_create([g.copy_to(draft) for g in signed_version.goals.all()])
         _record(plan, draft, PlanAction.REVISED, by, at)
     return draft
 
@@ -149,7 +125,7 @@ def get_or_start_draft(patient, by, *, at=None):
         draft = plan.versions.drafts().first()
         if draft is not None:
             return draft, False
-        latest = versions_with_entries(plan.versions.signed()).order_by("-number").first()
+        latest = latest_signed_version(patient)
         if latest is not None:
             return revise(latest, by, at=at), True
         try:
@@ -284,7 +260,7 @@ def _show(obj, name):
         return "—"
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if hasattr(value, "strftime"):
+    if isinstance(value, datetime.date):
         return date_format(value, "M j, Y")
     return str(value)
 

@@ -4,14 +4,14 @@ from .views import emergency, patients, treatment_plans
 
 app_name = "patients"
 
+# The patient page ("detail", /patients/<id>/) and its care-team form ("care_team_add") join this namespace
+# in maud_pathways/urls.py: they show every stop, and this app uses no other.
 urlpatterns = [
     path("", patients.patient_list, name="list"),
     path("new/", patients.patient_create, name="create"),
     path("plans/due/", treatment_plans.plans_due, name="plans_due"),
-    path("<uuid:public_id>/", patients.patient_detail, name="detail"),
     path("<uuid:public_id>/edit/", patients.patient_edit, name="edit"),
     path("<uuid:public_id>/emergency-access/", emergency.emergency_access, name="emergency_access"),
-    path("<uuid:public_id>/care-team/add/", patients.care_team_add, name="care_team_add"),
     path("<uuid:public_id>/care-team/<int:member_id>/remove/", patients.care_team_remove, name="care_team_remove"),
     # Stop 1: treatment plan
     path("<uuid:public_id>/plan/", treatment_plans.plan_detail, name="plan"),

@@ -22,25 +22,38 @@ class ReferralStatus(models.TextChoices):
     STOPPED = "stopped", "Stopped"
 
 
-S = ReferralStatus
-
 #: The forward path, in order.
-PATH = [S.SUGGESTED, S.DISCUSSED, S.REFERRED, S.FIRST_MEETING_ATTENDED, S.ENGAGED]
+PATH = [ReferralStatus.SUGGESTED, ReferralStatus.DISCUSSED, ReferralStatus.REFERRED,
+        ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED]
+
+
+def from_step(status):
+    """``status`` and every step after it on the path: the statuses of a referral that got at least that far."""
+    return frozenset(PATH[PATH.index(status):])
+
+
 OPEN_STATUSES = frozenset(PATH)
+#: Every status off the path closes the referral: declined and stopped.
+CLOSED_STATUSES = frozenset(ReferralStatus) - OPEN_STATUSES
 #: The same as ordered lists of values (stable in migrations and SQL).
 OPEN_VALUES = [s.value for s in PATH]
-CLOSED_VALUES = [S.DECLINED.value, S.STOPPED.value]
-CLOSED_STATUSES = frozenset({S.DECLINED, S.STOPPED})
+CLOSED_VALUES = [s.value for s in ReferralStatus if s in CLOSED_STATUSES]
 #: Where a new referral may start: a suggestion from matching, or by hand after a talk or a direct referral.
-START_STATUSES = frozenset({S.SUGGESTED, S.DISCUSSED, S.REFERRED})
+START_STATUSES = frozenset({ReferralStatus.SUGGESTED, ReferralStatus.DISCUSSED, ReferralStatus.REFERRED})
+#: The patient has been referred: "referred" or further along (Stop 4 is done).
+REFERRED_OR_FURTHER = from_step(ReferralStatus.REFERRED)
+#: The patient has been to a meeting: "first meeting attended" or "engaged".
+ATTENDED_OR_FURTHER = from_step(ReferralStatus.FIRST_MEETING_ATTENDED)
 
 #: Moves allowed from each open status (closing moves included).
 OPEN_MOVES = {
-    S.SUGGESTED: {S.DISCUSSED, S.DECLINED, S.STOPPED},
-    S.DISCUSSED: {S.REFERRED, S.DECLINED, S.STOPPED},
-    S.REFERRED: {S.FIRST_MEETING_ATTENDED, S.DECLINED, S.STOPPED},
-    S.FIRST_MEETING_ATTENDED: {S.ENGAGED, S.DECLINED, S.STOPPED},
-    S.ENGAGED: {S.STOPPED},
+    ReferralStatus.SUGGESTED: {ReferralStatus.DISCUSSED, ReferralStatus.DECLINED, ReferralStatus.STOPPED},
+    ReferralStatus.DISCUSSED: {ReferralStatus.REFERRED, ReferralStatus.DECLINED, ReferralStatus.STOPPED},
+    ReferralStatus.REFERRED: {ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.DECLINED,
+                              ReferralStatus.STOPPED},
+    ReferralStatus.FIRST_MEETING_ATTENDED: {ReferralStatus.ENGAGED, ReferralStatus.DECLINED,
+                                            ReferralStatus.STOPPED},
+    ReferralStatus.ENGAGED: {ReferralStatus.STOPPED},
 }
 
 #: Moves that need a reason.

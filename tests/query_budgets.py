@@ -6,7 +6,7 @@ query count uses this one ceiling (each test still checks that its own count doe
 
 #: The patient page (``patients:detail``): session and user, audit entry, the patient and care team,
 #: the pathway, and the sections of Stops 1 to 5.
-PATIENT_PAGE_MAX_QUERIES = 30
+PATIENT_PAGE_MAX_QUERIES = 28
 
 #: The home page (work queues) of the busiest single role, counted with the "My patients" pathway list.
 HOME_MAX_QUERIES = 20

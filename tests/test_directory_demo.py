@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from patients.models import Clinic
+from patients.models import Clinic, Patient
 from referrals.directory.matching import meetings_for_matching, needs_for, rank_options
 from referrals.models import MatchingPreferences, Meeting, MeetingImport, Program
 
@@ -25,8 +25,8 @@ def test_seed_demo_loads_the_directory_once(capsys):
     assert not riverbend.meetings.filter(slug__startswith="erie").exists()
 
     # The pathway's typical case: on naltrexone, no car, wants to drink less.
-    prefs = MatchingPreferences.objects.select_related("patient__clinic").get(patient__mrn="RB-10001")
-    needs = needs_for(prefs.patient, prefs)
+    prefs = MatchingPreferences.objects.get(patient__mrn="RB-10001")
+    needs = needs_for(Patient.objects.with_plan_status().select_related("clinic").get(pk=prefs.patient_id), prefs)
     options = rank_options(needs, Program.objects.all(), meetings_for_matching(riverbend.pk, needs))
     assert options.programs[0].item.slug == "hams"
     assert options.meetings[0].item.can_join_online

@@ -63,7 +63,7 @@ def test_case_manager_logs_an_overdue_follow_up_and_the_next_one_is_scheduled(lo
     assert (following.due_on, following.assigned_to) == (days_from_today(14), case_manager)
 
     # The engagement on the patient's page moved.
-    engagement = client.get(patient.get_absolute_url()).context["engagement"]
+    engagement = client.get(patient.get_absolute_url()).context["stop5"]["engagement"]
     assert (engagement.last_30_days, engagement.last_90_days) == (3, 3)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from patients.models import Patient
 from referrals.directory.matching import PatientNeeds, meetings_for_matching, needs_for, rank_options
 from referrals.directory.meeting_guide import import_feed, read_feed
 from referrals.models import (
@@ -31,6 +32,11 @@ pytestmark = pytest.mark.django_db
 def programs(db):
     call_command("load_programs", stdout=None)
     return {p.slug: p for p in Program.objects.all()}
+
+
+def with_plan(patient):
+    """The patient as the matching pages load them: with the facts of their signed treatment plan."""
+    return Patient.objects.with_plan_status().get(pk=patient.pk)
 
 
 def ranked(needs, meetings=()):
@@ -219,12 +225,12 @@ def test_a_late_meeting_in_the_west_falls_on_the_next_day_where_the_patient_live
 
 def test_needs_come_from_saved_preferences_and_defaults_without_them(clinic):
     patient = PatientFactory(clinic=clinic, preferred_language="Spanish")
-    defaults = needs_for(patient, None)
+    defaults = needs_for(with_plan(patient), None)
     assert defaults.language == "Spanish" and defaults.drinking_goal == DrinkingGoal.UNDECIDED
     assert not defaults.on_maud and defaults.time_zone == clinic.time_zone
     prefs = MatchingPreferencesFactory(patient=patient, drinking_goal=DrinkingGoal.REDUCED, on_maud=True,
                                        available_days=[1, 3], cultural_focuses=["native"])
-    needs = needs_for(patient, prefs)
+    needs = needs_for(with_plan(patient), prefs)
     assert needs.drinking_goal == DrinkingGoal.REDUCED and needs.on_maud
     assert needs.available_days == frozenset({1, 3}) and needs.cultural_focuses == frozenset({"native"})
 
@@ -359,7 +365,7 @@ def test_matching_reads_the_drinking_goal_and_maud_from_the_signed_plan(programs
     prefs = MatchingPreferencesFactory(patient=patient, drinking_goal=DrinkingGoal.ABSTINENCE, on_maud=False)
     version = signed_plan(patient, clinician, drinking_goal=PlanGoal.REDUCED)  # naltrexone, started
 
-    needs = needs_for(patient, prefs)
+    needs = needs_for(with_plan(patient), prefs)
     assert needs.drinking_goal == DrinkingGoal.REDUCED and needs.on_maud
     assert needs.goal_source.from_plan and needs.goal_source.plan_version == version.number
 
@@ -384,7 +390,7 @@ def test_a_paused_medication_in_the_signed_plan_is_not_maud(clinic, clinician):
                           status_reason="Nausea; revisit at the next visit")
     sign(version, clinician)
     prefs = MatchingPreferencesFactory(patient=patient, drinking_goal=DrinkingGoal.REDUCED, on_maud=True)
-    needs = needs_for(patient, prefs)
+    needs = needs_for(with_plan(patient), prefs)
     assert needs.drinking_goal == DrinkingGoal.ABSTINENCE and not needs.on_maud
 
 
@@ -395,7 +401,7 @@ def test_a_draft_plan_does_not_count_until_signed(clinic, clinician):
     draft = PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient))
     PlanMedicationFactory(version=draft, prescriber=clinician)
     prefs = MatchingPreferencesFactory(patient=patient, drinking_goal=DrinkingGoal.REDUCED, on_maud=False)
-    needs = needs_for(patient, prefs)
+    needs = needs_for(with_plan(patient), prefs)
     assert needs.drinking_goal == DrinkingGoal.REDUCED and not needs.on_maud
     assert not needs.goal_source.from_plan
 

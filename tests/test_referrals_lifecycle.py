@@ -3,7 +3,15 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from referrals.lifecycle import CloseReason, ReferralStatus, allowed_moves, check_move
+from referrals.lifecycle import (
+    ATTENDED_OR_FURTHER,
+    CLOSED_STATUSES,
+    REFERRED_OR_FURTHER,
+    CloseReason,
+    ReferralStatus,
+    allowed_moves,
+    check_move,
+)
 
 S = ReferralStatus
 
@@ -77,3 +85,10 @@ def test_allowed_moves_lists_next_steps_in_path_order():
     assert allowed_moves(S.ENGAGED) == [S.STOPPED]
     assert allowed_moves(S.DECLINED, reopen_to=S.DISCUSSED) == [S.DISCUSSED]
     assert allowed_moves(S.DECLINED) == []
+
+
+def test_the_status_groups_follow_the_path():
+    # The pathway, the overview and the follow-up form read these groups; they come from the path itself.
+    assert REFERRED_OR_FURTHER == {S.REFERRED, S.FIRST_MEETING_ATTENDED, S.ENGAGED}
+    assert ATTENDED_OR_FURTHER == {S.FIRST_MEETING_ATTENDED, S.ENGAGED}
+    assert CLOSED_STATUSES == {S.DECLINED, S.STOPPED}

@@ -709,8 +709,8 @@ def test_demo_data_has_signed_overdue_draft_and_missing_plans_and_runs_twice(cap
     with_plan = demo.filter(treatment_plan__isnull=False)
     assert 0 < demo.count() - with_plan.count() < demo.count() / 4
     status = {p.pk: p for p in demo.with_plan_status()}
-    assert any(p.plan_version_pk and p.plan_next_review_date < today() for p in status.values())
-    assert any(p.plan_version_pk is None and p.plan_has_draft for p in status.values())
+    assert any(p.plan_signed_number and p.plan_next_review_date < today() for p in status.values())
+    assert any(p.plan_signed_number is None and p.plan_draft_number for p in status.values())
     assert demo.on_maud().exists()
     assert PlanMedication.objects.filter(medication=Medication.ACAMPROSATE, version__signed_at__isnull=False).exists()
     assert PlanVersion.objects.filter(number=2, signed_at__isnull=False).exists()

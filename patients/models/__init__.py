@@ -23,6 +23,8 @@ from .treatment_plan import (
     SignedVersionError,
     Therapy,
     TreatmentPlan,
+    plan_status_annotations,
+    review_is_due,
 )
 
 __all__ = [
@@ -52,4 +54,6 @@ __all__ = [
     "StaffRole",
     "Therapy",
     "TreatmentPlan",
+    "plan_status_annotations",
+    "review_is_due",
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .clinic import Clinic, Role
 from .emergency import EmergencyAccess
+from .treatment_plan import PlanMedication, plan_status_annotations, review_is_due_q
 
 
 def caseload_limited(user):
@@ -97,66 +98,27 @@ class PatientQuerySet(models.QuerySet):
             )
         return self.filter(query)
 
-    # Treatment plan (Stop 1) -----------------------------------------------------------------
+    # Treatment plan (Stop 1): the facts are defined with the plan (models/treatment_plan.py) ------
     def with_plan_status(self):
-        """Annotate each patient with their plan's state, in the same query.
+        """Annotate each patient with their plan's facts, in the same query: ``plan_signed_number``,
+        ``plan_signed_at``, ``plan_next_review_date``, ``plan_drinking_goal``, ``plan_mutual_support``,
+        ``plan_on_maud`` (the latest signed version; None or False without one) and ``plan_draft_number``
+        (see ``treatment_plan.plan_status_annotations``)."""
+        return self.annotate(**plan_status_annotations())
 
-        ``plan_version_pk``, ``plan_signed_at``, ``plan_next_review_date`` describe the latest signed
-        version (all None without one); ``plan_has_draft`` says whether a draft is being edited.
-        """
-        from .treatment_plan import PlanVersion
-
-        latest = PlanVersion.objects.filter(plan__patient=models.OuterRef("pk")).signed().order_by("-number")
-        return self.annotate(
-            plan_version_pk=models.Subquery(latest.values("pk")[:1]),
-            plan_signed_at=models.Subquery(latest.values("signed_at")[:1]),
-            plan_next_review_date=models.Subquery(latest.values("next_review_date")[:1]),
-            plan_has_draft=models.Exists(
-                PlanVersion.objects.filter(plan__patient=models.OuterRef("pk")).drafts()
-            ),
-        )
+    def plan_review_due(self, on):
+        """Patients whose signed plan is due for review on ``on`` (``treatment_plan.review_is_due``)."""
+        return self.with_plan_status().filter(review_is_due_q(on))
 
     def due_for_plan_review(self, on=None):
-        """Patients whose latest signed plan is due for review on ``on`` (default today) or earlier,
-        and patients with no signed plan at all."""
+        """Patients whose signed plan is due for review on ``on`` (default today), and patients with no
+        signed plan at all: the clinician's "Plans due" list."""
         on = on or timezone.localdate()
-        return self.with_plan_status().filter(
-            Q(plan_version_pk__isnull=True) | Q(plan_next_review_date__lte=on)
-        )
+        return self.with_plan_status().filter(review_is_due_q(on) | Q(plan_signed_number__isnull=True))
 
     def on_maud(self):
-        """Patients with a medication entry "started" in their latest signed plan version (one query).
-
-        Asked as "a started entry of a signed version that no later signed version follows", which the
-        database answers with joins over whole tables instead of one lookup per patient (large clinics).
-        """
-        from .treatment_plan import MedicationStatus, PlanMedication, PlanVersion
-
-        later_signed = PlanVersion.objects.signed().filter(
-            plan_id=models.OuterRef("version__plan_id"), number__gt=models.OuterRef("version__number"))
-        started_in_latest = PlanMedication.objects.filter(
-            ~models.Exists(later_signed), status=MedicationStatus.STARTED, version__signed_at__isnull=False,
-        ).values("version__plan__patient_id")
-        return self.filter(pk__in=started_in_latest)
-
-
-    def with_signed_goal_and_maud(self):
-        """Annotate what each patient's latest signed plan says about drinking and medication, in the
-        same query: ``signed_plan_number``, ``signed_plan_at``, ``signed_drinking_goal`` (None without a
-        signed plan) and ``signed_on_maud`` (a medication "started" in it). Read with
-        ``patients.treatment_plans.signed_goal_and_maud(patient)``."""
-        from .treatment_plan import MedicationStatus, PlanMedication, PlanVersion
-
-        latest = PlanVersion.objects.filter(plan__patient=models.OuterRef("pk")).signed().order_by("-number")
-        latest_pk = (PlanVersion.objects.filter(plan__patient=models.OuterRef(models.OuterRef("pk")))
-                     .signed().order_by("-number").values("pk")[:1])
-        return self.annotate(
-            signed_plan_number=models.Subquery(latest.values("number")[:1]),
-            signed_plan_at=models.Subquery(latest.values("signed_at")[:1]),
-            signed_drinking_goal=models.Subquery(latest.values("drinking_goal")[:1]),
-            signed_on_maud=models.Exists(PlanMedication.objects.filter(
-                version_id=models.Subquery(latest_pk), status=MedicationStatus.STARTED)),
-        )
+        """Patients with a medication "started" in their plan in force (one query, fast for whole clinics)."""
+        return self.filter(pk__in=PlanMedication.objects.started_in_force().values("version__plan__patient_id"))
 
 
 class PatientManager(models.Manager.from_queryset(PatientQuerySet)):

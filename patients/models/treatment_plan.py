@@ -7,6 +7,12 @@ carries a stable ``key`` that is copied on revise, so an entry can be followed f
 
 Signed versions are immutable in the model layer: saving or deleting a signed version or one of
 its entries raises ``SignedVersionError``, whichever view or script tries it.
+
+The facts other parts of the product read about a patient's plan live here once: the version in force
+(``PlanVersion.objects.of_patient(...).latest_signed_first()``), whether it is due for review
+(``review_is_due``), whether the patient takes MAUD (``PlanMedication.objects.started_in_force()``), and
+the same facts as annotations of patient rows (``plan_status_annotations``, read
+through ``Patient.objects.with_plan_status()``).
 """
 
 import uuid
@@ -14,10 +20,8 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-
-from .patient import Patient
 
 
 class SignedVersionError(Exception):
@@ -90,6 +94,14 @@ class PlanVersionQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(signed_at__isnull=True)
 
+    def of_patient(self, patient):
+        """The versions of one patient's plan; ``patient`` may be a patient, its pk or an ``OuterRef``."""
+        return self.filter(plan__patient=patient)
+
+    def latest_signed_first(self):
+        """Signed versions, the latest first: the first one is the plan in force."""
+        return self.signed().order_by("-number")
+
     def update(self, **kwargs):
         if self.signed().exists():
             raise SignedVersionError()
@@ -125,12 +137,24 @@ class PlanEntryQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+class PlanMedicationQuerySet(PlanEntryQuerySet):
+    def started_in_force(self):
+        """Medications marked "started" in the plan in force: the patient takes MAUD.
+
+        Asked as "a started entry of a signed version that no later signed version follows", which the
+        database answers with joins over whole tables instead of one lookup per patient (large clinics).
+        """
+        later_signed = PlanVersion.objects.signed().filter(plan_id=OuterRef("version__plan_id"),
+                                                           number__gt=OuterRef("version__number"))
+        return self.filter(~Exists(later_signed), status=MedicationStatus.STARTED, version__signed_at__isnull=False)
+
+
 # Models -------------------------------------------------------------------------------------------
 
 class TreatmentPlan(models.Model):
     """The patient's treatment plan: a container for its versions and its activity log."""
 
-    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="treatment_plan")
+    patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE, related_name="treatment_plan")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -229,9 +253,6 @@ class PlanVersion(models.Model):
         """Medication entries with status "started" (uses prefetched medications when present)."""
         return [m for m in self.medications.all() if m.status == MedicationStatus.STARTED]
 
-    def is_due_for_review(self, today):
-        return self.next_review_date is not None and self.next_review_date <= today
-
 
 class PlanEntry(models.Model):
     """Shared shape of a version's entries: a stable key across versions and the immutability guard."""
@@ -262,6 +283,12 @@ class PlanEntry(models.Model):
             raise SignedVersionError()
         return super().delete(*args, **kwargs)
 
+    def copy_to(self, version):
+        """A new, unsaved entry of ``version`` with this entry's content and key (revising a plan)."""
+        values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields if not f.primary_key}
+        values["version_id"] = version.pk
+        return type(self)(**values)
+
 
 class PlanMedication(PlanEntry):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="medications")
@@ -280,6 +307,8 @@ class PlanMedication(PlanEntry):
     outside_prescriber = models.CharField(
         max_length=200, blank=True, help_text="If someone outside the clinic prescribes it.",
     )
+
+    objects = PlanMedicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["version", "id"]
@@ -408,3 +437,38 @@ class PlanActivity(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} (version {self.version_number})"
+
+
+# Facts about a patient's plan ---------------------------------------------------------------------
+
+def review_is_due(next_review_date, on):
+    """A signed plan is due for review on its next review date and every day after it."""
+    return next_review_date is not None and next_review_date <= on
+
+
+def review_is_due_q(on):
+    """``review_is_due`` for patient rows annotated with ``plan_status``, as a filter."""
+    return Q(plan_next_review_date__lte=on)
+
+
+def plan_status_annotations():
+    """What the rest of the product reads about a patient's plan, as annotations of patient rows (read them
+    through ``Patient.objects.with_plan_status()``). Each is None (False for ``plan_on_maud``) without a
+    signed plan:
+
+    ``plan_signed_number``, ``plan_signed_at``, ``plan_next_review_date``, ``plan_drinking_goal``,
+    ``plan_mutual_support``: the latest signed version (the plan in force);
+    ``plan_on_maud``: a medication is "started" in it;
+    ``plan_draft_number``: the draft being edited, if any.
+    """
+    patient = OuterRef("pk")
+    in_force = PlanVersion.objects.of_patient(patient).latest_signed_first()
+    return {
+        "plan_signed_number": Subquery(in_force.values("number")[:1]),
+        "plan_signed_at": Subquery(in_force.values("signed_at")[:1]),
+        "plan_next_review_date": Subquery(in_force.values("next_review_date")[:1]),
+        "plan_drinking_goal": Subquery(in_force.values("drinking_goal")[:1]),
+        "plan_mutual_support": Subquery(in_force.values("includes_mutual_support")[:1]),
+        "plan_on_maud": Exists(PlanMedication.objects.started_in_force().filter(version__plan__patient=patient)),
+        "plan_draft_number": Subquery(PlanVersion.objects.of_patient(patient).drafts().values("number")[:1]),
+    }

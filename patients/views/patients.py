@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from .. import audit
 from ..access import clinic_staff_required, patient_for_request
-from ..forms import CareTeamMemberForm, PatientForm, PatientSearchForm
+from ..forms import PatientForm, PatientSearchForm
 from ..models import CareTeamMember, Patient
 
 
@@ -61,29 +61,6 @@ def patient_edit(request, public_id):
         messages.success(request, "Patient details saved.")
         return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
-
-
-@clinic_staff_required
-def patient_detail(request, public_id):
-    patient = patient_for_request(request, public_id)
-    return render(request, "patients/patient_detail.html", {
-        "patient": patient,
-        "care_team_form": CareTeamMemberForm(patient=patient),
-    })
-
-
-@clinic_staff_required
-@require_POST
-def care_team_add(request, public_id):
-    patient = patient_for_request(request, public_id)
-    form = CareTeamMemberForm(request.POST, patient=patient)
-    if form.is_valid():
-        member = form.save(commit=False)
-        member.added_by = request.user
-        member.save()
-        messages.success(request, f"{member.staff} joined the care team as {member.get_role_display().lower()}.")
-        return redirect(patient)
-    return render(request, "patients/patient_detail.html", {"patient": patient, "care_team_form": form}, status=400)
 
 
 @clinic_staff_required

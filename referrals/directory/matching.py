@@ -16,8 +16,6 @@ the matching preferences' own answers count only while there is no signed plan.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from patients.treatment_plans import signed_goal_and_maud
-
 from .models import (
     Audience,
     CulturalFocus,
@@ -83,12 +81,11 @@ class GoalAndMedication:
 def drinking_goal_and_maud(patient, preferences):
     """The patient's latest signed treatment plan (Stop 1) first: its drinking goal, and whether a MAUD
     medication is started in it. Only without a signed plan do the matching preferences' answers count.
-    One query."""
-    signed = signed_goal_and_maud(patient)
-    if signed is not None:
-        return GoalAndMedication(drinking_goal=signed["drinking_goal"] or DrinkingGoal.UNDECIDED,
-                                 on_maud=signed["on_maud"], from_plan=True, plan_version=signed["number"],
-                                 plan_signed_at=signed["signed_at"])
+    ``patient`` comes from ``Patient.objects.with_plan_status()``, which carries those facts (no query)."""
+    if patient.plan_signed_number is not None:
+        return GoalAndMedication(drinking_goal=patient.plan_drinking_goal or DrinkingGoal.UNDECIDED,
+                                 on_maud=patient.plan_on_maud, from_plan=True,
+                                 plan_version=patient.plan_signed_number, plan_signed_at=patient.plan_signed_at)
     return GoalAndMedication(drinking_goal=preferences.drinking_goal, on_maud=preferences.on_maud)
 
 

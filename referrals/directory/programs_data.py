@@ -1,4 +1,4 @@
-"""Load the directory's programs from the data file (``referrals/data/programs.json``)."""
+"""Load the directory's programs from the data file (``referrals/directory/data/programs.json``)."""
 
 import datetime
 import json

@@ -34,7 +34,7 @@ class Matches:
 def matches_for(patient):
     """Rank the directory's programs and the clinic's meetings for ``patient`` (two queries).
 
-    ``patient`` comes annotated with ``Patient.objects.with_signed_goal_and_maud()``: the signed treatment plan's
+    ``patient`` comes annotated with ``Patient.objects.with_plan_status()``: the signed treatment plan's
     drinking goal and medication count before the preferences' own answers.
     """
     preferences = MatchingPreferences.objects.filter(patient=patient).first()

@@ -28,8 +28,6 @@ from .models import (
     InterventionStatus,
 )
 
-D = datetime.timedelta
-
 # For each demo patient (in MRN order): done follow-ups as (days ago, meetings, felt welcome, their words),
 # the next scheduled follow-up in days from today (negative: overdue), and barriers.
 PLANS = [
@@ -114,33 +112,34 @@ def _stalled_referral(patient, case_manager, days_ago):
         return
     referral = Referral.start(patient=patient, program=program, by=case_manager, status=ReferralStatus.REFERRED,
                               note="Gave the meeting list; patient will try a meeting this week.")
-    when = timezone.now() - D(days=days_ago)
+    when = timezone.now() - datetime.timedelta(days=days_ago)
     referral.transitions.update(at=when)
     Referral.objects.filter(pk=referral.pk).update(status_changed_at=when)
 
 
 def _seed_patient(patient, plan, case_manager, today):
     for days_ago, meetings, welcome, words in plan["history"]:
-        done_on = today - D(days=days_ago)
+        done_on = today - datetime.timedelta(days=days_ago)
         FollowUp.objects.create(
             patient=patient, status=FollowUpStatus.DONE, due_on=done_on, done_on=done_on, assigned_to=case_manager,
             done_by=case_manager, created_by=case_manager, method=FollowUpMethod.PHONE,
             meetings_attended=meetings, felt_welcome=welcome, in_their_words=words,
-            next_follow_up_on=done_on + D(days=14),
+            next_follow_up_on=done_on + datetime.timedelta(days=14),
         )
-    FollowUp.objects.create(patient=patient, due_on=today + D(days=plan["next"]), assigned_to=case_manager,
-                            created_by=case_manager)
+    FollowUp.objects.create(patient=patient, due_on=today + datetime.timedelta(days=plan["next"]),
+                            assigned_to=case_manager, created_by=case_manager)
     for spec in plan["barriers"]:
         closed = spec["status"] in (BarrierStatus.RESOLVED, BarrierStatus.CANNOT_RESOLVE_NOW)
         barrier = Barrier.objects.create(
             patient=patient, kind=spec["kind"], severity=spec["severity"], status=spec["status"],
-            details=spec["details"], noted_on=today - D(days=spec["noted"]), noted_by=case_manager,
-            owner=case_manager, closed_on=today - D(days=10) if closed else None,
+            details=spec["details"], noted_on=today - datetime.timedelta(days=spec["noted"]), noted_by=case_manager,
+            owner=case_manager, closed_on=today - datetime.timedelta(days=10) if closed else None,
             closed_by=case_manager if closed else None,
         )
         for kind, what, due_in, outcome, note in spec["interventions"]:
             Intervention.objects.create(
-                barrier=barrier, kind=kind, what=what, owner=case_manager, due_on=today + D(days=due_in),
+                barrier=barrier, kind=kind, what=what, owner=case_manager,
+                due_on=today + datetime.timedelta(days=due_in),
                 status=outcome or InterventionStatus.PLANNED, outcome_note=note,
-                completed_on=today + D(days=due_in) if outcome else None, created_by=case_manager,
+                completed_on=today + datetime.timedelta(days=due_in) if outcome else None, created_by=case_manager,
             )

@@ -23,8 +23,6 @@ from .models import (
 )
 from .services import disclose_by_letter
 
-S = ReferralStatus
-
 
 def _meeting(clinic, program, online=None):
     qs = Meeting.objects.of_clinic(clinic).active().filter(program=program)
@@ -77,8 +75,10 @@ def seed(clinic):
         referral = Referral.start(patient=elena, program=programs["smart-recovery"], meeting=meeting, by=peer,
                                   source=ReferralSource.MATCHING,
                                   match_reasons="Welcomes medication; online, no travel needed; evening")
-        referral.move_to(status=S.DISCUSSED, by=peer, note="Patient liked the idea of a facilitated, practical group.")
-        referral.move_to(status=S.REFERRED, by=peer, note="Patient will join with the peer the first time.")
+        referral.move_to(status=ReferralStatus.DISCUSSED, by=peer,
+                         note="Patient liked the idea of a facilitated, practical group.")
+        referral.move_to(status=ReferralStatus.REFERRED, by=peer,
+                         note="Patient will join with the peer the first time.")
         _backdate(referral, 6)
         if meeting:
             FirstMeetingPlan.objects.create(
@@ -98,8 +98,9 @@ def seed(clinic):
               next_step_on=today - datetime.timedelta(days=3))
         rco = programs["recovery-community-organizations"]
         referral = Referral.start(patient=frank, program=rco, meeting=_meeting(clinic, rco), by=case_manager,
-                                  status=S.DISCUSSED, note="Patient wants someone from the center to call first.")
-        referral.move_to(status=S.REFERRED, by=case_manager)
+                                  status=ReferralStatus.DISCUSSED,
+                                  note="Patient wants someone from the center to call first.")
+        referral.move_to(status=ReferralStatus.REFERRED, by=case_manager)
         _backdate(referral, 10)
         consent = Consent.objects.create(
             patient=frank, program=rco, disclosing_party=clinic.name,
@@ -120,14 +121,14 @@ def seed(clinic):
     if not ben.referrals.exists():
         aa = programs["alcoholics-anonymous"]
         first = Referral.start(patient=ben, program=aa, meeting=_meeting(clinic, aa, online=False),
-                               by=staff["clinician"], status=S.REFERRED)
-        first.move_to(status=S.FIRST_MEETING_ATTENDED, by=staff["clinician"])
-        first.move_to(status=S.STOPPED, by=staff["clinician"], reason=CloseReason.MEDICATION_NOT_WELCOME,
+                               by=staff["clinician"], status=ReferralStatus.REFERRED)
+        first.move_to(status=ReferralStatus.FIRST_MEETING_ATTENDED, by=staff["clinician"])
+        first.move_to(status=ReferralStatus.STOPPED, by=staff["clinician"], reason=CloseReason.MEDICATION_NOT_WELCOME,
                       note="Was told at the meeting to stop naltrexone; will not return there.")
         _backdate(first, 40)
         smart = Referral.start(patient=ben, program=programs["smart-recovery"],
                                meeting=_meeting(clinic, programs["smart-recovery"], online=False),
-                               by=staff["clinician"], status=S.DISCUSSED)
-        for status in (S.REFERRED, S.FIRST_MEETING_ATTENDED, S.ENGAGED):
+                               by=staff["clinician"], status=ReferralStatus.DISCUSSED)
+        for status in (ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED, ReferralStatus.ENGAGED):
             smart.move_to(status=status, by=staff["clinician"])
         _backdate(smart, 25)

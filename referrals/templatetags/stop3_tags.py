@@ -1,15 +1,8 @@
 from django import template
 
 from ..lifecycle import CLOSED_STATUSES
-from ..support.summary import stop3_summary
 
 register = template.Library()
-
-
-@register.inclusion_tag("referrals/_stop3_card.html")
-def stop3_section(patient):
-    """The Stop 3 card on the patient page (a fixed number of queries)."""
-    return stop3_summary(patient)
 
 
 @register.inclusion_tag("referrals/_status_badge.html")

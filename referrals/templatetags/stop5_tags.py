@@ -1,11 +1,6 @@
-"""Template pieces for Stop 5: the patient-page section and the engagement chart."""
+"""Template pieces for Stop 5: the engagement chart (the patient page's section is composed in maud_pathways)."""
 
 from django import template
-from django.utils import timezone
-
-from ..followup.access import can_work_on_stop5
-from ..followup.models.barriers import ACTIVE_BARRIER_STATUSES
-from ..followup.models.followups import follow_up_summary
 
 register = template.Library()
 
@@ -14,23 +9,6 @@ CHART_HEIGHT = 150
 CHART_TOP = 22  # room for the numbers above the bars
 CHART_BOTTOM = 24  # room for the month names
 CHART_MIN_SCALE = 4
-
-
-@register.inclusion_tag("referrals/_stop5_section.html", takes_context=True)
-def stop5_section(context, patient):
-    """Open barriers, the next follow-up and engagement of one patient (a fixed number of queries)."""
-    request = context["request"]
-    today = timezone.localdate()
-    next_follow_up, engagement = follow_up_summary(patient, today)
-    return {
-        "patient": patient,
-        "today": today,
-        "open_barriers": list(patient.barriers.filter(status__in=ACTIVE_BARRIER_STATUSES)
-                              .select_related("owner")),
-        "next_follow_up": next_follow_up,
-        "engagement": engagement,
-        "can_edit": can_work_on_stop5(request.user, patient),
-    }
 
 
 def chart_bars(engagement, width=CHART_WIDTH, height=CHART_HEIGHT):

@@ -25,7 +25,7 @@ def preferences_edit(request, public_id):
 @clinic_staff_required
 def find_options(request, public_id):
     patient = patient_for_request(
-        request, public_id, queryset=Patient.objects.select_related("clinic").with_signed_goal_and_maud())
+        request, public_id, queryset=Patient.objects.select_related("clinic").with_plan_status())
     matches = matches_for(patient)
     return render(request, "referrals/find_options.html", {
         "patient": patient, "preferences": matches.preferences, "needs": matches.needs, "options": matches.options,

@@ -67,57 +67,59 @@ class Suggestion:
         return InterventionKind(self.kind).label
 
 
-I = InterventionKind  # noqa: E741  (short alias for the table below)
-
 #: Interventions that tend to help with each kind of barrier; staff pick one and adjust it.
 SUGGESTIONS = {
     BarrierKind.ANXIETY: [
-        Suggestion(I.PEER_GOES_ALONG, "A peer goes along to the first meeting"),
-        Suggestion(I.ONLINE_ALTERNATIVE, "Start with an online meeting where they can listen without sharing"),
-        Suggestion(I.EDUCATION, "Walk through what happens at a first meeting; sharing is optional"),
+        Suggestion(InterventionKind.PEER_GOES_ALONG, "A peer goes along to the first meeting"),
+        Suggestion(InterventionKind.ONLINE_ALTERNATIVE,
+                   "Start with an online meeting where they can listen without sharing"),
+        Suggestion(InterventionKind.EDUCATION, "Walk through what happens at a first meeting; sharing is optional"),
     ],
     BarrierKind.MEDICATION_STIGMA: [
-        Suggestion(I.DIFFERENT_GROUP, "Choose a program or meeting known to welcome people taking medication"),
-        Suggestion(I.EDUCATION, "Education: medication for alcohol use disorder is treatment, not a crutch"),
-        Suggestion(I.PEER_GOES_ALONG, "A peer who knows medication-friendly groups goes along"),
+        Suggestion(InterventionKind.DIFFERENT_GROUP,
+                   "Choose a program or meeting known to welcome people taking medication"),
+        Suggestion(InterventionKind.EDUCATION,
+                   "Education: medication for alcohol use disorder is treatment, not a crutch"),
+        Suggestion(InterventionKind.PEER_GOES_ALONG, "A peer who knows medication-friendly groups goes along"),
     ],
     BarrierKind.TRANSPORTATION: [
-        Suggestion(I.ONLINE_ALTERNATIVE, "Online or app-based meetings from home"),
-        Suggestion(I.TRANSPORT_HELP, "Bus pass for travel to meetings"),
-        Suggestion(I.TRANSPORT_HELP, "Ride to meetings (ride program or volunteer driver)"),
-        Suggestion(I.DIFFERENT_GROUP, "A meeting closer to home or on a bus line"),
+        Suggestion(InterventionKind.ONLINE_ALTERNATIVE, "Online or app-based meetings from home"),
+        Suggestion(InterventionKind.TRANSPORT_HELP, "Bus pass for travel to meetings"),
+        Suggestion(InterventionKind.TRANSPORT_HELP, "Ride to meetings (ride program or volunteer driver)"),
+        Suggestion(InterventionKind.DIFFERENT_GROUP, "A meeting closer to home or on a bus line"),
     ],
     BarrierKind.FEW_OPTIONS: [
-        Suggestion(I.DIFFERENT_GROUP, "Try another kind of group: secular, faith-based or a peer-run center"),
-        Suggestion(I.ONLINE_ALTERNATIVE, "Online or app-based meetings widen the choice"),
+        Suggestion(InterventionKind.DIFFERENT_GROUP,
+                   "Try another kind of group: secular, faith-based or a peer-run center"),
+        Suggestion(InterventionKind.ONLINE_ALTERNATIVE, "Online or app-based meetings widen the choice"),
     ],
     BarrierKind.MISINFORMATION: [
-        Suggestion(I.EDUCATION, "Explain what mutual-support groups are, and what they are not"),
-        Suggestion(I.EDUCATION, "Go over how medication and groups work together"),
-        Suggestion(I.PEER_GOES_ALONG, "A peer shares their own experience of groups"),
+        Suggestion(InterventionKind.EDUCATION, "Explain what mutual-support groups are, and what they are not"),
+        Suggestion(InterventionKind.EDUCATION, "Go over how medication and groups work together"),
+        Suggestion(InterventionKind.PEER_GOES_ALONG, "A peer shares their own experience of groups"),
     ],
     BarrierKind.SCHEDULE: [
-        Suggestion(I.ONLINE_ALTERNATIVE, "Online meetings run at many hours, including evenings and weekends"),
-        Suggestion(I.DIFFERENT_GROUP, "A meeting at a time that fits work or family"),
+        Suggestion(InterventionKind.ONLINE_ALTERNATIVE,
+                   "Online meetings run at many hours, including evenings and weekends"),
+        Suggestion(InterventionKind.DIFFERENT_GROUP, "A meeting at a time that fits work or family"),
     ],
     BarrierKind.CHILDCARE: [
-        Suggestion(I.ONLINE_ALTERNATIVE, "Join meetings online from home"),
-        Suggestion(I.OTHER, "Find meetings that offer childcare or welcome children"),
+        Suggestion(InterventionKind.ONLINE_ALTERNATIVE, "Join meetings online from home"),
+        Suggestion(InterventionKind.OTHER, "Find meetings that offer childcare or welcome children"),
     ],
     BarrierKind.COST: [
-        Suggestion(I.EDUCATION, "Most mutual-support groups are free; there are no dues or fees"),
-        Suggestion(I.TRANSPORT_HELP, "Bus pass so travel costs nothing"),
+        Suggestion(InterventionKind.EDUCATION, "Most mutual-support groups are free; there are no dues or fees"),
+        Suggestion(InterventionKind.TRANSPORT_HELP, "Bus pass so travel costs nothing"),
     ],
     BarrierKind.PHONE_INTERNET: [
-        Suggestion(I.OTHER, "Help getting a phone or data plan through an assistance program"),
-        Suggestion(I.DIFFERENT_GROUP, "An in-person meeting close to home instead of online"),
+        Suggestion(InterventionKind.OTHER, "Help getting a phone or data plan through an assistance program"),
+        Suggestion(InterventionKind.DIFFERENT_GROUP, "An in-person meeting close to home instead of online"),
     ],
     BarrierKind.OTHER: [
-        Suggestion(I.EDUCATION, "Talk it through and share information"),
-        Suggestion(I.PEER_GOES_ALONG, "A peer goes along"),
+        Suggestion(InterventionKind.EDUCATION, "Talk it through and share information"),
+        Suggestion(InterventionKind.PEER_GOES_ALONG, "A peer goes along"),
     ],
 }
-del I
 
 
 def suggestions_for(kind):

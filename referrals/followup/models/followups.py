@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ...lifecycle import ReferralStatus
+from ...lifecycle import REFERRED_OR_FURTHER, ReferralStatus
 from .barriers import BarrierStatus
 
 #: The next follow-up is offered this many days after the one being logged.
@@ -208,8 +208,7 @@ def progress_referral(referral, follow_up, by):
 
 
 #: Referrals a follow-up can report attendance for.
-ATTENDABLE_REFERRAL_STATUSES = (ReferralStatus.REFERRED, ReferralStatus.FIRST_MEETING_ATTENDED,
-                                ReferralStatus.ENGAGED)
+ATTENDABLE_REFERRAL_STATUSES = REFERRED_OR_FURTHER
 
 
 # Engagement ------------------------------------------------------------------------------------

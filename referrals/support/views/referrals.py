@@ -106,7 +106,7 @@ def _refer_from_match(request, patient, options):
 @care_role_required
 def referral_new(request, public_id):
     # Matching reads the signed plan's drinking goal and medication: annotated here, no extra query.
-    patient = patient_for_request(request, public_id, queryset=Patient.objects.with_signed_goal_and_maud())
+    patient = patient_for_request(request, public_id, queryset=Patient.objects.with_plan_status())
     matches = matches_for(patient)
     if request.method == "POST" and "match" in request.POST:
         referral = _refer_from_match(request, patient, matches.options)

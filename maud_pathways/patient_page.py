@@ -1,0 +1,74 @@
+"""The patient page: the pathway across the top, a section for each stop, then the care team and contact.
+
+Composed here because it reads all three apps (``patients`` must not import the others). Its URL keeps the
+name ``patients:detail`` (see ``maud_pathways/urls.py``). The template is ``pathway/patient/page.html``; each
+stop's section is ``pathway/patient/stop<n>.html`` and reads its own part of the context (``stop1`` ...).
+
+A fixed number of queries whatever the number of plans, assessments, referrals or follow-ups (pinned in
+tests/query_budgets.py).
+"""
+
+from patients.access import patient_for_request
+from patients.models import Patient
+from patients.treatment_plans import latest_signed_version
+from referrals.followup.access import can_work_on_stop5
+from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
+from referrals.followup.models.followups import follow_up_summary
+from referrals.support.summary import stop3_summary
+from wellness.models import RecoveryCapitalAssessment, WellnessPlan
+
+from .pathway import annotate_pathway, build_pathways
+
+
+def patient_for_page(request, public_id):
+    """The patient named in the URL (through the one access rule), with the pathway's facts and the care team."""
+    return patient_for_request(request, public_id, queryset=annotate_pathway(Patient.objects.all()))
+
+
+def page_context(patient, user, today, *, care_team_form):
+    """Everything the page shows, by section. ``patient`` comes from ``patient_for_page``."""
+    pathway = build_pathways([patient], today)[patient.pk]
+    stops = [{"stop": stop, "yours": stop.is_turn_of(user)} for stop in pathway.stops]
+    return {
+        "patient": patient,
+        "pathway": pathway,
+        "stops": stops,
+        "your_stops": [item["stop"] for item in stops if item["yours"]],
+        "stop1": _stop1(patient, today),
+        "stop2": _stop2(patient, user),
+        "stop3": stop3_summary(patient),
+        "stop5": _stop5(patient, user, today),
+        "care_team_form": care_team_form,
+    }
+
+
+def _stop1(patient, today):
+    """The plan in force with its medications, and the draft being edited (from the pathway's facts)."""
+    return {"signed": latest_signed_version(patient), "draft_number": patient.plan_draft_number, "today": today}
+
+
+def _stop2(patient, user):
+    """The wellness plan at a glance and the latest recovery-capital result."""
+    plan = WellnessPlan.objects.filter(patient=patient).select_related("updated_by").first()
+    latest = (RecoveryCapitalAssessment.objects.filter(patient=patient)
+              .select_related("version__questionnaire").first())
+    if latest is not None:
+        latest.patient = patient  # its link needs the patient's public id, already at hand
+    return {
+        "plan": plan,
+        "latest": latest,
+        "goal_count": plan.goals.count() if plan else 0,
+        "can_edit": patient.has_on_care_team(user),  # the wellness plan is co-created by the care team
+    }
+
+
+def _stop5(patient, user, today):
+    """Open barriers, the next follow-up and the patient's engagement."""
+    next_follow_up, engagement = follow_up_summary(patient, today)
+    return {
+        "today": today,
+        "open_barriers": list(patient.barriers.filter(status__in=ACTIVE_BARRIER_STATUSES).select_related("owner")),
+        "next_follow_up": next_follow_up,
+        "engagement": engagement,
+        "can_edit": can_work_on_stop5(user, patient),
+    }

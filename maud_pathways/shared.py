@@ -1,0 +1,64 @@
+"""What the pathway, the work queues and the clinic overview share: how they write dates and links, and how
+they read a patient's latest recovery-capital assessment and its gaps (Stop 2)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment
+
+
+def day(value):
+    """A date as the pages write it: "Mar 4, 2026"."""
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def days(n):
+    """A number of days in words: "1 day", "3 days"."""
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def patient_url(name, patient, *args):
+    """The URL named ``name`` of one patient (patient URLs carry the public id first)."""
+    return reverse(name, args=[patient.public_id, *args])
+
+
+def latest_assessment_first(patient):
+    """A patient's recovery-capital assessments, the latest first; ``patient`` may be an ``OuterRef``."""
+    return RecoveryCapitalAssessment.objects.filter(patient=patient).order_by("-taken_on", "-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A low domain of a patient's latest assessment, and whether a goal answers it.
+
+    A gap counts as answered when any assessment of the patient has a goal for that domain: a goal made for
+    last month's "social" gap still answers this month's.
+    """
+
+    domain: str
+    label: str  # the questionnaire's name for the domain
+    has_goal: bool  # a wellness-plan or a treatment-plan goal
+    has_treatment_goal: bool
+
+
+def gaps_of(assessments):
+    """``{assessment pk: [Gap]}`` for assessments that are each the latest of their patient (at most two
+    queries: the gap-goal links of the patients and the questionnaire versions, for domain labels)."""
+    with_gaps = [a for a in assessments if a.gap_domains]
+    if not with_gaps:
+        return {a.pk: [] for a in assessments}
+    goals = defaultdict(dict)  # patient id -> {domain: has a treatment goal}
+    links = (GapGoalLink.objects.filter(assessment__patient_id__in={a.patient_id for a in with_gaps})
+             .values_list("assessment__patient_id", "domain", "treatment_goal_key"))
+    for patient_id, domain, treatment_goal_key in links:
+        goals[patient_id][domain] = goals[patient_id].get(domain, False) or treatment_goal_key is not None
+    versions = QuestionnaireVersion.objects.filter(pk__in={a.version_id for a in with_gaps})
+    labels = {v.pk: {d.id: d.label for d in v.parsed.domains} for v in versions}
+    return {
+        a.pk: [Gap(domain, labels.get(a.version_id, {}).get(domain, domain), domain in goals[a.patient_id],
+                   goals[a.patient_id].get(domain, False))
+               for domain in a.gap_domains]
+        for a in assessments
+    }
