@@ -61,7 +61,7 @@ from referrals.models import (
     ReferralTransition,
     suggestions_for,
 )
-from referrals.stop3 import Stop3Track
+from referrals.support.lead import Stop3Track
 from wellness.loading import SHIPPED_QUESTIONNAIRE, load_definition
 from wellness.models import (
     GapGoalLink,

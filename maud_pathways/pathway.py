@@ -28,7 +28,7 @@ Stop 2, wellness plan and recovery capital (peer specialist's turn; the care tea
     not started: neither.
 
 Stop 3, talking about mutual support (3a: the peer specialist; 3b: a clinician or case manager)
-    3a or 3b comes from the care team (``referrals.stop3.stop3_lead``).
+    3a or 3b comes from the care team (``referrals.support.lead.stop3_lead``).
     done: a conversation is logged and the latest signed treatment plan says mutual support is part of it.
     in progress: a conversation is logged but the signed plan does not say mutual support yet: the
     clinician's turn to add it to the plan.
@@ -71,6 +71,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from patients.models import Role, plan_status_annotations, review_is_due
+from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
 from referrals.lifecycle import ATTENDED_OR_FURTHER, CLOSED_STATUSES, PATH, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
@@ -81,8 +82,7 @@ from referrals.models import (
     MutualSupportConversation,
     Referral,
 )
-from referrals.models.barriers import ACTIVE_BARRIER_STATUSES
-from referrals.stop3 import Stop3Track, stop3_lead
+from referrals.support.lead import Stop3Track, stop3_lead
 from wellness.models import RecoveryCapitalAssessment, WellnessPlan
 
 from .shared import day, gaps_of, latest_assessment_first, patient_url
@@ -363,7 +363,7 @@ def stop3(patient, lead):
                         "clinician or case manager.", turns, "Add someone to the care team",
                         patient.get_absolute_url() + "#care-team-heading")
         return Stop(number, title, StopStatus.NOT_STARTED, "No conversation about mutual support logged yet.",
-                    turns, "Log the conversation", patient_url("support:conversation_new", patient))
+                    turns, "Log the conversation", patient_url("referrals:conversation_new", patient))
     if not patient.plan_mutual_support:
         plan = ("no treatment plan is signed yet" if patient.plan_signed_number is None
                 else "the signed treatment plan does not include mutual support yet")
@@ -372,7 +372,7 @@ def stop3(patient, lead):
                     patient_url("patients:plan", patient))
     return Stop(number, title, StopStatus.DONE,
                 f"Talked on {day(talked_on)}; mutual support is part of the treatment plan.", [],
-                "Open Stop 3", patient_url("support:overview", patient))
+                "Open Stop 3", patient_url("referrals:support", patient))
 
 
 def _target(row):
@@ -397,7 +397,7 @@ def stop4(patient, lead, referrals):
                     turns, "Find other options", find)
     furthest = max(open_rows, key=lambda r: PATH.index(r["status"]))
     label = ReferralStatus(furthest["status"]).label.lower()
-    detail = patient_url("support:referral_detail", patient, furthest["pk"])
+    detail = patient_url("referrals:referral_detail", patient, furthest["pk"])
     if furthest["status"] in REFERRED_OR_FURTHER:
         return Stop("4", title, StopStatus.DONE, f"{_target(furthest)}: {label}.", [], "Open the referral",
                     detail)

@@ -11,10 +11,10 @@ tests/query_budgets.py).
 from patients.access import patient_for_request
 from patients.models import Patient
 from patients.treatment_plans import latest_signed_version
-from referrals.models.barriers import ACTIVE_BARRIER_STATUSES
-from referrals.models.followups import follow_up_summary
-from referrals.stop5 import can_work_on_stop5
-from referrals.summary import stop3_summary
+from referrals.followup.access import can_work_on_stop5
+from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
+from referrals.followup.models.followups import follow_up_summary
+from referrals.support.summary import stop3_summary
 from wellness.models import RecoveryCapitalAssessment, WellnessPlan
 
 from .pathway import annotate_pathway, build_pathways

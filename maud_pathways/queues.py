@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import CareTeamMember, Patient, Role, StaffMember
+from referrals.followup.queue import NO_PROGRESS_DAYS, case_manager_queue
 from referrals.models import FirstMeetingPlan, MutualSupportConversation
-from referrals.queue import NO_PROGRESS_DAYS, case_manager_queue
-from referrals.stop3 import NEXT_STEP_NOTICE_DAYS
+from referrals.support.lead import NEXT_STEP_NOTICE_DAYS
 from wellness.models import RecoveryCapitalAssessment, WellnessPlan
 
 from .pathway import ASSESSMENT_FRESH_DAYS
@@ -139,7 +139,7 @@ def next_steps_queue(user, today, role):
     rows, count = _limited(steps)
     return Queue(f"next-steps-{role}", "Next steps agreed in conversations", [
         Row(c.patient, f"{c.next_step} (by {day(c.next_step_on)})", "Open Stop 3",
-            patient_url("support:overview", c.patient),
+            patient_url("referrals:support", c.patient),
             urgent=("Due today" if c.next_step_on == today else
                     f"Overdue by {days((today - c.next_step_on).days)}" if c.next_step_on < today else ""))
         for c in rows
@@ -180,7 +180,7 @@ def conversations_queue(user, today):
                 .order_by("last_name", "first_name", "pk"))
     rows, count = _limited(patients)
     return Queue("conversations", "Conversations about mutual support to have (Stop 3a)", [
-        Row(p, "No conversation logged yet", "Log the conversation", patient_url("support:conversation_new", p))
+        Row(p, "No conversation logged yet", "Log the conversation", patient_url("referrals:conversation_new", p))
         for p in rows
     ], count, "You have talked about mutual support with all your patients.")
 
@@ -197,7 +197,7 @@ def first_meetings_queue(user, today):
         past = plan.planned_for < today
         out.append(Row(patient, f"{plan.meeting.name}, {when}" + (f" · {plan.meet_at}" if plan.meet_at else ""),
                        "Log how it went" if past else "Open the referral",
-                       patient_url("support:referral_detail", patient, plan.referral_id),
+                       patient_url("referrals:referral_detail", patient, plan.referral_id),
                        urgent="Happened: log it" if past else ("Today" if plan.planned_for == today else "")))
     return Queue("first-meetings", "First meetings to go to together", out, count,
                  "No first meetings planned with you.")
@@ -211,7 +211,7 @@ def peer_queues(user, today):
 # Case manager ----------------------------------------------------------------------------------------
 
 def case_manager_queues(user, today):
-    """The case manager's queue (``referrals.queue.case_manager_queue``), shortened for the home page."""
+    """The case manager's queue (``referrals.followup.queue.case_manager_queue``), shortened for the home page."""
     queue = case_manager_queue(user, today)
     see_all = reverse("referrals:case_manager_queue")
     follow_ups = [
@@ -233,7 +233,7 @@ def case_manager_queues(user, today):
     stalled = [
         Row(r.patient, f"{r.target_name}: {r.get_status_display().lower()} since "
                        f"{day(timezone.localdate(r.status_changed_at))}",
-            "Open the referral", patient_url("support:referral_detail", r.patient, r.pk))
+            "Open the referral", patient_url("referrals:referral_detail", r.patient, r.pk))
         for r in queue.stalled_referrals
     ]
     return [

@@ -37,7 +37,6 @@ urlpatterns = [
     path("patients/<uuid:public_id>/fhir-r4.json", fhir_views.patient_fhir_export, name="patient_fhir_export"),
     path("patients/", include((patient_pages + patient_urls.urlpatterns, patient_urls.app_name))),
     path("staff/", include("patients.staff_urls")),
-    path("patients/<uuid:public_id>/support/", include("referrals.patient_urls")),
     path("", include("wellness.urls")),
     path("", include("referrals.urls")),
     path("", include("security.urls")),

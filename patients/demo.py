@@ -70,7 +70,7 @@ def _fill(draft, i, by, when):
     for therapy, frequency, provider in THERAPY_PATTERNS[i % len(THERAPY_PATTERNS)]:
         PlanTherapy.objects.create(version=draft, therapy=therapy, frequency=frequency, provider=provider)
     # The first demo patient is the pathway's typical case (naltrexone, wants to drink less); the
-    # matching preferences in referrals/demo.py agree with these plans, which matching reads first.
+    # matching preferences in referrals/directory/demo.py agree with these plans, which matching reads first.
     reduced = _wants_reduced_drinking(i)
     PlanGoal.objects.create(
         version=draft, added_by=by, added_at=when, source=GoalSource.CLINICAL,

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from patients.models import Role
 from referrals.models import MeetingImport
-from referrals.models.consent import record_disclosure
+from referrals.support.models.consent import record_disclosure
 
 from .factories.patients import (
     CareTeamMemberFactory,
@@ -267,23 +267,24 @@ MATRIX = {
     "referrals:find_options": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "referrals:preferences_edit": Row(ALL_STAFF, patient_args, foreign_patient_args),
     # Stop 3: the whole care team reads; clinicians, peers and case managers act (not a clinic admin as such).
-    "support:overview": Row(ALL_STAFF, patient_args, foreign_patient_args),
-    "support:conversation_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
-    "support:next_step_done": Row(CARE_POST_ONLY, *under_patient("conversation"), foreign_method="post"),
-    "support:referral_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
-    "support:referral_detail": Row(ALL_STAFF, *under_patient("referral")),
-    "support:referral_move": Row(CARE_POST_ONLY, *under_patient("referral"), foreign_method="post"),
-    "support:referral_edit": Row(CARE_ROLES, *under_patient("referral")),
-    "support:plan_new": Row(CARE_ROLES, *under_patient("referral")),
-    "support:plan_outcome": Row(CARE_POST_ONLY, *under_patient("referral", "first_meeting"), foreign_method="post"),
-    "support:handout": Row(ALL_STAFF, *under_patient("referral")),
-    "support:letter": Row(CARE_ROLES, *under_patient("referral")),
-    "support:consent_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
-    "support:consent_detail": Row(ALL_STAFF, *under_patient("consent")),
-    "support:consent_revoke": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
-    "support:consent_disclose": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
-    "support:accounting": Row(ALL_STAFF, patient_args, foreign_patient_args),
-    "support:disclosure_letter": Row(ALL_STAFF, *under_patient("disclosure")),
+    "referrals:support": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "referrals:conversation_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
+    "referrals:next_step_done": Row(CARE_POST_ONLY, *under_patient("conversation"), foreign_method="post"),
+    "referrals:referral_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
+    "referrals:referral_detail": Row(ALL_STAFF, *under_patient("referral")),
+    "referrals:referral_move": Row(CARE_POST_ONLY, *under_patient("referral"), foreign_method="post"),
+    "referrals:referral_edit": Row(CARE_ROLES, *under_patient("referral")),
+    "referrals:first_meeting_new": Row(CARE_ROLES, *under_patient("referral")),
+    "referrals:first_meeting_outcome": Row(CARE_POST_ONLY, *under_patient("referral", "first_meeting"),
+                                           foreign_method="post"),
+    "referrals:handout": Row(ALL_STAFF, *under_patient("referral")),
+    "referrals:letter": Row(CARE_ROLES, *under_patient("referral")),
+    "referrals:consent_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
+    "referrals:consent_detail": Row(ALL_STAFF, *under_patient("consent")),
+    "referrals:consent_revoke": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
+    "referrals:consent_disclose": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
+    "referrals:accounting": Row(ALL_STAFF, patient_args, foreign_patient_args),
+    "referrals:disclosure_letter": Row(ALL_STAFF, *under_patient("disclosure")),
     # Stop 5: everyone reads; case managers and the patient's care team record barriers and follow-ups.
     # (In this world the clinician is on the care team; the peer specialist and the clinic admin are not.)
     "referrals:case_manager_queue": Row({**ALL_STAFF, "clinician": 403, "peer": 403, "clinic_admin": 403}),

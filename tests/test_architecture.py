@@ -1,9 +1,12 @@
-"""Dependencies between the apps point one way: ``wellness``, ``referrals`` and ``security`` may use ``patients``;
+"""The shape of the code.
+
+Dependencies between the apps point one way: ``wellness``, ``referrals`` and ``security`` may use ``patients``;
 ``patients`` uses none of them; ``maud_pathways`` composes them all and no app uses it (settings name apps as
 strings, which this test does not read). Templates keep the same rule (a page of ``patients`` includes no
 template and loads no tag library of another app), so a page that shows every stop, like the patient page,
 lives with the composition. No import loop hides behind an import inside a function, and test data is made by
-the factories package only."""
+the factories package only. ``referrals`` is arranged by stop, each stop package with the same inner modules,
+and views load their patient one way (``patients.access.patient_for_request``)."""
 
 import ast
 import re
@@ -148,3 +151,90 @@ def test_test_data_is_made_by_the_factories_package_only():
         for name in (n[len("defines "):] for n in factory_definitions(path) if n.startswith("defines ")):
             names.setdefault(name, []).append(str(path.relative_to(tests)))
     assert not {name: paths for name, paths in names.items() if len(paths) > 1}, "a factory is defined twice"
+
+
+# The referrals app is arranged by stop (DESIGN.md): the folder tree shows the pathway. ---------------------------
+REFERRALS = ROOT / "referrals"
+STOPS = {"support": "Stop 3", "directory": "Stop 4", "followup": "Stop 5"}
+#: Every stop package has these (a module, or a package of modules where one file would be too long).
+STOP_MODULES = {"models", "forms", "views", "urls", "services", "demo"}
+#: What the app keeps outside its stops: what Django looks for, and the referral lifecycle shared by the stops.
+APP_LEVEL = {"__init__.py", "admin.py", "apps.py", "lifecycle.py", "models.py", "urls.py", "management",
+             "migrations", "templatetags", *STOPS}
+
+
+def module_names(package):
+    return {p.stem for p in package.glob("*.py")} | {p.name for p in package.iterdir()
+                                                      if p.is_dir() and (p / "__init__.py").exists()}
+
+
+@pytest.mark.parametrize("stop", STOPS)
+def test_each_stop_package_has_the_same_inner_modules(stop):
+    missing = STOP_MODULES - module_names(REFERRALS / stop)
+    assert not missing, f"referrals/{stop}/ ({STOPS[stop]}) lacks {sorted(missing)}"
+
+
+def test_the_referrals_app_keeps_nothing_outside_its_stops_but_what_django_and_the_lifecycle_need():
+    extra = {p.name for p in REFERRALS.iterdir() if p.name != "__pycache__"} - APP_LEVEL
+    assert not extra, f"put these in a stop package of referrals/: {sorted(extra)}"
+
+
+def test_views_forms_and_demos_live_only_in_the_stop_packages():
+    """One layout: no forms/ package beside *_forms.py files, no demo_stopN.py beside demo.py."""
+    wrong = []
+    for path in REFERRALS.rglob("*.py"):
+        parts = path.relative_to(REFERRALS).parts
+        if parts[0] in STOPS and len(parts) > 1:
+            continue
+        if any(word in part for part in parts for word in ("views", "forms", "demo")):
+            wrong.append(str(path.relative_to(ROOT)))
+    assert not wrong, f"views, forms and demo data belong to a stop: {wrong}"
+
+
+def test_stop_packages_mount_their_pages_in_the_one_referrals_namespace():
+    from django.urls import reverse
+
+    assert reverse("referrals:support", args=["00000000-0000-0000-0000-000000000000"]).endswith("/support/")
+    assert reverse("referrals:directory") == "/directory/"
+    assert reverse("referrals:case_manager_queue") == "/queue/case-manager/"
+    for stop in STOPS:
+        assert "app_name" not in (REFERRALS / stop / "urls.py").read_text(encoding="utf-8"), stop
+
+
+# One way to load a patient for a request, and to ask whether a user is on the care team. ----------------------
+#: Gone in favour of patients.access.patient_for_request and Patient.has_on_care_team.
+RETIRED_NAMES = {"care_team_prefetch", "visible_patient", "is_on_care_team"}
+PATIENT_PAGE_APPS = ["patients", "wellness", "referrals"]
+
+
+def imported_names(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            yield from ((node.module or "", alias.name) for alias in node.names)
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_nobody_imports_the_retired_patient_loaders(app):
+    wrong = {}
+    for path in (ROOT / app).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = sorted({name for module, name in imported_names(tree) if name in RETIRED_NAMES}
+                       | {module for module, _name in imported_names(tree) if module.endswith("wellness.access")})
+        if found:
+            wrong[str(path.relative_to(ROOT))] = found
+    assert not wrong, f"load patients with patients.access.patient_for_request: {wrong}"
+
+
+@pytest.mark.parametrize("app", PATIENT_PAGE_APPS)
+def test_views_load_their_patient_through_the_one_loader(app):
+    """A view module never calls ``get_visible_or_404`` itself: ``patient_for_request`` does, scoped and with the
+    care team at hand; nor does it walk the care team to find the user (``Patient.has_on_care_team`` does)."""
+    wrong = {}
+    for path in (ROOT / app).rglob("*.py"):
+        if "views" not in path.parts and not path.stem.startswith("views"):
+            continue
+        source = path.read_text(encoding="utf-8")
+        found = [word for word in ("get_visible_or_404", "staff_id == ") if word in source]
+        if found:
+            wrong[str(path.relative_to(ROOT))] = found
+    assert not wrong, f"use patients.access.patient_for_request / patient.has_on_care_team(user): {wrong}"

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from patients.models import Role
+from referrals.followup.services import record_intervention_outcome
 from referrals.models import (
     Barrier,
     BarrierKind,
@@ -279,3 +280,25 @@ def test_the_form_offers_names_other_barriers_were_given_in_the_clinic(login, ca
     assert datalist.lower().count('value="housing"') == 1
     assert "Lakeside only" not in page
     assert 'list="other-barrier-names"' in page
+
+
+def test_an_outcome_that_resolved_the_barrier_resolves_it_that_day_naming_the_intervention(case_manager):
+    barrier = BarrierFactory(patient=patient_with_team(case_manager=case_manager), noted_by=case_manager)
+    intervention = InterventionFactory(barrier=barrier, what="Bus pass")
+    record_intervention_outcome(intervention, status=InterventionStatus.HELPED, completed_on=days_from_today(-1),
+                                note="Went twice", barrier_resolved=True, by=case_manager)
+    barrier = Barrier.objects.get()
+    assert (barrier.status, barrier.closed_on, barrier.closed_by) == (BarrierStatus.RESOLVED, days_from_today(-1),
+                                                                      case_manager)
+    assert barrier.status_note == "Resolved after: Bus pass."
+    intervention.refresh_from_db()
+    assert (intervention.status, intervention.outcome_note) == (InterventionStatus.HELPED, "Went twice")
+
+
+def test_an_outcome_that_did_not_resolve_it_leaves_the_barrier_as_it_was(case_manager):
+    barrier = BarrierFactory(patient=patient_with_team(case_manager=case_manager), noted_by=case_manager,
+                             status=BarrierStatus.BEING_ADDRESSED)
+    intervention = InterventionFactory(barrier=barrier)
+    record_intervention_outcome(intervention, status=InterventionStatus.DID_NOT_HELP, completed_on=today(),
+                                note="", barrier_resolved=False, by=case_manager)
+    assert Barrier.objects.get().status == BarrierStatus.BEING_ADDRESSED

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Role, StaffMember
+from referrals.followup.queue import NO_PROGRESS_DAYS, case_manager_queue
 from referrals.models import Barrier, BarrierSeverity, BarrierStatus, FollowUp, InterventionStatus, Referral
-from referrals.queue import NO_PROGRESS_DAYS, case_manager_queue
 
 from .factories.dates import days_from_today, today
 from .factories.patients import PatientFactory, StaffFactory, patient_with_team
@@ -30,7 +30,7 @@ def stale(referral, status, days_ago):
     """Put ``referral`` at ``status`` (moving it there through the lifecycle), last changed ``days_ago``."""
     path = ["suggested", "discussed", "referred", "first_meeting_attended", "engaged"]
     while referral.status != status:
-        referral.move_to(path[path.index(referral.status) + 1], referral.referred_by)
+        referral.move_to(status=path[path.index(referral.status) + 1], by=referral.referred_by)
     Referral.objects.filter(pk=referral.pk).update(status_changed_at=timezone.now() - datetime.timedelta(days=days_ago))
     referral.refresh_from_db()
     return referral
@@ -184,7 +184,7 @@ def test_referrals_with_no_progress_for_14_days_longest_waiting_first(case_manag
     referral(days_ago=NO_PROGRESS_DAYS - 1)  # moved 13 days ago: still fresh
     referral(status="engaged", days_ago=60)  # engaged is the goal, not a stall
     declined = ReferralFactory(patient=mine, referred_by=case_manager, status="referred")
-    declined.move_to("declined", case_manager, reason="not_ready")
+    declined.move_to(status="declined", by=case_manager, reason="not_ready")
     Referral.objects.filter(pk=declined.pk).update(
         status_changed_at=timezone.now() - datetime.timedelta(days=40))  # closed
     referral(patient=not_mine, by=colleague, days_ago=40)  # someone else's patient and referral
@@ -198,7 +198,7 @@ def test_a_stalled_referral_row_links_to_a_follow_up_and_the_referral(login, cas
     referral = stale(ReferralFactory(patient=patient, referred_by=case_manager, status="referred"), "referred", 20)
     page = login(case_manager).get(QUEUE_URL).content.decode()
     assert f'{reverse("referrals:follow_up_log_new", args=[patient.public_id])}?next={QUEUE_URL}' in page
-    assert reverse("support:referral_detail", args=[patient.public_id, referral.pk]) in page
+    assert reverse("referrals:referral_detail", args=[patient.public_id, referral.pk]) in page
 
 
 def test_demo_gives_the_case_manager_a_queue_and_runs_twice_safely():

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.models import Consent, Disclosure, InformationCategory, ProgramGroup
-from referrals.models.consent import PART2_NOTICE, record_disclosure
+from referrals.support.models.consent import PART2_NOTICE, record_disclosure
 
 from .factories.dates import today
 from .factories.patients import PatientFactory
@@ -50,14 +50,14 @@ def consent_data(program, **overrides):
 
 def test_letter_to_an_rco_is_refused_until_consent_then_logged_with_the_notice(login, peer, patient, referral, rco):
     client = login(peer)
-    letter_url = reverse("support:letter", args=[patient.public_id, referral.pk])
+    letter_url = reverse("referrals:letter", args=[patient.public_id, referral.pk])
 
     refused = client.get(letter_url)
     assert "Not allowed without consent" in refused.content.decode()
     assert client.post(letter_url, {}).status_code == 403
     assert not Disclosure.objects.exists()
 
-    response = client.post(reverse("support:consent_new", args=[patient.public_id])
+    response = client.post(reverse("referrals:consent_new", args=[patient.public_id])
                            + f"?program={rco.pk}&referral={referral.pk}", consent_data(rco))
     consent = Consent.objects.get(patient=patient)
     assert response.url == letter_url
@@ -65,7 +65,7 @@ def test_letter_to_an_rco_is_refused_until_consent_then_logged_with_the_notice(l
 
     response = client.post(letter_url, {"consent": consent.pk})
     disclosure = Disclosure.objects.get()
-    assert response.url == reverse("support:disclosure_letter", args=[patient.public_id, disclosure.pk])
+    assert response.url == reverse("referrals:disclosure_letter", args=[patient.public_id, disclosure.pk])
     assert (disclosure.consent, disclosure.referral, disclosure.disclosed_by) == (consent, referral, peer)
     assert disclosure.recipient_name == "Springfield Recovery Community Center"
     assert "Elena Ibarra" in disclosure.information and "(217) 555-0101" in disclosure.information
@@ -91,7 +91,7 @@ def test_letter_to_an_rco_is_refused_until_consent_then_logged_with_the_notice(l
     ({"signed_on": "2999-01-01", "expires_on": "2999-06-01"}, "signed_on", "cannot be in the future"),
 ])
 def test_a_consent_missing_an_element_is_refused(login, peer, patient, rco, overrides, field, message):
-    response = login(peer).post(reverse("support:consent_new", args=[patient.public_id]),
+    response = login(peer).post(reverse("referrals:consent_new", args=[patient.public_id]),
                                 consent_data(rco, **overrides))
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
@@ -109,15 +109,15 @@ def test_revocation_stops_future_disclosures_but_keeps_past_ones(login, peer, pa
     consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
     first = record_disclosure(consent, by=peer, information="Patient: Elena", referral=referral)
     client = login(peer)
-    client.post(reverse("support:consent_revoke", args=[patient.public_id, consent.pk]), {"note": "Asked in person"})
+    client.post(reverse("referrals:consent_revoke", args=[patient.public_id, consent.pk]), {"note": "Asked in person"})
     consent.refresh_from_db()
     assert consent.status == Consent.Status.REVOKED and consent.revoked_by == peer
     with pytest.raises(ValidationError, match="revoked"):
         record_disclosure(consent, by=peer, information="Patient: Elena")
-    response = client.post(reverse("support:letter", args=[patient.public_id, referral.pk]), {"consent": consent.pk})
+    response = client.post(reverse("referrals:letter", args=[patient.public_id, referral.pk]), {"consent": consent.pk})
     assert response.status_code == 403
     assert list(Disclosure.objects.all()) == [first]
-    accounting = client.get(reverse("support:accounting", args=[patient.public_id])).content.decode()
+    accounting = client.get(reverse("referrals:accounting", args=[patient.public_id])).content.decode()
     assert "Springfield Recovery Community Center" in accounting and "since revoked" in accounting
 
 
@@ -129,14 +129,14 @@ def test_an_expired_consent_or_one_for_another_program_does_not_allow_a_letter(l
     assert expired.status == Consent.Status.EXPIRED
     with pytest.raises(ValidationError, match="expired"):
         record_disclosure(expired, by=peer, information="x")
-    page = login(peer).get(reverse("support:letter", args=[patient.public_id, referral.pk])).content.decode()
+    page = login(peer).get(reverse("referrals:letter", args=[patient.public_id, referral.pk])).content.decode()
     assert "Not allowed without consent" in page
     assert not Disclosure.objects.exists()
 
 
 def test_a_consent_of_another_patient_cannot_be_used(login, peer, patient, referral, rco):
     stranger = ConsentFactory(patient=PatientFactory(clinic=peer.clinic), program=rco, recorded_by=peer)
-    response = login(peer).post(reverse("support:letter", args=[patient.public_id, referral.pk]),
+    response = login(peer).post(reverse("referrals:letter", args=[patient.public_id, referral.pk]),
                                 {"consent": stranger.pk})
     assert response.status_code == 403
     assert not Disclosure.objects.exists()
@@ -149,19 +149,19 @@ def test_the_accounting_lists_three_years_of_disclosures(login, peer, patient, r
     old = record_disclosure(consent, by=peer, information="Patient: Elena (old)")
     Disclosure.objects.filter(pk=old.pk).update(disclosed_at=timezone.now() - datetime.timedelta(days=365 * 3 + 30))
     assert list(Disclosure.objects.filter(patient=patient).for_accounting()) == [recent]
-    page = login(peer).get(reverse("support:accounting", args=[patient.public_id])).content.decode()
+    page = login(peer).get(reverse("referrals:accounting", args=[patient.public_id])).content.decode()
     assert "Patient: Elena" in page and "(old)" not in page
 
 
 def test_the_handout_without_patient_data_is_always_possible(login, peer, patient, referral):
-    page = login(peer).get(reverse("support:handout", args=[patient.public_id, referral.pk])).content.decode()
+    page = login(peer).get(reverse("referrals:handout", args=[patient.public_id, referral.pk])).content.decode()
     body = page.split('<article class="handout">')[1]
     assert "Ibarra" not in body and "555-0101" not in body
     assert "Recovery community organization" in body
 
 
 def disclose_url(patient, consent):
-    return reverse("support:consent_disclose", args=[patient.public_id, consent.pk])
+    return reverse("referrals:consent_disclose", args=[patient.public_id, consent.pk])
 
 
 def test_a_phone_call_under_the_consent_is_logged_in_the_accounting_and_the_audit_trail(login, peer, patient, rco):
@@ -171,7 +171,7 @@ def test_a_phone_call_under_the_consent_is_logged_in_the_accounting_and_the_audi
                              signed_on=today() - datetime.timedelta(days=7))
     client = login(peer)
     assert "Log a disclosure made outside the product" in client.get(
-        reverse("support:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
+        reverse("referrals:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
 
     call_time = timezone.localtime() - datetime.timedelta(minutes=5)  # a call a few minutes ago
     response = client.post(disclose_url(patient, consent), {
@@ -185,9 +185,10 @@ def test_a_phone_call_under_the_consent_is_logged_in_the_accounting_and_the_audi
     assert (disclosure.method, disclosure.disclosed_by, disclosure.consent) == ("phone", peer, consent)
     assert timezone.localtime(disclosure.disclosed_at) == call_time.replace(second=0, microsecond=0)
     assert disclosure.notice == PART2_NOTICE
-    accounting = client.get(reverse("support:accounting", args=[patient.public_id])).content.decode()
+    accounting = client.get(reverse("referrals:accounting", args=[patient.public_id])).content.decode()
     assert "First name and phone number" in accounting and "Phone call" in accounting
-    record = client.get(reverse("support:disclosure_letter", args=[patient.public_id, disclosure.pk])).content.decode()
+    letter_url = reverse("referrals:disclosure_letter", args=[patient.public_id, disclosure.pk])
+    record = client.get(letter_url).content.decode()
     assert "Record of a disclosure" in record and "Referral to mutual support" not in record
     audit = AuditEntry.objects.get(action=AuditAction.DISCLOSE)
     assert audit.patient_public_id == patient.public_id and audit.detail.endswith("(Phone call)")
@@ -198,7 +199,7 @@ def test_the_printed_letter_is_audited_as_a_disclosure(login, peer, patient, ref
     from patients.models import AuditAction, AuditEntry
 
     consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
-    login(peer).post(reverse("support:letter", args=[patient.public_id, referral.pk]), {"consent": consent.pk})
+    login(peer).post(reverse("referrals:letter", args=[patient.public_id, referral.pk]), {"consent": consent.pk})
     disclosure = Disclosure.objects.get()
     entry = AuditEntry.objects.get(action=AuditAction.DISCLOSE)
     assert entry.patient_public_id == patient.public_id and entry.actor == peer
@@ -232,7 +233,7 @@ def test_no_disclosure_can_be_logged_under_a_revoked_consent(login, peer, patien
     consent.revoke(peer)
     client = login(peer)
     assert "Log a disclosure made outside" not in client.get(
-        reverse("support:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
+        reverse("referrals:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
     response = client.post(disclose_url(patient, consent), {
         "method": "phone", "disclosed_on": today().isoformat(), "disclosed_at_time": "00:00",
         "information": "Name"})

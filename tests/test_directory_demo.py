@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from patients.models import Clinic, Patient
-from referrals.matching import meetings_for_matching, needs_for, rank_options
+from referrals.directory.matching import meetings_for_matching, needs_for, rank_options
 from referrals.models import MatchingPreferences, Meeting, MeetingImport, Program
 
 pytestmark = pytest.mark.django_db

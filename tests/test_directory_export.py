@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from referrals.meeting_guide import import_feed, read_feed
+from referrals.directory.meeting_guide import import_feed, read_feed
 from referrals.models import Meeting, MeetingMedicationWelcome
 
 from .factories.patients import ClinicFactory, StaffFactory
@@ -16,7 +16,8 @@ from .factories.referrals.directory import ProgramFactory, feed_entry
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE_FEED = Path(__file__).resolve().parent.parent / "referrals" / "data" / "sample_feeds" / "springfield-aa.json"
+SAMPLE_FEED = (Path(__file__).resolve().parent.parent / "referrals" / "directory" / "data" / "sample_feeds"
+               / "springfield-aa.json")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from referrals.meeting_guide import FeedError, import_feed, read_feed
+from referrals.directory.meeting_guide import FeedError, import_feed, read_feed
 from referrals.models import Meeting, MeetingAttendance, MeetingImport, MeetingMedicationWelcome
 
 from .factories.patients import ClinicFactory, StaffFactory
@@ -18,7 +18,8 @@ from .factories.referrals.directory import ProgramFactory, feed_entry, online_en
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE_FEED = Path(__file__).resolve().parent.parent / "referrals" / "data" / "sample_feeds" / "springfield-aa.json"
+SAMPLE_FEED = (Path(__file__).resolve().parent.parent / "referrals" / "directory" / "data" / "sample_feeds"
+               / "springfield-aa.json")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from referrals.meeting_guide import import_feed
+from referrals.directory.meeting_guide import import_feed
 from referrals.models import Meeting, MeetingAttendance
 
 from .factories.patients import StaffFactory

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from referrals.directory.programs_data import read_programs
 from referrals.models import (
     Audience,
     CulturalFocus,
@@ -12,7 +13,6 @@ from referrals.models import (
     Program,
     ProgramGroup,
 )
-from referrals.programs_data import read_programs
 
 from .factories.referrals.directory import MeetingFactory
 

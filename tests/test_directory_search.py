@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from referrals.meeting_guide import import_feed
+from referrals.directory.meeting_guide import import_feed
 from referrals.models import MedicationWelcome, Meeting, MeetingMedicationWelcome, ProgramGroup
 
 from .factories.referrals.directory import MeetingFactory, ProgramFactory, feed_entry, online_entry

@@ -258,8 +258,8 @@ def test_the_limit_costs_no_extra_query(client, clinic, clinician, mine, theirs,
 
 def test_lists_built_on_other_records_follow_the_caseload_too(limited, case_manager, theirs):
     """Referrals, barriers and follow-ups are scoped through the patients' rule, so they follow the limit."""
+    from referrals.followup.queue import case_manager_queue
     from referrals.models import Referral
-    from referrals.queue import case_manager_queue
 
     from .factories.referrals.barriers import ScheduledFollowUpFactory
     from .factories.referrals.conversations import ReferralFactory

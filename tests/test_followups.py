@@ -7,6 +7,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from referrals.followup.forms import FollowUpLogForm
+from referrals.followup.models.followups import engagement_from_rows
+from referrals.followup.services import follow_up_log_choices, follow_up_to_log
 from referrals.models import (
     Barrier,
     BarrierStatus,
@@ -16,7 +19,6 @@ from referrals.models import (
     Referral,
     patient_engagement,
 )
-from referrals.models.followups import engagement_from_rows
 
 from .factories.dates import days_from_today, today
 from .factories.patients import PatientFactory, patient_with_team
@@ -277,7 +279,7 @@ def test_a_follow_up_moves_referrals_forward(login, case_manager):
     patient = patient_with_team(case_manager=case_manager)
     referred = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
     went_before = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
-    went_before.move_to("first_meeting_attended", case_manager)
+    went_before.move_to(status="first_meeting_attended", by=case_manager)
     Referral.objects.filter(pk=went_before.pk).update(status_changed_at=timezone.now() - datetime.timedelta(days=10))
     response = login(case_manager).post(
         reverse("referrals:follow_up_log_new", args=[patient.public_id]),
@@ -295,7 +297,7 @@ def test_a_follow_up_moves_referrals_forward(login, case_manager):
 def test_one_meeting_does_not_count_twice_toward_engaged(case_manager):
     patient = patient_with_team(case_manager=case_manager)
     referral = ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
-    referral.move_to("first_meeting_attended", case_manager)  # e.g. the first meeting together, logged today
+    referral.move_to(status="first_meeting_attended", by=case_manager)  # e.g. the first meeting together, logged today
     follow_up = DoneFollowUpFactory.build(patient=patient, assigned_to=case_manager, created_by=case_manager)
     follow_up.record_done(by=case_manager, attended_referrals=[referral])
     referral.refresh_from_db()
@@ -324,3 +326,16 @@ def test_another_patients_referral_cannot_be_ticked(login, case_manager):
     assert response.status_code == 400
     theirs.refresh_from_db()
     assert theirs.status == "referred"
+
+
+def test_the_follow_up_log_form_asks_no_queries_of_its_own(case_manager, django_assert_num_queries):
+    patient = patient_with_team(case_manager=case_manager)
+    ahead = ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=days_from_today(10))
+    BarrierFactory(patient=patient, noted_by=case_manager, owner=case_manager)
+    with django_assert_num_queries(3):  # referrals to report on, open barriers, the next follow-up scheduled
+        choices = follow_up_log_choices(patient)
+    assert choices.already_scheduled == ahead and choices.has_open_barriers and not choices.has_referrals
+    with django_assert_num_queries(0):
+        form = FollowUpLogForm(instance=follow_up_to_log(patient), choices=choices, user=case_manager)
+    assert form["next_follow_up_on"].value() == ahead.due_on
+    assert form.instance.patient == patient and form.instance.status == FollowUpStatus.DONE

@@ -110,7 +110,7 @@ PAGES_WITHOUT_FORMS = {
     "referrals:import_detail", "referrals:meeting_export", "referrals:meeting_list", "referrals:program_detail",
     "security:session_status", "security:two_factor",
     "staff:audit", "staff:emergency_access",
-    "support:accounting", "support:disclosure_letter", "support:handout", "support:overview",
+    "referrals:accounting", "referrals:disclosure_letter", "referrals:handout", "referrals:support",
     "wellness:assessment_detail", "wellness:assessment_list", "wellness:plan", "wellness:plan_history",
     "wellness:plan_print", "wellness:questionnaire_download", "wellness:questionnaire_list",
 }

@@ -13,7 +13,7 @@ from patients import treatment_plans as plans
 from patients.models import Role
 from referrals.lifecycle import ReferralStatus as S
 from referrals.models import ReferralChange
-from referrals.models.referral import StaleReferral
+from referrals.support.models.referral import StaleReferral
 
 from .factories.patients import CareTeamMemberFactory, PatientFactory
 from .factories.referrals.conversations import ReferralFactory
@@ -49,11 +49,11 @@ def as_user(user):
 
 
 def edit_url(patient, referral):
-    return reverse("support:referral_edit", args=[patient.public_id, referral.pk])
+    return reverse("referrals:referral_edit", args=[patient.public_id, referral.pk])
 
 
 def detail_url(patient, referral):
-    return reverse("support:referral_detail", args=[patient.public_id, referral.pk])
+    return reverse("referrals:referral_detail", args=[patient.public_id, referral.pk])
 
 
 # Plans: the version page shows what changed, old and new ------------------------------------------
@@ -77,7 +77,7 @@ def test_peer_points_a_referral_at_a_meeting_and_the_history_shows_both_values(p
                                                                                program, meetings):
     tuesday, saturday = meetings
     referral = ReferralFactory(patient=patient, program=program, referred_by=peer, meeting=tuesday)
-    referral.move_to(S.DISCUSSED, case_manager)
+    referral.move_to(status=S.DISCUSSED, by=case_manager)
     client = as_user(peer)
 
     form = client.get(edit_url(patient, referral))
@@ -102,7 +102,7 @@ def test_a_stale_meeting_change_is_refused_keeping_what_was_typed(patient, peer,
     tuesday, saturday = meetings
     referral = ReferralFactory(patient=patient, program=program, referred_by=peer)
     seen = referral.version
-    referral.move_to(S.DISCUSSED, case_manager)  # meanwhile, someone else updates the referral
+    referral.move_to(status=S.DISCUSSED, by=case_manager)  # meanwhile, someone else updates the referral
 
     client = as_user(peer)
     response = client.post(edit_url(patient, referral),
@@ -149,7 +149,7 @@ def test_meeting_change_rules(patient, peer, clinic, other_clinic, program, meet
                                                                 "version": referral.version})
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
 
-    referral.move_to(S.DECLINED, peer, reason="not_ready")
+    referral.move_to(status=S.DECLINED, by=peer, reason="not_ready")
     with pytest.raises(ValidationError):
         referral.change_meeting(tuesday, peer)
     closed = as_user(peer).get(edit_url(patient, referral), follow=True)

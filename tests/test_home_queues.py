@@ -124,7 +124,7 @@ def test_peer_sees_wellness_plans_assessments_conversations_and_first_meetings(l
     conversations = queue(page, "conversations")
     assert [r.patient for r in conversations.rows] == [new]  # Stop 3a only: not the patient without a peer
     assert without_peer not in [r.patient for r in conversations.rows]
-    assert conversations.rows[0].action_url == reverse("support:conversation_new", args=[new.public_id])
+    assert conversations.rows[0].action_url == reverse("referrals:conversation_new", args=[new.public_id])
     follow(client, conversations.rows[0].action_url)
 
     meetings = queue(page, "first-meetings")
@@ -210,13 +210,13 @@ def test_a_peer_sees_the_next_step_they_agreed_until_they_mark_it_done(login, cl
     assert "Mark the next step done" in overview
 
     conversation = patient.support_conversations.get()
-    done = client.post(reverse("support:next_step_done", args=[patient.public_id, conversation.pk]), follow=True)
+    done = client.post(reverse("referrals:next_step_done", args=[patient.public_id, conversation.pk]), follow=True)
 
     assert "Next step done: Call the recovery center" in done.content.decode()
     conversation.refresh_from_db()
     assert conversation.next_step_done_on == today() and conversation.next_step_done_by == peer
     assert queue(home(client), "next-steps-peer_specialist").count == 0
-    again = client.post(reverse("support:next_step_done", args=[patient.public_id, conversation.pk]), follow=True)
+    again = client.post(reverse("referrals:next_step_done", args=[patient.public_id, conversation.pk]), follow=True)
     assert "already marked done" in again.content.decode()
 
 

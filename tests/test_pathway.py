@@ -120,7 +120,7 @@ def test_stop3a_with_a_peer_on_the_team(patient, peer, clinician):
     assert talk.number == "3a" and talk.status == NOT_STARTED
     assert [t.role for t in talk.turns] == [Role.PEER_SPECIALIST] and talk.turns[0].people == [peer]
     assert talk.is_turn_of(peer) and not talk.is_turn_of(clinician)
-    assert talk.action_url == reverse("support:conversation_new", args=[patient.public_id])
+    assert talk.action_url == reverse("referrals:conversation_new", args=[patient.public_id])
 
 
 def test_stop3b_without_a_peer_the_clinician_or_case_manager_leads(clinic, clinician, case_manager, peer):
@@ -161,19 +161,19 @@ def test_stop4_from_preferences_to_a_referral(patient, peer):
     referral = ReferralFactory(patient=patient, referred_by=peer, status="suggested")
     suggested = stop(patient, 4)
     assert suggested.status == IN_PROGRESS and "not referred yet" in suggested.reason
-    assert suggested.action_url == reverse("support:referral_detail", args=[patient.public_id, referral.pk])
+    assert suggested.action_url == reverse("referrals:referral_detail", args=[patient.public_id, referral.pk])
 
-    referral.move_to("discussed", peer)
-    referral.move_to("referred", peer)
+    referral.move_to(status="discussed", by=peer)
+    referral.move_to(status="referred", by=peer)
     assert stop(patient, 4).status == DONE
 
 
 def test_stop4_needs_attention_when_every_referral_is_closed(patient, peer):
     first = ReferralFactory(patient=patient, referred_by=peer, status="referred")
     second = ReferralFactory(patient=patient, referred_by=peer, status="discussed")
-    first.move_to("declined", peer, reason=CloseReason.DID_NOT_FIT)
+    first.move_to(status="declined", by=peer, reason=CloseReason.DID_NOT_FIT)
     assert stop(patient, 4).status == IN_PROGRESS  # the second is still open
-    second.move_to("stopped", peer, reason=CloseReason.NOT_READY)
+    second.move_to(status="stopped", by=peer, reason=CloseReason.NOT_READY)
     closed = stop(patient, 4)
     assert closed.status == ATTENTION and "All 2 referrals" in closed.reason
     assert closed.action_url == reverse("referrals:find_options", args=[patient.public_id])
@@ -186,12 +186,13 @@ def test_stop5_starts_with_a_referral_and_is_done_after_the_first_meeting(patien
     referral = ReferralFactory(patient=patient, referred_by=peer, status="referred")
     waiting = stop(patient, 5)
     assert waiting.status == IN_PROGRESS and waiting.turns[0].people == [case_manager]
-    referral.move_to("first_meeting_attended", case_manager)
+    referral.move_to(status="first_meeting_attended", by=case_manager)
     assert stop(patient, 5).status == DONE
 
 
 def test_stop5_an_open_barrier_keeps_it_in_progress_or_needs_attention(patient, peer, case_manager):
-    ReferralFactory(patient=patient, referred_by=peer, status="referred").move_to("first_meeting_attended", peer)
+    referral = ReferralFactory(patient=patient, referred_by=peer, status="referred")
+    referral.move_to(status="first_meeting_attended", by=peer)
     barrier = BarrierFactory(patient=patient, noted_by=case_manager, owner=case_manager)
     unplanned = stop(patient, 5)
     assert unplanned.status == ATTENTION and "nothing planned" in unplanned.reason
@@ -261,7 +262,7 @@ def test_the_patient_page_opens_with_the_pathway_and_highlights_my_turn(login, p
     assert page.index('id="pathway-heading"') < page.index("Stop 1 · Treatment plan")
     assert 'data-testid="pathway-stop-3a" data-status="not_started"' in page
     assert "Your turn" in page
-    assert f'href="{reverse("support:conversation_new", args=[patient.public_id])}"' in page
+    assert f'href="{reverse("referrals:conversation_new", args=[patient.public_id])}"' in page
     # Status in words and a symbol, never colour alone.
     assert "Not started" in page and "○" in page
 

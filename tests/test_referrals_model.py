@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from referrals.lifecycle import CloseReason
 from referrals.models import FirstMeetingPlan, Referral, ReferralTransition
-from referrals.models.referral import StaleReferral
+from referrals.support.models.referral import StaleReferral
 
 from .factories.patients import PatientFactory
 from .factories.referrals.conversations import FirstMeetingPlanFactory, ReferralFactory
@@ -31,8 +31,8 @@ def test_a_new_referral_records_who_created_it_and_how(referral, peer):
 
 def test_each_move_records_who_when_and_the_note(referral, peer, case_manager):
     before = referral.status_changed_at
-    referral.move_to(S.DISCUSSED, peer, note="Talked it through after group")
-    referral.move_to(S.REFERRED, case_manager)
+    referral.move_to(status=S.DISCUSSED, by=peer, note="Talked it through after group")
+    referral.move_to(status=S.REFERRED, by=case_manager)
     assert referral.status == S.REFERRED and referral.version == 3
     assert referral.status_changed_at > before
     history = list(referral.transitions.values_list("from_status", "to_status", "by__username", "note"))
@@ -44,31 +44,31 @@ def test_each_move_records_who_when_and_the_note(referral, peer, case_manager):
 
 def test_an_invalid_move_is_refused_and_nothing_changes(referral, peer):
     with pytest.raises(ValidationError, match="cannot move to “Engaged”"):
-        referral.move_to(S.ENGAGED, peer)
+        referral.move_to(status=S.ENGAGED, by=peer)
     referral.refresh_from_db()
     assert referral.status == S.SUGGESTED and referral.version == 1
     assert referral.transitions.count() == 1
 
 
 def test_stopping_needs_a_reason_and_reopening_returns_to_the_step_reached(referral, peer):
-    referral.move_to(S.DISCUSSED, peer)
+    referral.move_to(status=S.DISCUSSED, by=peer)
     with pytest.raises(ValidationError):
-        referral.move_to(S.STOPPED, peer)
-    referral.move_to(S.STOPPED, peer, reason=CloseReason.SCHEDULE_OR_TRANSPORT, note="Works nights now")
+        referral.move_to(status=S.STOPPED, by=peer)
+    referral.move_to(status=S.STOPPED, by=peer, reason=CloseReason.SCHEDULE_OR_TRANSPORT, note="Works nights now")
     assert (referral.status, referral.close_reason, referral.reopen_to) == (
         S.STOPPED, CloseReason.SCHEDULE_OR_TRANSPORT, S.DISCUSSED)
     with pytest.raises(ValidationError, match="only be re-opened"):
-        referral.move_to(S.REFERRED, peer)
-    entry = referral.move_to(S.DISCUSSED, peer, note="New job, days free again")
+        referral.move_to(status=S.REFERRED, by=peer)
+    entry = referral.move_to(status=S.DISCUSSED, by=peer, note="New job, days free again")
     assert entry.reopened and entry.label == "Re-opened as “Discussed with patient”"
     assert (referral.status, referral.close_reason, referral.reopen_to) == (S.DISCUSSED, "", "")
 
 
 def test_a_stale_version_is_refused(referral, peer, case_manager):
     seen_version = referral.version
-    Referral.objects.get(pk=referral.pk).move_to(S.DISCUSSED, case_manager)
+    Referral.objects.get(pk=referral.pk).move_to(status=S.DISCUSSED, by=case_manager)
     with pytest.raises(StaleReferral):
-        referral.move_to(S.DECLINED, peer, reason=CloseReason.NOT_READY, expected_version=seen_version)
+        referral.move_to(status=S.DECLINED, by=peer, reason=CloseReason.NOT_READY, expected_version=seen_version)
     assert Referral.objects.get(pk=referral.pk).status == S.DISCUSSED
 
 
@@ -77,7 +77,7 @@ def test_no_progress_for_14_days_is_one_query(peer, django_assert_num_queries):
     stale = ReferralFactory(patient=patient, referred_by=peer)
     fresh = ReferralFactory(patient=patient, referred_by=peer)
     closed = ReferralFactory(patient=patient, referred_by=peer)
-    closed.move_to(S.DECLINED, peer, reason=CloseReason.NOT_READY)
+    closed.move_to(status=S.DECLINED, by=peer, reason=CloseReason.NOT_READY)
     long_ago = timezone.now() - datetime.timedelta(days=20)
     Referral.objects.filter(pk__in=[stale.pk, closed.pk]).update(status_changed_at=long_ago)
     with django_assert_num_queries(1):
@@ -109,8 +109,8 @@ def test_a_new_referral_cannot_start_engaged(peer):
 
 
 def test_logging_the_first_meeting_together_moves_a_referred_referral_forward(referral, peer):
-    referral.move_to(S.DISCUSSED, peer)
-    referral.move_to(S.REFERRED, peer)
+    referral.move_to(status=S.DISCUSSED, by=peer)
+    referral.move_to(status=S.REFERRED, by=peer)
     plan = FirstMeetingPlanFactory(referral=referral, companion=peer)
     with pytest.raises(ValidationError, match="still ahead"):
         plan.log_outcome(FirstMeetingPlan.Outcome.WENT_TOGETHER, peer)
@@ -135,8 +135,8 @@ def test_a_declined_referral_page_offers_re_opening(login, peer):
     from django.urls import reverse
 
     referral = ReferralFactory(patient__clinic=peer.clinic, referred_by=peer)
-    referral.move_to("declined", by=peer, reason="not_ready")
-    response = login(peer).get(reverse("support:referral_detail", args=[referral.patient.public_id, referral.pk]))
+    referral.move_to(status="declined", by=peer, reason="not_ready")
+    response = login(peer).get(reverse("referrals:referral_detail", args=[referral.patient.public_id, referral.pk]))
     assert response.status_code == 200
     choices = [value for value, _ in response.context["move_form"].fields["new_status"].choices]
     assert choices == ["suggested"]

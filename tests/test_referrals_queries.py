@@ -26,9 +26,9 @@ def add_referrals(patient, staff, count):
         referral = ReferralFactory(patient=patient, referred_by=staff)
         referral.meeting = MeetingFactory(clinic=patient.clinic, program=referral.program)
         referral.save(update_fields=["meeting"])
-        referral.move_to("discussed", staff, note="talked")
-        referral.move_to("stopped", staff, reason=CloseReason.OTHER)
-        referral.move_to("discussed", staff)
+        referral.move_to(status="discussed", by=staff, note="talked")
+        referral.move_to(status="stopped", by=staff, reason=CloseReason.OTHER)
+        referral.move_to(status="discussed", by=staff)
         FirstMeetingPlanFactory(referral=referral, companion=staff)
         ConsentFactory(patient=patient, program=referral.program, recorded_by=staff)
         ConversationFactory(patient=patient, held_by=staff)
@@ -55,9 +55,9 @@ def test_query_count_does_not_grow_with_referrals_and_history(login, peer, clini
         first = patient.referrals.order_by("pk").first()
         return {
             "patient": patient.get_absolute_url(),
-            "overview": reverse("support:overview", args=[patient.public_id]),
-            "referral": reverse("support:referral_detail", args=[patient.public_id, first.pk]),
-            "handout": reverse("support:handout", args=[patient.public_id, first.pk]),
+            "overview": reverse("referrals:support", args=[patient.public_id]),
+            "referral": reverse("referrals:referral_detail", args=[patient.public_id, first.pk]),
+            "handout": reverse("referrals:handout", args=[patient.public_id, first.pk]),
         }[page]
 
     client.get(url(small, "patient"))  # warm caches (session, content types)

@@ -29,19 +29,19 @@ def foreign_urls(f, patient_id=None):
     p = patient_id or f["patient"].public_id
     r, c, plan = f["referral"].pk, f["consent"].pk, f["plan"].pk
     return [
-        ("get", reverse("support:overview", args=[p])),
-        ("get", reverse("support:conversation_new", args=[p])),
-        ("post", reverse("support:conversation_new", args=[p])),
-        ("post", reverse("support:referral_new", args=[p])),
-        ("get", reverse("support:referral_detail", args=[p, r])),
-        ("post", reverse("support:referral_move", args=[p, r])),
-        ("post", reverse("support:plan_new", args=[p, r])),
-        ("post", reverse("support:plan_outcome", args=[p, r, plan])),
-        ("get", reverse("support:handout", args=[p, r])),
-        ("post", reverse("support:letter", args=[p, r])),
-        ("get", reverse("support:consent_detail", args=[p, c])),
-        ("post", reverse("support:consent_revoke", args=[p, c])),
-        ("get", reverse("support:accounting", args=[p])),
+        ("get", reverse("referrals:support", args=[p])),
+        ("get", reverse("referrals:conversation_new", args=[p])),
+        ("post", reverse("referrals:conversation_new", args=[p])),
+        ("post", reverse("referrals:referral_new", args=[p])),
+        ("get", reverse("referrals:referral_detail", args=[p, r])),
+        ("post", reverse("referrals:referral_move", args=[p, r])),
+        ("post", reverse("referrals:first_meeting_new", args=[p, r])),
+        ("post", reverse("referrals:first_meeting_outcome", args=[p, r, plan])),
+        ("get", reverse("referrals:handout", args=[p, r])),
+        ("post", reverse("referrals:letter", args=[p, r])),
+        ("get", reverse("referrals:consent_detail", args=[p, c])),
+        ("post", reverse("referrals:consent_revoke", args=[p, c])),
+        ("get", reverse("referrals:accounting", args=[p])),
     ]
 
 

@@ -14,7 +14,8 @@ from referrals.models import (
     ProgramGroup,
     Referral,
 )
-from referrals.stop3 import Stop3Track, stop3_lead
+from referrals.support.lead import Stop3Track, stop3_lead
+from referrals.support.services import log_conversation
 
 from .factories.patients import CareTeamMemberFactory, PatientFactory
 from .factories.referrals.conversations import ReferralFactory
@@ -79,7 +80,7 @@ def test_3a_story_peer_logs_refers_plans_and_prints_the_handout(login, team_with
     client = login(peer)
     base = [team_with_peer.public_id]
 
-    response = client.post(reverse("support:conversation_new", args=base), conversation_data())
+    response = client.post(reverse("referrals:conversation_new", args=base), conversation_data())
     assert response.status_code == 302
     talk = MutualSupportConversation.objects.get(patient=team_with_peer)
     assert (talk.held_by, talk.held_by_role, talk.track) == (peer, Role.PEER_SPECIALIST, Stop3Track.PEER)
@@ -88,32 +89,32 @@ def test_3a_story_peer_logs_refers_plans_and_prints_the_handout(login, team_with
     assert prefs.online_only and prefs.on_maud and prefs.spiritual_content == "avoid"
     assert prefs.updated_by == peer
 
-    page = client.get(reverse("support:referral_new", args=base))
+    page = client.get(reverse("referrals:referral_new", args=base))
     assert online in [o.item for o in page.context["match_meetings"]]
-    response = client.post(reverse("support:referral_new", args=base), {"match": f"meeting:{online.pk}"})
+    response = client.post(reverse("referrals:referral_new", args=base), {"match": f"meeting:{online.pk}"})
     referral = Referral.objects.get(patient=team_with_peer)
-    assert response.url == reverse("support:referral_detail", args=[*base, referral.pk])
+    assert response.url == reverse("referrals:referral_detail", args=[*base, referral.pk])
     assert (referral.referred_by, referral.meeting, referral.program) == (peer, online, smart)
     assert (referral.source, referral.status) == ("matching", S.SUGGESTED)
     assert referral.match_reasons  # the matching's reasons, in words
 
-    client.post(reverse("support:referral_move", args=[*base, referral.pk]),
+    client.post(reverse("referrals:referral_move", args=[*base, referral.pk]),
                 {"new_status": S.DISCUSSED, "note": "", "version": referral.version})
     referral.refresh_from_db()
 
-    client.post(reverse("support:referral_move", args=[*base, referral.pk]),
+    client.post(reverse("referrals:referral_move", args=[*base, referral.pk]),
                 {"new_status": S.REFERRED, "note": "Patient agreed", "version": referral.version})
     referral.refresh_from_db()
     assert referral.status == S.REFERRED
 
     day = timezone.localdate() + datetime.timedelta(days=2)
-    client.post(reverse("support:plan_new", args=[*base, referral.pk]),
+    client.post(reverse("referrals:first_meeting_new", args=[*base, referral.pk]),
                 {"companion": peer.pk, "meeting": online.pk, "planned_for": day.isoformat(),
                  "meet_at": "Join the video call together from the clinic"})
     plan = FirstMeetingPlan.objects.get(referral=referral)
     assert plan.companion == peer and plan.planned_by == peer
 
-    handout = client.get(reverse("support:handout", args=[*base, referral.pk])).content.decode()
+    handout = client.get(reverse("referrals:handout", args=[*base, referral.pk])).content.decode()
     assert "SMART Online Tuesday" in handout and "https://meet.example/smart-tue" in handout
     assert "every Tuesday" in handout and "6:30 PM" in handout
     assert str(peer.get_full_name()) in handout and "What to expect" in handout
@@ -125,13 +126,13 @@ def test_3a_story_peer_logs_refers_plans_and_prints_the_handout(login, team_with
 
 def test_3b_story_case_manager_leads_when_no_peer(login, team_without_peer, case_manager):
     client = login(case_manager)
-    page = client.get(reverse("support:conversation_new", args=[team_without_peer.public_id])).content.decode()
+    page = client.get(reverse("referrals:conversation_new", args=[team_without_peer.public_id])).content.decode()
     assert "Stop 3b" in page and str(case_manager) in page
-    client.post(reverse("support:conversation_new", args=[team_without_peer.public_id]),
+    client.post(reverse("referrals:conversation_new", args=[team_without_peer.public_id]),
                 conversation_data(companion_offer="declined", concerns=[], concerns_addressed=""))
     talk = MutualSupportConversation.objects.get(patient=team_without_peer)
     assert (talk.held_by_role, talk.track) == (Role.CASE_MANAGER, Stop3Track.STAFF)
-    overview = client.get(reverse("support:overview", args=[team_without_peer.public_id])).content.decode()
+    overview = client.get(reverse("referrals:support", args=[team_without_peer.public_id])).content.decode()
     assert "Case manager" in overview or "case manager" in overview
     assert "Offered, patient declined" in overview
 
@@ -142,7 +143,7 @@ def test_a_peer_from_outside_the_team_may_join_it_with_the_conversation_and_then
 
     covering_peer = StaffFactory(clinic=clinic, roles=[Role.PEER_SPECIALIST])
     client = login(covering_peer)
-    url = reverse("support:conversation_new", args=[team_without_peer.public_id])
+    url = reverse("referrals:conversation_new", args=[team_without_peer.public_id])
     assert "Add me to the care team as peer support specialist" in client.get(url).content.decode()
 
     client.post(url, conversation_data(join_care_team="on"))
@@ -158,21 +159,21 @@ def test_a_peer_from_outside_the_team_who_does_not_join_leaves_the_team_as_it_wa
     from .factories.patients import StaffFactory
 
     covering_peer = StaffFactory(clinic=clinic, roles=[Role.PEER_SPECIALIST])
-    login(covering_peer).post(reverse("support:conversation_new", args=[team_without_peer.public_id]),
+    login(covering_peer).post(reverse("referrals:conversation_new", args=[team_without_peer.public_id]),
                               conversation_data())
     assert not CareTeamMember.objects.filter(staff=covering_peer).exists()
     assert MutualSupportConversation.objects.get(patient=team_without_peer).track == Stop3Track.STAFF
 
 
 def test_staff_on_the_team_are_not_offered_to_join_it(login, team_with_peer, peer):
-    page = login(peer).get(reverse("support:conversation_new", args=[team_with_peer.public_id])).content.decode()
+    page = login(peer).get(reverse("referrals:conversation_new", args=[team_with_peer.public_id])).content.decode()
     assert "Add me to the care team" not in page
 
 
 def test_a_bad_conversation_is_refused_with_messages_and_nothing_saved(login, team_with_peer, peer):
     data = conversation_data(options_explained=[], next_step="", concerns_addressed="",
                              **{"prefs-online_ok": "", "prefs-app_ok": ""})
-    response = login(peer).post(reverse("support:conversation_new", args=[team_with_peer.public_id]), data)
+    response = login(peer).post(reverse("referrals:conversation_new", args=[team_with_peer.public_id]), data)
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert "options_explained" in errors and "next_step" in errors and "concerns_addressed" in errors
@@ -184,7 +185,7 @@ def test_a_bad_conversation_is_refused_with_messages_and_nothing_saved(login, te
 
 def test_an_out_of_order_move_in_the_browser_is_refused_with_a_message(login, team_with_peer, peer):
     referral = ReferralFactory(patient=team_with_peer, referred_by=peer)
-    response = login(peer).post(reverse("support:referral_move", args=[team_with_peer.public_id, referral.pk]),
+    response = login(peer).post(reverse("referrals:referral_move", args=[team_with_peer.public_id, referral.pk]),
                                 {"new_status": S.ENGAGED, "note": "skip ahead", "version": referral.version})
     assert response.status_code == 400
     assert "cannot move to “Engaged”" in response.content.decode()
@@ -196,8 +197,8 @@ def test_an_out_of_order_move_in_the_browser_is_refused_with_a_message(login, te
 def test_a_stale_move_form_is_refused_and_keeps_what_was_typed(login, team_with_peer, peer, case_manager):
     referral = ReferralFactory(patient=team_with_peer, referred_by=peer)
     seen = referral.version
-    referral.move_to(S.DISCUSSED, case_manager)
-    response = login(peer).post(reverse("support:referral_move", args=[team_with_peer.public_id, referral.pk]),
+    referral.move_to(status=S.DISCUSSED, by=case_manager)
+    response = login(peer).post(reverse("referrals:referral_move", args=[team_with_peer.public_id, referral.pk]),
                                 {"new_status": S.DECLINED, "reason": "not_ready", "note": "Maybe in spring",
                                  "version": seen})
     assert response.status_code == 409
@@ -210,7 +211,7 @@ def test_a_stale_move_form_is_refused_and_keeps_what_was_typed(login, team_with_
 def test_a_referral_by_hand_to_another_clinics_meeting_is_refused(login, team_with_peer, peer, other_clinic):
     program = ProgramFactory()
     foreign = MeetingFactory(clinic=other_clinic, program=program)
-    response = login(peer).post(reverse("support:referral_new", args=[team_with_peer.public_id]),
+    response = login(peer).post(reverse("referrals:referral_new", args=[team_with_peer.public_id]),
                                 {"program": program.pk, "meeting": foreign.pk, "status": S.SUGGESTED,
                                  "note": "by hand"})
     assert response.status_code == 400
@@ -219,7 +220,7 @@ def test_a_referral_by_hand_to_another_clinics_meeting_is_refused(login, team_wi
 
 
 def test_a_clinic_admin_without_a_care_role_cannot_refer(login, team_with_peer, clinic_admin):
-    response = login(clinic_admin).post(reverse("support:referral_new", args=[team_with_peer.public_id]),
+    response = login(clinic_admin).post(reverse("referrals:referral_new", args=[team_with_peer.public_id]),
                                         {"program": ProgramFactory().pk, "status": S.SUGGESTED})
     assert response.status_code == 403
     assert not Referral.objects.exists()
@@ -229,7 +230,7 @@ def test_planning_a_first_meeting_in_the_past_is_refused(login, team_with_peer, 
     referral = ReferralFactory(patient=team_with_peer, referred_by=peer)
     meeting = MeetingFactory(clinic=peer.clinic, program=referral.program)
     response = login(peer).post(
-        reverse("support:plan_new", args=[team_with_peer.public_id, referral.pk]),
+        reverse("referrals:first_meeting_new", args=[team_with_peer.public_id, referral.pk]),
         {"companion": peer.pk, "meeting": meeting.pk, "meet_at": "Lobby",
          "planned_for": (timezone.localdate() - datetime.timedelta(days=1)).isoformat()})
     assert response.status_code == 400 and "Plan a date from today on" in response.content.decode()
@@ -238,6 +239,21 @@ def test_planning_a_first_meeting_in_the_past_is_refused(login, team_with_peer, 
 
 
 def test_the_next_step_is_dated_a_week_out_unless_changed(login, team_with_peer, peer):
-    page = login(peer).get(reverse("support:conversation_new", args=[team_with_peer.public_id])).content.decode()
+    page = login(peer).get(reverse("referrals:conversation_new", args=[team_with_peer.public_id])).content.decode()
     week_out = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
     assert f'name="next_step_on" value="{week_out}"' in page
+
+
+@pytest.mark.parametrize("role, track", [(Role.PEER_SPECIALIST, Stop3Track.PEER), (Role.CLINICIAN, Stop3Track.STAFF)])
+def test_only_a_joining_peer_turns_a_team_without_one_to_3a(clinic, team_without_peer, role, track):
+    from .factories.patients import StaffFactory
+
+    covering = StaffFactory(clinic=clinic, roles=[role])
+    talk = MutualSupportConversation(held_on=timezone.localdate(), options_explained=[ProgramGroup.SECULAR],
+                                     next_step="Try a meeting")
+    log_conversation(talk, patient=team_without_peer, by=covering, join_care_team=True,
+                     preferences=MatchingPreferences.new_for(team_without_peer))
+    talk.refresh_from_db()
+    assert (talk.held_by, talk.held_by_role, talk.track) == (covering, role, track)
+    assert CareTeamMember.objects.filter(patient=team_without_peer, staff=covering, role=role).exists()
+    assert MatchingPreferences.objects.get(patient=team_without_peer).updated_by == covering

@@ -219,8 +219,27 @@ def _fmt(value):
 def parse_definition(source):
     """Parse and validate a definition (JSON text, bytes or an already-decoded dict).
 
-    Returns a :class:`Definition`; raises :class:`DefinitionError` listing every problem found.
+    Returns a :class:`Definition`; raises :class:`DefinitionError` listing every problem found. Each section is
+    read by its own function below, which adds what is wrong with it to ``problems`` and returns what it could
+    read, so that one malformed section never hides the problems of the others.
     """
+    data = _decode(source)
+    problems = []
+    header = _header(data, problems)
+    scale = _scale(data.get("scale"), problems)
+    domains = _domains(data.get("domains"), problems)
+    items = _items(data.get("items"), domains, problems)
+    scoring = _scoring(data.get("scoring", {}), problems)
+    thresholds = _thresholds(scoring.get("thresholds", []), scale, domains, items, problems)
+    gap_rule = _gap_rule(scoring.get("gap_rule"), scale, domains, items, problems)
+    if problems:
+        raise DefinitionError(problems)
+    return Definition(**header, scale=scale, domains=tuple(domains), items=tuple(items),
+                      thresholds=tuple(thresholds), gap_rule=gap_rule, raw=data)
+
+
+def _decode(source):
+    """The definition as a dict, from JSON text, bytes or a dict; anything else is refused at once."""
     if isinstance(source, bytes):
         try:
             source = source.decode("utf-8")
@@ -235,100 +254,106 @@ def parse_definition(source):
         data = source
     if not isinstance(data, dict):
         raise DefinitionError(["The definition must be a JSON object ({ ... })."])
+    return data
 
-    problems = []
+
+def _header(data, problems):
+    """The format version, and the texts that name and describe the instrument."""
     if data.get("format") != FORMAT_VERSION:
         problems.append(f"“format” must be {FORMAT_VERSION} (this is the definition format version).")
     slug = _text(data, "slug", problems, "Definition", max_length=80)
     if slug and not SLUG_RE.match(slug):
         problems.append(f"Definition: slug “{slug}” may use only lower-case letters, digits and hyphens.")
-    name = _text(data, "name", problems, "Definition", max_length=200)
-    version_label = _text(data, "version", problems, "Definition", required=False, max_length=40)
-    description = _text(data, "description", problems, "Definition", required=False)
-    instructions = _text(data, "instructions", problems, "Definition", required=False)
-    source_note = _text(data, "source_note", problems, "Definition", required=False)
-    licence_note = _text(data, "licence_note", problems, "Definition", required=False)
+    return {
+        "slug": slug,
+        "name": _text(data, "name", problems, "Definition", max_length=200),
+        "version_label": _text(data, "version", problems, "Definition", required=False, max_length=40),
+        "description": _text(data, "description", problems, "Definition", required=False),
+        "instructions": _text(data, "instructions", problems, "Definition", required=False),
+        "source_note": _text(data, "source_note", problems, "Definition", required=False),
+        "licence_note": _text(data, "licence_note", problems, "Definition", required=False),
+    }
 
-    # Scale
-    scale = None
-    raw_scale = data.get("scale")
+
+def _scale(raw_scale, problems):
+    """The response scale: whole-number points from min to max, each with a label; None when unusable."""
     if not isinstance(raw_scale, dict):
         problems.append("“scale” is missing: give its min, max and a label for every point.")
-    else:
-        low, high = raw_scale.get("min"), raw_scale.get("max")
-        if not (isinstance(low, int) and isinstance(high, int)) or isinstance(low, bool) or isinstance(high, bool):
-            problems.append("Scale: “min” and “max” must be whole numbers.")
-        elif low >= high:
-            problems.append(f"Scale: “min” ({low}) must be smaller than “max” ({high}).")
-        elif high - low > 10:
-            problems.append("Scale: at most 11 points are supported.")
+        return None
+    low, high = raw_scale.get("min"), raw_scale.get("max")
+    if not (isinstance(low, int) and isinstance(high, int)) or isinstance(low, bool) or isinstance(high, bool):
+        problems.append("Scale: “min” and “max” must be whole numbers.")
+        return None
+    if low >= high:
+        problems.append(f"Scale: “min” ({low}) must be smaller than “max” ({high}).")
+        return None
+    if high - low > 10:
+        problems.append("Scale: at most 11 points are supported.")
+        return None
+    raw_labels = raw_scale.get("labels")
+    if not isinstance(raw_labels, dict):
+        problems.append("Scale: “labels” must map every point (as text, e.g. \"1\") to its words.")
+        return None
+    labels = {}
+    for point in range(low, high + 1):
+        label = raw_labels.get(str(point))
+        if not isinstance(label, str) or not label.strip():
+            problems.append(f"Scale: point {point} has no label.")
         else:
-            raw_labels = raw_scale.get("labels")
-            labels = {}
-            if not isinstance(raw_labels, dict):
-                problems.append("Scale: “labels” must map every point (as text, e.g. \"1\") to its words.")
-            else:
-                for point in range(low, high + 1):
-                    label = raw_labels.get(str(point))
-                    if not isinstance(label, str) or not label.strip():
-                        problems.append(f"Scale: point {point} has no label.")
-                    else:
-                        labels[point] = label.strip()
-                unknown = sorted(set(raw_labels) - {str(p) for p in range(low, high + 1)})
-                if unknown:
-                    problems.append(f"Scale: labels for points outside {low}-{high}: {', '.join(unknown)}.")
-            if len(labels) == high - low + 1:
-                scale = Scale(low, high, labels)
+            labels[point] = label.strip()
+    unknown = sorted(set(raw_labels) - {str(p) for p in range(low, high + 1)})
+    if unknown:
+        problems.append(f"Scale: labels for points outside {low}-{high}: {', '.join(unknown)}.")
+    return Scale(low, high, labels) if len(labels) == high - low + 1 else None
 
-    # Domains
-    domains = []
-    raw_domains = data.get("domains")
-    if not isinstance(raw_domains, list) or not raw_domains:
-        problems.append("“domains” must be a non-empty list.")
-        raw_domains = []
+
+def _entries_with_ids(raw_list, noun, shape, problems, duplicate_hint="", reserved=None):
+    """(entry, id, where) for each well-formed entry of a list of objects that each have a unique ``id``
+    (domains, items); the others are reported as problems and left out. The ``reserved`` id is reported
+    but kept."""
+    plural = f"{noun.lower()}s"
+    if not isinstance(raw_list, list) or not raw_list:
+        problems.append(f"“{plural}” must be a non-empty list.")
+        return
     seen = set()
-    for n, raw in enumerate(raw_domains, start=1):
+    for n, raw in enumerate(raw_list, start=1):
         if not isinstance(raw, dict):
-            problems.append(f"Domain {n} must be an object with an id and a label.")
+            problems.append(f"{noun} {n} must be an object with {shape}.")
             continue
-        did = raw.get("id")
-        where = f"Domain “{did}”" if isinstance(did, str) else f"Domain {n}"
-        if not isinstance(did, str) or not ID_RE.match(did):
+        entry_id = raw.get("id")
+        where = f"{noun} “{entry_id}”" if isinstance(entry_id, str) else f"{noun} {n}"
+        if not isinstance(entry_id, str) or not ID_RE.match(entry_id):
             problems.append(f"{where}: “id” must be 1-40 letters, digits, hyphens or underscores.")
             continue
-        if did == TOTAL:
-            problems.append(f"{where}: “total” is reserved; choose another id.")
-        if did in seen:
-            problems.append(f"Duplicate domain id “{did}”.")
+        if entry_id == reserved:
+            problems.append(f"{where}: “{reserved}” is reserved; choose another id.")
+        if entry_id in seen:
+            problems.append(f"Duplicate {noun.lower()} id “{entry_id}”{duplicate_hint}.")
             continue
-        seen.add(did)
+        seen.add(entry_id)
+        yield raw, entry_id, where
+
+
+def _domains(raw_domains, problems):
+    """The domains the items are grouped in, each with a unique id (never "total")."""
+    domains = []
+    for raw, domain_id, where in _entries_with_ids(raw_domains, "Domain", "an id and a label", problems,
+                                                   reserved=TOTAL):
         domains.append(Domain(
-            did, _text(raw, "label", problems, where, max_length=80),
+            domain_id, _text(raw, "label", problems, where, max_length=80),
             _text(raw, "description", problems, where, required=False),
             _text(raw, "wellness_dimension", problems, where, required=False, max_length=40),
         ))
-    domain_ids = [d.id for d in domains]
+    return domains
 
-    # Items
+
+def _items(raw_items, domains, problems):
+    """The questions, each with a unique id, in one declared domain, optionally reverse-scored; at most 100,
+    and every domain has at least one."""
+    domain_ids = [d.id for d in domains]
     items = []
-    raw_items = data.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        problems.append("“items” must be a non-empty list.")
-        raw_items = []
-    seen = set()
-    for n, raw in enumerate(raw_items, start=1):
-        if not isinstance(raw, dict):
-            problems.append(f"Item {n} must be an object with an id, a domain and a text.")
-            continue
-        iid = raw.get("id")
-        where = f"Item “{iid}”" if isinstance(iid, str) else f"Item {n}"
-        if not isinstance(iid, str) or not ID_RE.match(iid):
-            problems.append(f"{where}: “id” must be 1-40 letters, digits, hyphens or underscores.")
-            continue
-        if iid in seen:
-            problems.append(f"Duplicate item id “{iid}”: every item needs its own id.")
-            continue
-        seen.add(iid)
+    for raw, item_id, where in _entries_with_ids(raw_items, "Item", "an id, a domain and a text", problems,
+                                                 duplicate_hint=": every item needs its own id"):
         domain = raw.get("domain")
         if domain not in domain_ids:
             declared = ", ".join(domain_ids) or "none"
@@ -337,33 +362,41 @@ def parse_definition(source):
         if not isinstance(reverse, bool):
             problems.append(f"{where}: “reverse” must be true or false.")
             reverse = False
-        items.append(Item(iid, domain, _text(raw, "text", problems, where, max_length=500), reverse))
+        items.append(Item(item_id, domain, _text(raw, "text", problems, where, max_length=500), reverse))
     if len(items) > 100:
         problems.append("At most 100 items are supported.")
     for d in domains:
         if items and not any(i.domain == d.id for i in items):
             problems.append(f"Domain “{d.id}” has no items.")
+    return items
 
-    # Scoring: thresholds and the gap rule
-    scoring = data.get("scoring", {})
+
+def _scoring(scoring, problems):
+    """The scoring section (an object; only the "sum" method is supported)."""
     if not isinstance(scoring, dict):
         problems.append("“scoring” must be an object.")
-        scoring = {}
+        return {}
     method = scoring.get("method", "sum")
     if method != "sum":
         problems.append(f"Scoring: unknown method “{method}” (only “sum” is supported).")
+    return scoring
 
-    def score_range(applies_to):
-        if scale is None:
-            return None
-        count = len(items) if applies_to == TOTAL else sum(1 for i in items if i.domain == applies_to)
-        return count * scale.min, count * scale.max
 
-    thresholds = []
-    raw_thresholds = scoring.get("thresholds", [])
+def _score_range(scale, items, applies_to):
+    """The lowest and highest possible score of the total or of one domain; None without a usable scale."""
+    if scale is None:
+        return None
+    count = len(items) if applies_to == TOTAL else sum(1 for i in items if i.domain == applies_to)
+    return count * scale.min, count * scale.max
+
+
+def _thresholds(raw_thresholds, scale, domains, items, problems):
+    """The thresholds the instrument publishes, for the total or a domain, each within its possible range."""
     if not isinstance(raw_thresholds, list):
         problems.append("Scoring: “thresholds” must be a list.")
-        raw_thresholds = []
+        return []
+    domain_ids = [d.id for d in domains]
+    thresholds = []
     for n, raw in enumerate(raw_thresholds, start=1):
         where = f"Threshold {n}"
         if not isinstance(raw, dict):
@@ -382,39 +415,37 @@ def parse_definition(source):
         if not _number(value):
             problems.append(f"{where}: “value” must be a number.")
             continue
-        bounds = score_range(applies_to)
+        bounds = _score_range(scale, items, applies_to)
         if bounds and not bounds[0] <= value <= bounds[1]:
             problems.append(f"{where}: value {_fmt(value)} is outside the possible {applies_to} score range "
                             f"{bounds[0]}-{bounds[1]}.")
         thresholds.append(Threshold(applies_to, value, direction, label))
+    return thresholds
 
-    gap_rule = None
-    raw_rule = scoring.get("gap_rule")
-    if raw_rule is not None:
-        if not isinstance(raw_rule, dict):
-            problems.append("Gap rule must be an object with a kind, a value and an explanation.")
-        else:
-            kind, value = raw_rule.get("kind"), raw_rule.get("value")
-            explanation = _text(raw_rule, "explanation", problems, "Gap rule")
-            if kind not in GapRuleKind.ALL:
-                problems.append(f"Gap rule: unknown kind “{kind}” (use one of {', '.join(GapRuleKind.ALL)}).")
-            elif not _number(value):
-                problems.append("Gap rule: “value” must be a number.")
-            elif scale is not None:
-                if kind == GapRuleKind.DOMAIN_MEAN_BELOW and not scale.min < value <= scale.max:
-                    problems.append(f"Gap rule: value {_fmt(value)} is outside the scale {scale.min}-{scale.max}.")
-                if kind == GapRuleKind.DOMAIN_SCORE_BELOW:
-                    for d in domains:
-                        low, high = score_range(d.id)
-                        if not low < value <= high:
-                            problems.append(f"Gap rule: value {_fmt(value)} is outside the possible score range "
-                                            f"{low}-{high} of domain “{d.id}”.")
-                gap_rule = GapRule(kind, value, explanation)
 
-    if problems:
-        raise DefinitionError(problems)
-    return Definition(
-        slug=slug, name=name, version_label=version_label, description=description, instructions=instructions,
-        source_note=source_note, licence_note=licence_note, scale=scale, domains=tuple(domains),
-        items=tuple(items), thresholds=tuple(thresholds), gap_rule=gap_rule, raw=data,
-    )
+def _gap_rule(raw_rule, scale, domains, items, problems):
+    """The optional rule that makes a domain a gap, with a value the scale (or every domain's range) allows."""
+    if raw_rule is None:
+        return None
+    if not isinstance(raw_rule, dict):
+        problems.append("Gap rule must be an object with a kind, a value and an explanation.")
+        return None
+    kind, value = raw_rule.get("kind"), raw_rule.get("value")
+    explanation = _text(raw_rule, "explanation", problems, "Gap rule")
+    if kind not in GapRuleKind.ALL:
+        problems.append(f"Gap rule: unknown kind “{kind}” (use one of {', '.join(GapRuleKind.ALL)}).")
+        return None
+    if not _number(value):
+        problems.append("Gap rule: “value” must be a number.")
+        return None
+    if scale is None:
+        return None
+    if kind == GapRuleKind.DOMAIN_MEAN_BELOW and not scale.min < value <= scale.max:
+        problems.append(f"Gap rule: value {_fmt(value)} is outside the scale {scale.min}-{scale.max}.")
+    if kind == GapRuleKind.DOMAIN_SCORE_BELOW:
+        for d in domains:
+            low, high = _score_range(scale, items, d.id)
+            if not low < value <= high:
+                problems.append(f"Gap rule: value {_fmt(value)} is outside the possible score range "
+                                f"{low}-{high} of domain “{d.id}”.")
+    return GapRule(kind, value, explanation)

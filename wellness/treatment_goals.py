@@ -8,16 +8,32 @@ pointing at "the same goal" after the plan is signed and revised.
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Max
 
 from patients.models import GoalSource, PlanGoal, PlanVersion
 from patients.treatment_plans import add_plan_goal
 
+from .models import GapGoalLink
 
-def add_gap_goal(patient, by, description, *, source_note, target_date=None):
-    """Add a treatment-plan goal that answers a recovery-capital gap (PermissionDenied for non-clinicians)."""
-    return add_plan_goal(patient, by, description, source=GoalSource.RECOVERY_CAPITAL_GAP,
-                         source_note=source_note, target_date=target_date)
+
+def gap_source_note(assessment, domain):
+    """Where a treatment-plan goal from a gap came from, in the plan's words."""
+    return (f"Recovery-capital gap: {domain.label} ({assessment.version.parsed.name}, "
+            f"{assessment.taken_on:%b %-d, %Y})")
+
+
+def add_goal_from_gap(patient, *, assessment, domain, description, target_date=None, by):
+    """Add a treatment-plan goal that answers the gap ``domain`` of ``assessment``, and link it to the gap.
+
+    Raises PermissionDenied for non-clinicians, and ValidationError when the plan refuses the goal.
+    """
+    with transaction.atomic():
+        goal = add_plan_goal(patient, by, description, source=GoalSource.RECOVERY_CAPITAL_GAP,
+                             source_note=gap_source_note(assessment, domain), target_date=target_date)
+        GapGoalLink.objects.create(assessment=assessment, domain=domain.id, treatment_goal_key=goal.key,
+                                   treatment_goal_text=goal.description[:500], created_by=by)
+    return goal
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from .. import emergency
-from ..access import clinic_staff_required, role_required
+from ..access import clinic_staff_required, patient_for_request, role_required
 from ..models import EmergencyAccess, OutsideCaseload, Patient, Role
 
 
@@ -18,7 +18,7 @@ from ..models import EmergencyAccess, OutsideCaseload, Patient, Role
 def emergency_access(request, public_id):
     """The "break the glass" form. A patient already in the caseload needs none: straight to their page."""
     try:
-        patient = Patient.objects.get_visible_or_404(request.user, public_id)
+        patient = patient_for_request(request, public_id)
     except OutsideCaseload as outside:
         patient = outside.patient
     else:

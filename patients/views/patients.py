@@ -2,24 +2,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import audit
-from ..access import clinic_staff_required
+from ..access import clinic_staff_required, patient_for_request
 from ..forms import PatientForm, PatientSearchForm
 from ..models import CareTeamMember, Patient
-
-
-def care_team_prefetch():
-    return Prefetch("care_team", queryset=CareTeamMember.objects.select_related("staff"))
 
 
 @clinic_staff_required
 def patient_list(request):
     form = PatientSearchForm(request.GET or None)
-    patients = Patient.objects.visible_to(request.user).prefetch_related(care_team_prefetch())
+    patients = Patient.objects.visible_to(request.user).with_care_team()
     scope = PatientSearchForm.SCOPE_ALL
     outside_caseload = None
     if form.is_valid():
@@ -57,7 +52,7 @@ def patient_create(request):
 
 @clinic_staff_required
 def patient_edit(request, public_id):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     form = PatientForm(request.POST or None, instance=patient, clinic=request.user.clinic)
     if request.method == "POST" and form.is_valid():
         patient = form.save(commit=False)
@@ -71,7 +66,7 @@ def patient_edit(request, public_id):
 @clinic_staff_required
 @require_POST
 def care_team_remove(request, public_id, member_id):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     member = get_object_or_404(CareTeamMember, pk=member_id, patient=patient)
     with transaction.atomic():
         member.delete()

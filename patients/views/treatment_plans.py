@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import treatment_plans as plans
-from ..access import clinic_staff_required, role_required
+from ..access import clinic_staff_required, patient_for_request, role_required
 from ..models import Patient, PlanActivity, PlanVersion, Role, SignedVersionError
 from ..treatment_plan_forms import PlanEditForms
-from .patients import care_team_prefetch
 
 clinician_required = role_required(Role.CLINICIAN)
 
@@ -53,7 +52,7 @@ def _version_page(request, patient, version, status=200):
 @clinic_staff_required
 def plan_detail(request, public_id):
     """The current plan: the draft being edited if there is one, else the latest signed version."""
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     current = (plans.versions_with_entries(PlanVersion.objects.filter(plan__patient=patient))
                .select_related("plan").order_by(F("signed_at").desc(nulls_first=True), "-number").first())
     if current is None:
@@ -65,14 +64,14 @@ def plan_detail(request, public_id):
 
 @clinic_staff_required
 def version_detail(request, public_id, number):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     version = _version_or_404(patient, number, plans.versions_with_entries())
     return _version_page(request, patient, version)
 
 
 @clinic_staff_required
 def plan_history(request, public_id):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     versions = list(PlanVersion.objects.filter(plan__patient=patient)
                     .select_related("signed_by", "created_by").order_by("-number"))
     current = next((v for v in versions if v.is_signed), None)
@@ -88,7 +87,7 @@ def plan_history(request, public_id):
 @require_POST
 def plan_start(request, public_id):
     """Open the draft: a new plan, a revision of the latest signed version, or the draft already open."""
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     plans.require_plan_editor(request.user, patient)
     draft, created = plans.get_or_start_draft(patient, request.user)
     if created:
@@ -100,7 +99,7 @@ def plan_start(request, public_id):
 
 @clinician_required
 def plan_edit(request, public_id, number):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     plans.require_plan_editor(request.user, patient)
     version = _version_or_404(patient, number)
     if version.is_signed:
@@ -154,7 +153,7 @@ def _conflict(request, patient, version, saved):
 @clinician_required
 @require_POST
 def plan_sign(request, public_id, number):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     plans.require_plan_editor(request.user, patient)
     version = _version_or_404(patient, number, plans.versions_with_entries())
     try:
@@ -185,7 +184,7 @@ def plan_sign(request, public_id, number):
 @clinician_required
 @require_POST
 def plan_discard(request, public_id, number):
-    patient = Patient.objects.get_visible_or_404(request.user, public_id)
+    patient = patient_for_request(request, public_id)
     plans.require_plan_editor(request.user, patient)
     version = _version_or_404(patient, number)
     if version.is_signed:
@@ -204,7 +203,7 @@ def plans_due(request):
     patients = Patient.objects.visible_to(request.user)
     if scope == "mine":
         patients = patients.on_care_team_of(request.user)
-    patients = (patients.due_for_plan_review(today).prefetch_related(care_team_prefetch())
+    patients = (patients.due_for_plan_review(today).with_care_team()
                 .order_by(F("plan_next_review_date").asc(nulls_first=True), "last_name", "first_name", "pk"))
     page = Paginator(patients, per_page=settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     for patient in page.object_list:

@@ -70,10 +70,10 @@ def exported_patient(clinic, clinician, peer, *, records=1):
     for n in range(records):
         program = ProgramFactory(slug=f"fhir-program-{patient.pk}-{n}", name=f"Program {patient.pk}-{n}")
         engaged = ReferralFactory(patient=patient, program=program, referred_by=peer, status=ReferralStatus.REFERRED)
-        engaged.move_to(ReferralStatus.FIRST_MEETING_ATTENDED, peer)
-        engaged.move_to(ReferralStatus.ENGAGED, peer)
+        engaged.move_to(status=ReferralStatus.FIRST_MEETING_ATTENDED, by=peer)
+        engaged.move_to(status=ReferralStatus.ENGAGED, by=peer)
         declined = ReferralFactory(patient=patient, program=program, referred_by=peer, status=ReferralStatus.DISCUSSED)
-        declined.move_to(ReferralStatus.DECLINED, peer, reason=CloseReason.MEDICATION_NOT_WELCOME)
+        declined.move_to(status=ReferralStatus.DECLINED, by=peer, reason=CloseReason.MEDICATION_NOT_WELCOME)
         ReferralFactory(patient=patient, program=program, referred_by=clinician)
         ConsentFactory(patient=patient, program=program, recorded_by=peer)
         revoked = ConsentFactory(patient=patient, program=program, recorded_by=peer)

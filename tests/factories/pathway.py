@@ -56,11 +56,11 @@ def referral_reaching(patient, by, status, *, program, days_back=0):
     referral = ReferralFactory(patient=patient, program=program, referred_by=by, status=ReferralStatus.SUGGESTED)
     if status in PATH:
         for step in PATH[1: PATH.index(status) + 1]:
-            referral.move_to(step, by)
+            referral.move_to(status=step, by=by)
     else:  # declined or stopped from "referred"
         for step in (ReferralStatus.DISCUSSED, ReferralStatus.REFERRED):
-            referral.move_to(step, by)
-        referral.move_to(status, by, reason=CloseReason.NOT_READY)
+            referral.move_to(status=step, by=by)
+        referral.move_to(status=status, by=by, reason=CloseReason.NOT_READY)
     when = timezone.now() - datetime.timedelta(days=days_back)
     Referral.objects.filter(pk=referral.pk).update(created_at=when, status_changed_at=when)
     ReferralTransition.objects.filter(referral=referral).update(at=when)

@@ -5,19 +5,17 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from patients.access import clinic_staff_required
+from patients.access import clinic_staff_required, patient_for_request, require_care_team
 
 from .. import treatment_goals
-from ..access import is_on_care_team, require_care_team, visible_patient
 from ..charts import line_chart
 from ..definitions import GapRuleKind
 from ..forms import AssessmentForm, TreatmentGoalFromGapForm, WellnessGoalForm, filled_fields
-from ..models import GapGoalLink, PlanChange, Questionnaire, RecoveryCapitalAssessment, WellnessDimension
-from .plan import get_or_start_plan
+from ..models import Questionnaire, RecoveryCapitalAssessment, WellnessDimension
+from ..wellness_plans import CARE_TEAM_ONLY, add_goal_from_gap
 
 
 def _assessments(patient):
@@ -28,7 +26,7 @@ def _assessments(patient):
 @clinic_staff_required
 def assessment_list(request, public_id):
     """All of the patient's assessments, with a trend chart per questionnaire."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     assessments = list(_assessments(patient))
     by_questionnaire = defaultdict(list)
     for assessment in assessments:
@@ -38,7 +36,7 @@ def assessment_list(request, public_id):
         is_active=True, current_version__isnull=False)
     return render(request, "wellness/assessment_list.html", {
         "patient": patient, "trends": trends, "questionnaires": questionnaires,
-        "can_assess": is_on_care_team(request.user, patient),
+        "can_assess": patient.has_on_care_team(request.user),
     })
 
 
@@ -74,8 +72,8 @@ def _trend(questionnaire, rows):
 
 @clinic_staff_required
 def assessment_new(request, public_id):
-    patient = visible_patient(request, public_id)
-    require_care_team(request.user, patient)
+    patient = patient_for_request(request, public_id)
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
     available = Questionnaire.objects.available_to(request.user.clinic_id).filter(
         is_active=True, current_version__isnull=False).select_related("current_version")
     chosen = request.POST.get("questionnaire") or request.GET.get("questionnaire")
@@ -111,7 +109,7 @@ def _assessment(patient, pk):
 
 @clinic_staff_required
 def assessment_detail(request, public_id, pk):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     assessment = _assessment(patient, pk)
     definition = assessment.version.parsed
     result = assessment.result
@@ -131,7 +129,7 @@ def assessment_detail(request, public_id, pk):
         "answers": [(item, assessment.answers[item.id], definition.scale.labels[assessment.answers[item.id]])
                     for item in definition.items_in(ds.domain.id)],
     } for ds in result.domain_scores]
-    on_team = is_on_care_team(request.user, patient)
+    on_team = patient.has_on_care_team(request.user)
     return render(request, "wellness/assessment_detail.html", {
         "patient": patient, "assessment": assessment, "definition": definition, "result": result,
         "domains": domains, "total_range": definition.total_range,
@@ -148,32 +146,23 @@ def _gap(assessment, domain_id):
     definition = assessment.version.parsed
     domain = definition.domain_map[domain_id]
     answers = [(item, definition.scale.labels[assessment.answers[item.id]]) for item in definition.items_in(domain_id)]
-    return definition, domain, answers
+    return domain, answers
 
 
 @clinic_staff_required
 def gap_to_wellness_goal(request, public_id, pk, domain):
     """From a gap, the patient and a care-team member co-create a goal in the wellness plan."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     assessment = _assessment(patient, pk)
-    definition, gap_domain, answers = _gap(assessment, domain)
-    require_care_team(request.user, patient)
+    gap_domain, answers = _gap(assessment, domain)
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
     initial = {}
     if gap_domain.wellness_dimension in WellnessDimension.values:
         initial["dimension"] = gap_domain.wellness_dimension
     form = WellnessGoalForm(request.POST or None, initial=initial, with_status=False)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plan = get_or_start_plan(patient, request.user)
-            goal = form.save(commit=False)
-            goal.plan, goal.created_by = plan, request.user
-            goal.save()
-            GapGoalLink.objects.create(assessment=assessment, domain=domain, wellness_goal=goal,
-                                       created_by=request.user)
-            plan.record(request.user, "Goals", PlanChange.Action.ADDED, str(goal), filled_fields(form) + [
-                ("From recovery-capital gap", "", f"{gap_domain.label} ({assessment.taken_on:%b %-d, %Y})")])
-            plan.updated_by = request.user
-            plan.save(update_fields=["updated_by", "updated_at"])
+        add_goal_from_gap(patient, goal=form.save(commit=False), assessment=assessment, domain=gap_domain,
+                          changes=filled_fields(form), by=request.user)
         messages.success(request, f"Goal added to the wellness plan for the {gap_domain.label.lower()} gap.")
         return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     return render(request, "wellness/gap_goal_form.html", {
@@ -185,22 +174,17 @@ def gap_to_wellness_goal(request, public_id, pk, domain):
 @clinic_staff_required
 def gap_to_treatment_goal(request, public_id, pk, domain):
     """From a gap, a clinician adds a goal to the patient's treatment plan."""
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     assessment = _assessment(patient, pk)
-    definition, gap_domain, answers = _gap(assessment, domain)
+    gap_domain, answers = _gap(assessment, domain)
     if not request.user.is_clinician:
         raise PermissionDenied("Only a clinician adds goals to the treatment plan.")
-    source_note = (f"Recovery-capital gap: {gap_domain.label} ({definition.name}, "
-                   f"{assessment.taken_on:%b %-d, %Y})")
     form = TreatmentGoalFromGapForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                goal = treatment_goals.add_gap_goal(patient, request.user, form.cleaned_data["description"],
-                                                    source_note=source_note,
-                                                    target_date=form.cleaned_data["target_date"])
-                GapGoalLink.objects.create(assessment=assessment, domain=domain, treatment_goal_key=goal.key,
-                                           treatment_goal_text=goal.description[:500], created_by=request.user)
+            treatment_goals.add_goal_from_gap(patient, assessment=assessment, domain=gap_domain,
+                                              description=form.cleaned_data["description"],
+                                              target_date=form.cleaned_data["target_date"], by=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("description", message)
@@ -210,5 +194,5 @@ def gap_to_treatment_goal(request, public_id, pk, domain):
             return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     return render(request, "wellness/gap_goal_form.html", {
         "patient": patient, "assessment": assessment, "domain": gap_domain, "answers": answers, "form": form,
-        "target": "treatment plan", "source_note": source_note,
+        "target": "treatment plan", "source_note": treatment_goals.gap_source_note(assessment, gap_domain),
     })

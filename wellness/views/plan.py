@@ -2,82 +2,47 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from patients.access import clinic_staff_required
+from patients.access import clinic_staff_required, patient_for_request, require_care_team
+from patients.models import Patient
 
-from ..access import is_on_care_team, require_care_team, visible_patient
 from ..forms import SignAndActionForm, SupportForm, WellnessGoalForm, WellnessPlanForm, changed_fields, filled_fields
-from ..models import GapGoalLink, PlanChange, SignAndAction, Support, WellnessGoal, WellnessPlan
+from ..models import PlanChange, SignAndAction, Support, WellnessGoal
+from ..wellness_plans import CARE_TEAM_ONLY, GOALS, plan_for, remove_item, save_item, save_sections
 
 RECENT_CHANGES = 8
 
 # The lists inside a plan, by the name used in URLs: (model, form, section name in the history, noun)
 PLAN_LISTS = {
-    "goals": (WellnessGoal, WellnessGoalForm, "Goals", "goal"),
+    "goals": (WellnessGoal, WellnessGoalForm, GOALS, "goal"),
     "signs": (SignAndAction, SignAndActionForm, "Triggers and warning signs", "trigger or warning sign"),
     "supports": (Support, SupportForm, "Supports", "support"),
 }
 
 
-def plan_for(patient, with_lists=False):
-    """The patient's plan or None; with its lists prefetched when asked."""
-    queryset = WellnessPlan.objects.filter(patient=patient)
-    if with_lists:
-        queryset = queryset.prefetch_related(
-            Prefetch("goals", queryset=WellnessGoal.objects.prefetch_related(
-                Prefetch("gap_links", queryset=GapGoalLink.objects.select_related(
-                    "assessment__version__questionnaire", "assessment__patient"))
-            )),
-            "signs", "supports",
-        )
-    plan = queryset.first()
-    if plan is not None:
-        plan.patient = patient
-    return plan
-
-
-def get_or_start_plan(patient, by):
-    """The patient's plan, started (and the start recorded) if there is none yet. Call inside a transaction."""
-    plan, created = WellnessPlan.objects.get_or_create(patient=patient, defaults={"updated_by": by})
-    if created:
-        plan.record(by, "Plan", PlanChange.Action.CREATED, "Wellness plan started")
-    plan.patient = patient
-    return plan
-
-
 @clinic_staff_required
 def plan_detail(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     plan = plan_for(patient, with_lists=True)
     changes = list(plan.changes.select_related("changed_by")[:RECENT_CHANGES]) if plan else []
     return render(request, "wellness/plan_detail.html", {
         "patient": patient, "plan": plan, "changes": changes,
-        "can_edit": is_on_care_team(request.user, patient),
+        "can_edit": patient.has_on_care_team(request.user),
     })
 
 
 @clinic_staff_required
 def plan_edit(request, public_id):
-    patient = visible_patient(request, public_id)
-    require_care_team(request.user, patient)
+    patient = patient_for_request(request, public_id)
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
     plan = plan_for(patient)
     form = WellnessPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         if form.has_changed() or plan is None:
-            with transaction.atomic():
-                plan = get_or_start_plan(patient, request.user)
-                for name in WellnessPlan.TEXT_SECTIONS:
-                    setattr(plan, name, form.cleaned_data[name])
-                plan.updated_by = request.user
-                plan.save()
-                if form.has_changed():
-                    plan.record(request.user, "About me", PlanChange.Action.CHANGED,
-                                ", ".join(label for label, _b, _a in changed_fields(form)), changed_fields(form))
+            save_sections(patient, sections=form.cleaned_data, changes=changed_fields(form), by=request.user)
             messages.success(request, "Wellness plan saved.")
         return redirect("wellness:plan", patient.public_id)
     return render(request, "wellness/plan_form.html", {"patient": patient, "form": form, "plan": plan})
@@ -94,8 +59,8 @@ def _list_or_404(kind):
 def plan_item_edit(request, public_id, kind, pk=None):
     """Add (pk None) or change a goal, a trigger or warning sign, or a support."""
     model, form_class, section, noun = _list_or_404(kind)
-    patient = visible_patient(request, public_id)
-    require_care_team(request.user, patient)
+    patient = patient_for_request(request, public_id)
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
     plan = plan_for(patient)
     item = None
     if pk is not None:
@@ -104,19 +69,8 @@ def plan_item_edit(request, public_id, kind, pk=None):
         item = get_object_or_404(model, pk=pk, plan=plan)
     form = form_class(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plan = get_or_start_plan(patient, request.user)
-            saved = form.save(commit=False)
-            saved.plan = plan
-            if item is None and hasattr(saved, "created_by_id"):
-                saved.created_by = request.user
-            saved.save()
-            if item is None:
-                plan.record(request.user, section, PlanChange.Action.ADDED, str(saved), filled_fields(form))
-            elif form.has_changed():
-                plan.record(request.user, section, PlanChange.Action.CHANGED, str(saved), changed_fields(form))
-            plan.updated_by = request.user
-            plan.save(update_fields=["updated_by", "updated_at"])
+        save_item(patient, item=form.save(commit=False), section=section, by=request.user,
+                  changes=filled_fields(form) if item is None else changed_fields(form))
         messages.success(request, f"The {noun} is saved in the wellness plan.")
         return redirect("wellness:plan", patient.public_id)
     return render(request, "wellness/plan_item_form.html", {
@@ -128,24 +82,20 @@ def plan_item_edit(request, public_id, kind, pk=None):
 @require_POST
 def plan_item_remove(request, public_id, kind, pk):
     model, _form_class, section, noun = _list_or_404(kind)
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     plan = plan_for(patient)
     if plan is None:
         raise Http404("No such item.")
     item = get_object_or_404(model, pk=pk, plan=plan)
-    require_care_team(request.user, patient)
-    with transaction.atomic():
-        plan.record(request.user, section, PlanChange.Action.REMOVED, str(item))
-        item.delete()
-        plan.updated_by = request.user
-        plan.save(update_fields=["updated_by", "updated_at"])
+    require_care_team(request.user, patient, CARE_TEAM_ONLY)
+    remove_item(plan, item=item, section=section, by=request.user)
     messages.success(request, f"The {noun} was removed from the wellness plan.")
     return redirect("wellness:plan", patient.public_id)
 
 
 @clinic_staff_required
 def plan_history(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id)
     plan = plan_for(patient)
     changes = plan.changes.select_related("changed_by") if plan else PlanChange.objects.none()
     page = Paginator(changes, per_page=50).get_page(request.GET.get("page"))
@@ -154,6 +104,6 @@ def plan_history(request, public_id):
 
 @clinic_staff_required
 def plan_print(request, public_id):
-    patient = visible_patient(request, public_id)
+    patient = patient_for_request(request, public_id, queryset=Patient.objects.select_related("clinic"))
     plan = plan_for(patient, with_lists=True)
     return render(request, "wellness/plan_print.html", {"patient": patient, "plan": plan, "clinic": patient.clinic})

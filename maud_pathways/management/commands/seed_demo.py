@@ -8,9 +8,9 @@ from django.db import transaction
 
 from patients.demo import seed_treatment_plans
 from patients.models import CareTeamMember, Clinic, ContactMethod, Patient, Role, StaffMember
-from referrals import demo as referrals_demo
-from referrals import demo_stop3
-from referrals.demo_stop5 import seed_stop5
+from referrals.directory import demo as directory_demo
+from referrals.followup import demo as followup_demo
+from referrals.support import demo as support_demo
 from wellness.demo import seed_wellness_demo
 
 DEFAULT_PASSWORD = "pathways-demo-2026"
@@ -91,10 +91,10 @@ class Command(BaseCommand):
         # Each feature adds its own demo records below, from its app's demo module
         # (one call per line; each must be safe to run again without duplicating).
         seed_treatment_plans(clinic, other)
-        referrals_demo.seed(clinic, other, stdout=self.stdout)
-        demo_stop3.seed(clinic)
+        directory_demo.seed(clinic, other, stdout=self.stdout)
+        support_demo.seed(clinic)
         seed_wellness_demo(clinic, staff)
-        seed_stop5()
+        followup_demo.seed()
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))
         self.stdout.write(f"Demo logins (password for all: {password}):")

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from patients.models import Clinic
-from referrals.meeting_guide import FeedError, feed_name, import_feed, read_feed
+from referrals.directory.meeting_guide import FeedError, feed_name, import_feed, read_feed
 from referrals.models import Program
 
 PROGRESS_FROM = 500  # entries; smaller files import too quickly for a bar to help

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from referrals.programs_data import PROGRAMS_FILE, load_programs
+from referrals.directory.programs_data import PROGRAMS_FILE, load_programs
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from referrals.models import (
     ProgramGroup,
     Referral,
 )
-from referrals.stop3 import Stop3Track
+from referrals.support.lead import Stop3Track
 
 from ..dates import days_from_today, today
 from ..patients import PatientFactory, StaffFactory

@@ -1,0 +1,367 @@
+"""Forms for Stop 4: programs, meetings (by hand, filters, Meeting Guide import) and matching preferences."""
+
+import uuid
+
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from . import type_codes
+from .meeting_guide import EntryInvalid, FeedError, clean_entry, known_time_zones, read_feed
+from .models import (
+    WEEKDAY_NAMES,
+    CulturalFocus,
+    MatchingPreferences,
+    Meeting,
+    MeetingAttendance,
+    MeetingMedicationWelcome,
+    Program,
+    ProgramGroup,
+    TimeOfDay,
+)
+
+MAX_FEED_BYTES = 20 * 1024 * 1024
+
+
+class ProgramForm(forms.ModelForm):
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Program
+        fields = [
+            "name", "group", "description", "description_source", "website", "drinking_approach",
+            "spiritual_content", "audience", "cultural_focus", "medication_welcome", "medication_note",
+            "medication_source", "offers_in_person", "offers_online", "offers_app", "reviewed_on",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "medication_note": forms.Textarea(attrs={"rows": 3}),
+            "reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("About", Row(Column("name"), Column("group")), "description", "description_source",
+                     "website"),
+            Fieldset("Facts that matter for matching",
+                     Row(Column("drinking_approach"), Column("spiritual_content")),
+                     Row(Column("audience"), Column("cultural_focus"))),
+            Fieldset("Medication", "medication_welcome", "medication_note", "medication_source"),
+            Fieldset("Formats", Row(Column("offers_in_person"), Column("offers_online"), Column("offers_app"))),
+            "reviewed_on",
+            Submit("save", "Save program"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("medication_welcome") == "welcoming" and not data.get("medication_source"):
+            self.add_error("medication_source", "Say where this comes from before marking the program welcoming.")
+        return data
+
+
+class MeetingImportForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label="Choose a program")
+    feed = forms.FileField(label="Meeting Guide JSON file", help_text="A .json file: an array of meetings.")
+    source = forms.CharField(
+        label="Name of the feed", max_length=200, required=False,
+        help_text="As staff will see it, e.g. “Springfield Intergroup”. A program can have several feeds (say, a "
+                  "local intergroup's and an online one); each import updates the feed of its name and marks "
+                  "inactive only that feed's missing meetings. Leave empty to update the program's only feed, or "
+                  "to name a first feed after the file.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("program", "feed", "source", Submit("import", "Import meetings"))
+
+    def clean_feed(self):
+        upload = self.cleaned_data["feed"]
+        if upload.size > MAX_FEED_BYTES:
+            raise forms.ValidationError("The file is larger than 20 MB.")
+        try:
+            self.entries = read_feed(upload.read())
+        except FeedError as exc:
+            raise forms.ValidationError(f"{exc} Nothing was imported.") from None
+        return upload
+
+
+class MeetingMedicationForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["medication_welcome", "medication_note"]
+        help_texts = {"medication_note": "What you learned and from whom, e.g. “Asked the secretary, 2026-03”."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("medication_welcome", "medication_note", Submit("save", "Save"))
+
+
+ATTENDANCE_FILTERS = [
+    ("in_person", "In person (incl. hybrid)"),
+    ("online", "Online (incl. hybrid)"),
+    ("hybrid", "Hybrid only"),
+]
+MEDICATION_FILTERS = [
+    ("welcoming", "Known to be welcoming"),
+    ("not_unwelcoming", "Not reported as unwelcoming"),
+]
+
+
+class MeetingFilterForm(forms.Form):
+    q = forms.CharField(label="Name, place or group", required=False, max_length=100)
+    group = forms.ChoiceField(label="Kind of group", required=False,
+                              choices=[("", "Any")] + list(ProgramGroup.choices))
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), required=False, empty_label="Any",
+                                     to_field_name="slug")
+    attendance = forms.ChoiceField(label="Format", required=False, choices=[("", "Any")] + ATTENDANCE_FILTERS)
+    day = forms.TypedChoiceField(label="Day", required=False, coerce=int, empty_value=None,
+                                 choices=[("", "Any")] + list(enumerate(WEEKDAY_NAMES)))
+    time_of_day = forms.ChoiceField(label="Time of day", required=False,
+                                    choices=[("", "Any")] + list(TimeOfDay.choices))
+    language = forms.ChoiceField(label="Language", required=False)
+    attributes = forms.MultipleChoiceField(label="Attributes (all must apply)", required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    medication = forms.ChoiceField(label="Welcoming of medication", required=False,
+                                   choices=[("", "Any")] + MEDICATION_FILTERS)
+    include_inactive = forms.BooleanField(label="Include inactive meetings", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "Any")] + [(name, name) for name in type_codes.language_choices()]
+        self.fields["attributes"].choices = type_codes.attribute_choices()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("q", css_class="col-md-6"), Column("group", css_class="col-md-3"),
+                Column("program", css_class="col-md-3")),
+            Row(Column("attendance", css_class="col-6 col-md-3"), Column("day", css_class="col-6 col-md-3"),
+                Column("time_of_day", css_class="col-6 col-md-3"), Column("language", css_class="col-6 col-md-3")),
+            Row(Column("medication", css_class="col-md-4"),
+                Column(Field("include_inactive"), css_class="col-md-4 pt-md-4")),
+            InlineCheckboxes("attributes"),
+        )
+
+    def filter(self, meetings):
+        """Apply every filter given; filters combine (all must hold)."""
+        data = self.cleaned_data
+        if not data.get("include_inactive"):
+            meetings = meetings.active()
+        if data.get("q"):
+            for word in data["q"].split():
+                meetings = meetings.filter(
+                    Q(name__icontains=word) | Q(location_name__icontains=word)
+                    | Q(formatted_address__icontains=word) | Q(region__icontains=word)
+                    | Q(group_name__icontains=word)
+                )
+        if data.get("group"):
+            meetings = meetings.filter(program__group=data["group"])
+        if data.get("program"):
+            meetings = meetings.filter(program=data["program"])
+        attendance = data.get("attendance")
+        if attendance == "in_person":
+            meetings = meetings.filter(attendance__in=[MeetingAttendance.IN_PERSON, MeetingAttendance.HYBRID])
+        elif attendance == "online":
+            meetings = meetings.filter(attendance__in=[MeetingAttendance.ONLINE, MeetingAttendance.HYBRID])
+        elif attendance == "hybrid":
+            meetings = meetings.filter(attendance=MeetingAttendance.HYBRID)
+        # Day and time of day are the clinic's (the active time zone), whatever zone a meeting keeps.
+        meetings = meetings.starting_locally(timezone.get_current_timezone_name(), day=data.get("day"),
+                                             time_of_day=data.get("time_of_day") or None)
+        if data.get("language"):
+            meetings = meetings.in_language(data["language"])
+        for code in data.get("attributes") or []:
+            meetings = meetings.with_type(code)
+        if data.get("medication") == "welcoming":
+            meetings = meetings.welcoming_of_medication()
+        elif data.get("medication") == "not_unwelcoming":
+            meetings = meetings.exclude(medication_welcome=MeetingMedicationWelcome.NOT_WELCOMING)
+        return meetings
+
+
+class MeetingForm(forms.Form):
+    """A meeting the clinic adds (or later edits) by hand: one no feed lists, such as a group at a local church.
+
+    The answers become a Meeting Guide entry and pass the same checks as an imported one, so a meeting added
+    by hand is stored, filtered, matched and exported exactly like a feed's.
+    """
+
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label="Choose a program")
+    name = forms.CharField(max_length=200)
+    days = forms.TypedMultipleChoiceField(label="Days", required=False, coerce=int,
+                                          choices=list(enumerate(WEEKDAY_NAMES)),
+                                          widget=forms.CheckboxSelectMultiple,
+                                          help_text="Leave all empty for a meeting by appointment.")
+    start_time = forms.TimeField(label="Starts", required=False,
+                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label="Ends", required=False,
+                               widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                               help_text="Leave empty if it runs past midnight or has no set end.")
+    time_zone = forms.ChoiceField()
+    location_name = forms.CharField(label="Venue", max_length=200, required=False,
+                                    help_text="e.g. “St. Mark's Church, lower hall”.")
+    formatted_address = forms.CharField(label="Address", max_length=300, required=False,
+                                        help_text="Street, city, state and ZIP, for an in-person meeting.")
+    location_notes = forms.CharField(label="How to find it", required=False, max_length=1000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    conference_url = forms.URLField(label="Online link", max_length=500, required=False, assume_scheme="https")
+    conference_phone = forms.CharField(label="Dial-in phone", max_length=120, required=False)
+    language = forms.ChoiceField(initial=type_codes.DEFAULT_LANGUAGE)
+    attributes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    is_active = forms.BooleanField(label="Still meets", required=False, initial=True,
+                                   help_text="Untick when the group stops meeting; it stays on referrals made to it.")
+
+    def __init__(self, *args, clinic, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic, self.meeting = clinic, meeting
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(known_time_zones())]
+        self.fields["language"].choices = [(name, name) for name in type_codes.language_choices()]
+        self.fields["attributes"].choices = [(c, label) for c, label in type_codes.attribute_choices()
+                                             if c not in type_codes.LANGUAGE_CODES]
+        self.kept_codes = []
+        if meeting is None:
+            self.initial.setdefault("time_zone", clinic.time_zone)
+            del self.fields["is_active"]
+        else:
+            attribute_codes = {c for c, _ in self.fields["attributes"].choices}
+            codes = meeting.type_code_list
+            # Codes this form does not show (e.g. from an older feed) are kept as they are.
+            self.kept_codes = [c for c in codes if c not in attribute_codes and c not in type_codes.LANGUAGE_CODES]
+            self.initial.update({
+                "program": meeting.program_id, "days": meeting.weekday_numbers,
+                "language": (meeting.language_list or [type_codes.DEFAULT_LANGUAGE])[0],
+                "attributes": [c for c in codes if c in attribute_codes],
+                **{name: getattr(meeting, name) for name in (
+                    "name", "start_time", "end_time", "time_zone", "location_name", "formatted_address",
+                    "location_notes", "conference_url", "conference_phone", "notes", "is_active")},
+            })
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("The meeting", Row(Column("program", css_class="col-md-5"), Column("name", css_class="col-md-7"))),
+            Fieldset("When", InlineCheckboxes("days"),
+                     Row(Column("start_time", css_class="col-6 col-md-3"),
+                         Column("end_time", css_class="col-6 col-md-3"), Column("time_zone", css_class="col-md-6"))),
+            Fieldset("Where: an address, an online link or phone, or both",
+                     Row(Column("location_name"), Column("formatted_address")), "location_notes",
+                     Row(Column("conference_url", css_class="col-md-8"),
+                         Column("conference_phone", css_class="col-md-4"))),
+            Fieldset("Who and what", "language", InlineCheckboxes("attributes"), "notes",
+                     *(["is_active"] if "is_active" in self.fields else [])),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        start, end = data.get("start_time"), data.get("end_time")
+        if data.get("days") and start is None:
+            self.add_error("start_time", "Give the start time of a meeting held on set days.")
+        if end is not None and start is None:
+            self.add_error("start_time", "Give the start time too, or leave the end time empty.")
+        elif start is not None and end is not None and end <= start:
+            self.add_error("end_time", "The meeting ends before it starts. If it runs past midnight, "
+                                       "leave the end time empty.")
+        if not (data.get("formatted_address") or data.get("conference_url") or data.get("conference_phone")):
+            self.add_error("formatted_address", "Give an address, or an online link or dial-in phone number.")
+        if self.errors:
+            return data
+        language_code = type_codes.code_for_language(data["language"])
+        codes = [*data.get("attributes", []), *self.kept_codes]
+        if language_code and data["language"] != type_codes.DEFAULT_LANGUAGE:
+            codes.append(language_code)
+        entry = {
+            "name": data["name"], "day": sorted(data.get("days") or []),
+            "time": start.strftime("%H:%M") if start else "", "end_time": end.strftime("%H:%M") if end else "",
+            "timezone": data["time_zone"], "location": data.get("location_name", ""),
+            "formatted_address": data.get("formatted_address", ""), "location_notes": data.get("location_notes", ""),
+            "conference_url": data.get("conference_url", ""), "conference_phone": data.get("conference_phone", ""),
+            "notes": data.get("notes", ""), "types": codes,
+        }
+        try:
+            self.meeting_values = clean_entry(entry, default_time_zone=self.clinic.time_zone)
+        except EntryInvalid as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data
+
+    def save(self, by):
+        """Store the meeting: a new one gets a slug of its own and is marked as added by hand, by ``by``."""
+        meeting = self.meeting or Meeting(clinic=self.clinic, slug=f"clinic-{uuid.uuid4().hex[:12]}",
+                                          added_by_hand=True, added_by=by)
+        for name, value in self.meeting_values.items():
+            setattr(meeting, name, value)
+        meeting.program = self.cleaned_data["program"]
+        meeting.is_active = self.cleaned_data.get("is_active", True)
+        meeting.save()
+        return meeting
+
+
+# Matching preferences -----------------------------------------------------------------------------
+class MatchingPreferencesForm(forms.ModelForm):
+    language = forms.ChoiceField(label="Meeting language")
+    cultural_focuses = forms.MultipleChoiceField(
+        label="Cultural preferences", required=False, choices=CulturalFocus.choices,
+        widget=forms.CheckboxSelectMultiple, help_text="Groups grounded in these communities are brought forward.",
+    )
+    available_days = forms.TypedMultipleChoiceField(
+        label="Days available", required=False, coerce=int, choices=list(enumerate(WEEKDAY_NAMES)),
+        widget=forms.CheckboxSelectMultiple, help_text="Leave all unticked for any day.",
+    )
+    available_times = forms.MultipleChoiceField(
+        label="Times available", required=False, choices=TimeOfDay.choices, widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for any time.",
+    )
+
+    class Meta:
+        model = MatchingPreferences
+        fields = [
+            "drinking_goal", "on_maud", "spiritual_content", "in_person_ok", "online_ok", "app_ok", "online_only",
+            "transportation", "language", "gender_groups", "cultural_focuses", "cultural_notes", "available_days",
+            "available_times", "notes",
+        ]
+        labels = {"on_maud": "Takes a medication for alcohol use disorder (MAUD)"}
+        help_texts = {
+            "drinking_goal": "Used only while the patient has no signed treatment plan; once a plan is signed, "
+                             "matching uses its drinking goal and medications.",
+            "gender_groups": "Women-only or men-only groups are suggested only when they fit.",
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = type_codes.language_choices()
+        current = self.initial.get("language") or self.instance.language
+        if current and current not in languages:
+            languages = sorted(languages + [current])
+        self.fields["language"].choices = [(name, name) for name in languages]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Goal and medication", Row(Column("drinking_goal"), Column("on_maud", css_class="pt-md-4"))),
+            Fieldset("Kind of group", Row(Column("spiritual_content"), Column("gender_groups")),
+                     Row(Column("language"), Column("cultural_notes")), "cultural_focuses"),
+            Fieldset("How and when",
+                     Row(Column("in_person_ok"), Column("online_ok"), Column("app_ok"), Column("online_only")),
+                     "transportation", Row(Column("available_days"), Column("available_times"))),
+            "notes",
+            Submit("save", "Save preferences"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("online_only"):
+            if not (data.get("online_ok") or data.get("app_ok")):
+                self.add_error("online_only", "Online only needs “open to online meetings” or “open to apps”.")
+        elif not (data.get("in_person_ok") or data.get("online_ok") or data.get("app_ok")):
+            self.add_error("in_person_ok", "Tick at least one format the patient is open to.")
+        return data

@@ -1,0 +1,398 @@
+"""Matching (Stop 4): rank programs and meetings against a patient's needs, and say why in words.
+
+The drinking goal and whether the patient is on MAUD come from the latest signed treatment plan (Stop 1);
+the matching preferences' own answers count only while there is no signed plan.
+
+``rank_options`` is a plain function of plain inputs, so the rules can be tested directly:
+
+* Al-Anon (and any program for family and friends) is offered for the patient's family and friends,
+  never as the patient's own group;
+* a reduced-drinking goal brings programs that accept reduced drinking forward;
+* women-only (and men-only) groups are offered only where the patient's preferences say they fit;
+* "welcoming of medication" counts for patients on MAUD (and only for them);
+* a patient with no transportation (or who joins online only) sees online and app options first.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .models import (
+    Audience,
+    CulturalFocus,
+    DrinkingApproach,
+    DrinkingGoal,
+    GenderGroups,
+    MatchingPreferences,
+    MedicationWelcome,
+    Meeting,
+    MeetingAttendance,
+    MeetingMedicationWelcome,
+    SpiritualContent,
+    SpiritualPreference,
+    TimeOfDay,
+    Transportation,
+)
+from .models.directory import WEEKDAY_NAMES
+
+MEETINGS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class PatientNeeds:
+    """Everything matching looks at, independent of where it is stored."""
+
+    drinking_goal: str = DrinkingGoal.UNDECIDED
+    on_maud: bool = False
+    spiritual_content: str = SpiritualPreference.NO_PREFERENCE
+    in_person_ok: bool = True
+    online_ok: bool = True
+    app_ok: bool = True
+    online_only: bool = False
+    language: str = "English"
+    gender_groups: str = GenderGroups.NOT_ASKED
+    cultural_focuses: frozenset = frozenset()
+    available_days: frozenset = frozenset()
+    available_times: frozenset = frozenset()
+    transportation: str = Transportation.NOT_ASKED
+    time_zone: str = ""  # the patient's (clinic's) zone: "evening" means evening there
+    goal_source: object = None  # a GoalAndMedication: the signed plan or the preferences form
+
+    @property
+    def must_avoid_travel(self):
+        return self.online_only or self.transportation == Transportation.NONE
+
+
+@dataclass(frozen=True)
+class GoalAndMedication:
+    """The drinking goal and "on MAUD" matching uses, and where they came from."""
+
+    drinking_goal: str
+    on_maud: bool
+    from_plan: bool = False
+    plan_version: int | None = None
+    plan_signed_at: object = None
+
+    @property
+    def drinking_goal_label(self):
+        known = self.drinking_goal in DrinkingGoal.values
+        return DrinkingGoal(self.drinking_goal).label if known else DrinkingGoal.UNDECIDED.label
+
+
+def drinking_goal_and_maud(patient, preferences):
+    """The patient's latest signed treatment plan (Stop 1) first: its drinking goal, and whether a MAUD
+    medication is started in it. Only without a signed plan do the matching preferences' answers count.
+    ``patient`` comes from ``Patient.objects.with_plan_status()``, which carries those facts (no query)."""
+    if patient.plan_signed_number is not None:
+        return GoalAndMedication(drinking_goal=patient.plan_drinking_goal or DrinkingGoal.UNDECIDED,
+                                 on_maud=patient.plan_on_maud, from_plan=True,
+                                 plan_version=patient.plan_signed_number, plan_signed_at=patient.plan_signed_at)
+    return GoalAndMedication(drinking_goal=preferences.drinking_goal, on_maud=preferences.on_maud)
+
+
+def needs_for(patient, preferences):
+    """A patient's needs for matching, from their saved preferences (or defaults when none are saved)."""
+    if preferences is None:
+        preferences = MatchingPreferences.new_for(patient)
+    source = drinking_goal_and_maud(patient, preferences)
+    return PatientNeeds(
+        drinking_goal=source.drinking_goal,
+        on_maud=source.on_maud,
+        goal_source=source,
+        spiritual_content=preferences.spiritual_content,
+        in_person_ok=preferences.in_person_ok,
+        online_ok=preferences.online_ok,
+        app_ok=preferences.app_ok,
+        online_only=preferences.online_only,
+        language=preferences.language or "English",
+        gender_groups=preferences.gender_groups,
+        cultural_focuses=frozenset(preferences.cultural_focuses or []),
+        available_days=frozenset(int(d) for d in preferences.available_days or []),
+        available_times=frozenset(preferences.available_times or []),
+        transportation=preferences.transportation,
+        time_zone=patient.clinic.time_zone,
+    )
+
+
+@dataclass
+class Option:
+    """One ranked program or meeting, with the reasons in words."""
+
+    item: object
+    score: float = 0.0
+    fits: list = field(default_factory=list)
+    concerns: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    left_out: str = ""
+    travel_free: bool = False
+
+    def add(self, points, text):
+        self.score += points
+        if points > 0:
+            self.fits.append(text)
+        elif points < 0:
+            self.concerns.append(text)
+        else:
+            self.notes.append(text)
+
+
+@dataclass
+class Options:
+    programs: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    family: list = field(default_factory=list)
+    left_out_programs: list = field(default_factory=list)
+    left_out_meetings: Counter = field(default_factory=Counter)
+    meetings_considered: int = 0
+
+    @property
+    def left_out_meeting_reasons(self):
+        """(reason, count) pairs, most common first."""
+        return self.left_out_meetings.most_common()
+
+
+# Rules shared by programs and their meetings ---------------------------------------------------
+
+def _drinking(needs, program, option):
+    approach = program.drinking_approach
+    if needs.drinking_goal == DrinkingGoal.REDUCED:
+        if approach == DrinkingApproach.REDUCED_ACCEPTED:
+            option.add(4, "Accepts reduced drinking as a goal, which is the patient's goal")
+        elif approach == DrinkingApproach.ABSTINENCE:
+            option.add(-3, "Expects abstinence, while the patient's goal is to drink less")
+        elif approach == DrinkingApproach.VARIES:
+            option.add(0, "Whether reduced drinking is accepted varies by group")
+        else:
+            option.add(-1, "Not known whether reduced drinking is accepted")
+    elif needs.drinking_goal == DrinkingGoal.ABSTINENCE:
+        if approach == DrinkingApproach.ABSTINENCE:
+            option.add(2, "Built around abstinence, the patient's goal")
+        elif approach == DrinkingApproach.REDUCED_ACCEPTED:
+            option.add(1, "Supports stopping as well as cutting down")
+    elif approach == DrinkingApproach.REDUCED_ACCEPTED:
+        option.add(1, "Open to any drinking goal while the patient decides")
+    elif approach == DrinkingApproach.ABSTINENCE:
+        option.add(0, "Expects abstinence; the patient has not settled on a goal")
+
+
+SPIRITUAL_WHEN_AVOIDED = {
+    SpiritualContent.NONE: (2, "No spiritual or religious content, as the patient prefers"),
+    SpiritualContent.SOME: (-2, "Includes some spiritual content; the patient prefers none"),
+    SpiritualContent.CENTRAL: (-4, "Spiritual or religious content is central; the patient prefers none"),
+    SpiritualContent.VARIES: (-1, "Spiritual content varies by group; the patient prefers none"),
+    SpiritualContent.UNKNOWN: (-1, "Not known whether it has spiritual content; the patient prefers none"),
+}
+SPIRITUAL_WHEN_WANTED = {
+    SpiritualContent.CENTRAL: (3, "Spiritual or religious content is central, as the patient wants"),
+    SpiritualContent.SOME: (2, "Includes spiritual content, as the patient wants"),
+    SpiritualContent.NONE: (-1, "Secular, while the patient wants spiritual support"),
+}
+
+
+def _spiritual(needs, program, option):
+    table = {SpiritualPreference.AVOID: SPIRITUAL_WHEN_AVOIDED,
+             SpiritualPreference.WANTS: SPIRITUAL_WHEN_WANTED}.get(needs.spiritual_content, {})
+    if program.spiritual_content in table:
+        option.add(*table[program.spiritual_content])
+
+
+def _program_medication(needs, program, option):
+    if not needs.on_maud:
+        return
+    if program.medication_welcome == MedicationWelcome.WELCOMING:
+        option.add(3, "Known to welcome people who take medication for alcohol use disorder")
+    elif program.medication_welcome == MedicationWelcome.VARIES:
+        option.add(-1, "How groups treat medication varies: check before the first meeting")
+    else:
+        option.add(-1, "Not known how it treats medication: ask before the first meeting")
+
+
+def _cultural_program(needs, program, option):
+    if not program.cultural_focus:
+        return
+    label = CulturalFocus(program.cultural_focus).label
+    if program.cultural_focus in needs.cultural_focuses:
+        option.add(4, f"Grounded in {label}, as the patient wished")
+    else:
+        option.add(0, f"Grounded in {label}: ask whether this fits the patient")
+
+
+# Programs ---------------------------------------------------------------------------------------
+
+def score_program(needs, program, fitting_meetings=0):
+    option = Option(program, travel_free=program.can_join_without_travel)
+    if program.audience == Audience.FAMILY_AND_FRIENDS:
+        option.left_out = "For the patient's family and friends, not the patient's own group"
+        return option
+    if program.audience == Audience.WOMEN and needs.gender_groups != GenderGroups.WOMEN:
+        option.left_out = "For women only, and the patient's preferences do not say women's groups fit"
+        return option
+    if program.audience == Audience.WOMEN:
+        option.add(2, "A women's program, which fits the patient")
+    if needs.online_only and not option.travel_free:
+        option.left_out = "Does not meet online or by app, and the patient joins online only"
+        return option
+    _drinking(needs, program, option)
+    _spiritual(needs, program, option)
+    _program_medication(needs, program, option)
+    _cultural_program(needs, program, option)
+    _program_formats(needs, program, option)
+    if fitting_meetings:
+        option.add(1, f"{fitting_meetings} fitting meeting{'s' if fitting_meetings != 1 else ''} "
+                      "in the clinic's list")
+    return option
+
+
+def _program_formats(needs, program, option):
+    if not (program.offers_in_person or program.offers_online or program.offers_app):
+        option.add(-1, "Formats not recorded yet")
+        return
+    if needs.must_avoid_travel:
+        if option.travel_free:
+            option.add(4, "Can be joined online or by app, so no travel is needed")
+        else:
+            option.add(-4, "Meets in person only, and the patient has no transportation")
+    elif not needs.in_person_ok and not option.travel_free:
+        option.add(-3, "Meets in person only; the patient prefers not to")
+    if program.offers_app and needs.app_ok:
+        option.add(1, "Has an app for support at any hour")
+    if not needs.online_ok and program.offers_online and not (program.offers_in_person or program.offers_app):
+        option.add(-2, "Meets online only; the patient prefers not to meet online")
+
+
+def family_option(program):
+    option = Option(program, travel_free=program.can_join_without_travel)
+    option.add(0, "For the people close to the patient, who are affected by the drinking")
+    option.add(0, "Not a group for the patient: suggest it to family and friends")
+    return option
+
+
+# Meetings ---------------------------------------------------------------------------------------
+
+def meeting_left_out(needs, meeting):
+    """Why a meeting is not offered at all, or "" when it may be offered."""
+    program = meeting.program
+    if program.audience == Audience.FAMILY_AND_FRIENDS:
+        return "For family and friends"
+    if (meeting.is_women_only or program.audience == Audience.WOMEN) and needs.gender_groups != GenderGroups.WOMEN:
+        return "Women-only"
+    if meeting.is_men_only and needs.gender_groups != GenderGroups.MEN:
+        return "Men-only"
+    if needs.language not in meeting.language_list:
+        return f"Not in {needs.language}"
+    if meeting.is_temporarily_closed and not meeting.can_join_online:
+        return "Location temporarily closed"
+    if needs.online_only and not meeting.can_join_online:
+        return "In person only"
+    if needs.on_maud and meeting.medication_welcome == MeetingMedicationWelcome.NOT_WELCOMING:
+        return "Reported as unwelcoming of medication"
+    return ""
+
+
+def score_meeting(needs, meeting):
+    option = Option(meeting, travel_free=meeting.can_join_online)
+    option.left_out = meeting_left_out(needs, meeting)
+    if option.left_out:
+        return option
+    program = meeting.program
+    if meeting.is_women_only or program.audience == Audience.WOMEN:
+        option.add(2, "A women's meeting, which fits the patient")
+    if meeting.is_men_only:
+        option.add(2, "A men's meeting, which fits the patient")
+    if needs.language != "English":
+        option.add(2, f"Held in {needs.language}")
+    _drinking(needs, program, option)
+    _spiritual(needs, program, option)
+    if needs.on_maud and meeting.medication_welcome == MeetingMedicationWelcome.WELCOMING:
+        option.add(3, "This meeting is known to welcome people who take medication")
+    else:
+        _program_medication(needs, program, option)
+    _cultural_program(needs, program, option)
+    shared = meeting.cultural_focuses() & needs.cultural_focuses
+    for focus in sorted(shared):
+        option.add(3, f"A meeting for {CulturalFocus(focus).label}, as the patient wished")
+    _meeting_format(needs, meeting, option)
+    _meeting_time(needs, meeting, option)
+    if "BE" in meeting.type_code_list:
+        option.add(0.5, "Newcomer-friendly")
+    return option
+
+
+def _meeting_format(needs, meeting, option):
+    if needs.must_avoid_travel:
+        if meeting.can_join_online:
+            option.add(4, "Online, so no travel is needed")
+        else:
+            option.add(-4, "In person, and the patient has no transportation: a ride or transit help is needed")
+        return
+    if not needs.in_person_ok and not meeting.can_join_online:
+        option.add(-3, "In person; the patient prefers not to meet in person")
+    if not needs.online_ok and meeting.attendance == MeetingAttendance.ONLINE:
+        option.add(-3, "Online; the patient prefers not to meet online")
+    if needs.transportation == Transportation.TRANSIT and meeting.can_attend_in_person:
+        option.add(0, "Check the transit route to the address")
+
+
+def _meeting_time(needs, meeting, option):
+    days = meeting.weekday_numbers_in(needs.time_zone)  # a late meeting two zones away may fall on the next day
+    if needs.available_days and days:
+        shared = [d for d in days if d in needs.available_days]
+        if shared:
+            option.add(1, f"On {', '.join(WEEKDAY_NAMES[d] for d in shared)}, when the patient is free")
+        else:
+            option.add(-3, "Not on a day the patient is free")
+    if needs.available_times and meeting.start_time:
+        slot = TimeOfDay.of(meeting.start_time_in(needs.time_zone))
+        if slot in needs.available_times:
+            option.add(1, f"In the {slot.value}, when the patient is free")
+        else:
+            option.add(-3, f"In the {slot.value}, when the patient is not free")
+
+
+# Ranking ----------------------------------------------------------------------------------------
+
+def _rank_key(needs):
+    def key(option):
+        travel_last = needs.must_avoid_travel and not option.travel_free
+        return (travel_last, -option.score, str(option.item))
+    return key
+
+
+def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN):
+    """Rank ``programs`` and ``meetings`` (each meeting with its ``program`` loaded) for ``needs``."""
+    result = Options()
+    scored_meetings = []
+    fitting_by_program = Counter()
+    for meeting in meetings:
+        result.meetings_considered += 1
+        option = score_meeting(needs, meeting)
+        if option.left_out:
+            result.left_out_meetings[option.left_out] += 1
+            continue
+        scored_meetings.append(option)
+        if option.score >= 0:
+            fitting_by_program[meeting.program_id] += 1
+    for program in programs:
+        if program.audience == Audience.FAMILY_AND_FRIENDS:
+            result.family.append(family_option(program))
+            continue
+        option = score_program(needs, program, fitting_by_program[program.pk])
+        (result.left_out_programs if option.left_out else result.programs).append(option)
+    key = _rank_key(needs)
+    result.programs.sort(key=key)
+    scored_meetings.sort(key=key)
+    result.meetings = scored_meetings[:meetings_shown]
+    return result
+
+
+def meetings_for_matching(clinic_id, needs):
+    """The clinic's active meetings worth scoring, with their programs, in one query.
+
+    Meetings that can never be offered (for family and friends, or not in the patient's language) are
+    left out in the database so large lists stay quick; the rest is decided by ``score_meeting``.
+    """
+    return (
+        Meeting.objects.of_clinic(clinic_id).active()
+        .exclude(program__audience=Audience.FAMILY_AND_FRIENDS)
+        .in_language(needs.language)
+        .select_related("program")
+    )

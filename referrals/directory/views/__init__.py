@@ -1,0 +1,1 @@
+"""Stop 4 pages, one module per area."""

@@ -1,0 +1,32 @@
+"""A patient's matching preferences and "find options" (Stop 4)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from patients.access import clinic_staff_required, patient_for_request
+from patients.models import Patient
+
+from ..forms import MatchingPreferencesForm
+from ..services import matches_for, preferences_of, save_preferences
+
+
+@clinic_staff_required
+def preferences_edit(request, public_id):
+    patient = patient_for_request(request, public_id)
+    form = MatchingPreferencesForm(request.POST or None, instance=preferences_of(patient))
+    if request.method == "POST" and form.is_valid():
+        save_preferences(form.save(commit=False), by=request.user)
+        messages.success(request, "Matching preferences saved.")
+        return redirect("referrals:find_options", public_id=patient.public_id)
+    return render(request, "referrals/preferences_form.html", {"patient": patient, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@clinic_staff_required
+def find_options(request, public_id):
+    patient = patient_for_request(
+        request, public_id, queryset=Patient.objects.select_related("clinic").with_plan_status())
+    matches = matches_for(patient)
+    return render(request, "referrals/find_options.html", {
+        "patient": patient, "preferences": matches.preferences, "needs": matches.needs, "options": matches.options,
+    })

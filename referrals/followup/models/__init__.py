@@ -1,0 +1,41 @@
+"""Models of Stop 5 (re-exported by ``referrals.models``)."""
+
+from .barriers import (
+    Barrier,
+    BarrierKind,
+    BarrierSeverity,
+    BarrierStatus,
+    Intervention,
+    InterventionKind,
+    InterventionStatus,
+    Suggestion,
+    suggestions_for,
+)
+from .followups import (
+    DEFAULT_FOLLOW_UP_INTERVAL,
+    Engagement,
+    FeltWelcome,
+    FollowUp,
+    FollowUpMethod,
+    FollowUpStatus,
+    patient_engagement,
+)
+
+__all__ = [
+    "DEFAULT_FOLLOW_UP_INTERVAL",
+    "Barrier",
+    "BarrierKind",
+    "BarrierSeverity",
+    "BarrierStatus",
+    "Engagement",
+    "FeltWelcome",
+    "FollowUp",
+    "FollowUpMethod",
+    "FollowUpStatus",
+    "Intervention",
+    "InterventionKind",
+    "InterventionStatus",
+    "Suggestion",
+    "patient_engagement",
+    "suggestions_for",
+]

@@ -1,0 +1,1 @@
+"""Stop 5 pages, one module per area."""

@@ -1,0 +1,116 @@
+"""Follow-ups on a patient's meeting participation, and their engagement (Stop 5)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from patients.access import clinic_staff_required, patient_for_request
+
+from ...lifecycle import ReferralStatus
+from ...support.models import Referral
+from ..access import can_work_on_stop5, require_stop5_access
+from ..forms import FollowUpLogForm, FollowUpScheduleForm
+from ..models import FollowUp, FollowUpStatus, patient_engagement
+from ..services import follow_up_log_choices, follow_up_to_log, schedule_follow_up
+
+
+def follow_ups_url(patient):
+    return reverse("referrals:follow_up_list", args=[patient.public_id])
+
+
+@clinic_staff_required
+def follow_up_list(request, public_id):
+    patient = patient_for_request(request, public_id)
+    today = timezone.localdate()
+    follow_ups = list(
+        patient.follow_ups.select_related("assigned_to", "done_by")
+        .prefetch_related("resolved_barriers", "new_barriers",
+                          Prefetch("attended_referrals",
+                                   queryset=Referral.objects.select_related("program", "meeting")))
+    )
+    scheduled = sorted((f for f in follow_ups if not f.is_done), key=lambda f: (f.due_on, f.pk))
+    return render(request, "referrals/follow_up_list.html", {
+        "patient": patient,
+        "today": today,
+        "scheduled": scheduled,
+        "done": [f for f in follow_ups if f.is_done],
+        "engagement": patient_engagement(patient, today),
+        "can_edit": can_work_on_stop5(request.user, patient),
+        "schedule_form": FollowUpScheduleForm(patient=patient, user=request.user),
+    })
+
+
+@clinic_staff_required
+def follow_up_log(request, public_id, pk=None):
+    """Log a follow-up as done: a scheduled one (``pk``), or one that was not scheduled."""
+    patient = patient_for_request(request, public_id)
+    today = timezone.localdate()
+    if pk is None:
+        # An overdue or due-today follow-up is the one being done now, rather than a new one.
+        scheduled = FollowUp.objects.due_by(today).filter(patient=patient).order_by("due_on", "pk").first()
+    else:
+        scheduled = get_object_or_404(FollowUp, pk=pk, patient=patient)
+        if scheduled.is_done:
+            messages.info(request, "This follow-up is already logged.")
+            return redirect(follow_ups_url(patient))
+    require_stop5_access(request.user, patient)
+    form = FollowUpLogForm(request.POST or None, instance=follow_up_to_log(patient, scheduled=scheduled),
+                           choices=follow_up_log_choices(patient, scheduled=scheduled, today=today),
+                           user=request.user)
+    if request.method == "POST" and form.is_valid():
+        follow_up = form.save(commit=False)
+        try:
+            next_scheduled = follow_up.record_done(by=request.user, **form.what_happened())
+        except ValidationError as error:  # e.g. a referral changed by someone else meanwhile
+            form.add_error(None, error.messages)
+        else:
+            text = f"Follow-up of {follow_up.done_on:%b %-d} saved."
+            for referral, status in follow_up.referral_moves:
+                text += f" {referral.target_name}: now “{ReferralStatus(status).label.lower()}”."
+            if next_scheduled:
+                text += f" Next follow-up: {next_scheduled.due_on:%b %-d, %Y}."
+            messages.success(request, text)
+            return redirect(_safe_next(request) or follow_ups_url(patient))
+    return render(request, "referrals/follow_up_form.html", {
+        "patient": patient, "form": form, "follow_up": scheduled, "next": _safe_next(request),
+    }, status=400 if form.errors else 200)
+
+
+def _safe_next(request):
+    """Only the case manager's queue is an allowed place to return to after saving."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if target == reverse("referrals:case_manager_queue") else ""
+
+
+@clinic_staff_required
+def follow_up_schedule(request, public_id):
+    patient = patient_for_request(request, public_id)
+    require_stop5_access(request.user, patient)
+    form = FollowUpScheduleForm(request.POST or None, patient=patient, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up = schedule_follow_up(patient, due_on=form.cleaned_data["due_on"],
+                                           assigned_to=form.cleaned_data["assigned_to"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Follow-up scheduled for {follow_up.due_on:%b %-d, %Y} "
+                                      f"with {follow_up.assigned_to}.")
+            return redirect(follow_ups_url(patient))
+    return render(request, "referrals/follow_up_schedule.html", {"patient": patient, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@clinic_staff_required
+@require_POST
+def follow_up_cancel(request, public_id, pk):
+    patient = patient_for_request(request, public_id)
+    follow_up = get_object_or_404(FollowUp, pk=pk, patient=patient, status=FollowUpStatus.SCHEDULED)
+    require_stop5_access(request.user, patient)
+    follow_up.delete()
+    messages.success(request, f"The follow-up of {follow_up.due_on:%b %-d, %Y} is cancelled.")
+    return redirect(follow_ups_url(patient))

@@ -1,0 +1,288 @@
+"""Forms for Stop 3: conversations, referrals and their moves, first-meeting plans, Part 2 consents."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from patients.forms import DateInput
+from patients.models import Role, StaffMember
+
+from ..directory.forms import MatchingPreferencesForm
+from ..directory.models import Meeting, Program, ProgramGroup
+from ..lifecycle import START_STATUSES, CloseReason, ReferralStatus
+from .lead import CARE_ROLES, NEXT_STEP_NOTICE_DAYS
+from .models import Consent, FirstMeetingPlan, InformationCategory, MutualSupportConversation
+from .models.consent import DisclosureMethod
+from .models.conversation import CompanionOffer, Concern
+
+NEXT_STEP_DEFAULT = datetime.timedelta(days=7)
+
+
+def _helper(layout=None):
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+def clinic_meetings(clinic_id):
+    return Meeting.objects.of_clinic(clinic_id).active().select_related("program").order_by("program__name", "name")
+
+
+def care_staff(clinic_id):
+    return (StaffMember.objects.filter(clinic_id=clinic_id, is_active=True, staff_roles__role__in=CARE_ROLES)
+            .distinct().order_by("first_name", "last_name"))
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting):
+        days = ", ".join(meeting.weekday_names) or "by arrangement"
+        when = f"{days} {meeting.start_time:%-I:%M %p}" if meeting.start_time else days
+        return f"{meeting.program.name}: {meeting.name} ({when}, {meeting.get_attendance_display().lower()})"
+
+
+# Conversation ----------------------------------------------------------------------------------
+class ConversationForm(forms.ModelForm):
+    options_explained = forms.MultipleChoiceField(
+        label="Kinds of groups explained", choices=ProgramGroup.choices, widget=forms.CheckboxSelectMultiple)
+    concerns = forms.MultipleChoiceField(
+        label="Concerns or misconceptions the patient raised", choices=Concern.choices,
+        widget=forms.CheckboxSelectMultiple, required=False)
+
+    class Meta:
+        model = MutualSupportConversation
+        fields = ["held_on", "options_explained", "concerns", "concerns_addressed", "companion_offer",
+                  "next_step", "next_step_on", "notes"]
+        widgets = {
+            "held_on": DateInput(), "next_step_on": DateInput(),
+            "companion_offer": forms.RadioSelect,
+            "concerns_addressed": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, join_role=None, team_has_peer=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["companion_offer"].choices = CompanionOffer.choices
+        # A week out unless changed: a next step with a date reaches the home queue of whoever agreed it.
+        self.fields["next_step_on"].initial = timezone.localdate() + NEXT_STEP_DEFAULT
+        self.fields["next_step_on"].help_text = f"It shows on your home page {NEXT_STEP_NOTICE_DAYS} days before."
+        joining = []
+        if join_role is not None:
+            # The staff member is not on this patient's care team: they may join it with this conversation.
+            help_text = ("You are not on this patient's care team. Joining makes you one of the people who "
+                         "follow the patient here.")
+            if join_role == Role.PEER_SPECIALIST and not team_has_peer:
+                help_text += " The team has no peer support specialist yet: with you on it, Stop 3a applies."
+            self.fields["join_care_team"] = forms.BooleanField(
+                label=f"Add me to the care team as {Role(join_role).label.lower()}", required=False,
+                help_text=help_text)
+            joining = [Fieldset("You and the care team", "join_care_team")]
+        self.helper = _helper(Layout(
+            *joining,
+            Fieldset("The conversation", "held_on", "options_explained"),
+            Fieldset("Concerns", "concerns", "concerns_addressed"),
+            Fieldset("First meeting together", "companion_offer"),
+            Fieldset("Next step", Row(Column("next_step", css_class="col-md-8"),
+                                      Column("next_step_on", css_class="col-md-4")), "notes"),
+        ))
+
+
+class PreferencesForm(MatchingPreferencesForm):
+    """The patient's preferences as heard in the conversation; saved to their matching preferences."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "prefs")
+        super().__init__(*args, **kwargs)
+        # Same fields and rules as the matching-preferences page; the conversation form has its own button.
+        self.helper.layout = Layout(*[f for f in self.helper.layout.fields if not isinstance(f, Submit)])
+        self.helper.layout.insert(0, HTML('<h2 class="h5 mt-3">The patient\'s preferences</h2>'))
+
+
+# Referrals -------------------------------------------------------------------------------------
+class ReferralForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label="Program")
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label="Specific meeting",
+                                 help_text="Optional. Only meetings in your clinic's list are offered.")
+    status = forms.ChoiceField(
+        label="Where things stand", initial=ReferralStatus.SUGGESTED,
+        choices=[(s.value, s.label) for s in ReferralStatus if s in START_STATUSES], widget=forms.RadioSelect)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.fields["program"].queryset = Program.objects.all()
+        self.fields["meeting"].queryset = clinic_meetings(patient.clinic_id)
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        meeting, program = data.get("meeting"), data.get("program")
+        if meeting and program and meeting.program_id != program.pk:
+            self.add_error("meeting", f"This meeting belongs to {meeting.program.name}, not {program.name}.")
+        return data
+
+
+class MoveForm(forms.Form):
+    new_status = forms.ChoiceField(label="Move to", widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label="Reason (when declined or stopped)", required=False,
+                               choices=[("", "—")] + CloseReason.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self.fields["new_status"].choices = [(s.value, _move_label(referral.status, s))
+                                             for s in referral.next_statuses]
+        self.initial.setdefault("version", referral.version)
+        self.helper = _helper()
+
+
+class ReferralMeetingForm(forms.Form):
+    """Change which meeting of the program a referral is for (optimistic locking through ``version``)."""
+
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label="Meeting",
+                                 empty_label="Any meeting of the program",
+                                 help_text="Only this program's meetings in your clinic's list are offered.")
+    note = forms.CharField(label="Why (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           max_length=1000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = clinic_meetings(referral.patient.clinic_id).filter(
+            program_id=referral.program_id)
+        self.initial.setdefault("meeting", referral.meeting_id)
+        self.initial.setdefault("version", referral.version)
+        self.helper = _helper()
+
+
+def _move_label(current, target):
+    if current in (ReferralStatus.DECLINED, ReferralStatus.STOPPED):
+        return f"Re-open (back to “{ReferralStatus(target).label}”)"
+    return ReferralStatus(target).label
+
+
+class FirstMeetingPlanForm(forms.ModelForm):
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), label="Which meeting")
+
+    class Meta:
+        model = FirstMeetingPlan
+        fields = ["companion", "meeting", "planned_for", "meet_at"]
+        widgets = {"planned_for": DateInput()}
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.referral = referral
+        clinic_id = referral.patient.clinic_id
+        self.fields["companion"].queryset = care_staff(clinic_id)
+        self.fields["meeting"].queryset = clinic_meetings(clinic_id).filter(program_id=referral.program_id)
+        if referral.meeting_id:
+            self.initial.setdefault("meeting", referral.meeting_id)
+        self.helper = _helper(Layout(
+            Row(Column("companion"), Column(Field("planned_for"))), "meeting", "meet_at"))
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What happened", widget=forms.RadioSelect,
+        choices=[c for c in FirstMeetingPlan.Outcome.choices if c[0] != FirstMeetingPlan.Outcome.PLANNED])
+    note = forms.CharField(label="How it went", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+# Consent (42 CFR Part 2) -----------------------------------------------------------------------
+class ConsentForm(forms.ModelForm):
+    information_categories = forms.MultipleChoiceField(
+        label="Information the patient agrees to share", choices=InformationCategory.choices,
+        widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Consent
+        fields = ["program", "recipient_name", "disclosing_party", "information_categories", "information_detail",
+                  "purpose", "expires_on", "expiry_event", "right_to_revoke_explained", "signed_by", "signed_on"]
+        widgets = {
+            "expires_on": DateInput(), "signed_on": DateInput(),
+            "information_detail": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.patient = patient
+        self.fields["program"].queryset = Program.objects.all()
+        self.fields["right_to_revoke_explained"].required = True
+        self.initial.setdefault("disclosing_party", patient.clinic.name)
+        self.initial.setdefault("signed_on", timezone.localdate())
+        self.helper = _helper(Layout(
+            Fieldset("Who shares, with whom", "disclosing_party", Row(Column("program"), Column("recipient_name"))),
+            Fieldset("What, and why", "information_categories", "information_detail", "purpose"),
+            Fieldset("How long", Row(Column("expires_on"), Column("expiry_event"))),
+            Fieldset("Signature", "right_to_revoke_explained", Row(Column("signed_by"), Column("signed_on"))),
+        ))
+
+
+class RevokeConsentForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False,
+                           help_text="e.g. “patient asked in person”.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class LetterForm(forms.Form):
+    consent = forms.ModelChoiceField(queryset=Consent.objects.none(), label="Under which consent",
+                                     widget=forms.RadioSelect, empty_label=None)
+
+    def __init__(self, *args, consents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].queryset = consents
+        self.fields["consent"].label_from_instance = lambda c: (
+            f"{c.recipient_name}: signed {c.signed_on:%b %-d, %Y}, expires {c.expires_on:%b %-d, %Y}")
+        if len(consents) == 1:
+            self.initial["consent"] = consents[0].pk
+        self.helper = _helper()
+
+
+class OutsideDisclosureForm(forms.Form):
+    """A disclosure made outside the product (a phone call, an e-mail), logged under the consent it used."""
+
+    method = forms.ChoiceField(label="How", choices=[c for c in DisclosureMethod.choices
+                                                     if c[0] != DisclosureMethod.LETTER])
+    disclosed_on = forms.DateField(label="Date", widget=DateInput())
+    disclosed_at_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    information = forms.CharField(
+        label="What you shared", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In words, e.g. “name, phone number and that she is starting on Tuesday”. "
+                  "Share only what the consent allows.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime()
+        self.initial.setdefault("disclosed_on", now.date())
+        self.initial.setdefault("disclosed_at_time", now.strftime("%H:%M"))
+        self.helper = _helper(Layout(Row(Column("method"), Column("disclosed_on"), Column("disclosed_at_time")),
+                                     "information"))
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("disclosed_on"), cleaned.get("disclosed_at_time")
+        if day and time:
+            try:
+                cleaned["disclosed_at"] = timezone.make_aware(datetime.datetime.combine(day, time))
+            except (OverflowError, ValueError):
+                self.add_error("disclosed_on", "Enter a real date and time.")
+                return cleaned
+            if cleaned["disclosed_at"] > timezone.now():
+                self.add_error("disclosed_at_time", "This is in the future: log a disclosure once it is made.")
+        return cleaned

@@ -1,0 +1,344 @@
+"""Referrals to mutual-support programs and meetings, their lifecycle history, and first-meeting plans."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from patients.models import Patient
+
+from ...lifecycle import (
+    CLOSED_STATUSES,
+    CLOSED_VALUES,
+    OPEN_STATUSES,
+    OPEN_VALUES,
+    START_STATUSES,
+    CloseReason,
+    ReferralStatus,
+    allowed_moves,
+    check_move,
+    is_reopen,
+)
+
+
+class StaleReferral(ValidationError):
+    """Someone else changed the referral since the form was opened (optimistic locking)."""
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Referrals of patients the user may see (the patients' scoping rule, applied as a subquery)."""
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
+    def open(self):
+        return self.filter(status__in=OPEN_VALUES)
+
+    def without_progress_since(self, when):
+        """Open referrals whose status has not changed since ``when`` (e.g. 14 days ago)."""
+        return self.filter(status__in=OPEN_VALUES).filter(status_changed_at__lt=when)
+
+    def with_changes(self):
+        """Also load the changes to the referral's details (for ``Referral.history``)."""
+        return self.prefetch_related(models.Prefetch("changes", queryset=ReferralChange.objects.select_related("by")))
+
+    def with_history(self):
+        return self.select_related("program", "meeting", "meeting__program", "referred_by").prefetch_related(
+            models.Prefetch("transitions", queryset=ReferralTransition.objects.select_related("by")),
+            models.Prefetch("first_meeting_plans",
+                            queryset=FirstMeetingPlan.objects.select_related("companion", "meeting")),
+        )
+
+
+class ReferralSource(models.TextChoices):
+    MATCHING = "matching", "From matching"
+    BY_HAND = "by_hand", "Chosen by hand"
+
+
+class Referral(models.Model):
+    """A patient referred to a mutual-support program, or to one of its meetings."""
+
+    Status = ReferralStatus
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="referrals")
+    program = models.ForeignKey("referrals.Program", on_delete=models.PROTECT, related_name="referrals")
+    meeting = models.ForeignKey("referrals.Meeting", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="referrals",
+                                help_text="Optional: a specific meeting of the program.")
+    source = models.CharField(max_length=20, choices=ReferralSource.choices, default=ReferralSource.BY_HAND)
+    match_reasons = models.TextField("why it matched", blank=True)
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    status = models.CharField(max_length=32, choices=ReferralStatus.choices, default=ReferralStatus.SUGGESTED)
+    #: The open status held before the referral was declined or stopped (where a re-open returns to).
+    reopen_to = models.CharField(max_length=32, choices=ReferralStatus.choices, blank=True)
+    close_reason = models.CharField(max_length=32, choices=CloseReason.choices, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-status_changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReferralStatus.values), name="referral_status_known"),
+            models.CheckConstraint(condition=Q(source__in=ReferralSource.values), name="referral_source_known"),
+            models.CheckConstraint(
+                condition=(Q(status__in=CLOSED_VALUES) & Q(close_reason__in=CloseReason.values))
+                | (Q(status__in=OPEN_VALUES) & Q(close_reason="")),
+                name="referral_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status__in=CLOSED_VALUES) & Q(reopen_to__in=OPEN_VALUES))
+                | (Q(status__in=OPEN_VALUES) & Q(reopen_to="")),
+                name="referral_reopen_to_only_when_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "status_changed_at"])]
+
+    def __str__(self):
+        target = self.meeting.name if self.meeting_id else self.program.name
+        return f"Referral to {target} ({self.get_status_display().lower()})"
+
+    def clean(self):
+        if self.meeting_id and self.patient_id and self.meeting.clinic_id != self.patient.clinic_id:
+            raise ValidationError({"meeting": "This meeting is not in your clinic's meeting list."})
+        if self.meeting_id and self.program_id and self.meeting.program_id != self.program_id:
+            raise ValidationError({"meeting": "This meeting belongs to another program."})
+        if not self.pk and self.status not in START_STATUSES:
+            raise ValidationError({"status": "A new referral starts as suggested, discussed or referred."})
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def next_statuses(self):
+        return allowed_moves(self.status, self.reopen_to)
+
+    @property
+    def history(self):
+        """Status moves and detail changes, oldest first (load with ``with_history().with_changes()``)."""
+        return sorted([*self.transitions.all(), *self.changes.all()], key=lambda entry: (entry.at, entry.pk))
+
+    @property
+    def target_name(self):
+        return self.meeting.name if self.meeting_id else self.program.name
+
+    # The lifecycle ------------------------------------------------------------------------------
+    @classmethod
+    def start(cls, *, patient, program, by, meeting=None, status=ReferralStatus.SUGGESTED,
+              source=ReferralSource.BY_HAND, match_reasons="", note=""):
+        """Create a referral and its first history entry."""
+        referral = cls(patient=patient, program=program, meeting=meeting, referred_by=by, status=status,
+                       source=source, match_reasons=match_reasons)
+        referral.full_clean()
+        with transaction.atomic():
+            referral.save()
+            ReferralTransition.objects.create(referral=referral, from_status="", to_status=status, by=by,
+                                              note=note, at=referral.status_changed_at)
+        return referral
+
+    def move_to(self, *, status, by, note="", reason="", expected_version=None):
+        """Move to ``status`` and record who (``by``), when and why; refuse invalid or stale moves.
+
+        Raises ``ValidationError`` for a move the lifecycle does not allow, and ``StaleReferral``
+        (a ``ValidationError``) when ``expected_version`` no longer matches.
+        """
+        with transaction.atomic():
+            current = Referral.objects.select_for_update().get(pk=self.pk)
+            if expected_version is not None and int(expected_version) != current.version:
+                raise StaleReferral(
+                    "Someone else updated this referral while you were looking at it. "
+                    "Check its current status below, then try again.", code="stale")
+            new = check_move(current.status, status, reopen_to=current.reopen_to, reason=reason)
+            now = timezone.now()
+            if new in CLOSED_STATUSES:
+                reopen_to, close_reason = current.status, reason
+            else:
+                reopen_to, close_reason = "", ""
+            Referral.objects.filter(pk=self.pk).update(
+                status=new, reopen_to=reopen_to, close_reason=close_reason, status_changed_at=now,
+                updated_at=now, version=F("version") + 1,
+            )
+            transition = ReferralTransition.objects.create(
+                referral=self, from_status=current.status, to_status=new, by=by, note=note.strip(),
+                reason=reason, at=now, reopened=is_reopen(current.status, new),
+            )
+        self.refresh_from_db()
+        return transition
+
+    def change_meeting(self, meeting, by, note="", expected_version=None):
+        """Point an open referral at another meeting of its program (or at the program as a whole).
+
+        Recorded in the history with the old and new values. Raises ``StaleReferral`` when
+        ``expected_version`` no longer matches, ``ValidationError`` for a closed referral, a meeting of
+        another program or clinic, or no change at all.
+        """
+        with transaction.atomic():
+            # Lock the referral row only: the meeting is an outer join, which PostgreSQL cannot lock.
+            current = Referral.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=self.pk)
+            if expected_version is not None and int(expected_version) != current.version:
+                raise StaleReferral(
+                    "Someone else updated this referral while you were editing it. "
+                    "Check what it says now below, then save again.", code="stale")
+            if current.status not in OPEN_STATUSES:
+                raise ValidationError("This referral is closed; re-open it before changing its meeting.")
+            if meeting is not None:
+                if meeting.program_id != current.program_id:
+                    raise ValidationError({"meeting": "This meeting belongs to another program."})
+                if meeting.clinic_id != current.patient.clinic_id:
+                    raise ValidationError({"meeting": "This meeting is not in your clinic's meeting list."})
+            if (meeting.pk if meeting else None) == current.meeting_id:
+                raise ValidationError({"meeting": "This is already the referral's meeting."})
+            now = timezone.now()
+            Referral.objects.filter(pk=self.pk).update(meeting=meeting, updated_at=now, version=F("version") + 1)
+            change = ReferralChange.objects.create(
+                referral=self, field=ReferralChange.Field.MEETING,
+                old_value=current.meeting.name if current.meeting_id else "",
+                new_value=meeting.name if meeting else "", note=note.strip(), by=by, at=now,
+            )
+        self.refresh_from_db()
+        return change
+
+
+class ReferralChange(models.Model):
+    """A change to a referral's details (not its status): which detail, its old and new value, who and when.
+
+    Values are kept as the words shown at the time, so the history still reads right after a meeting is
+    renamed or removed from the directory.
+    """
+
+    class Field(models.TextChoices):
+        MEETING = "meeting", "Meeting"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=20, choices=Field.choices)
+    old_value = models.CharField(max_length=300, blank=True)
+    new_value = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(field__in=["meeting"]), name="referral_change_field_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_field_display()}: {self.old_value or '—'} → {self.new_value or '—'}"
+
+    @property
+    def label(self):
+        if self.field == self.Field.MEETING:
+            old = f"“{self.old_value}”" if self.old_value else "any meeting of the program"
+            new = f"“{self.new_value}”" if self.new_value else "any meeting of the program"
+            return f"Meeting changed from {old} to {new}"
+        return str(self)
+
+
+class ReferralTransition(models.Model):
+    """One entry of a referral's history: who moved it, when, from what to what, and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=32, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=ReferralStatus.choices)
+    reopened = models.BooleanField(default=False)
+    reason = models.CharField(max_length=32, choices=CloseReason.choices, blank=True)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(to_status__in=ReferralStatus.values), name="transition_status_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+    @property
+    def label(self):
+        if not self.from_status:
+            return f"Created as “{self.get_to_status_display()}”"
+        if self.reopened:
+            return f"Re-opened as “{self.get_to_status_display()}”"
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class FirstMeetingPlan(models.Model):
+    """A plan for someone to go to the patient's first meeting with them, then whether it happened."""
+
+    class Outcome(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        WENT_TOGETHER = "went_together", "Went together"
+        PATIENT_WENT_ALONE = "patient_went_alone", "Patient went without companion"
+        DID_NOT_HAPPEN = "did_not_happen", "Did not happen"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="first_meeting_plans")
+    companion = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="who goes with the patient")
+    meeting = models.ForeignKey("referrals.Meeting", on_delete=models.PROTECT, related_name="+",
+                                verbose_name="which meeting")
+    planned_for = models.DateField("date")
+    meet_at = models.CharField("where to meet beforehand", max_length=200, blank=True,
+                               help_text="e.g. “clinic lobby, 15 minutes before” or “join the video call together”.")
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, default=Outcome.PLANNED)
+    outcome_note = models.TextField("how it went", blank=True)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    planned_at = models.DateTimeField(auto_now_add=True)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    logged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["planned_for", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=["planned", "went_together", "patient_went_alone",
+                                                            "did_not_happen"]),
+                                   name="first_meeting_outcome_known"),
+            models.CheckConstraint(condition=Q(outcome="planned") | Q(logged_at__isnull=False),
+                                   name="first_meeting_outcome_logged_when"),
+        ]
+
+    def __str__(self):
+        return f"First meeting on {self.planned_for}"
+
+    def clean(self):
+        patient = self.referral.patient if self.referral_id else None
+        errors = {}
+        if patient and self.meeting_id and self.meeting.clinic_id != patient.clinic_id:
+            errors["meeting"] = "This meeting is not in your clinic's meeting list."
+        if patient and self.companion_id and self.companion.clinic_id != patient.clinic_id:
+            errors["companion"] = "Only staff of the patient's clinic can go with them."
+        if not self.pk and self.planned_for and self.planned_for < timezone.localdate():
+            errors["planned_for"] = "Plan a date from today on; for a meeting that already happened, log it."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_planned(self):
+        return self.outcome == self.Outcome.PLANNED
+
+    def log_outcome(self, outcome, by, note="", today=None):
+        """Record whether the first meeting together happened; attending moves the referral forward."""
+        today = today or timezone.localdate()
+        if outcome not in self.Outcome.values or outcome == self.Outcome.PLANNED:
+            raise ValidationError({"outcome": "Choose what happened."})
+        if self.planned_for > today:
+            raise ValidationError({"outcome": "This meeting is still ahead; log how it went on or after "
+                                              f"{self.planned_for:%b %-d}."})
+        with transaction.atomic():
+            self.outcome, self.outcome_note = outcome, note.strip()
+            self.logged_by, self.logged_at = by, timezone.now()
+            self.save(update_fields=["outcome", "outcome_note", "logged_by", "logged_at"])
+            attended = outcome in (self.Outcome.WENT_TOGETHER, self.Outcome.PATIENT_WENT_ALONE)
+            referral = self.referral
+            if attended and referral.status == ReferralStatus.REFERRED:
+                referral.move_to(status=ReferralStatus.FIRST_MEETING_ATTENDED, by=by,
+                                 note=f"First meeting on {self.planned_for:%b %-d}: {self.get_outcome_display()}.")

@@ -1,0 +1,1 @@
+"""Stop 3 pages, one module per area."""

@@ -1,0 +1,303 @@
+"""Stop 3 pages: who leads, conversation log, referrals and their lifecycle, first meeting together, handout."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from patients.access import clinic_staff_required, patient_for_request, role_required
+from patients.models import Patient
+
+from ...directory.services import matches_for, preferences_of
+from ...lifecycle import ReferralStatus, check_move
+from ..forms import (
+    ConversationForm,
+    FirstMeetingPlanForm,
+    MoveForm,
+    OutcomeForm,
+    PreferencesForm,
+    ReferralForm,
+    ReferralMeetingForm,
+)
+from ..handout import FIRST_MEETING_GUIDE, medication_line
+from ..lead import CARE_ROLES, Stop3Track, conversation_role, stop3_lead
+from ..models import Consent, FirstMeetingPlan, MutualSupportConversation, Referral, ReferralSource
+from ..models.referral import StaleReferral
+from ..services import log_conversation
+from ..summary import stop3_summary
+
+care_role_required = role_required(*CARE_ROLES)
+
+
+def visible_referral(patient, pk, queryset=None):
+    """A referral of an already visible patient; anything else is a 404."""
+    return get_object_or_404(queryset if queryset is not None else Referral.objects, pk=pk, patient=patient)
+
+
+def _overview_url(patient):
+    return reverse("referrals:support", args=[patient.public_id])
+
+
+# Overview --------------------------------------------------------------------------------------
+@clinic_staff_required
+def overview(request, public_id):
+    patient = patient_for_request(request, public_id)
+    context = stop3_summary(patient, conversations=None)
+    context["can_log"] = request.user.has_role(*CARE_ROLES)
+    return render(request, "referrals/stop3_overview.html", context)
+
+
+# Conversation log ------------------------------------------------------------------------------
+@care_role_required
+def conversation_new(request, public_id):
+    patient = patient_for_request(request, public_id)
+    lead = stop3_lead(patient)
+    # Staff outside the care team are offered to join it, in the role they talk in.
+    join_role = None if patient.has_on_care_team(request.user) else conversation_role(request.user, patient)
+    form = ConversationForm(request.POST or None, join_role=join_role, team_has_peer=lead.track == Stop3Track.PEER)
+    prefs_form = PreferencesForm(request.POST or None, instance=preferences_of(patient))
+    if request.method == "POST":
+        forms_valid = form.is_valid() & prefs_form.is_valid()  # both, so every error shows at once
+        if forms_valid:
+            log_conversation(form.save(commit=False), patient=patient, by=request.user,
+                             preferences=prefs_form.save(commit=False),
+                             join_care_team=form.cleaned_data.get("join_care_team", False))
+            messages.success(request, "Conversation logged; the patient's preferences were saved for matching.")
+            return redirect(_overview_url(patient))
+    return render(request, "referrals/conversation_form.html", {
+        "patient": patient, "form": form, "prefs_form": prefs_form, "lead": lead,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@care_role_required
+@require_POST
+def next_step_done(request, public_id, pk):
+    """Mark the next step agreed in a conversation as done (it leaves the home page queue)."""
+    patient = patient_for_request(request, public_id)
+    conversation = get_object_or_404(MutualSupportConversation, pk=pk, patient=patient)
+    try:
+        conversation.mark_next_step_done(request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Next step done: {conversation.next_step}")
+    return redirect(_overview_url(patient))
+
+
+# Referrals -------------------------------------------------------------------------------------
+MATCHES_SHOWN = 6
+
+
+def _refer_from_match(request, patient, options):
+    """Create a suggested referral from one ranked option; the reasons are recomputed here, never posted."""
+    kind, _, pk = request.POST.get("match", "").partition(":")
+    pool = options.meetings if kind == "meeting" else options.programs if kind == "program" else []
+    option = next((o for o in pool if pk.isdigit() and o.item.pk == int(pk)), None)
+    if option is None:
+        messages.error(request, "That option is no longer among the matches; pick again.")
+        return None
+    meeting = option.item if kind == "meeting" else None
+    program = meeting.program if meeting else option.item
+    return Referral.start(patient=patient, program=program, meeting=meeting, by=request.user,
+                          source=ReferralSource.MATCHING, match_reasons="; ".join(option.fits))
+
+
+@care_role_required
+def referral_new(request, public_id):
+    # Matching reads the signed plan's drinking goal and medication: annotated here, no extra query.
+    patient = patient_for_request(request, public_id, queryset=Patient.objects.with_plan_status())
+    matches = matches_for(patient)
+    if request.method == "POST" and "match" in request.POST:
+        referral = _refer_from_match(request, patient, matches.options)
+        if referral:
+            messages.success(request, f"{referral.target_name} suggested from matching.")
+            return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+        return redirect("referrals:referral_new", patient.public_id)
+    initial = {}
+    for key in ("program", "meeting"):
+        if request.GET.get(key, "").isdigit():
+            initial[key] = int(request.GET[key])
+    form = ReferralForm(request.POST or None, patient=patient, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = Referral.start(patient=patient, program=data["program"], meeting=data["meeting"],
+                                      by=request.user, status=data["status"], note=data["note"])
+        except ValidationError as error:
+            _add_model_errors(form, error)
+        else:
+            messages.success(request, f"Referral to {referral.target_name} added.")
+            return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+    return render(request, "referrals/referral_form.html", {
+        "patient": patient, "form": form, "prefs": matches.preferences,
+        "match_meetings": matches.options.meetings[:MATCHES_SHOWN],
+        "match_programs": matches.options.programs[:MATCHES_SHOWN],
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _add_model_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _detail_context(patient, referral, **forms):
+    consents = [c for c in Consent.objects.filter(patient=patient, program_id=referral.program_id)
+                if c.is_active]
+    context = {
+        "patient": patient, "referral": referral, "lead": stop3_lead(patient),
+        "move_form": MoveForm(referral=referral),
+        "plan_form": FirstMeetingPlanForm(referral=referral) if referral.is_open else None,
+        "outcome_form": OutcomeForm(),
+        "active_consents": consents,
+        "disclosures": list(referral.disclosures.select_related("disclosed_by", "consent")),
+    }
+    context.update(forms)
+    return context
+
+
+def _referral_with_history(patient, pk):
+    return visible_referral(patient, pk, Referral.objects.with_history().with_changes())
+
+
+@clinic_staff_required
+def referral_detail(request, public_id, pk):
+    patient = patient_for_request(request, public_id)
+    referral = _referral_with_history(patient, pk)
+    return render(request, "referrals/referral_detail.html", _detail_context(patient, referral))
+
+
+@care_role_required
+@require_POST
+def referral_move(request, public_id, pk):
+    patient = patient_for_request(request, public_id)
+    referral = visible_referral(patient, pk)
+    form = MoveForm(request.POST, referral=referral)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral.move_to(status=data["new_status"], by=request.user, note=data["note"], reason=data["reason"],
+                             expected_version=data["version"])
+        except StaleReferral as error:
+            form.add_error(None, error)
+            status = 409
+        except ValidationError as error:
+            _add_model_errors(form, error)
+        else:
+            messages.success(request, f"Referral moved to “{referral.get_status_display()}”.")
+            return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+    elif request.POST.get("new_status") and request.POST["new_status"] not in dict(form.fields["new_status"].choices):
+        # A move the lifecycle does not offer from here: explain it in the lifecycle's words.
+        try:
+            check_move(referral.status, request.POST["new_status"], reopen_to=referral.reopen_to,
+                       reason=request.POST.get("reason", ""))
+        except ValidationError as error:
+            form.errors.pop("new_status", None)
+            _add_model_errors(form, error)
+    referral = _referral_with_history(patient, pk)
+    return render(request, "referrals/referral_detail.html",
+                  _detail_context(patient, referral, move_form=form), status=status)
+
+
+def _closed(request, patient, referral, doing):
+    """A closed referral takes no changes until it is re-opened: back to its page, saying so."""
+    messages.error(request, f"This referral is closed; re-open it before {doing}.")
+    return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+
+
+@care_role_required
+def referral_edit(request, public_id, pk):
+    """Change the referral's meeting. A stale form (someone saved first) is refused with the input kept."""
+    patient = patient_for_request(request, public_id)
+    referral = visible_referral(patient, pk, Referral.objects.select_related("program", "meeting"))
+    if not referral.is_open:
+        return _closed(request, patient, referral, "changing its meeting")
+    form = ReferralMeetingForm(request.POST or None, referral=referral)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral.change_meeting(data["meeting"], request.user, note=data["note"],
+                                        expected_version=data["version"])
+            except StaleReferral as error:
+                # Keep what was typed; point the form at the current version so a deliberate re-save works.
+                status = 409
+                referral = visible_referral(patient, pk, Referral.objects.select_related("program", "meeting"))
+                typed = request.POST.copy()
+                typed["version"] = str(referral.version)
+                form = ReferralMeetingForm(typed, referral=referral)
+                form.is_valid()
+                form.add_error(None, error)
+            except ValidationError as error:
+                _add_model_errors(form, error)
+            else:
+                messages.success(request, f"The referral is now for {referral.target_name}.")
+                return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+    return render(request, "referrals/referral_edit.html", {"patient": patient, "referral": referral, "form": form},
+                  status=status)
+
+
+# First meeting together ------------------------------------------------------------------------
+@care_role_required
+def first_meeting_new(request, public_id, pk):
+    patient = patient_for_request(request, public_id)
+    referral = visible_referral(patient, pk, Referral.objects.select_related("meeting", "program"))
+    if not referral.is_open:
+        return _closed(request, patient, referral, "planning a first meeting")
+    form = FirstMeetingPlanForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        plan = form.save(commit=False)
+        plan.planned_by = request.user
+        plan.save()
+        messages.success(request, f"First meeting planned: {plan.companion} goes with the patient on "
+                                  f"{plan.planned_for:%b %-d}.")
+        return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+    return render(request, "referrals/plan_form.html", {"patient": patient, "referral": referral, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@care_role_required
+@require_POST
+def first_meeting_outcome(request, public_id, pk, plan_id):
+    patient = patient_for_request(request, public_id)
+    referral = visible_referral(patient, pk)
+    plan = get_object_or_404(FirstMeetingPlan, pk=plan_id, referral=referral)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            plan.log_outcome(form.cleaned_data["outcome"], request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            _add_model_errors(form, error)
+        else:
+            messages.success(request, f"First meeting logged: {plan.get_outcome_display().lower()}.")
+            return redirect("referrals:referral_detail", patient.public_id, referral.pk)
+    referral = _referral_with_history(patient, pk)
+    return render(request, "referrals/referral_detail.html",
+                  _detail_context(patient, referral, outcome_form=form, outcome_plan_id=plan.pk), status=400)
+
+
+# Handout for the patient (no patient data: always allowed) -------------------------------------
+@clinic_staff_required
+def handout(request, public_id, pk):
+    patient = patient_for_request(request, public_id)
+    referral = _referral_with_history(patient, pk)
+    plans = [p for p in referral.first_meeting_plans.all() if p.is_planned]
+    meetings = []
+    if referral.meeting_id:
+        meetings.append(referral.meeting)
+    for plan in plans:
+        if plan.meeting not in meetings:
+            meetings.append(plan.meeting)
+    return render(request, "referrals/handout.html", {
+        "patient": patient, "referral": referral, "program": referral.program, "meetings": meetings,
+        "plans": plans, "guide": FIRST_MEETING_GUIDE.get(referral.program.group, []),
+        "medication_line": medication_line(referral.program),
+        "clinic": patient.clinic,
+        "status_referred": ReferralStatus.REFERRED,
+    })

@@ -1,1 +1,0 @@
-"""Views of the referrals app, one module per area."""
