@@ -26,7 +26,8 @@ def patient_for_page(request, public_id):
 
 
 def page_context(patient, user, today, *, care_team_form):
-    """Everything the page shows, by section. ``patient`` comes from ``patient_for_page``."""
+    """Everything the page shows, by section. ``patient`` comes from ``patient_for_page``; ``care_team_form``
+    is None for staff who do not change care teams (``patients.care_teams``): they see the team only."""
     pathway = build_pathways([patient], today)[patient.pk]
     stops = [{"stop": stop, "yours": stop.is_turn_of(user)} for stop in pathway.stops]
     return {

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from patients import care_teams
 from patients.access import clinic_staff_required
 from patients.forms import CareTeamMemberForm
 from patients.models import Patient
@@ -51,22 +53,29 @@ def _patient_row(patient, pathway, user):
 def patient_page(request, public_id):
     """The patient page (``patients:detail``): the pathway and a section for each stop."""
     patient = patient_for_page(request, public_id)
+    form = CareTeamMemberForm(patient=patient) if care_teams.can_change_care_team(request.user, patient) else None
     return render(request, "pathway/patient/page.html", page_context(
-        patient, request.user, timezone.localdate(), care_team_form=CareTeamMemberForm(patient=patient)))
+        patient, request.user, timezone.localdate(), care_team_form=form))
 
 
 @clinic_staff_required
 @require_POST
 def care_team_add(request, public_id):
-    """The care-team form of the patient page (``patients:care_team_add``); a mistake shows the page again."""
+    """The care-team form of the patient page (``patients:care_team_add``); a mistake shows the page again.
+    Who may add whom is ``patients.care_teams``' rule."""
     patient = patient_for_page(request, public_id)
+    care_teams.require_care_team_editor(request.user, patient)
     form = CareTeamMemberForm(request.POST, patient=patient)
     if form.is_valid():
-        member = form.save(commit=False)
-        member.added_by = request.user
-        member.save()
-        messages.success(request, f"{member.staff} joined the care team as {member.get_role_display().lower()}.")
-        return redirect(patient)
+        try:
+            member = care_teams.add_member(patient=patient, staff=form.cleaned_data["staff"],
+                                           role=form.cleaned_data["role"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request,
+                             f"{member.staff} joined the care team as {member.get_role_display().lower()}.")
+            return redirect(patient)
     return render(request, "pathway/patient/page.html", page_context(
         patient, request.user, timezone.localdate(), care_team_form=form), status=400)
 

@@ -59,15 +59,18 @@ def team_without_peer(clinician, case_manager):
     return patient
 
 
-def test_3a_applies_with_a_peer_and_3b_when_the_peer_leaves(login, team_with_peer, peer, case_manager):
+def test_3a_applies_with_a_peer_and_3b_when_the_peer_leaves(client, team_with_peer, clinician, peer, case_manager):
     lead = stop3_lead(team_with_peer)
     assert lead.track == Stop3Track.PEER and lead.leads == [peer]
-    client = login(case_manager)
+    client.force_login(case_manager)
     page = client.get(team_with_peer.get_absolute_url()).content.decode()
     assert "Stop 3a" in page and "Peer-led" in page
 
+    # The clinician takes the peer off the team (clinicians and clinic admins change care teams).
     member = CareTeamMember.objects.get(patient=team_with_peer, role=Role.PEER_SPECIALIST)
+    client.force_login(clinician)
     client.post(reverse("patients:care_team_remove", args=[team_with_peer.public_id, member.pk]))
+    client.force_login(case_manager)
     page = client.get(team_with_peer.get_absolute_url()).content.decode()
     assert "Stop 3b" in page and "Clinician or case manager leads" in page
     assert stop3_lead(team_with_peer).track == Stop3Track.STAFF

@@ -32,12 +32,14 @@ class OutsideCaseload(PermissionDenied):
 
 
 class PatientQuerySet(models.QuerySet):
-    def visible_to(self, user, now=None):
+    def visible_to(self, user, now=None, *, emergency_access=True):
         """The one access rule: staff see only their own clinic's patients.
 
         When the clinic limits staff to their caseload, each staff member (whatever their roles) sees
         only the patients on whose care team they are, the patients they registered, and patients they
         hold a current emergency-access grant for ("break the glass", ``patients.emergency``).
+        ``emergency_access=False`` leaves the grants out: the patients the user sees in their own right
+        (``patients.care_teams`` lets nobody join a care team on the strength of a grant alone).
 
         Every lookup of patient data in the product starts here (directly, or via
         ``Patient.objects.get_visible_or_404``), so the rule lives in one place.
@@ -46,12 +48,12 @@ class PatientQuerySet(models.QuerySet):
             return self.none()
         patients = self.filter(clinic_id=user.clinic_id)
         if caseload_limited(user):
-            patients = patients.filter(
-                Q(created_by=user)
-                | models.Exists(CareTeamMember.objects.filter(patient=models.OuterRef("pk"), staff=user))
-                | models.Exists(EmergencyAccess.objects.current(now).filter(patient=models.OuterRef("pk"),
-                                                                            staff=user))
-            )
+            own = Q(created_by=user) | models.Exists(
+                CareTeamMember.objects.filter(patient=models.OuterRef("pk"), staff=user))
+            if emergency_access:
+                own |= models.Exists(EmergencyAccess.objects.current(now).filter(patient=models.OuterRef("pk"),
+                                                                                 staff=user))
+            patients = patients.filter(own)
         return patients
 
     def outside_caseload_by_mrn(self, user, mrn):

@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import audit
+from .. import audit, care_teams
 from ..access import clinic_staff_required, patient_for_request
 from ..forms import PatientForm, PatientSearchForm
 from ..models import CareTeamMember, Patient
@@ -67,8 +66,8 @@ def patient_edit(request, public_id):
 @require_POST
 def care_team_remove(request, public_id, member_id):
     patient = patient_for_request(request, public_id)
-    member = get_object_or_404(CareTeamMember, pk=member_id, patient=patient)
-    with transaction.atomic():
-        member.delete()
+    care_teams.require_care_team_editor(request.user, patient)
+    member = get_object_or_404(CareTeamMember.objects.select_related("staff"), pk=member_id, patient=patient)
+    care_teams.remove_member(patient=patient, member=member, by=request.user)
     messages.success(request, f"{member.staff} left the care team ({member.get_role_display().lower()}).")
     return redirect(patient)

@@ -4,7 +4,8 @@ change is all or nothing. A referral's own moves are ``Referral.start`` / ``move
 
 from django.db import transaction
 
-from patients.models import CareTeamMember, Role
+from patients import care_teams
+from patients.models import Role
 
 from ..directory.services import save_preferences
 from .lead import Stop3Track, conversation_role, stop3_lead
@@ -18,14 +19,15 @@ def log_conversation(conversation, *, patient, by, preferences, join_care_team=F
 
     The conversation records the role ``by`` talked in (``conversation_role``) and the Stop 3 track of the care
     team (``stop3_lead``). Staff outside the care team may join it with the conversation (``join_care_team``), in
-    that role; a peer support specialist who joins a team without one makes it Stop 3a, this conversation
-    included. Without joining, the team stays as it was.
+    that role (``patients.care_teams.join``: not while they see the patient only through emergency access); a
+    peer support specialist who joins a team without one makes it Stop 3a, this conversation included. Without
+    joining, the team stays as it was.
     """
     role = conversation_role(by, patient)
     track = stop3_lead(patient).track
     with transaction.atomic():
         if join_care_team:
-            CareTeamMember.objects.get_or_create(patient=patient, staff=by, role=role, defaults={"added_by": by})
+            care_teams.join(patient=patient, staff=by, role=role)
             if role == Role.PEER_SPECIALIST:
                 track = Stop3Track.PEER
         save_preferences(preferences, by=by)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from patients import care_teams
 from patients.access import clinic_staff_required, patient_for_request, role_required
 from patients.models import Patient
 
@@ -53,8 +54,9 @@ def overview(request, public_id):
 def conversation_new(request, public_id):
     patient = patient_for_request(request, public_id)
     lead = stop3_lead(patient)
-    # Staff outside the care team are offered to join it, in the role they talk in.
-    join_role = None if patient.has_on_care_team(request.user) else conversation_role(request.user, patient)
+    # Staff outside the care team are offered to join it, in the role they talk in, when they see the patient in
+    # their own right (not only through emergency access: patients.care_teams).
+    join_role = conversation_role(request.user, patient) if care_teams.may_join(request.user, patient) else None
     form = ConversationForm(request.POST or None, join_role=join_role, team_has_peer=lead.track == Stop3Track.PEER)
     prefs_form = PreferencesForm(request.POST or None, instance=preferences_of(patient))
     if request.method == "POST":
