@@ -28,7 +28,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from patients.access import role_required
-from patients.forms import DateInput
+from patients.forms import FilterDateField
 from patients.models import Patient, PlanVersion, Role
 from referrals.lifecycle import ATTENDED_OR_FURTHER, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
@@ -60,8 +60,8 @@ def default_period(today):
 
 
 class OverviewPeriodForm(forms.Form):
-    since = forms.DateField(label="From", widget=DateInput())
-    until = forms.DateField(label="Until", widget=DateInput())
+    since = FilterDateField(label="From")
+    until = FilterDateField(label="Until")
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)

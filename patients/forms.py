@@ -1,3 +1,5 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
@@ -12,6 +14,26 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+#: The dates a filter takes (a search, a period). No record of a clinic lies outside them, and working out a
+#: period from a date near the calendar's ends (a day before 0001-01-01, a day after 9999-12-31) overflows.
+EARLIEST_FILTER_DATE = datetime.date(1900, 1, 1)
+LATEST_FILTER_DATE = datetime.date(2199, 12, 31)
+
+
+class FilterDateField(forms.DateField):
+    """A date to filter by, from 1900 to 2199; anything further off is a form error, not a server error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=DateInput(), **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value < EARLIEST_FILTER_DATE:
+            raise ValidationError(f"Pick a date from {EARLIEST_FILTER_DATE.year} on.", code="too_early")
+        if value and value > LATEST_FILTER_DATE:
+            raise ValidationError(f"Pick a date before {LATEST_FILTER_DATE.year + 1}.", code="too_late")
 
 
 class PatientForm(forms.ModelForm):
@@ -146,7 +168,7 @@ class PatientSearchForm(forms.Form):
 
     q = forms.CharField(label="Search", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "Name or MRN"}))
-    dob = forms.DateField(label="Date of birth", required=False, widget=DateInput())
+    dob = FilterDateField(label="Date of birth", required=False)
     scope = forms.ChoiceField(
         choices=[(SCOPE_MINE, "My patients"), (SCOPE_ALL, "All clinic patients")], required=False,
     )

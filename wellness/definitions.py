@@ -14,6 +14,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from patients.request_input import JSONInputError, read_json
+
 FORMAT_VERSION = 1
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -247,9 +249,11 @@ def _decode(source):
             raise DefinitionError(["The file is not UTF-8 text."]) from None
     if isinstance(source, str):
         try:
-            data = json.loads(source)
+            data = read_json(source)
         except json.JSONDecodeError as exc:
             raise DefinitionError([f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."]) from None
+        except JSONInputError as exc:
+            raise DefinitionError([str(exc)]) from None
     else:
         data = source
     if not isinstance(data, dict):

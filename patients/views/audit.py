@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ..access import role_required
-from ..forms import DateInput
+from ..forms import FilterDateField
 from ..models import AuditAction, AuditEntry, Patient, Role, StaffMember
 
 
@@ -12,8 +12,8 @@ class AuditFilterForm(forms.Form):
     mrn = forms.CharField(label="Patient MRN", required=False, max_length=40)
     staff = forms.ModelChoiceField(label="Staff member", queryset=StaffMember.objects.none(), required=False)
     action = forms.ChoiceField(label="Action", choices=[("", "Any")] + AuditAction.choices, required=False)
-    since = forms.DateField(label="From", required=False, widget=DateInput())
-    until = forms.DateField(label="Until", required=False, widget=DateInput())
+    since = FilterDateField(label="From", required=False)
+    until = FilterDateField(label="Until", required=False)
 
     def __init__(self, *args, clinic_id, **kwargs):
         super().__init__(*args, **kwargs)

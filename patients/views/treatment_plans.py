@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from .. import treatment_plans as plans
 from ..access import clinic_staff_required, patient_for_request, role_required
 from ..models import Patient, PlanActivity, PlanVersion, Role, SignedVersionError
+from ..request_input import parse_id
 from ..treatment_plan_forms import PlanEditForms
 
 clinician_required = role_required(Role.CLINICIAN)
@@ -156,10 +157,7 @@ def plan_sign(request, public_id, number):
     patient = patient_for_request(request, public_id)
     plans.require_plan_editor(request.user, patient)
     version = _version_or_404(patient, number, plans.versions_with_entries())
-    try:
-        expected = int(request.POST.get("lock_version", ""))
-    except ValueError:
-        expected = None
+    expected = parse_id(request.POST.get("lock_version"), zero_ok=True)
     if version.is_signed:
         messages.error(request, f"Version {version.number} is already signed; it cannot change.")
         return redirect("patients:plan_version", patient.public_id, version.number)

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
+from patients.request_input import JSONInputError, read_json
+
 from . import type_codes
 from .models import Meeting, MeetingAttendance, MeetingImport
 
@@ -85,9 +87,11 @@ def read_feed(raw):
         except UnicodeDecodeError:
             raise FeedError("The file is not UTF-8 text, so it cannot be a Meeting Guide JSON feed.") from None
     try:
-        data = json.loads(raw)
+        data = read_json(raw)
     except json.JSONDecodeError as exc:
         raise FeedError(f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
+    except JSONInputError as exc:
+        raise FeedError(str(exc)) from None
     if not isinstance(data, list):
         raise FeedError("A Meeting Guide feed is a JSON array of meetings; this file holds a single "
                         f"{type(data).__name__ if not isinstance(data, dict) else 'object'} instead.")

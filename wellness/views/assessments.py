@@ -1,6 +1,5 @@
 """Recovery-capital assessments: take one, see results and gaps, follow the trend, turn gaps into goals."""
 
-import re
 from collections import defaultdict
 
 from django.contrib import messages
@@ -9,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from patients.access import clinic_staff_required, patient_for_request, require_care_team
+from patients.request_input import id_or_404
 
 from .. import treatment_goals
 from ..charts import line_chart
@@ -76,10 +76,8 @@ def assessment_new(request, public_id):
     require_care_team(request.user, patient, CARE_TEAM_ONLY)
     available = Questionnaire.objects.available_to(request.user.clinic_id).filter(
         is_active=True, current_version__isnull=False).select_related("current_version")
-    chosen = request.POST.get("questionnaire") or request.GET.get("questionnaire")
+    chosen = id_or_404(request.POST.get("questionnaire") or request.GET.get("questionnaire"), "questionnaire")
     if chosen:
-        if not re.fullmatch(r"[0-9]{1,12}", str(chosen)):
-            raise Http404("No such questionnaire.")
         questionnaire = get_object_or_404(available, pk=chosen)
     else:
         options = list(available)

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from patients.access import clinic_staff_required, role_required
 from patients.models import Role
+from patients.request_input import slug_or_404
 
 from ..forms import MeetingFilterForm, MeetingForm, MeetingImportForm, MeetingMedicationForm, ProgramForm
 from ..meeting_guide import export_feed, feed_name, import_feed
@@ -139,8 +140,9 @@ def meeting_export(request, slug):
 @admin_required
 def meeting_import(request):
     initial = {}
-    if request.GET.get("program"):
-        initial["program"] = Program.objects.filter(slug=request.GET["program"]).first()
+    slug = slug_or_404(request.GET.get("program"), "program")
+    if slug:
+        initial["program"] = Program.objects.filter(slug=slug).first()
     form = MeetingImportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request
+from patients.request_input import id_or_404
 
 from ..access import can_work_on_stop5, require_stop5_access
 from ..forms import BarrierForm, BarrierStatusForm, InterventionForm, InterventionOutcomeForm
@@ -94,11 +95,11 @@ def intervention_create(request, public_id, pk):
     barrier = _barrier_or_404(patient, pk)
     require_stop5_access(request.user, patient)
     suggestion = None
-    index = request.GET.get("suggestion")
+    index = id_or_404(request.GET.get("suggestion"), "suggestion", zero_ok=True)
     if index is not None:
         try:
-            suggestion = barrier.suggestions[int(index)]
-        except (ValueError, IndexError):
+            suggestion = barrier.suggestions[index]
+        except IndexError:
             raise Http404("No such suggestion.") from None
     form = InterventionForm(request.POST or None, barrier=barrier, user=request.user, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from patients.access import clinic_staff_required, patient_for_request
 from patients.audit import record
 from patients.models import AuditAction
+from patients.request_input import id_or_404
 
 from ..forms import ConsentForm, LetterForm, OutsideDisclosureForm, RevokeConsentForm
 from ..models import Consent, Disclosure, Referral
@@ -19,18 +20,17 @@ from .referrals import care_role_required, visible_referral
 @care_role_required
 def consent_new(request, public_id):
     patient = patient_for_request(request, public_id)
-    initial = {}
-    if request.GET.get("program", "").isdigit():
-        initial["program"] = int(request.GET["program"])
-    form = ConsentForm(request.POST or None, patient=patient, initial=initial)
+    program = id_or_404(request.GET.get("program"), "program")
+    # Read before anything is saved: a malformed id is a 404, not a consent saved and then an error.
+    next_referral = id_or_404(request.GET.get("referral"), "referral")
+    form = ConsentForm(request.POST or None, patient=patient, initial={"program": program} if program else {})
     if request.method == "POST":
         form.instance.recorded_by = request.user
         if form.is_valid():
             consent = form.save()
             messages.success(request, f"Consent to share with {consent.recipient_name} recorded.")
-            next_referral = request.GET.get("referral", "")
-            if next_referral.isdigit() and Referral.objects.filter(patient=patient, pk=next_referral).exists():
-                return redirect("referrals:letter", patient.public_id, int(next_referral))
+            if next_referral and Referral.objects.filter(patient=patient, pk=next_referral).exists():
+                return redirect("referrals:letter", patient.public_id, next_referral)
             return redirect("referrals:consent_detail", patient.public_id, consent.pk)
     return render(request, "referrals/consent_form.html", {"patient": patient, "form": form},
                   status=400 if request.method == "POST" else 200)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from patients import care_teams
 from patients.access import clinic_staff_required, patient_for_request, role_required
 from patients.models import Patient
+from patients.request_input import id_or_404, parse_id
 
 from ...directory.services import matches_for, preferences_of
 from ...lifecycle import ReferralStatus, check_move
@@ -95,7 +96,8 @@ def _refer_from_match(request, patient, options):
     """Create a suggested referral from one ranked option; the reasons are recomputed here, never posted."""
     kind, _, pk = request.POST.get("match", "").partition(":")
     pool = options.meetings if kind == "meeting" else options.programs if kind == "program" else []
-    option = next((o for o in pool if pk.isdigit() and o.item.pk == int(pk)), None)
+    pk = parse_id(pk)
+    option = next((o for o in pool if o.item.pk == pk), None) if pk else None
     if option is None:
         messages.error(request, "That option is no longer among the matches; pick again.")
         return None
@@ -116,10 +118,7 @@ def referral_new(request, public_id):
             messages.success(request, f"{referral.target_name} suggested from matching.")
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
         return redirect("referrals:referral_new", patient.public_id)
-    initial = {}
-    for key in ("program", "meeting"):
-        if request.GET.get(key, "").isdigit():
-            initial[key] = int(request.GET[key])
+    initial = {key: id_or_404(request.GET.get(key), key) for key in ("program", "meeting") if request.GET.get(key)}
     form = ReferralForm(request.POST or None, patient=patient, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
