@@ -238,3 +238,22 @@ def test_views_load_their_patient_through_the_one_loader(app):
         if found:
             wrong[str(path.relative_to(ROOT))] = found
     assert not wrong, f"use patients.access.patient_for_request / patient.has_on_care_team(user): {wrong}"
+
+
+# One way to read ids and JSON from a request ---------------------------------------------------------------
+#: What patients/request_input.py replaces: ``isdigit()`` takes "²", which ``int()`` refuses with a server error;
+#: ``int()`` of a request value takes " 7" and "٧"; ``json.loads`` has no limit on nesting or number length.
+UNSAFE_READS = {".isdigit()": "parse_id", "int(request.": "parse_id", "json.loads(": "read_json"}
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_ids_and_json_from_requests_are_read_by_the_one_helper(app):
+    wrong = {}
+    for path in (ROOT / app).rglob("*.py"):
+        if path == ROOT / "patients" / "request_input.py" or "migrations" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        found = [f"{word} (use {helper})" for word, helper in UNSAFE_READS.items() if word in source]
+        if found:
+            wrong[str(path.relative_to(ROOT))] = found
+    assert not wrong, f"read ids and JSON with patients.request_input: {wrong}"

@@ -276,3 +276,16 @@ def test_every_page_with_a_date_filter_is_tested(client, clinic):
         if any(names for _action, names in date_filters(client, url)):
             with_dates.add(name)
     assert with_dates == set(FILTER_PAGES)
+
+
+@pytest.mark.parametrize("day", ["²", "٣", "①", " 3 ", "-1", "7"])
+def test_a_feed_entry_with_an_odd_day_is_rejected_and_the_rest_imported(clinic_admin, program, day):
+    from referrals.directory.meeting_guide import import_feed
+
+    record = import_feed([feed_entry("odd", day=day), feed_entry("fine", day="3")], clinic=clinic_admin.clinic,
+                         program=program, source="feed")
+    if day == " 3 ":
+        assert record.rejected == 0  # spaces around a plain number are harmless
+        return
+    assert record.rejected == 1 and "Invalid day" in record.errors[0]["reason"]
+    assert list(Meeting.objects.values_list("slug", "days")) == [("fine", "3")]

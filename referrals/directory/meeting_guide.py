@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from patients.request_input import JSONInputError, read_json
+from patients.request_input import JSONInputError, parse_id, read_json
 
 from . import type_codes
 from .models import Meeting, MeetingAttendance, MeetingImport
@@ -127,8 +127,8 @@ def _days(entry):
     for day in values:
         if isinstance(day, bool):
             raise EntryInvalid(f"Invalid day {day!r}: use 0 (Sunday) to 6 (Saturday).")
-        if isinstance(day, str) and day.strip().isdigit():
-            day = int(day.strip())
+        if isinstance(day, str) and parse_id(day.strip(), zero_ok=True) is not None:
+            day = parse_id(day.strip(), zero_ok=True)
         if not isinstance(day, int) or not 0 <= day <= 6:
             raise EntryInvalid(f"Invalid day {day!r}: use 0 (Sunday) to 6 (Saturday).")
         days.add(day)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from patients.models import Clinic
+from patients.request_input import parse_id
 from referrals.directory.meeting_guide import FeedError, feed_name, import_feed, read_feed
 from referrals.models import Program
 
@@ -56,8 +57,8 @@ class Command(BaseCommand):
 
     def _clinic(self, value):
         clinics = Clinic.objects.filter(name=value)
-        if not clinics and value.isdigit():
-            clinics = Clinic.objects.filter(pk=int(value))
+        if not clinics and parse_id(value) is not None:
+            clinics = Clinic.objects.filter(pk=parse_id(value))
         clinic = clinics.first()
         if clinic is None:
             raise CommandError(f"No clinic named “{value}”.")
