@@ -6,16 +6,28 @@ roles, and on the patient's care team in every care role, can open), so a new fo
 listing it here. Every page must show at least one form to post unless ``PAGES_WITHOUT_FORMS`` says it has
 none, so a page that stops rendering its form (or stops opening for the fuzzer) fails instead of passing quietly.
 Search and filter forms (GET) get generated query strings the same way; ``PAGES_WITH_FILTER_FORMS`` lists the
-pages that have one. A formset's count fields (``…-TOTAL_FORMS``) get huge and odd counts.
+pages that have one. A formset's count fields (``…-TOTAL_FORMS``) get huge and odd counts, file fields get
+generated files (JSON nested too deep, numbers too long, NUL characters, bytes that are not UTF-8, and generated
+JSON), and named buttons (``match=program:7``) their values or odd ones.
+
+Values a view reads straight from the request rather than through a form (``?program=7``, ``?referral=7``,
+``next``) are found in the source of the view's module (``request.GET.get("program")`` and the like), so they
+are fuzzed too without anyone listing them: in the page's own query string, in the query string of each form's
+action, and in the posted values.
 """
 
+import inspect
+import json
+import re
+import sys
 import time
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.urls import reverse
+from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,13 +41,19 @@ NASTY = [
     SCRIPT, '"><img src=x onerror=alert(1)>', "'; DROP TABLE patients_patient; --", "1 OR 1=1",
     "\u202e\u0000\ufeff", "💊🍷" * 40, "x" * 5000, "-1", "1e309", "2023-02-30", "99:99", "NaN", "",
     "../../etc/passwd", "%00", "{{ 7*7 }}", "\\", "null",
+    "0001-01-01", "0001-01-02", "9999-12-31",
 ]
+# Ids that str.isdigit() takes and int() refuses, or that int() takes and a database key cannot hold.
+ODD_IDS = ["²", "①", "٣", " 7", "+7", "07", "0", "-1", "1e3", "9" * 19, "9" * 5000, "\x00", "7\x00", "program:²",
+           "meeting:①", "%C2%B2"]
+NASTY += ODD_IDS
 SKIP_ACTIONS = {"/accounts/logout/"}
 SLOW_POST_SECONDS = 10
 
 
 class FormParser(HTMLParser):
-    """Collect forms: their method, action and fields (name -> list of offered values)."""
+    """Collect forms: their method, action, fields (name -> list of offered values; named buttons offer their
+    values) and file fields."""
 
     def __init__(self):
         super().__init__()
@@ -45,9 +63,14 @@ class FormParser(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             self._form = {"method": (a.get("method") or "get").lower(), "action": a.get("action") or "",
-                          "fields": {}}
+                          "fields": {}, "files": []}
         elif self._form is None:
             return
+        elif tag == "input" and a.get("type") == "file" and a.get("name"):
+            self._form["files"].append(a["name"])
+        elif tag in ("button", "input") and a.get("type", "submit" if tag == "button" else "") == "submit":
+            if a.get("name"):  # a named button sends its value: match=program:7
+                self._form["fields"].setdefault(a["name"], []).append(a.get("value") or "")
         elif tag in ("input", "textarea") and a.get("name") and a.get("type") not in ("submit", "hidden"):
             self._form["fields"].setdefault(a["name"], []).append(a.get("value") or "on")
         elif tag == "input" and a.get("type") == "hidden" and a.get("name") != "csrfmiddlewaretoken":
@@ -66,15 +89,69 @@ class FormParser(HTMLParser):
             self._form = None
 
 
-def forms_on(html, page_url, method):
+def forms_on(html, page_url, method, *, with_files=False):
+    """(action, fields) of each form of ``method`` on the page; (action, fields, file fields) ``with_files``."""
     parser = FormParser()
     parser.feed(html)
     found = []
     for form in parser.forms:
         action = urljoin(page_url, form["action"]) if form["action"] else page_url
-        if form["method"] == method and action not in SKIP_ACTIONS and form["fields"]:
-            found.append((action, form["fields"]))
+        if form["method"] == method and action not in SKIP_ACTIONS and (form["fields"] or form["files"]):
+            found.append((action, form["fields"], form["files"]) if with_files else (action, form["fields"]))
     return found
+
+
+# Values read straight from the request, found in the source of the view's module.
+READ_STRAIGHT = re.compile(r"""request\.(GET|POST)(?:\.get(?:list)?\(|\[)\s*["']([\w-]+)["']""")
+
+
+def read_straight(url):
+    """{"GET": names, "POST": names} a view reads from the request itself (not through a form), by the source of
+    the module of the view that answers ``url``."""
+    view = inspect.unwrap(resolve(urlsplit(url).path).func)
+    source = inspect.getsource(sys.modules[view.__module__])
+    found = {"GET": set(), "POST": set()}
+    for method, name in READ_STRAIGHT.findall(source):
+        found[method].add(name)
+    return found
+
+
+def test_values_read_straight_from_the_request_are_found():
+    """The finder sees the parameters the Stop 3 views read themselves (so a new one is fuzzed unlisted)."""
+    from uuid import uuid4
+
+    consent = read_straight(reverse("referrals:consent_new", args=[uuid4()]))
+    referral = read_straight(reverse("referrals:referral_new", args=[uuid4()]))
+    assert {"program", "referral"} <= consent["GET"]
+    assert {"program", "meeting"} <= referral["GET"] and "match" in referral["POST"]
+
+
+# Generated files for file fields: what broke the JSON readers before (issue 15), bytes, text and generated JSON.
+FILES = [
+    b"", b"\xff\xfe\x00garbage", b"[" * 200_000 + b"]" * 200_000, b"[" + b"9" * 5000 + b"]", b"[1e999]", b"[NaN]",
+    b'[{"name": "A\\u0000B", "slug": "nul"}]', b'{"a\\u0000": 1}', b"{}", b"[]", b"null", b'{"format": 1}',
+    "💊".encode() * 1000, b"\xef\xbb\xbf[]",
+]
+FEED_KEYS = ["name", "slug", "day", "time", "end_time", "timezone", "location", "address", "city", "state",
+             "postal_code", "country", "formatted_address", "types", "conference_url", "conference_phone",
+             "latitude", "longitude", "notes", "updated", "regions", "approximate", "attendance_option", "group",
+             "url"]
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                         st.text(max_size=40), st.sampled_from(NASTY))
+json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12)
+feed_like = st.lists(st.dictionaries(st.sampled_from(FEED_KEYS), json_values, max_size=12), max_size=6)
+file_content = st.one_of(
+    st.sampled_from(FILES), st.binary(max_size=300), st.text(max_size=300).map(str.encode),
+    json_values.map(lambda v: json.dumps(v).encode()), feed_like.map(lambda v: json.dumps(v).encode()),
+)
+
+
+def generated_file(data, name):
+    content = data.draw(file_content, label=f"file {name}")
+    file_name = data.draw(st.sampled_from(["upload.json", "x", "../../etc/passwd", "名前.json", "a" * 300]),
+                          label=f"file name {name}")
+    return SimpleUploadedFile(file_name, content, content_type="application/json")
 
 
 # A formset's count fields (medications-TOTAL_FORMS and the like) claim how many entries a post carries: a
@@ -83,7 +160,8 @@ FORM_COUNTS = ["2000", "1000000", "9" * 5000, "-1", "0", "1e3", " 3", "٣"]
 
 
 def field_value(offered, name=""):
-    """Either one of the values the page offers, or something nasty (for a formset's count fields: counts).
+    """Either one of the values the page offers, or something nasty (for a formset's count fields: counts; for a
+    value read straight from the request, more often an odd id).
 
     The offered values (e.g. database ids in a select) differ between examples, so the strategy draws an
     index rather than sampling the list itself: its shape must not depend on the data.
@@ -91,6 +169,8 @@ def field_value(offered, name=""):
     pick = st.integers(min_value=0, max_value=999).map(lambda i: offered[i % len(offered)] if offered else "")
     if name.endswith("_FORMS"):
         return st.one_of(pick, st.sampled_from(FORM_COUNTS), st.integers(-5, 10**7).map(str))
+    if not offered:
+        return st.one_of(st.sampled_from(ODD_IDS), st.sampled_from(NASTY), st.text(max_size=200))
     return st.one_of(pick, st.sampled_from(NASTY), st.text(max_size=200))
 
 
@@ -154,6 +234,11 @@ def post_generated_input(client, name, data):
     page = client.get(page_url, query)
     assert page.status_code == 200, f"the fuzzer cannot open {name}"
     html = page.content.decode()
+    for parameter in sorted(read_straight(page_url)["GET"]):
+        value = data.draw(field_value([]), label=f"?{parameter}")
+        response = client.get(page_url, {**query, parameter: value})
+        assert response.status_code < 500, f"{name} with ?{parameter}={value!r}"
+        assert SCRIPT not in response.content.decode(), f"unescaped script in {name} with ?{parameter}"
     filters = forms_on(html, page_url, "get")
     assert bool(filters) == (name in PAGES_WITH_FILTER_FORMS), (
         f"{name}: its filter form appeared or disappeared: update PAGES_WITH_FILTER_FORMS")
@@ -162,22 +247,55 @@ def post_generated_input(client, name, data):
         response = client.get(action, params)
         assert response.status_code < 500
         assert SCRIPT not in response.content.decode(), f"unescaped script after filtering {action}"
-    forms = forms_on(html, page_url, "post")
+    forms = forms_on(html, page_url, "post", with_files=True)
     if name in PAGES_WITHOUT_FORMS:
         assert not forms, f"{name} now has a form: take it out of PAGES_WITHOUT_FORMS"
     else:
         assert forms, f"{name} shows no form to post: is it still rendered? (else list it in PAGES_WITHOUT_FORMS)"
-    for action, fields in forms:
+    for action, fields, files in forms:
         payload = {field: data.draw(field_value(offered, field), label=field) for field, offered in fields.items()}
+        reads = read_straight(action)
+        for field in sorted(reads["POST"] - set(payload)):
+            payload[field] = data.draw(field_value([]), label=f"{field} (read straight)")
+        for field in files:
+            payload[field] = generated_file(data, field)
+        action_query = dict(query) if action == page_url else {}
+        for parameter in sorted(reads["GET"]):
+            if data.draw(st.booleans(), label=f"send ?{parameter}"):
+                action_query[parameter] = data.draw(field_value([]), label=f"?{parameter} of the post")
         client.force_login(everyone)
         started = time.monotonic()
-        response = client.post(action + ("?" + urlencode(query) if query and action == page_url else ""),
-                               payload, follow=True)
+        response = client.post(action + ("?" + urlencode(action_query) if action_query else ""), payload, follow=True)
         took = time.monotonic() - started
         assert response.status_code < 500
         # Generous for a busy CI machine; a post that builds thousands of forms takes far longer.
         assert took < SLOW_POST_SECONDS, f"posting to {action} took {took:.1f} s"
         assert SCRIPT not in response.content.decode(), f"unescaped script after posting to {action}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", FORM_PAGES)
+def test_every_odd_id_and_bad_file_is_answered_without_a_server_error(client, name):
+    """Beside the generated examples, every odd id in every value a page's view reads straight from the query
+    string, and every known bad file in every file field, once each."""
+    world = build_world()
+    everyone = fuzzing_staff(world)
+    client.force_login(everyone)
+    page_url = url_for(name, MATRIX[name], world)
+    query = PAGE_QUERY[name](world) if name in PAGE_QUERY else {}
+    for parameter in sorted(read_straight(page_url)["GET"]):
+        for value in ODD_IDS:
+            response = client.get(page_url, {**query, parameter: value})
+            assert response.status_code < 500, f"{name} with ?{parameter}={value!r}"
+    html = client.get(page_url, query).content.decode()
+    for action, fields, files in forms_on(html, page_url, "post", with_files=True):
+        for content in FILES if files else []:
+            payload = {field: offered[0] if offered else "" for field, offered in fields.items()}
+            payload.update({field: SimpleUploadedFile("upload.json", content) for field in files})
+            with transaction.atomic():
+                response = client.post(action, payload)
+                transaction.set_rollback(True)
+            assert response.status_code < 500, f"{action} with the file {content[:40]!r}"
 
 
 name_text = st.text(

@@ -118,7 +118,9 @@ def referral_new(request, public_id):
             messages.success(request, f"{referral.target_name} suggested from matching.")
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
         return redirect("referrals:referral_new", patient.public_id)
-    initial = {key: id_or_404(request.GET.get(key), key) for key in ("program", "meeting") if request.GET.get(key)}
+    program = id_or_404(request.GET.get("program"), "program")
+    meeting = id_or_404(request.GET.get("meeting"), "meeting")
+    initial = {key: value for key, value in (("program", program), ("meeting", meeting)) if value}
     form = ReferralForm(request.POST or None, patient=patient, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
