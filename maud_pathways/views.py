@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from patients import care_teams
+from patients import audit, care_teams
 from patients.access import clinic_staff_required
 from patients.forms import CareTeamMemberForm
 from patients.models import Patient
@@ -20,6 +20,7 @@ HOME_PATIENT_LIMIT = 15
 
 
 @login_required
+@audit.lists_patients("home page")
 def home(request):
     """The staff member's work queues, one set per role, then their patients with their pathway at a glance."""
     user = request.user

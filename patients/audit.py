@@ -4,18 +4,26 @@
 (``public_id`` in the URL). What the entry says follows from the URL name and method:
 
 * GET of a URL whose name ends in ``print`` → print; ``export`` → export; otherwise → view;
-* a POST that succeeds (2xx/3xx) → change, or delete for URL names containing ``remove`` or ``delete``.
+* a POST answered with a redirect (the way every form here says "saved") → change, or delete for URL names
+  containing ``remove`` or ``delete``;
+* a POST answered with a page (the form shown again with its mistakes) or refused with an error message (e.g.
+  "The page was out of date", then a redirect) → view, with the detail "nothing saved": the record was read,
+  not changed.
 
 Views record what the URL cannot tell (a patient being created, a disclosure) with ``record()``.
-Lists that show several patients record one view entry without a patient.
+Pages that list patients (the patient list, home, *Plans due*, the case manager's queue, the emergency-access
+review, the audit trail) wear ``@lists_patients("…")``: one view entry without a patient per successful GET.
 """
 
+from functools import wraps
+
 from django.conf import settings
+from django.contrib.messages import constants as message_levels
 from django.utils.module_loading import import_string
 
 from .models import AuditAction, AuditEntry
 
-LIST_URL_NAMES = {"patients:list"}
+NOT_SAVED = "nothing saved"
 
 
 def client_ip(request):
@@ -46,7 +54,7 @@ def record(request, action, *, patient=None, patient_public_id=None, what=None, 
     )
 
 
-def action_for(request):
+def action_for(request, response=None):
     name = request.resolver_match.url_name or ""
     if request.method in ("GET", "HEAD"):
         if name.endswith("print"):
@@ -54,9 +62,35 @@ def action_for(request):
         if name.endswith("export"):
             return AuditAction.EXPORT
         return AuditAction.VIEW
+    if response is not None and (not 300 <= response.status_code < 400 or _refused(request)):
+        return AuditAction.VIEW  # the form came back, or the view said no: nothing was saved
     if "remove" in name or "delete" in name:
         return AuditAction.DELETE
     return AuditAction.CHANGE
+
+
+def _refused(request):
+    """Whether the view said no with an error message (``messages.error``) before redirecting. Read from the
+    messages queued in this request (this middleware runs inside Django's message middleware)."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", ())
+    return any(message.level >= message_levels.ERROR for message in queued)
+
+
+def lists_patients(detail):
+    """Mark a view as a page that names several patients: each successful GET writes one view entry, without a
+    patient, saying which list (``detail``)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if request.method == "GET" and response.status_code == 200:
+                record(request, AuditAction.VIEW, detail=detail)
+            return response
+
+        return wrapper
+
+    return decorator
 
 
 class PatientAuditMiddleware:
@@ -70,7 +104,7 @@ class PatientAuditMiddleware:
             return response
         public_id = match.kwargs.get("public_id")
         if public_id is not None:
-            record(request, action_for(request), patient_public_id=public_id)
-        elif match.view_name in LIST_URL_NAMES and request.method == "GET":
-            record(request, AuditAction.VIEW, detail="patient list")
+            action = action_for(request, response)
+            sent_back = request.method not in ("GET", "HEAD") and action == AuditAction.VIEW
+            record(request, action, patient_public_id=public_id, detail=NOT_SAVED if sent_back else "")
         return response

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from .. import audit
 from ..access import role_required
 from ..forms import FilterDateField
 from ..models import AuditAction, AuditEntry, Patient, Role, StaffMember
@@ -21,6 +22,7 @@ class AuditFilterForm(forms.Form):
 
 
 @role_required(Role.CLINIC_ADMIN)
+@audit.lists_patients("audit trail")
 def audit_trail(request):
     """The clinic's audit trail, filtered by patient, staff member, action and dates. Read-only."""
     clinic_id = request.user.clinic_id

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from .. import emergency
+from .. import audit, emergency
 from ..access import clinic_staff_required, patient_for_request, role_required
 from ..models import EmergencyAccess, OutsideCaseload, Patient, Role
 
@@ -43,6 +43,7 @@ def _clinic_grants(request):
 
 
 @role_required(Role.CLINIC_ADMIN)
+@audit.lists_patients("emergency-access review")
 def emergency_access_list(request):
     grants = _clinic_grants(request).select_related("staff", "patient", "ended_by")
     page = Paginator(grants, per_page=settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -11,6 +11,7 @@ from ..models import CareTeamMember, Patient
 
 
 @clinic_staff_required
+@audit.lists_patients("patient list")
 def patient_list(request):
     form = PatientSearchForm(request.GET or None)
     patients = Patient.objects.visible_to(request.user).with_care_team()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from .. import audit
 from .. import treatment_plans as plans
 from ..access import clinic_staff_required, patient_for_request, role_required
 from ..models import Patient, PlanActivity, PlanVersion, Role, SignedVersionError
@@ -194,6 +195,7 @@ def plan_discard(request, public_id, number):
 
 
 @clinician_required
+@audit.lists_patients("plans due")
 def plans_due(request):
     """Patients whose plan is due for review (or who have no signed plan), most overdue first."""
     today = timezone.localdate()
