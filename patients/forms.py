@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
 
 from .models import CareTeamMember, Patient, Role, StaffMember
+from .request_input import parse_id
 
 
 class DateInput(forms.DateInput):
@@ -34,6 +35,20 @@ class FilterDateField(forms.DateField):
             raise ValidationError(f"Pick a date from {EARLIEST_FILTER_DATE.year} on.", code="too_early")
         if value and value > LATEST_FILTER_DATE:
             raise ValidationError(f"Pick a date before {LATEST_FILTER_DATE.year + 1}.", code="too_late")
+
+
+class ModelMultipleIdField(forms.ModelMultipleChoiceField):
+    """Choose several records by id: each posted value must be a plain id (``patients.request_input.parse_id``)
+    before the database sees it. (Django checks each value by building a query, which lets through ids too large
+    for a database key; SQLite then fails the query with a server error.)"""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                if parse_id(str(pk)) is None:
+                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                          params={"pk": pk})
+        return super()._check_values(value)
 
 
 class PatientForm(forms.ModelForm):

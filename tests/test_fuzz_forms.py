@@ -1,5 +1,6 @@
 """Bad input everywhere: generated data posted to every form of the product never causes a server error,
-never stores a script that is rendered unescaped, and valid data round-trips.
+never stores a script that is rendered unescaped, is not audited as a change when the form is sent back, and
+valid data round-trips.
 
 Forms are discovered from the pages themselves (every URL of the access matrix that a staff member holding all
 roles, and on the patient's care team in every care role, can open), so a new form is fuzzed without anyone
@@ -11,9 +12,9 @@ generated files (JSON nested too deep, numbers too long, NUL characters, bytes t
 JSON), and named buttons (``match=program:7``) their values or odd ones.
 
 Values a view reads straight from the request rather than through a form (``?program=7``, ``?referral=7``,
-``next``) are found in the source of the view's module (``request.GET.get("program")`` and the like), so they
-are fuzzed too without anyone listing them: in the page's own query string, in the query string of each form's
-action, and in the posted values.
+``next``) are found in the source of the view and of the functions it calls (``request.GET.get("program")`` and
+the like), so they are fuzzed too without anyone listing them: in the page's own query string, in the query
+string of each form's action, and in the posted values.
 """
 
 import inspect
@@ -31,7 +32,7 @@ from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patients.models import Patient, Role
+from patients.models import AuditAction, AuditEntry, Patient, Role
 
 from .factories.patients import CareTeamMemberFactory, StaffFactory
 from .test_access_matrix import MATRIX, build_world, url_for, wellness_world
@@ -48,6 +49,7 @@ ODD_IDS = ["²", "①", "٣", " 7", "+7", "07", "0", "-1", "1e3", "9" * 19, "9" 
            "meeting:①", "%C2%B2"]
 NASTY += ODD_IDS
 SKIP_ACTIONS = {"/accounts/logout/"}
+CHANGES = [AuditAction.CREATE, AuditAction.CHANGE, AuditAction.DELETE, AuditAction.DISCLOSE]
 SLOW_POST_SECONDS = 10
 
 
@@ -105,25 +107,41 @@ def forms_on(html, page_url, method, *, with_files=False):
 READ_STRAIGHT = re.compile(r"""request\.(GET|POST)(?:\.get(?:list)?\(|\[)\s*["']([\w-]+)["']""")
 
 
+APPS = ("patients", "wellness", "referrals", "security", "maud_pathways")
+
+
 def read_straight(url):
-    """{"GET": names, "POST": names} a view reads from the request itself (not through a form), by the source of
-    the module of the view that answers ``url``."""
+    """{"GET": names, "POST": names} the view that answers ``url`` reads from the request itself (not through a
+    form): found in the view's source and in the source of the product's functions it calls by name."""
     view = inspect.unwrap(resolve(urlsplit(url).path).func)
-    source = inspect.getsource(sys.modules[view.__module__])
+    source = inspect.getsource(view)
+    called = []
+    for name, obj in vars(sys.modules[view.__module__]).items():
+        if inspect.isfunction(obj) and obj is not view and obj.__module__.startswith(APPS):
+            if re.search(rf"\b{name}\(", source):
+                called.append(obj)
+        elif inspect.ismodule(obj) and obj.__name__.startswith(APPS):  # emergency.safe_next(...)
+            called += [function for function_name, function in vars(obj).items() if inspect.isfunction(function)
+                       and re.search(rf"\b{name}\.{function_name}\(", source)]
     found = {"GET": set(), "POST": set()}
-    for method, name in READ_STRAIGHT.findall(source):
-        found[method].add(name)
+    for text in [source] + [inspect.getsource(inspect.unwrap(function)) for function in called]:
+        for method, name in READ_STRAIGHT.findall(text):
+            found[method].add(name)
     return found
 
 
 def test_values_read_straight_from_the_request_are_found():
-    """The finder sees the parameters the Stop 3 views read themselves (so a new one is fuzzed unlisted)."""
+    """The finder sees the parameters the views read themselves (so a new one is fuzzed unlisted), also in a helper
+    the view calls (the match buttons, the safe "next" address), and only theirs."""
     from uuid import uuid4
 
     consent = read_straight(reverse("referrals:consent_new", args=[uuid4()]))
     referral = read_straight(reverse("referrals:referral_new", args=[uuid4()]))
+    emergency = read_straight(reverse("patients:emergency_access", args=[uuid4()]))
     assert {"program", "referral"} <= consent["GET"]
     assert {"program", "meeting"} <= referral["GET"] and "match" in referral["POST"]
+    assert "next" in emergency["GET"] and "next" in emergency["POST"]
+    assert read_straight(reverse("referrals:meeting_new")) == {"GET": set(), "POST": set()}
 
 
 # Generated files for file fields: what broke the JSON readers before (issue 15), bytes, text and generated JSON.
@@ -264,10 +282,14 @@ def post_generated_input(client, name, data):
             if data.draw(st.booleans(), label=f"send ?{parameter}"):
                 action_query[parameter] = data.draw(field_value([]), label=f"?{parameter} of the post")
         client.force_login(everyone)
+        changes_before = AuditEntry.objects.filter(action__in=CHANGES).count()
         started = time.monotonic()
         response = client.post(action + ("?" + urlencode(action_query) if action_query else ""), payload, follow=True)
         took = time.monotonic() - started
         assert response.status_code < 500
+        if not response.redirect_chain:  # the form came back: nothing was saved, so nothing is audited as saved
+            assert AuditEntry.objects.filter(action__in=CHANGES).count() == changes_before, (
+                f"posting to {action} was sent back but audited as a change")
         # Generous for a busy CI machine; a post that builds thousands of forms takes far longer.
         assert took < SLOW_POST_SECONDS, f"posting to {action} took {took:.1f} s"
         assert SCRIPT not in response.content.decode(), f"unescaped script after posting to {action}"

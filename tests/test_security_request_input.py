@@ -289,3 +289,18 @@ def test_a_feed_entry_with_an_odd_day_is_rejected_and_the_rest_imported(clinic_a
         return
     assert record.rejected == 1 and "Invalid day" in record.errors[0]["reason"]
     assert list(Meeting.objects.values_list("slug", "days")) == [("fine", "3")]
+
+
+@pytest.mark.parametrize("value", ["9" * 19, "²", "0", "-1", " 7"])
+def test_choosing_several_records_by_an_odd_id_is_a_form_error(case_manager, value):
+    """The follow-up log's 'barriers resolved' took a 19-digit id to the database: SQLite failed the query."""
+    from django.core.exceptions import ValidationError
+
+    from referrals.followup.forms import BarrierChoiceField
+    from referrals.models import Barrier
+
+    barrier = BarrierFactory(patient=PatientFactory(clinic=case_manager.clinic), noted_by=case_manager)
+    field = BarrierChoiceField(queryset=Barrier.objects.all())
+    assert list(field.clean([str(barrier.pk)])) == [barrier]
+    with pytest.raises(ValidationError):
+        field.clean([str(barrier.pk), value])

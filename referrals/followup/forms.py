@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from patients.forms import DateInput
+from patients.forms import DateInput, ModelMultipleIdField
 from patients.models import Patient
 
 from .access import assignable_staff
@@ -159,12 +159,12 @@ class InterventionOutcomeForm(forms.Form):
 MAX_MEETINGS_PER_FOLLOW_UP = 200
 
 
-class BarrierChoiceField(forms.ModelMultipleChoiceField):
+class BarrierChoiceField(ModelMultipleIdField):
     def label_from_instance(self, obj):
         return f"{obj.label} ({obj.get_severity_display().lower()}, noted {obj.noted_on:%b %-d})"
 
 
-class ReferralChoiceField(forms.ModelMultipleChoiceField):
+class ReferralChoiceField(ModelMultipleIdField):
     def label_from_instance(self, obj):
         return f"{obj.target_name} ({obj.get_status_display().lower()})"
 
