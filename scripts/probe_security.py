@@ -1,4 +1,4 @@
-"""Probe a production-configured server for the findings of security round 2 (issue 15).
+"""Probe a production-configured server for the findings of security round 2 (issue 15), both rounds of fixes.
 
     .venv/bin/python scripts/probe_security.py --database-url postgres://postgres@127.0.0.1:5432/security_probe
 
@@ -53,8 +53,24 @@ patient = Patient.objects.create(clinic=clinic, first_name="Pat", last_name="Pro
                                  date_of_birth=datetime.date(1980, 1, 1))
 plan = TreatmentPlan.objects.create(patient=patient)
 version = PlanVersion.objects.create(plan=plan, number=1)
-print(json.dumps({"patient": str(patient.public_id), "version": version.number,
-                  "fresh_two_factor": fresh.require_two_factor}))
+from patients.models import CareTeamMember
+from referrals.models import Program
+CareTeamMember.objects.create(patient=patient, staff=clinician, role=Role.CLINICIAN)
+CareTeamMember.objects.create(patient=patient, staff=staff("probe.casemanager", clinic, [Role.CASE_MANAGER]),
+                              role=Role.CASE_MANAGER)
+staff("probe.admin", clinic, [Role.CLINIC_ADMIN])
+program = Program.objects.create(slug="probe-program", name="Probe Program", group="secular")
+# A clinic that limits staff to their caseload: the peer is on no care team there.
+limited = Clinic(name="Caseload Clinic", limit_to_caseload=True)
+limited.set_two_factor_rule(required=False, by=None, reason="Probe clinic: password-only logins for the probes.")
+limited.save()
+staff("limited.peer", limited, [Role.PEER_SPECIALIST])
+theirs = Patient.objects.create(clinic=limited, first_name="Otto", last_name="Outside", mrn="C-1",
+                                date_of_birth=datetime.date(1975, 5, 5))
+CareTeamMember.objects.create(patient=theirs, staff=staff("limited.clinician", limited, [Role.CLINICIAN]),
+                              role=Role.CLINICIAN)
+print(json.dumps({"patient": str(patient.public_id), "version": version.number, "program": program.pk,
+                  "theirs": str(theirs.public_id), "fresh_two_factor": fresh.require_two_factor}))
 """
 
 
@@ -99,6 +115,24 @@ class Browser:
 
     def post(self, path, data, address=None):
         return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.csrf(path)}, address=address)
+
+    def post_file(self, path, data, field, content):
+        """A multipart post with one file (``content``: bytes), as a browser sends an upload."""
+        boundary = "probe-boundary-7d1f0c"
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                 for name, value in {**data, "csrfmiddlewaretoken": self.csrf(path)}.items()]
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="upload.json"\r\n'
+                     f"Content-Type: application/json\r\n\r\n".encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": f"10.6.6.6, {self.address}", "Host": "127.0.0.1",
+                   "Referer": "https://127.0.0.1/", "Content-Type": f"multipart/form-data; boundary={boundary}",
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read().decode(errors="replace")
+        connection.close()
+        return response.status, content
 
     def login(self, username, password=PASSWORD, address=None):
         return self.post("/accounts/login/", {"username": username, "password": password}, address=address)
@@ -239,6 +273,85 @@ def probe_server(port, env, world, report):
                           "try:\n    v('jordanlee2026', u); print('accepted')\n"
                           "except Exception as e:\n    print('refused')")
     report("password jordanlee2026 for Jordan Lee", password, password == "refused")
+
+    probe_round_two(port, env, world, report)
+
+
+def probe_round_two(port, env, world, report):
+    """The second round: who changes a care team (finding 2), ids and files read from the request (8), audit
+    entries for lists and for posts that save nothing (9)."""
+    peer = Browser(port, address="198.51.100.40")
+    peer.login("limited.peer")
+    theirs = f"/patients/{world['theirs']}/"
+    blocked, _, _, _ = peer.request("GET", theirs)
+    granted, _, _, _ = peer.post(f"{theirs}emergency-access/", {
+        "reason": "Covering the front desk: the patient is here and their peer is away.", "next": theirs})
+    peer_id = query(env, "from patients.models import StaffMember; "
+                         "print(StaffMember.objects.get(username='limited.peer').pk)")
+    added, _, _, _ = peer.post(f"{theirs}care-team/add/", {"role": "peer_specialist", "staff": peer_id})
+    query(env, "from django.utils import timezone; from patients.models import EmergencyAccess; "
+               "EmergencyAccess.objects.update(expires_at=timezone.now())")  # the four hours are over
+    after, _, _, _ = peer.request("GET", theirs)
+    report("caseload limit: a peer breaks the glass, adds themselves to the care team, the grant ends",
+           f"record {blocked}, grant {granted}, add -> {added}, after the grant: {after}",
+           (blocked, granted, added, after) == (403, 302, 403, 403))
+
+    clinician = Browser(port, address="198.51.100.23")
+    clinician.login("probe.clinician")
+    support = f"/patients/{world['patient']}/support/"
+    answers = {}
+    for label, path in [("consent ?program=%C2%B2", f"{support}consents/new/?program=%C2%B2"),
+                        ("referral ?program=%C2%B2", f"{support}referrals/new/?program=%C2%B2"),
+                        ("referral ?meeting=%E2%91%A0", f"{support}referrals/new/?meeting=%E2%91%A0")]:
+        answers[label] = clinician.request("GET", path)[0]
+    answers["POST match=program:²"] = clinician.post(f"{support}referrals/new/", {"match": "program:²"})[0]
+    consent = {"program": world["program"], "recipient_name": "Probe Program group", "disclosing_party": "Probe Clinic",
+               "information_categories": ["identity"], "purpose": "To arrange a first meeting",
+               "right_to_revoke_explained": "on", "signed_by": "Pat Probe", "signed_on": "2026-01-05"}
+    answers["consent posted with ?referral=%C2%B2"] = clinician.post(
+        f"{support}consents/new/?referral=%C2%B2", consent)[0]
+    saved = query(env, "from referrals.models import Consent; print(Consent.objects.count())")
+    status, _, page, _ = clinician.request("GET", "/overview/?since=0001-01-01&until=0001-01-02")
+    answers["/overview/?since=0001-01-01&until=0001-01-02"] = f"{status}, form error: {'Pick a date' in page}"
+    report("ids and dates from the request (were 500s)", ", ".join(f"{k} -> {v}" for k, v in answers.items())
+           + f"; consents saved: {saved}",
+           list(answers.values())[:3] == [404, 404, 404] and answers["POST match=program:²"] == 302
+           and answers["consent posted with ?referral=%C2%B2"] == 404 and saved == "0"
+           and answers["/overview/?since=0001-01-01&until=0001-01-02"] == "200, form error: True")
+
+    admin = Browser(port, address="198.51.100.50")
+    admin.login("probe.admin")
+    status, _, _, _ = admin.request("GET", "/directory/import/?program=%00")
+    files = {"\\u0000 in a name": json.dumps([{"name": "A\u0000B", "slug": "nul", "day": 1, "time": "19:00",
+                                                "address": "1 Main St"}]).encode(),
+             "nested 200,000 deep": b"[" * 200_000 + b"]" * 200_000,
+             "a 5,000-digit integer": b"[" + b"9" * 5000 + b"]"}
+    feeds = {label: admin.post_file("/directory/import/", {"program": world["program"], "source": "probe"}, "feed",
+                                    content) for label, content in files.items()}
+    questionnaires = {label: admin.post_file("/wellness/questionnaires/load/", {}, "file", content)
+                      for label, content in files.items()}
+    imported = query(env, "from referrals.models import Meeting; print(Meeting.objects.count())")
+    report("/directory/import/?program=%00 and bad files to the meeting import and the questionnaire load",
+           f"?program=%00 -> {status}; import: " + ", ".join(f"{k} -> {v[0]}" for k, v in feeds.items())
+           + "; questionnaire: " + ", ".join(f"{k} -> {v[0]}" for k, v in questionnaires.items())
+           + f"; meetings imported: {imported}",
+           status == 404 and all(v[0] == 400 for v in [*feeds.values(), *questionnaires.values()]) and imported == "0")
+
+    case_manager = Browser(port, address="198.51.100.60")
+    case_manager.login("probe.casemanager")
+    before = int(query(env, "from patients.models import AuditEntry; print(AuditEntry.objects.count())"))
+    pages = {"home": case_manager.request("GET", "/")[0],
+             "case manager's queue": case_manager.request("GET", "/queue/case-manager/")[0],
+             "plans due": clinician.request("GET", "/patients/plans/due/")[0]}
+    lists = query(env, "from patients.models import AuditEntry; "
+                       f"print('|'.join(e.detail for e in AuditEntry.objects.order_by('id')[{before}:]))")
+    edit = f"/patients/{world['patient']}/edit/"
+    sent_back, _, _, _ = clinician.post(edit, {"first_name": "", "last_name": "", "date_of_birth": "not a date"})
+    last = query(env, "from patients.models import AuditEntry; e = AuditEntry.objects.latest('id'); "
+                      "print(e.action, '/', e.detail)")
+    report("audit entries for lists and for a post sent back",
+           f"pages {pages}; entries: {lists}; patient edit with mistakes -> {sent_back}, audited as: {last}",
+           lists == "home page|case manager's queue|plans due" and last == "view / nothing saved")
 
 
 if __name__ == "__main__":
