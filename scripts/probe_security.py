@@ -311,12 +311,15 @@ def probe_round_two(port, env, world, report):
     answers["consent posted with ?referral=%C2%B2"] = clinician.post(
         f"{support}consents/new/?referral=%C2%B2", consent)[0]
     saved = query(env, "from referrals.models import Consent; print(Consent.objects.count())")
+    valid, _, _, _ = clinician.post(f"{support}consents/new/", consent)  # the same consent, without the odd id
+    answers["the same consent without it"] = valid
     status, _, page, _ = clinician.request("GET", "/overview/?since=0001-01-01&until=0001-01-02")
     answers["/overview/?since=0001-01-01&until=0001-01-02"] = f"{status}, form error: {'Pick a date' in page}"
     report("ids and dates from the request (were 500s)", ", ".join(f"{k} -> {v}" for k, v in answers.items())
            + f"; consents saved: {saved}",
            list(answers.values())[:3] == [404, 404, 404] and answers["POST match=program:²"] == 302
            and answers["consent posted with ?referral=%C2%B2"] == 404 and saved == "0"
+           and answers["the same consent without it"] == 302
            and answers["/overview/?since=0001-01-01&until=0001-01-02"] == "200, form error: True")
 
     admin = Browser(port, address="198.51.100.50")
