@@ -113,8 +113,11 @@ class Browser:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         return match.group(1) if match else ""
 
-    def post(self, path, data, address=None):
-        return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.csrf(path)}, address=address)
+    def post(self, path, data, address=None, token_from=None):
+        """Post as the page's form would, with the CSRF token of the page at ``path`` (or at ``token_from``, for
+        addresses that answer only posts)."""
+        token = self.csrf(token_from or path)
+        return self.request("POST", path, {**data, "csrfmiddlewaretoken": token}, address=address)
 
     def post_file(self, path, data, field, content):
         """A multipart post with one file (``content``: bytes), as a browser sends an upload."""
@@ -288,13 +291,16 @@ def probe_round_two(port, env, world, report):
         "reason": "Covering the front desk: the patient is here and their peer is away.", "next": theirs})
     peer_id = query(env, "from patients.models import StaffMember; "
                          "print(StaffMember.objects.get(username='limited.peer').pk)")
-    added, _, _, _ = peer.post(f"{theirs}care-team/add/", {"role": "peer_specialist", "staff": peer_id})
+    added, _, page, _ = peer.post(f"{theirs}care-team/add/", {"role": "peer_specialist", "staff": peer_id},
+                                  token_from=theirs)
+    csrf_refused = "CSRF" in page
     query(env, "from django.utils import timezone; from patients.models import EmergencyAccess; "
                "EmergencyAccess.objects.update(expires_at=timezone.now())")  # the four hours are over
     after, _, _, _ = peer.request("GET", theirs)
     report("caseload limit: a peer breaks the glass, adds themselves to the care team, the grant ends",
-           f"record {blocked}, grant {granted}, add -> {added}, after the grant: {after}",
-           (blocked, granted, added, after) == (403, 302, 403, 403))
+           f"record {blocked}, grant {granted}, add -> {added}{' (CSRF!)' if csrf_refused else ''}, "
+           f"after the grant: {after}",
+           (blocked, granted, added, after) == (403, 302, 403, 403) and not csrf_refused)
 
     clinician = Browser(port, address="198.51.100.23")
     clinician.login("probe.clinician")
