@@ -19,6 +19,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("overview/", overview.clinic_overview, name="overview"),
+    path("queues/<slug:key>/", views.queue_page, name="queue"),
     path("accounts/login/", security_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", security_views.PasswordChangeView.as_view(), name="password_change"),
