@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,10 +33,10 @@ from referrals.followup.queue import (
 )
 from referrals.models import FirstMeetingPlan, MutualSupportConversation
 from referrals.support.lead import NEXT_STEP_NOTICE_DAYS
-from wellness.models import GapGoalLink, RecoveryCapitalAssessment, WellnessPlan
+from wellness.models import RecoveryCapitalAssessment, WellnessPlan
 
 from .pathway import ASSESSMENT_FRESH_DAYS
-from .shared import day, days, gaps_of, patient_url
+from .shared import UnansweredGap, day, days, gaps_of, latest_assessments, patient_url
 
 #: Rows of each queue the home page reads (it shows one row per patient, built from these).
 QUEUE_LIMIT = 10
@@ -164,34 +164,10 @@ def no_signed_plan_rows(patients, today):
             for p in patients]
 
 
-class UnansweredTreatmentGap(Func):
-    """True when an assessment's gap domains (a JSON list, first argument) hold a domain for which no
-    assessment of the patient (second argument) has a treatment-plan goal (``GapGoalLink``)."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        gaps, gap_params = compiler.compile(self.source_expressions[0])
-        patient, patient_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "postgresql":
-            domains, domain = f"jsonb_array_elements_text({gaps}) AS gap(domain)", "gap.domain"
-        else:
-            domains, domain = f"json_each({gaps}) AS gap", "gap.value"
-        link, assessment = GapGoalLink._meta.db_table, RecoveryCapitalAssessment._meta.db_table
-        sql = (f"EXISTS (SELECT 1 FROM {domains} WHERE NOT EXISTS (SELECT 1 FROM {link} link "
-               f"INNER JOIN {assessment} linked ON linked.id = link.assessment_id WHERE linked.patient_id = {patient} "
-               f"AND link.domain = {domain} AND link.treatment_goal_key IS NOT NULL))")
-        return sql, (*gap_params, *patient_params)
-
-
 def gaps_without_treatment_goal(user, today):
     """The latest assessment of each of my patients when one of its gaps has no treatment-plan goal yet."""
-    later = RecoveryCapitalAssessment.objects.filter(patient=OuterRef("patient")).filter(
-        Q(taken_on__gt=OuterRef("taken_on"))
-        | Q(taken_on=OuterRef("taken_on"), created_at__gt=OuterRef("created_at"))
-        | Q(taken_on=OuterRef("taken_on"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")))
-    return (RecoveryCapitalAssessment.objects.filter(patient__in=my_patients(user)).exclude(Exists(later))
-            .filter(UnansweredTreatmentGap("gap_domains", "patient_id"))
+    return (latest_assessments().filter(patient__in=my_patients(user))
+            .filter(UnansweredGap("gap_domains", "patient_id", treatment_only=True))
             .select_related("patient").defer("answers", "domain_scores", "notes").order_by("taken_on", "pk"))
 
 

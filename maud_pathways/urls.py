@@ -8,9 +8,11 @@ from security import views as security_views
 from . import overview, views
 from .fhir import views as fhir_views
 
-#: The patient page and its care-team form read every app, so they are composed here; they join the
-#: ``patients`` namespace, so their names stay ``patients:detail`` and ``patients:care_team_add``.
+#: The patient list, the patient page and its care-team form read every app, so they are composed here; they
+#: join the ``patients`` namespace, so their names stay ``patients:list``, ``patients:detail`` and
+#: ``patients:care_team_add``.
 patient_pages = [
+    path("", views.patient_list, name="list"),
     path("<uuid:public_id>/", views.patient_page, name="detail"),
     path("<uuid:public_id>/care-team/add/", views.care_team_add, name="care_team_add"),
 ]

@@ -11,6 +11,8 @@ from patients.access import clinic_staff_required
 from patients.forms import CareTeamMemberForm
 from patients.models import Patient
 
+from .pathway import STATUS_ICONS
+from .patient_list import PatientListForm, patient_listing
 from .patient_page import page_context, patient_for_page
 from .queues import KINDS, PAGE_SIZE, clinic_summary, my_patients, queue, queues_for
 
@@ -49,6 +51,20 @@ def queue_page(request, key):
     today = timezone.localdate()
     shown = queue(request.user, key, today, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(request, "pathway/queue.html", {"queue": shown, "today": today})
+
+
+@clinic_staff_required
+def patient_list(request):
+    """The clinic's patients (``patients:list``) with where each stands on the pathway; filtered in SQL."""
+    form = PatientListForm(request.GET or None)
+    page, scope, outside_caseload = patient_listing(request.user, form, timezone.localdate(),
+                                                    page_number=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "pathway/patient_list.html", {
+        "form": form, "page": page, "scope": scope, "query_string": query.urlencode(),
+        "outside_caseload": outside_caseload, "status_icons": STATUS_ICONS.items(),
+    })
 
 
 @clinic_staff_required

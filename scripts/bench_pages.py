@@ -57,7 +57,7 @@ def pages_to_measure(patient_ids):
         Page("patient page (random patients)", "bench.clinician", [f"/patients/{p}/" for p in patient_ids], 0.20, 30),
         Page("patient list", "bench.clinician", ["/patients/"], 0.15),
         Page("patient list, filtered: Stop 5 needs attention", "bench.clinician",
-             ["/patients/?status=stop5-needs_attention"], 0.15),
+             ["/patients/?status=stop5-needs-attention"], 0.15),
         Page("clinic overview (last 90 days)", "bench.admin", ["/overview/"], 0.05, 150),
     ]
 
