@@ -120,6 +120,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 0.25 s (10,000 patients). A web app's queries are short, so JIT stays off for the app's connections.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
+# Behind PgBouncer in transaction mode a server-side cursor cannot outlive its transaction: set
+# DISABLE_SERVER_SIDE_CURSORS=1 (and DB_CONN_MAX_AGE=0, PgBouncer keeps the connections).
+if env_bool("DISABLE_SERVER_SIDE_CURSORS", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# Cache: local memory in each process by default. With several app servers, point CACHE_URL at a Redis server
+# they share (Django's own Redis backend, redis-py as the client), e.g. redis://127.0.0.1:6379/0. What is cached
+# is short-lived (the clinic overview's figures, per clinic and period): sessions, lockouts and records live in
+# PostgreSQL, so a local-memory cache is never the only place anything is kept.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://, rediss:// or unix://).")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "maud-pathways")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maud-pathways"}}
+# Seconds the clinic overview's figures are kept for the same clinic and period (0: not cached).
+OVERVIEW_CACHE_SECONDS = int(os.environ.get("OVERVIEW_CACHE_SECONDS", "60"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "patients.StaffMember"

@@ -13,3 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each test sees the figures of its own data; the overview's cache has its own tests (tests/test_overview.py).
+OVERVIEW_CACHE_SECONDS = 0
