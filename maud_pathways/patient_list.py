@@ -2,8 +2,8 @@
 
 Composed here because it reads every stop (``patients`` must not import the others). Search, date of birth and
 "my patients" are the patients app's own form; the pathway filter (``PATHWAY_FILTERS``) is asked in SQL, so a
-page costs the same queries whatever the size of the clinic: the count, one page of patients with the
-pathway's facts, their care teams, and the few queries of ``build_pathways`` for that page.
+page costs the same queries whatever the size of the clinic: the count, the ids of one page, those patients
+with the pathway's facts, their care teams, and the few queries of ``build_pathways`` for that page.
 """
 
 from django import forms
@@ -39,8 +39,12 @@ def patient_listing(user, form, today, *, page_number):
         patients = patients.none()
     if scope == PatientSearchForm.SCOPE_MINE:
         patients = patients.on_care_team_of(user)
-    page = Paginator(with_pathway(patients), per_page=settings.PATIENTS_PER_PAGE).get_page(page_number)
-    shown = list(page.object_list)
+    # The page's ids first (the database sorts the clinic by name without working out anyone's pathway), then
+    # those patients with the pathway's facts.
+    page = Paginator(patients.values_list("pk", flat=True), per_page=settings.PATIENTS_PER_PAGE).get_page(page_number)
+    ids = list(page.object_list)
+    loaded = {p.pk: p for p in with_pathway(Patient.objects.filter(pk__in=ids))} if ids else {}
+    shown = [loaded[pk] for pk in ids]
     pathways = build_pathways(shown, today)
     page.object_list = [_row(patient, pathways[patient.pk], user) for patient in shown]
     return page, scope, outside_caseload

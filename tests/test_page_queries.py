@@ -57,7 +57,7 @@ PAGE_QUERIES = {
     "patients:detail": 25,
     "patients:edit": 6,
     "patients:emergency_access": 6,
-    "patients:list": 11,
+    "patients:list": 12,
     "patients:plan": 12,
     "patients:plan_edit": 11,
     "patients:plan_history": 8,
