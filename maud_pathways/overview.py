@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import (
     Case,
     Count,
@@ -369,8 +369,8 @@ def cached_overview_figures(user, since, until):
     seconds = settings.OVERVIEW_CACHE_SECONDS
     if seconds <= 0:
         return overview_figures(user, since, until)
-    return cache.get_or_set(figures_cache_key(user, since, until), lambda: overview_figures(user, since, until),
-                            seconds)
+    return caches["figures"].get_or_set(figures_cache_key(user, since, until),
+                                        lambda: overview_figures(user, since, until), seconds)
 
 
 @role_required(Role.CLINIC_ADMIN, Role.CLINICIAN)

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Remembers a browser after a right password: it is not slowed when someone else guesses that account.
+    "security.middleware.KnownBrowserMiddleware",
     # Idle and absolute session limits, then two-factor verification, before any view runs.
     "security.middleware.SessionTimeoutMiddleware",
     "security.middleware.TwoFactorMiddleware",
@@ -125,18 +127,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if env_bool("DISABLE_SERVER_SIDE_CURSORS", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
-# Cache: local memory in each process by default. With several app servers, point CACHE_URL at a Redis server
-# they share (Django's own Redis backend, redis-py as the client), e.g. redis://127.0.0.1:6379/0. What is cached
-# is short-lived (the clinic overview's figures, per clinic and period): sessions, lockouts and records live in
-# PostgreSQL, so a local-memory cache is never the only place anything is kept.
+# Caches. "default" holds the limits on password guessing and reset e-mails (security/limits.py): every gunicorn
+# worker and every app server must see the same counts (a per-process memory cache would multiply every limit by
+# the number of workers), so it is a database table by default (made by migrate, security migration 0004).
+# "figures" keeps the clinic overview's figures for a minute: local memory in each process is enough. Set
+# CACHE_URL to a Redis server the app servers share (Django's own Redis backend, redis-py as the client), e.g.
+# redis://127.0.0.1:6379/0, and both live there. Sessions, lockouts (django-axes) and records stay in PostgreSQL.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://, rediss:// or unix://).")
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
-                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "maud-pathways")}}
+    _prefix = os.environ.get("CACHE_KEY_PREFIX", "maud-pathways")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                    "KEY_PREFIX": _prefix},
+        "figures": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                    "KEY_PREFIX": f"{_prefix}-figures"},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maud-pathways"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "security_cache"},
+        "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maud-pathways-figures"},
+    }
 # Seconds the clinic overview's figures are kept for the same clinic and period (0: not cached).
 OVERVIEW_CACHE_SECONDS = int(os.environ.get("OVERVIEW_CACHE_SECONDS", "60"))
 
@@ -155,9 +167,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
-# At least 12 characters, not a common password; no upper limit, so long passphrases are welcome.
+# At least 12 characters, not a common password, not made from the person's own names; no upper limit, so long
+# passphrases are welcome.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "security.password_validation.PersonalNamePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -182,10 +196,15 @@ STORAGES = {
     },
 }
 
+# Request size: Django's limit of 1,000 fields per request is kept on purpose (a treatment plan with every list
+# full, the largest form, posts about 740). Every formset caps its forms (max_num = absolute_max, validate_max).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail (password reset). Console backend unless an SMTP host is configured.
+# E-mail (password reset). SMTP when EMAIL_HOST is set; otherwise the console backend, which writes e-mails (and
+# so reset links) to the server's log.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -197,6 +216,21 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MAUD Pathways <no-reply@localhost>")
+# Password reset by e-mail: on when an e-mail server is configured (or when debugging). Off, the login page says
+# so and the reset pages send nothing. Turned on without an e-mail server (DEBUG off), the app refuses to start:
+# reset links written to the log would let anyone who reads the log take over accounts.
+PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", bool(EMAIL_HOST) or DEBUG)
+EMAIL_BACKENDS_THAT_WRITE_TO_LOGS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+if PASSWORD_RESET_BY_EMAIL and not DEBUG and EMAIL_BACKEND in EMAIL_BACKENDS_THAT_WRITE_TO_LOGS:
+    raise ImproperlyConfigured(
+        "PASSWORD_RESET_BY_EMAIL is on but no e-mail server is configured, so reset links would be written to "
+        "the server's log. Set EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, "
+        "DEFAULT_FROM_EMAIL), or leave PASSWORD_RESET_BY_EMAIL off (staff who forget their password then ask "
+        "their clinic admin)."
+    )
 
 # Security: secure by default, relaxed only when DEBUG is on (local quick start).
 SESSION_COOKIE_HTTPONLY = True
@@ -250,7 +284,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "security.network.client_ip"
+# One client-address function for everything (audit trail, login log, staff sessions): behind the proxy it reads
+# the address the proxy appended. Lockout counts an IPv6 address's whole /64 as one sender.
+CLIENT_IP_CALLABLE = "security.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "security.network.address_for_limits"
 
 # Two-factor authentication (django-otp): TOTP apps plus single-use recovery codes.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "MAUD Pathways")

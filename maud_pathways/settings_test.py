@@ -13,5 +13,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_RESET_BY_EMAIL = True  # e-mails stay in memory (django.core.mail.outbox)
 # Each test sees the figures of its own data; the overview's cache has its own tests (tests/test_overview.py).
 OVERVIEW_CACHE_SECONDS = 0

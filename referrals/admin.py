@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from patients.admin import PatientDataAdmin
+
 from .models import MatchingPreferences, Meeting, MeetingImport, Program
 
 
@@ -25,6 +27,6 @@ class MeetingImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchingPreferences)
-class MatchingPreferencesAdmin(admin.ModelAdmin):
+class MatchingPreferencesAdmin(PatientDataAdmin):
     list_display = ["patient", "drinking_goal", "transportation", "updated_at"]
     raw_id_fields = ["patient"]

@@ -1,4 +1,5 @@
-"""The cache is local memory in each process unless CACHE_URL names a Redis server the app servers share."""
+"""Caches: the limits in a database table and the overview's figures in local memory, unless CACHE_URL names a
+Redis server the app servers share."""
 
 import json
 import os
@@ -17,12 +18,14 @@ def settings_with(**env):
     return out
 
 
-def test_local_memory_by_default_and_redis_when_cache_url_is_set():
+def test_shared_limits_and_local_figures_by_default_and_redis_when_cache_url_is_set():
     caches, _ = json.loads(settings_with(CACHE_URL="").stdout)
-    assert caches["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert caches["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"  # every worker's counts
+    assert caches["figures"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     caches, _ = json.loads(settings_with(CACHE_URL="redis://127.0.0.1:6379/2").stdout)
     assert caches["default"] == {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                  "LOCATION": "redis://127.0.0.1:6379/2", "KEY_PREFIX": "maud-pathways"}
+    assert caches["figures"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 
 def test_a_cache_url_that_is_not_redis_is_refused():

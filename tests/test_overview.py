@@ -354,12 +354,12 @@ def test_postgresql_jit_is_off_for_the_apps_connections(db):
 
 @pytest.fixture
 def cached_figures(settings):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     settings.OVERVIEW_CACHE_SECONDS = 60
-    cache.clear()
+    caches["figures"].clear()
     yield
-    cache.clear()
+    caches["figures"].clear()
 
 
 def test_figures_are_kept_a_minute_per_clinic_and_never_shown_to_another(login, cached_figures, clinician,
