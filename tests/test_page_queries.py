@@ -99,7 +99,7 @@ PAGE_QUERIES = {
     "referrals:referral_edit": 9,
     "referrals:referral_new": 12,
     "referrals:support": 12,
-    "security:clinic_security": 4,
+    "security:clinic_security": 5,
     "security:confirm_password": 3,
     "security:recovery_codes": 3,
     "security:session_status": 3,
