@@ -26,6 +26,7 @@ from referrals.followup.queue import (
     FOLLOW_UP_RELATED,
     NO_PROGRESS_DAYS,
     REFERRAL_RELATED,
+    PageOfRows,
     barriers_to_work_on,
     due_follow_ups,
     limited,
@@ -56,7 +57,7 @@ class Row:
 
 
 @dataclass
-class Queue:
+class Queue(PageOfRows):
     key: str
     title: str
     rows: list
@@ -65,22 +66,6 @@ class Queue:
     see_all_url: str = ""
     offset: int = 0
     limit: int = QUEUE_LIMIT
-
-    @property
-    def more(self):
-        return self.count > self.offset + len(self.rows)
-
-    @property
-    def page(self):
-        return self.offset // self.limit + 1
-
-    @property
-    def first_shown(self):
-        return self.offset + 1 if self.rows else 0
-
-    @property
-    def last_shown(self):
-        return self.offset + len(self.rows)
 
 
 @dataclass

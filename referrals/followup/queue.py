@@ -62,20 +62,9 @@ def limited(queryset, *, limit, offset=0, related=()):
     return rows, rows[0].queue_total
 
 
-@dataclass
-class Part:
-    """One part of the queue: a page of rows, the number of all rows, and where the page starts."""
-
-    rows: list
-    count: int
-    offset: int = 0
-    limit: int = PAGE_SIZE
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self):
-        return len(self.rows)
+class PageOfRows:
+    """What a page shows of a list counted in the database: ``rows`` from ``offset``, at most ``limit`` of them,
+    of ``count`` in all (the attributes of the dataclasses that use it)."""
 
     @property
     def more(self):
@@ -93,9 +82,21 @@ class Part:
     def page(self):
         return self.offset // self.limit + 1
 
-    @property
-    def pages(self):
-        return max(1, -(-self.count // self.limit))
+
+@dataclass
+class Part(PageOfRows):
+    """One part of the queue: a page of rows, the number of all rows, and where the page starts."""
+
+    rows: list
+    count: int
+    offset: int = 0
+    limit: int = PAGE_SIZE
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
 
 
 @dataclass
