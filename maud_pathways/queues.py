@@ -30,9 +30,11 @@ from referrals.followup.queue import (
     barriers_to_work_on,
     due_follow_ups,
     limited,
+    no_progress_cutoff,
     stalled_referrals,
 )
-from referrals.models import FirstMeetingPlan, MutualSupportConversation
+from referrals.lifecycle import ReferralStatus
+from referrals.models import FirstMeetingPlan, FollowUp, MutualSupportConversation, Referral
 from referrals.support.lead import NEXT_STEP_NOTICE_DAYS
 from wellness.models import RecoveryCapitalAssessment, WellnessPlan
 
@@ -258,6 +260,24 @@ def first_meetings_rows(plans, today):
 
 # Case manager (the Stop 5 queue of ``referrals.followup.queue``) -------------------------------------
 
+def referred_without_follow_up(user, today):
+    """Referrals of the user's patients (as case manager) referred in the last ``NO_PROGRESS_DAYS`` days with no
+    follow-up scheduled: Stop 5 starts with a follow-up on the first meeting. (Older ones are stalled referrals.)"""
+    as_case_manager = CareTeamMember.objects.filter(patient=OuterRef("patient"), staff=user, role=Role.CASE_MANAGER)
+    return (Referral.objects.visible_to(user).filter(status=ReferralStatus.REFERRED,
+                                                     status_changed_at__gte=no_progress_cutoff(today))
+            .filter(Exists(as_case_manager))
+            .exclude(Exists(FollowUp.objects.scheduled().filter(patient=OuterRef("patient"))))
+            .select_related("patient", "program", "meeting").order_by("status_changed_at", "pk"))
+
+
+def referred_rows(referrals, today):
+    return [Row(r.patient, f"{r.target_name}: referred {day(timezone.localdate(r.status_changed_at))}, "
+                           "no follow-up yet", "Log a follow-up", patient_url("referrals:follow_up_log_new", r.patient),
+                since=timezone.localdate(r.status_changed_at))
+            for r in referrals]
+
+
 def follow_ups_rows(follow_ups, today):
     return [Row(f.patient, f"Follow-up due {day(f.due_on)}", "Log the follow-up",
                 patient_url("referrals:follow_up_log", f.patient, f.pk), _overdue(f.due_on, today), since=f.due_on)
@@ -323,6 +343,9 @@ _KINDS = [
     Kind("barriers", Role.CASE_MANAGER, "Barriers to work on", "No barriers need you today.",
          lambda user, today: barriers_to_work_on(user, today), barriers_rows, BARRIER_RELATED,
          "referrals:case_manager_queue"),
+    Kind("referred", Role.CASE_MANAGER, "Referred, no follow-up yet",
+         "Every patient you referred lately has a follow-up planned.", referred_without_follow_up, referred_rows,
+         REFERRAL_RELATED),
     Kind("stalled", Role.CASE_MANAGER, f"Referrals with no progress for {NO_PROGRESS_DAYS} days",
          f"Every referral has moved in the last {NO_PROGRESS_DAYS} days.",
          lambda user, today: stalled_referrals(user, today), stalled_rows, REFERRAL_RELATED,

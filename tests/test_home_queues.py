@@ -325,3 +325,14 @@ def test_from_login_a_case_manager_reaches_the_next_task_in_two_clicks(client, c
     task = reverse("referrals:follow_up_log", args=[patient.public_id, follow_up.pk])
     assert f'href="{task}"' in response.content.decode()  # ... and the task is one click away
     assert client.get(task).status_code == 200
+
+
+def test_a_case_manager_sees_patients_referred_lately_with_no_follow_up_yet(login, clinic, peer, case_manager):
+    patient = patient_with_team(clinic, peer=peer, case_manager=case_manager)
+    ReferralFactory(patient=patient, referred_by=peer, status="referred")
+    client = login(case_manager)
+    referred = queue(home(client), "referred")
+    assert [(r.patient, r.action_label) for r in referred.rows] == [(patient, "Log a follow-up")]
+    assert "Log a follow-up" in follow(client, referred.rows[0].action_url)
+    ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=days_from_today(7))
+    assert queue(home(client), "referred").count == 0  # the follow-up is planned

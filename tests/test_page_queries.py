@@ -42,7 +42,7 @@ PAGE_QUERIES = {
     "healthz": 3,
     "home[clinician]": 12,
     "home[peer]": 13,
-    "home[case_manager]": 13,
+    "home[case_manager]": 14,
     "home[clinic_admin]": 9,
     "login": 3,
     "overview": 7,
