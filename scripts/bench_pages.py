@@ -308,16 +308,17 @@ def main():
         ratio = r["rps"] / plain_rps
         target = []
         if page.ratio_target is not None:
-            target.append(f"ratio ≥ {page.ratio_target:.2f}")
-            if ratio < page.ratio_target:
+            met = ratio >= page.ratio_target
+            target.append(f"ratio ≥ {page.ratio_target:.2f}: {'met' if met else '**missed**'}")
+            if not met:
                 failed.append(f"{page.label}: ratio {ratio:.3f}")
         if page.p50_target_ms is not None:
-            target.append(f"p50 ≤ {page.p50_target_ms:g} ms")
-            if a["p50"] > page.p50_target_ms:
+            met = a["p50"] <= page.p50_target_ms
+            target.append(f"p50 ≤ {page.p50_target_ms:g} ms: {'met' if met else '**missed**'}")
+            if not met:
                 failed.append(f"{page.label}: p50 {a['p50']:.1f} ms")
-        met = ("met" if not any(f.startswith(page.label + ":") for f in failed) else "**missed**") if target else ""
         print(f"| {page.label} | {r['rps']:.1f} | {ratio:.3f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-              f"{r['non2xx'] + r['socket_errors']} | {a['p50']:.1f} | {', '.join(target)} {met} |")
+              f"{r['non2xx'] + r['socket_errors']} | {a['p50']:.1f} | {'; '.join(target)} |")
     if failed:
         print("\nTargets missed: " + "; ".join(failed))
     shutil.rmtree(work, ignore_errors=True)
