@@ -250,6 +250,10 @@ PART2_NOTICE = os.environ.get("PART2_NOTICE", "statement_1")
 if PART2_NOTICE not in ("statement_1", "statement_2"):
     raise ImproperlyConfigured("PART2_NOTICE must be statement_1 or statement_2.")
 
+# What one stop's page shows of another, composed in maud_pathways (the apps do not import each other).
+TREATMENT_PLAN_COMPANION = "maud_pathways.stop_links.plan_companion"
+RECOVERY_CAPITAL_RESOURCES = "maud_pathways.stop_links.gap_resources"
+
 # Logging: requests are logged by path only; paths carry opaque ids, never patient data.
 LOGGING = {
     "version": 1,
