@@ -196,7 +196,8 @@ class Referral(models.Model):
                 raise StaleReferral(
                     "Someone else updated this referral while you were looking at it. "
                     "Check its current status below, then try again.", code="stale")
-            new = check_move(current.status, status, reopen_to=current.reopen_to, reason=reason)
+            new = check_move(current.status, status, reopen_to=current.reopen_to, reason=reason,
+                             for_someone_close=current.for_someone_close)
             now = timezone.now()
             if new in CLOSED_STATUSES:
                 reopen_to, close_reason = current.status, reason
