@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import MatchingPreferences, Meeting, MeetingImport, Program, ProgramNote
 
@@ -11,6 +12,7 @@ class ProgramAdmin(admin.ModelAdmin):
     list_filter = ["group", "medication_welcome", ("clinic", admin.EmptyFieldListFilter)]
     search_fields = ["name"]
     list_select_related = ["clinic"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ProgramNote)

@@ -117,7 +117,7 @@ class ReferralForm(forms.Form):
         label="Where things stand", initial=ReferralStatus.SUGGESTED,
         choices=[(s.value, s.label) for s in ReferralStatus if s in START_STATUSES], widget=forms.RadioSelect)
     for_whom = forms.CharField(
-        label="Who it is for (programs for family and friends)", max_length=120, required=False,
+        label="Who it is for (groups for family and friends)", max_length=120, required=False,
         help_text="A program such as Al-Anon is suggested for someone close to the patient, never as the patient's "
                   "own group. Optional: who, in the patient's words, e.g. “her husband”.")
     fits_anyway = forms.BooleanField(label="It fits the patient all the same", required=False)
