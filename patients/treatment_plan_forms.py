@@ -138,14 +138,21 @@ class MedicationFormSet(_EntryFormSet):
                 "prescriber_choices": self.prescriber_choices}
 
 
-def _formset(model, form, base, **kwargs):
+def _formset(model, form, base, *, most):
+    """A list of entries with at most ``most`` of them. A post claiming more (``TOTAL_FORMS=2000``) builds only
+    ``most`` forms and gets a form error, instead of building and rendering thousands."""
     return inlineformset_factory(PlanVersion, model, form=form, formset=base, extra=1, can_delete=True,
-                                 can_delete_extra=False, **kwargs)
+                                 can_delete_extra=False, max_num=most, absolute_max=most, validate_max=True)
 
 
-MedicationEntries = _formset(PlanMedication, PlanMedicationForm, MedicationFormSet)
-TherapyEntries = _formset(PlanTherapy, PlanTherapyForm, _EntryFormSet)
-GoalEntries = _formset(PlanGoal, PlanGoalForm, _EntryFormSet)
+# Far above any real plan; low enough that a full plan stays well under DATA_UPLOAD_MAX_NUMBER_FIELDS.
+MOST_MEDICATIONS = 20
+MOST_THERAPIES = 20
+MOST_GOALS = 40
+
+MedicationEntries = _formset(PlanMedication, PlanMedicationForm, MedicationFormSet, most=MOST_MEDICATIONS)
+TherapyEntries = _formset(PlanTherapy, PlanTherapyForm, _EntryFormSet, most=MOST_THERAPIES)
+GoalEntries = _formset(PlanGoal, PlanGoalForm, _EntryFormSet, most=MOST_GOALS)
 
 
 class PlanEditForms:

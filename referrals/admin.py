@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
 
+from patients.admin import PatientDataAdmin
+
 from .models import MatchingPreferences, Meeting, MeetingImport, Program, ProgramNote
 
 
@@ -36,6 +38,6 @@ class MeetingImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchingPreferences)
-class MatchingPreferencesAdmin(admin.ModelAdmin):
+class MatchingPreferencesAdmin(PatientDataAdmin):
     list_display = ["patient", "drinking_goal", "transportation", "updated_at"]
     raw_id_fields = ["patient"]

@@ -315,7 +315,6 @@ MATRIX = {
     "security:two_factor": Row(ALL_STAFF),
     "security:two_factor_setup": Row(dict.fromkeys(ROLES, 302)),  # asks for the password again first
     "security:two_factor_verify": Row(dict.fromkeys(ROLES, 302)),  # nothing to verify without a device
-    "security:recovery_codes": Row(dict.fromkeys(ROLES, 302)),  # shown once, right after set-up
     "security:recovery_codes_new": Row(POST_ONLY),
     "security:two_factor_disable": Row(POST_ONLY),
     "security:session_status": Row(ALL_STAFF, anonymous=200),  # tells the idle-warning script the time left

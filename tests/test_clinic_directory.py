@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from referrals.models import Meeting, MeetingAttendance, Program, ProgramGroup, ProgramNote
 
-from .factories.patients import PatientFactory, StaffFactory
+from .factories.patients import TEST_PASSWORD, PatientFactory, StaffFactory
 from .factories.referrals.conversations import ReferralFactory
 from .factories.referrals.directory import MatchingPreferencesFactory, MeetingFactory
+from .factories.security import code_now, site_administrator, with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -155,10 +156,12 @@ def test_notes_are_only_for_shared_programs_and_by_clinic_admins(programs, login
 
 
 def test_site_administrators_keep_the_shared_facts_in_django_admin(programs, client):
-    superuser = StaffFactory(is_superuser=True, is_staff=True, clinic=None)
-    client.force_login(superuser)
+    superuser = site_administrator()
+    device, _ = with_two_factor(superuser)
+    client.post(reverse("admin:login"), {"username": superuser.username, "password": TEST_PASSWORD})
+    client.post("/accounts/two-factor/verify/", {"code": code_now(device)})
     response = client.get(reverse("admin:referrals_program_change", args=[programs["hams"].pk]))
-    assert response.status_code == 200
+    assert response.status_code == 200 and "HAMS" in response.content.decode()
 
 
 def test_a_meeting_of_a_clinic_program_cannot_sit_in_another_clinics_list(programs, login, clinic_admin,
