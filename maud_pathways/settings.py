@@ -122,6 +122,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 0.25 s (10,000 patients). A web app's queries are short, so JIT stays off for the app's connections.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
+# Behind PgBouncer in transaction mode a server-side cursor cannot outlive its transaction: set
+# DISABLE_SERVER_SIDE_CURSORS=1 (and DB_CONN_MAX_AGE=0, PgBouncer keeps the connections).
+if env_bool("DISABLE_SERVER_SIDE_CURSORS", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# Caches. "default" holds the limits on password guessing and reset e-mails (security/limits.py): every gunicorn
+# worker and every app server must see the same counts (a per-process memory cache would multiply every limit by
+# the number of workers), so it is a database table by default (made by migrate, security migration 0004).
+# "figures" keeps the clinic overview's figures for a minute: local memory in each process is enough. Set
+# CACHE_URL to a Redis server the app servers share (Django's own Redis backend, redis-py as the client), e.g.
+# redis://127.0.0.1:6379/0, and both live there. Sessions, lockouts (django-axes) and records stay in PostgreSQL.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://, rediss:// or unix://).")
+    _prefix = os.environ.get("CACHE_KEY_PREFIX", "maud-pathways")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                    "KEY_PREFIX": _prefix},
+        "figures": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                    "KEY_PREFIX": f"{_prefix}-figures"},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "security_cache"},
+        "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maud-pathways-figures"},
+    }
+# Seconds the clinic overview's figures are kept for the same clinic and period (0: not cached).
+OVERVIEW_CACHE_SECONDS = int(os.environ.get("OVERVIEW_CACHE_SECONDS", "60"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "patients.StaffMember"
@@ -202,16 +232,6 @@ if PASSWORD_RESET_BY_EMAIL and not DEBUG and EMAIL_BACKEND in EMAIL_BACKENDS_THA
         "their clinic admin)."
     )
 
-# Cache: the limits on password guessing and reset e-mails (security/limits.py). A database table by default, so
-# every gunicorn worker sees the same counts (a per-process memory cache would multiply every limit by the number
-# of workers); the table is made by migrate (security migration 0004).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "security_cache",
-    }
-}
-
 # Security: secure by default, relaxed only when DEBUG is on (local quick start).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -280,6 +300,16 @@ EMERGENCY_ACCESS_HOURS = int(os.environ.get("EMERGENCY_ACCESS_HOURS", "4"))
 # FHIR export: the base of each bundle entry's fullUrl and of the MRN identifier system. Set it to a URL
 # the clinic controls (e.g. its FHIR server's base); ".invalid" never resolves (RFC 2606).
 FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "https://maud-pathways.invalid/fhir")
+
+# 42 CFR 2.32(a): the statement given with each disclosure made with the patient's consent, verbatim:
+# "statement_1" (the full statement, the default) or "statement_2" (the short one).
+PART2_NOTICE = os.environ.get("PART2_NOTICE", "statement_1")
+if PART2_NOTICE not in ("statement_1", "statement_2"):
+    raise ImproperlyConfigured("PART2_NOTICE must be statement_1 or statement_2.")
+
+# What one stop's page shows of another, composed in maud_pathways (the apps do not import each other).
+TREATMENT_PLAN_COMPANION = "maud_pathways.stop_links.plan_companion"
+RECOVERY_CAPITAL_RESOURCES = "maud_pathways.stop_links.gap_resources"
 
 # Logging: requests are logged by path only; paths carry opaque ids, never patient data.
 LOGGING = {

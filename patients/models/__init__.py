@@ -18,13 +18,16 @@ from .treatment_plan import (
     PlanActivity,
     PlanGoal,
     PlanMedication,
+    PlanSafetyCheck,
     PlanTherapy,
     PlanVersion,
+    SafetyPrompt,
     SignedVersionError,
     Therapy,
     TreatmentPlan,
     plan_status_annotations,
     review_is_due,
+    review_is_due_q,
 )
 
 __all__ = [
@@ -46,9 +49,11 @@ __all__ = [
     "PlanActivity",
     "PlanGoal",
     "PlanMedication",
+    "PlanSafetyCheck",
     "PlanTherapy",
     "PlanVersion",
     "Role",
+    "SafetyPrompt",
     "SignedVersionError",
     "StaffMember",
     "StaffRole",
@@ -56,4 +61,5 @@ __all__ = [
     "TreatmentPlan",
     "plan_status_annotations",
     "review_is_due",
+    "review_is_due_q",
 ]
