@@ -9,6 +9,7 @@ line per probe: what was tried, what came back, and whether that is the expected
 """
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -311,9 +312,13 @@ def probe_round_two(port, env, world, report):
                         ("referral ?meeting=%E2%91%A0", f"{support}referrals/new/?meeting=%E2%91%A0")]:
         answers[label] = clinician.request("GET", path)[0]
     answers["POST match=program:²"] = clinician.post(f"{support}referrals/new/", {"match": "program:²"})[0]
+    today = datetime.date.today()
     consent = {"program": world["program"], "recipient_name": "Probe Program group", "disclosing_party": "Probe Clinic",
-               "information_categories": ["identity"], "purpose": "To arrange a first meeting",
-               "right_to_revoke_explained": "on", "signed_by": "Pat Probe", "signed_on": "2026-01-05"}
+               "information_categories": ["identity"], "information_detail": "First name and phone number",
+               "purpose": "To arrange a first meeting",
+               "expires_on": (today + datetime.timedelta(days=90)).isoformat(), "right_to_revoke_explained": "on",
+               "signed_by": "Pat Probe", "signed_on": today.isoformat(),
+               "how_to_revoke": "Give or send the clinic a signed note saying you revoke this consent."}
     answers["consent posted with ?referral=%C2%B2"] = clinician.post(
         f"{support}consents/new/?referral=%C2%B2", consent)[0]
     saved = query(env, "from referrals.models import Consent; print(Consent.objects.count())")
