@@ -15,7 +15,6 @@ types are not a sign.
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
 from urllib.parse import urlsplit
 
 # Short names meetings use for a program besides its full name (matched as whole words, letter case as written).
@@ -38,33 +37,34 @@ def _host(url):
     return host.removeprefix("www.")
 
 
-@dataclass
+def _names_pattern(program):
+    """How meetings name a program: its full names in any letter case, its short names as written."""
+    name = program.name
+    full = {name, name.split(" (")[0]}  # "Recovery community organizations (RCOs)" → also without the brackets
+    words = [rf"(?i:{re.escape(n)})" for n in sorted(full)] + [re.escape(n) for n in SHORT_NAMES.get(program.slug, [])]
+    return "|".join(words)
+
+
 class ProgramSigns:
-    """How meetings of one program name it: its names (full ones in any letter case, short ones as written) and
-    the host of its website."""
+    """Which programs one feed entry names (one pass of one pattern over its text) or links to (its hosts)."""
 
-    program: object
-
-    @cached_property
-    def pattern(self):
-        name = self.program.name
-        full = {name, name.split(" (")[0]}  # "Recovery community organizations (RCOs)" → also without the brackets
-        words = [rf"(?i:{re.escape(n)})" for n in sorted(full)] + \
-            [re.escape(n) for n in SHORT_NAMES.get(self.program.slug, [])]
-        return re.compile(rf"(?<![\w-])(?:{'|'.join(words)})(?![\w-])")
-
-    @cached_property
-    def host(self):
-        return _host(self.program.website) if self.program.website else ""
+    def __init__(self, programs):
+        self.programs = list(programs)
+        groups = [f"(?P<p{i}>{_names_pattern(p)})" for i, p in enumerate(self.programs)]
+        self.pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(groups)})(?![\w-])")
+        self.by_host = {_host(p.website): p for p in self.programs if p.website and _host(p.website)}
 
     def named_in(self, entry):
-        text = " · ".join(str(entry[key]) for key in TEXT_FIELDS if isinstance(entry.get(key), str))
-        if self.pattern.search(text):
-            return True
-        if self.host:
-            hosts = (_host(entry[key]) for key in LINK_FIELDS if isinstance(entry.get(key), str))
-            return any(h == self.host or h.endswith("." + self.host) for h in hosts)
-        return False
+        """The programs ``entry`` names in its name, group or entity, or whose website it links to."""
+        text = " · ".join(entry[key] for key in TEXT_FIELDS if isinstance(entry.get(key), str))
+        found = {self.programs[int(match.lastgroup[1:])] for match in self.pattern.finditer(text)}
+        for key in LINK_FIELDS:
+            if isinstance(entry.get(key), str):
+                parts = _host(entry[key]).split(".")
+                # The program's host, or a host under it (meetings.smartrecovery.org).
+                found.update(self.by_host[h] for h in (".".join(parts[i:]) for i in range(len(parts)))
+                             if h in self.by_host)
+        return found
 
 
 @dataclass(frozen=True)
@@ -82,13 +82,12 @@ def looks_like_another_program(entries, *, program, programs):
     fewer name ``program``; else None."""
     if not entries:
         return None
-    signs = [ProgramSigns(p) for p in programs]
+    signs = ProgramSigns(programs)
     named, examples = Counter(), {}
     for entry in entries:
-        for sign in signs:
-            if sign.named_in(entry):
-                named[sign.program.pk] += 1
-                examples.setdefault(sign.program.pk, str(entry.get("name", "")))
+        for found in signs.named_in(entry):
+            named[found.pk] += 1
+            examples.setdefault(found.pk, str(entry.get("name", "")))
     others = [(count, pk) for pk, count in named.items() if pk != program.pk]
     if not others:
         return None
