@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Remembers a browser after a right password: it is not slowed when someone else guesses that account.
+    "security.middleware.KnownBrowserMiddleware",
     # Idle and absolute session limits, then two-factor verification, before any view runs.
     "security.middleware.SessionTimeoutMiddleware",
     "security.middleware.TwoFactorMiddleware",
@@ -135,9 +137,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
-# At least 12 characters, not a common password; no upper limit, so long passphrases are welcome.
+# At least 12 characters, not a common password, not made from the person's own names; no upper limit, so long
+# passphrases are welcome.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "security.password_validation.PersonalNamePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -162,10 +166,15 @@ STORAGES = {
     },
 }
 
+# Request size: Django's limit of 1,000 fields per request is kept on purpose (a treatment plan with every list
+# full, the largest form, posts about 740). Every formset caps its forms (max_num = absolute_max, validate_max).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail (password reset). Console backend unless an SMTP host is configured.
+# E-mail (password reset). SMTP when EMAIL_HOST is set; otherwise the console backend, which writes e-mails (and
+# so reset links) to the server's log.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -177,6 +186,31 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MAUD Pathways <no-reply@localhost>")
+# Password reset by e-mail: on when an e-mail server is configured (or when debugging). Off, the login page says
+# so and the reset pages send nothing. Turned on without an e-mail server (DEBUG off), the app refuses to start:
+# reset links written to the log would let anyone who reads the log take over accounts.
+PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", bool(EMAIL_HOST) or DEBUG)
+EMAIL_BACKENDS_THAT_WRITE_TO_LOGS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+if PASSWORD_RESET_BY_EMAIL and not DEBUG and EMAIL_BACKEND in EMAIL_BACKENDS_THAT_WRITE_TO_LOGS:
+    raise ImproperlyConfigured(
+        "PASSWORD_RESET_BY_EMAIL is on but no e-mail server is configured, so reset links would be written to "
+        "the server's log. Set EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, "
+        "DEFAULT_FROM_EMAIL), or leave PASSWORD_RESET_BY_EMAIL off (staff who forget their password then ask "
+        "their clinic admin)."
+    )
+
+# Cache: the limits on password guessing and reset e-mails (security/limits.py). A database table by default, so
+# every gunicorn worker sees the same counts (a per-process memory cache would multiply every limit by the number
+# of workers); the table is made by migrate (security migration 0004).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "security_cache",
+    }
+}
 
 # Security: secure by default, relaxed only when DEBUG is on (local quick start).
 SESSION_COOKIE_HTTPONLY = True
@@ -230,7 +264,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "security.network.client_ip"
+# One client-address function for everything (audit trail, login log, staff sessions): behind the proxy it reads
+# the address the proxy appended. Lockout counts an IPv6 address's whole /64 as one sender.
+CLIENT_IP_CALLABLE = "security.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "security.network.address_for_limits"
 
 # Two-factor authentication (django-otp): TOTP apps plus single-use recovery codes.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "MAUD Pathways")
@@ -243,6 +280,16 @@ EMERGENCY_ACCESS_HOURS = int(os.environ.get("EMERGENCY_ACCESS_HOURS", "4"))
 # FHIR export: the base of each bundle entry's fullUrl and of the MRN identifier system. Set it to a URL
 # the clinic controls (e.g. its FHIR server's base); ".invalid" never resolves (RFC 2606).
 FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "https://maud-pathways.invalid/fhir")
+
+# 42 CFR 2.32(a): the statement given with each disclosure made with the patient's consent, verbatim:
+# "statement_1" (the full statement, the default) or "statement_2" (the short one).
+PART2_NOTICE = os.environ.get("PART2_NOTICE", "statement_1")
+if PART2_NOTICE not in ("statement_1", "statement_2"):
+    raise ImproperlyConfigured("PART2_NOTICE must be statement_1 or statement_2.")
+
+# What one stop's page shows of another, composed in maud_pathways (the apps do not import each other).
+TREATMENT_PLAN_COMPANION = "maud_pathways.stop_links.plan_companion"
+RECOVERY_CAPITAL_RESOURCES = "maud_pathways.stop_links.gap_resources"
 
 # Logging: requests are logged by path only; paths carry opaque ids, never patient data.
 LOGGING = {

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from patients import urls as patient_urls
 from security import views as security_views
+from security.forms import AdminLoginForm
 
 from . import overview, views
 from .fhir import views as fhir_views
@@ -15,6 +16,9 @@ patient_pages = [
     path("<uuid:public_id>/care-team/add/", views.care_team_add, name="care_team_add"),
 ]
 
+# Django admin's login counts wrong passwords per account and slows an account under guessing, as ours does.
+admin.site.login_form = AdminLoginForm
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -24,7 +28,7 @@ urlpatterns = [
     path("accounts/password/change/", security_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("accounts/password/reset/<uidb64>/<token>/", security_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),

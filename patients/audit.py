@@ -10,23 +10,33 @@ Views record what the URL cannot tell (a patient being created, a disclosure) wi
 Lists that show several patients record one view entry without a patient.
 """
 
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from .models import AuditAction, AuditEntry
 
 LIST_URL_NAMES = {"patients:list"}
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+    """The request's address, by the site's one client-address function (``CLIENT_IP_CALLABLE``, which knows
+    whether a proxy is in front). Named in settings because this app may not import the security app."""
+    return import_string(settings.CLIENT_IP_CALLABLE)(request)
 
 
-def record(request, action, *, patient=None, patient_public_id=None, what=None, detail=""):
+def record(request, action, *, patient=None, patient_public_id=None, what=None, detail="", clinic_id=None):
+    """Write one audit entry for the logged-in staff member, in the trail of their clinic, or of ``clinic_id``
+    (the patient's clinic, for site administrators working in Django admin, who may belong to none)."""
     user = request.user
-    if not user.is_authenticated or user.clinic_id is None:
+    if not user.is_authenticated:
+        return None
+    clinic_id = clinic_id or user.clinic_id
+    if clinic_id is None:
         return None
     match = getattr(request, "resolver_match", None)
     request._audit_recorded = True
     return AuditEntry.objects.create(
-        clinic_id=user.clinic_id,
+        clinic_id=clinic_id,
         actor=user,
         patient_public_id=patient.public_id if patient is not None else patient_public_id,
         action=action,

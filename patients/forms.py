@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
+from django.core.exceptions import ValidationError
 
 from .models import CareTeamMember, Patient, Role, StaffMember
 
@@ -150,3 +151,27 @@ class PatientSearchForm(forms.Form):
         choices=[(SCOPE_MINE, "My patients"), (SCOPE_ALL, "All clinic patients")], required=False,
     )
 
+
+class TwoFactorRuleForm(forms.Form):
+    """Mixed into a Clinic model form that edits ``require_two_factor`` (the clinic security page, Django admin):
+    making two-factor optional needs a reason, recorded with who and when by ``Clinic.set_two_factor_rule``.
+    ``two_factor_rule_by`` is the person saving."""
+
+    # Not the model field's name: the model form must not copy it onto the clinic (the rule does).
+    optional_two_factor_reason = forms.CharField(
+        label="Why may staff sign in without two-factor?", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed only to turn the requirement off. It is kept with your name and the date, and shown on "
+                  "the clinic's security page.",
+    )
+    two_factor_rule_by = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "require_two_factor" in cleaned:
+            try:
+                self.instance.set_two_factor_rule(required=cleaned["require_two_factor"], by=self.two_factor_rule_by,
+                                                  reason=cleaned.get("optional_two_factor_reason") or "")
+            except ValidationError as error:
+                self.add_error("optional_two_factor_reason", error.message_dict["two_factor_optional_reason"])
+        return cleaned

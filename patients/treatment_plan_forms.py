@@ -1,12 +1,14 @@
 """Forms for editing a draft treatment-plan version: the plan itself plus its three lists of entries."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.html import escape
 
 from .forms import DateInput
+from .medication_safety import ACKNOWLEDGED
 from .models import PlanGoal, PlanMedication, PlanTherapy, PlanVersion, Role, StaffMember
 
 
@@ -136,14 +138,21 @@ class MedicationFormSet(_EntryFormSet):
                 "prescriber_choices": self.prescriber_choices}
 
 
-def _formset(model, form, base, **kwargs):
+def _formset(model, form, base, *, most):
+    """A list of entries with at most ``most`` of them. A post claiming more (``TOTAL_FORMS=2000``) builds only
+    ``most`` forms and gets a form error, instead of building and rendering thousands."""
     return inlineformset_factory(PlanVersion, model, form=form, formset=base, extra=1, can_delete=True,
-                                 can_delete_extra=False, **kwargs)
+                                 can_delete_extra=False, max_num=most, absolute_max=most, validate_max=True)
 
 
-MedicationEntries = _formset(PlanMedication, PlanMedicationForm, MedicationFormSet)
-TherapyEntries = _formset(PlanTherapy, PlanTherapyForm, _EntryFormSet)
-GoalEntries = _formset(PlanGoal, PlanGoalForm, _EntryFormSet)
+# Far above any real plan; low enough that a full plan stays well under DATA_UPLOAD_MAX_NUMBER_FIELDS.
+MOST_MEDICATIONS = 20
+MOST_THERAPIES = 20
+MOST_GOALS = 40
+
+MedicationEntries = _formset(PlanMedication, PlanMedicationForm, MedicationFormSet, most=MOST_MEDICATIONS)
+TherapyEntries = _formset(PlanTherapy, PlanTherapyForm, _EntryFormSet, most=MOST_THERAPIES)
+GoalEntries = _formset(PlanGoal, PlanGoalForm, _EntryFormSet, most=MOST_GOALS)
 
 
 class PlanEditForms:
@@ -182,3 +191,51 @@ class PlanEditForms:
                 goal.added_by = by
             goal.save()
         return version
+
+
+class SignForm(forms.Form):
+    """Signing a draft, with its medication safety prompts (``patients/medication_safety.py``).
+
+    Every prompt may be answered; disulfiram with a goal of drinking less must be acknowledged with a reason. The
+    answers are kept with the signed version."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, version, prompts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prompts = prompts
+        self.initial.setdefault("lock_version", version.lock_version)
+        for prompt in prompts:
+            if prompt.needs_acknowledgement:
+                self.fields[prompt.code] = forms.BooleanField(
+                    label=prompt.answer_labels[ACKNOWLEDGED], required=False, help_text=prompt.question)
+                self.fields[f"{prompt.code}_note"] = forms.CharField(
+                    label="Reason", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="Why the plan keeps disulfiram with a goal of drinking less. Kept with the signed plan.")
+            else:
+                self.fields[prompt.code] = forms.ChoiceField(
+                    label=prompt.question, required=False, widget=forms.RadioSelect,
+                    choices=[*prompt.answers, ("", "Not answered now")])
+                self.fields[f"{prompt.code}_note"] = forms.CharField(
+                    label="Note (optional)", max_length=1000, required=False)
+        self.helper = _helper(Layout("lock_version", *[
+            Div(HTML(f'<h3 class="h6">{escape(p.title)}</h3>'), Field(p.code), Field(f"{p.code}_note"),
+                css_class="safety-prompt") for p in prompts]))
+
+    def clean(self):
+        data = super().clean()
+        for prompt in self.prompts:
+            if prompt.needs_acknowledgement and not (data.get(prompt.code) and
+                                                     (data.get(f"{prompt.code}_note") or "").strip()):
+                self.add_error(prompt.code, "Tick the acknowledgement and give the reason to sign, or change the "
+                                            "medication or the drinking goal first.")
+        return data
+
+    def safety_answers(self):
+        answers = {}
+        for prompt in self.prompts:
+            value = self.cleaned_data.get(prompt.code)
+            answer = ACKNOWLEDGED if prompt.needs_acknowledgement and value else (value or "")
+            answers[prompt.code] = (answer if isinstance(answer, str) else "", self.cleaned_data.get(
+                f"{prompt.code}_note", ""))
+        return answers

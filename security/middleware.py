@@ -7,7 +7,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
-from . import sessions, two_factor
+from . import limits, sessions, two_factor
 
 IDLE_MESSAGE = "For privacy you were logged out after {minutes} minutes without activity. Please log in again."
 ABSOLUTE_MESSAGE = "Your session reached its {hours}-hour limit. Please log in again."
@@ -47,12 +47,13 @@ class SessionTimeoutMiddleware:
 
 
 class TwoFactorMiddleware:
-    """Staff with two-factor on verify a code after their password before any page; when their clinic
-    requires two-factor, staff without it are sent to set it up before any page."""
+    """Staff with two-factor on verify a code after their password before any page; when two-factor is
+    required for them (their clinic requires it, or their account can open Django admin), staff without it are
+    sent to set it up before any page, Django admin included."""
 
     VERIFY_PATHS = ("security:two_factor_verify", "logout", "security:session_status",
                     "security:session_keepalive")
-    ENROL_PATHS = ("security:two_factor_setup", "security:confirm_password", "security:recovery_codes",
+    ENROL_PATHS = ("security:two_factor_setup", "security:confirm_password",
                    "logout", "security:session_status", "security:session_keepalive")
 
     def __init__(self, get_response):
@@ -68,7 +69,7 @@ class TwoFactorMiddleware:
             if enrolled:
                 if request.path not in {reverse(name) for name in self.VERIFY_PATHS}:
                     return self._send_to("security:two_factor_verify", request)
-            elif user.clinic_id and user.clinic.require_two_factor:
+            elif two_factor.requirement(user):
                 if request.path not in {reverse(name) for name in self.ENROL_PATHS}:
                     return self._send_to("security:two_factor_setup", request)
         return self.get_response(request)
@@ -79,3 +80,14 @@ class TwoFactorMiddleware:
         if request.method == "GET" and request.path != "/":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+class KnownBrowserMiddleware:
+    """Writes the "known browser" cookie after a successful password (``limits.record_success``), whichever
+    login page it was typed into."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return limits.set_known_browser_cookie(request, self.get_response(request))

@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from . import sessions, two_factor
+from .decorators import mark_password_confirmed
 from .models import StaffSession
 from .network import client_ip
 
@@ -22,6 +23,10 @@ def on_logged_in(sender, request, user, **kwargs):
         return
     sessions.start(request, user)
     two_factor.remember_status(request, two_factor.has_two_factor(user))
+    if request.method == "POST" and request.POST.get("password"):
+        # A password typed to log in (the product's login page or Django admin's) counts as a fresh
+        # re-authentication, so setting up two-factor right after logging in does not ask for it again.
+        mark_password_confirmed(request)
     log.info("login succeeded username=%s address=%s", user.get_username(), client_ip(request))
 
 

@@ -1,21 +1,25 @@
 """Two-factor authentication with django-otp: an authenticator app (TOTP) and recovery codes.
 
 A staff member has two-factor on when they have a confirmed TOTP device. Their recovery codes live
-in one static device; each code works once. The session remembers which device verified it
+in one static device, each only as a salted hash (``security.models.RecoveryCode``); each code works
+once, and is shown once, when it is made. The session remembers which device verified it
 (``django_otp.DEVICE_ID_SESSION_KEY``), and whether its user has two-factor on, so that pages do not
 query devices on every request.
 """
 
 import base64
 import re
+import secrets
 from io import BytesIO
 
 import django_otp
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import RecoveryCode, RecoveryCodeDevice
 
 ENROLLED_KEY = "security_two_factor_on"
 
@@ -26,6 +30,22 @@ class CodeRefused(Exception):
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
+# 12 characters of base32 (60 random bits), shown as xxxx-xxxx-xxxx.
+RECOVERY_CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+RECOVERY_CODE_LENGTH = 12
+
+
+def requirement(user):
+    """Why ``user`` must use two-factor, in words, or None when it is their choice.
+
+    Accounts that can open Django admin (``/django-admin/``: staff status or superuser) see every clinic's
+    records there, so they always need it; everyone else when their clinic requires it.
+    """
+    if user.is_staff or user.is_superuser:
+        return "Your account can open the site administration (Django admin), which needs two-factor authentication."
+    if user.clinic_id and user.clinic.require_two_factor:
+        return f"{user.clinic.name} requires two-factor authentication for all staff."
+    return None
 
 
 def has_two_factor(user):
@@ -65,21 +85,24 @@ def normalise_code(code):
 
 
 def format_recovery_code(token):
-    return f"{token[:4]}-{token[4:]}"
+    return "-".join(token[i:i + 4] for i in range(0, len(token), 4))
 
 
 def new_recovery_codes(user):
-    """Replace the user's recovery codes with a fresh set and return them (shown once, stored as-is)."""
+    """Replace the user's recovery codes with a fresh set and return them, to be shown once: only their
+    hashes are kept."""
+    tokens = ["".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+              for _ in range(RECOVERY_CODE_COUNT)]
+    hashes = [RecoveryCode.hash(token) for token in tokens]  # before the transaction: hashing takes a moment
     with transaction.atomic():
         StaticDevice.objects.filter(user=user).delete()
         device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-        tokens = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=t) for t in tokens)
+        RecoveryCode.objects.bulk_create(RecoveryCode(device=device, code_hash=h) for h in hashes)
     return [format_recovery_code(t) for t in tokens]
 
 
 def recovery_codes_left(user):
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 TOO_MANY = "Too many wrong codes in a row. Wait a minute, then try again."
@@ -115,11 +138,11 @@ def verify(user, code):
     """The device that accepts ``code`` (an app code or a recovery code); raises CodeRefused if none.
 
     A six-digit code is checked against the authenticator app, anything else against the recovery
-    codes. django-otp refuses an app code that was already used (it remembers the last time step),
-    deletes a recovery code once used, and slows down guessing after each wrong code.
+    codes. django-otp refuses an app code that was already used (it remembers the last time step); a
+    recovery code is deleted once used; both slow down guessing after each wrong code.
     """
     code = normalise_code(code)
-    model = TOTPDevice if re.fullmatch(r"\d{6}", code) else StaticDevice
+    model = TOTPDevice if re.fullmatch(r"\d{6}", code) else RecoveryCodeDevice
     with transaction.atomic():
         devices = list(model.objects.select_for_update().filter(user=user, confirmed=True))
         for device in devices:

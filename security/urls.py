@@ -9,7 +9,6 @@ urlpatterns = [
     path("accounts/two-factor/", views.two_factor_overview, name="two_factor"),
     path("accounts/two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
-    path("accounts/two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("accounts/two-factor/recovery-codes/new/", views.recovery_codes_new, name="recovery_codes_new"),
     path("accounts/two-factor/turn-off/", views.two_factor_disable, name="two_factor_disable"),
     path("accounts/session/status/", views.session_status, name="session_status"),

@@ -1,4 +1,5 @@
 import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
@@ -13,14 +14,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from patients.access import role_required
-from patients.models import Role, StaffMember
+from patients.models import Clinic, Role, StaffMember
 
 from . import sessions, two_factor
 from .decorators import mark_password_confirmed, recent_password_required
-from .forms import ClinicSecurityForm, CodeForm, PasswordConfirmForm
+from .forms import ClinicSecurityForm, CodeForm, LoginForm, PasswordConfirmForm, PasswordResetForm
 from .models import StaffSession
 
-SHOW_CODES_KEY = "security_recovery_codes_to_show"
 admin_required = role_required(Role.CLINIC_ADMIN)
 
 
@@ -36,13 +36,38 @@ def _safe_next(request, default="home"):
 # Login and password change ------------------------------------------------------------------
 
 class LoginView(auth_views.LoginView):
-    """Django's login; entering the password also counts as a fresh re-authentication."""
+    """Django's login, slowed for an account under guessing (``limits``). Entering the password also counts as
+    a fresh re-authentication (``signals``)."""
 
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        mark_password_confirmed(self.request)
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "password_reset_by_email": settings.PASSWORD_RESET_BY_EMAIL}
+
+
+class PasswordResetOffMixin:
+    """With ``PASSWORD_RESET_BY_EMAIL`` off (no e-mail server configured), the reset pages say so and send
+    nothing: a reset link must never end up in the server's log."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.PASSWORD_RESET_BY_EMAIL:
+            return render(request, "registration/password_reset_off.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetView(PasswordResetOffMixin, auth_views.PasswordResetView):
+    """Django's reset by e-mail, limited per address and per e-mail address (``limits``)."""
+
+    form_class = PasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("email", "too_many_resets"):
+            response.status_code = 429
         return response
 
 
@@ -61,7 +86,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(PasswordResetOffMixin, auth_views.PasswordResetConfirmView):
     """Django's reset by e-mailed link; every session of the account ends (whoever had them)."""
 
     def form_valid(self, form):
@@ -92,7 +117,7 @@ def two_factor_overview(request):
     return render(request, "security/two_factor.html", {
         "enabled": two_factor.has_two_factor(user),
         "codes_left": two_factor.recovery_codes_left(user),
-        "required": bool(user.clinic_id and user.clinic.require_two_factor),
+        "required": two_factor.requirement(user),
     })
 
 
@@ -110,24 +135,21 @@ def two_factor_setup(request):
             device.refresh_from_db()
             django_otp.login(request, device)
             two_factor.remember_status(request, True)
-            request.session[SHOW_CODES_KEY] = codes
             ended = sessions.end_sessions(request.user, keep_session_key=request.session.session_key)
             messages.success(request, "Two-factor authentication is on."
                              + (f" Your other sessions ({ended}) were logged out." if ended else ""))
-            return redirect("security:recovery_codes")
+            return _show_recovery_codes(request, codes)
     return render(request, "security/two_factor_setup.html", {
         "form": form,
         "qr_code": two_factor.qr_code_data_uri(device),
         "secret": two_factor.secret_for_display(device),
-        "required": bool(request.user.clinic_id and request.user.clinic.require_two_factor),
+        "required": two_factor.requirement(request.user),
     })
 
 
-@login_required
-def recovery_codes(request):
-    codes = request.session.pop(SHOW_CODES_KEY, None)
-    if not codes:
-        return redirect("security:two_factor")
+def _show_recovery_codes(request, codes):
+    """The new codes, in the answer to the POST that made them: they are kept nowhere else in readable form
+    (not even in the session until a redirect is followed), so this is the only time they are shown."""
     return render(request, "security/recovery_codes.html", {"codes": codes})
 
 
@@ -137,9 +159,9 @@ def recovery_codes(request):
 def recovery_codes_new(request):
     if not two_factor.has_two_factor(request.user):
         return redirect("security:two_factor")
-    request.session[SHOW_CODES_KEY] = two_factor.new_recovery_codes(request.user)
+    codes = two_factor.new_recovery_codes(request.user)
     messages.success(request, "New recovery codes made. The old ones no longer work.")
-    return redirect("security:recovery_codes")
+    return _show_recovery_codes(request, codes)
 
 
 @login_required
@@ -147,9 +169,9 @@ def recovery_codes_new(request):
 @recent_password_required(back="security:two_factor")
 def two_factor_disable(request):
     user = request.user
-    if user.clinic_id and user.clinic.require_two_factor:
-        messages.error(request, "Your clinic requires two-factor authentication, so it cannot be turned off. "
-                                "To move it to a new phone, set it up again.")
+    required = two_factor.requirement(user)
+    if required:
+        messages.error(request, f"{required} It cannot be turned off. To move it to a new phone, set it up again.")
         return redirect("security:two_factor")
     two_factor.turn_off(user)
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
@@ -204,29 +226,36 @@ def _clinic_staff(request):
 
 @admin_required
 def clinic_security(request):
-    clinic = request.user.clinic
-    form = ClinicSecurityForm(request.POST or None, instance=clinic)
+    # A copy, so that a refused change does not alter the clinic this request's user carries.
+    clinic = Clinic.objects.select_related("two_factor_optional_by").get(pk=request.user.clinic_id)
+    form = ClinicSecurityForm(request.POST or None, instance=clinic, by=request.user)
     if request.method == "POST":
         return _save_clinic_security(request, form)
+    return _clinic_security_page(request, form)
+
+
+def _clinic_security_page(request, form, status=200):
     staff = (
         _clinic_staff(request).filter(is_active=True)
         .annotate(two_factor_on=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
                   session_count=sessions.live_session_count_subquery())
     )
-    return render(request, "security/clinic_security.html", {"form": form, "staff_members": staff})
+    return render(request, "security/clinic_security.html",
+                  {"form": form, "clinic": form.instance, "staff_members": staff}, status=status)
 
 
 @recent_password_required(back="security:clinic_security")
 def _save_clinic_security(request, form):
-    if form.is_valid():
-        form.save()
-        messages.success(request, " ".join([
-            "Two-factor authentication is now required for all staff."
-            if form.instance.require_two_factor else "Two-factor authentication is now optional.",
-            "Staff see only their caseload; other records need a stated reason (emergency access)."
-            if form.instance.limit_to_caseload else "Staff see every patient of the clinic.",
-        ]))
-        return redirect("security:clinic_security")
+    if not form.is_valid():
+        form.instance.refresh_from_db()
+        return _clinic_security_page(request, form)
+    form.save()
+    messages.success(request, " ".join([
+        "Two-factor authentication is now required for all staff."
+        if form.instance.require_two_factor else "Two-factor authentication is optional.",
+        "Staff see only their caseload; other records need a stated reason (emergency access)."
+        if form.instance.limit_to_caseload else "Staff see every patient of the clinic.",
+    ]))
     return redirect("security:clinic_security")
 
 

@@ -1,6 +1,8 @@
 """Every view and change of a patient's data leaves an audit entry that clinic admins can read, not edit."""
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 
 from patients.models import AuditAction, AuditEntry
@@ -93,3 +95,30 @@ def test_audit_page_query_count_does_not_grow_with_entries(login, clinic_admin, 
             client.get(reverse("staff:audit"))
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+# The address in each entry ---------------------------------------------------------------------------
+
+@override_settings(BEHIND_TLS_PROXY=True)
+def test_behind_the_proxy_entries_record_the_address_the_proxy_saw(login, peer):
+    # The proxy appends the client's address to X-Forwarded-For; anything before it is what the client made up.
+    # REMOTE_ADDR is the proxy itself. The audit entry, the lockout and the staff session use one function.
+    patient = PatientFactory(clinic=peer.clinic)
+    client = login(peer)
+    client.get(patient.get_absolute_url(), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.6.6.6, 198.51.100.23")
+    entry = AuditEntry.objects.get()
+    assert entry.ip_address == "198.51.100.23"
+    assert settings.AXES_CLIENT_IP_CALLABLE.startswith("security.network.")
+    assert settings.CLIENT_IP_CALLABLE == "security.network.client_ip"
+
+
+@override_settings(BEHIND_TLS_PROXY=True)
+@pytest.mark.parametrize("forwarded, recorded", [
+    ("not-an-address", "127.0.0.1"),  # a broken proxy header never reaches the database as an address
+    ("::ffff:198.51.100.23", "198.51.100.23"),
+    ("2001:DB8:0:0:0:0:0:1", "2001:db8::1"),
+])
+def test_the_recorded_address_is_always_a_valid_normalised_address(login, peer, forwarded, recorded):
+    patient = PatientFactory(clinic=peer.clinic)
+    login(peer).get(patient.get_absolute_url(), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert AuditEntry.objects.get().ip_address == recorded

@@ -154,6 +154,14 @@ def test_a_program_is_recognised_by_its_website_too(clinic, aa, smart):
         "Anonymous: it looks like SMART Recovery's feed."]
 
 
+def test_another_clinics_own_program_is_never_named_in_a_warning(clinic, other_clinic, aa):
+    ProgramFactory(slug="c-secret-circle", name="Secret Circle", clinic=other_clinic)
+    entries = [feed_entry(f"e{i}", name=f"Secret Circle {i}") for i in range(3)]
+    assert import_feed(entries, clinic=clinic, program=aa, source="f").added == 3  # no word of it here
+    with pytest.raises(ImportRefused, match="3 of the 3 meetings in this file name Secret Circle"):
+        import_feed(entries, clinic=other_clinic, program=aa, source="f")  # its own clinic is warned
+
+
 @pytest.mark.parametrize("names, warned", [
     (["SMART Recovery A", "SMART B", "Big Book"], True),        # two of three name SMART
     (["SMART Recovery A", "Big Book", "Step Study"], False),    # one of three: not most

@@ -6,9 +6,10 @@ roles, and on the patient's care team in every care role, can open), so a new fo
 listing it here. Every page must show at least one form to post unless ``PAGES_WITHOUT_FORMS`` says it has
 none, so a page that stops rendering its form (or stops opening for the fuzzer) fails instead of passing quietly.
 Search and filter forms (GET) get generated query strings the same way; ``PAGES_WITH_FILTER_FORMS`` lists the
-pages that have one.
+pages that have one. A formset's count fields (``…-TOTAL_FORMS``) get huge and odd counts.
 """
 
+import time
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin
 
@@ -30,6 +31,7 @@ NASTY = [
     "../../etc/passwd", "%00", "{{ 7*7 }}", "\\", "null",
 ]
 SKIP_ACTIONS = {"/accounts/logout/"}
+SLOW_POST_SECONDS = 10
 
 
 class FormParser(HTMLParser):
@@ -75,13 +77,20 @@ def forms_on(html, page_url, method):
     return found
 
 
-def field_value(offered):
-    """Either one of the values the page offers, or something nasty.
+# A formset's count fields (medications-TOTAL_FORMS and the like) claim how many entries a post carries: a
+# post claiming thousands must be refused with a form error, not build thousands of forms.
+FORM_COUNTS = ["2000", "1000000", "9" * 5000, "-1", "0", "1e3", " 3", "٣"]
+
+
+def field_value(offered, name=""):
+    """Either one of the values the page offers, or something nasty (for a formset's count fields: counts).
 
     The offered values (e.g. database ids in a select) differ between examples, so the strategy draws an
     index rather than sampling the list itself: its shape must not depend on the data.
     """
     pick = st.integers(min_value=0, max_value=999).map(lambda i: offered[i % len(offered)] if offered else "")
+    if name.endswith("_FORMS"):
+        return st.one_of(pick, st.sampled_from(FORM_COUNTS), st.integers(-5, 10**7).map(str))
     return st.one_of(pick, st.sampled_from(NASTY), st.text(max_size=200))
 
 
@@ -159,11 +168,15 @@ def post_generated_input(client, name, data):
     else:
         assert forms, f"{name} shows no form to post: is it still rendered? (else list it in PAGES_WITHOUT_FORMS)"
     for action, fields in forms:
-        payload = {field: data.draw(field_value(offered), label=field) for field, offered in fields.items()}
+        payload = {field: data.draw(field_value(offered, field), label=field) for field, offered in fields.items()}
         client.force_login(everyone)
+        started = time.monotonic()
         response = client.post(action + ("?" + urlencode(query) if query and action == page_url else ""),
                                payload, follow=True)
+        took = time.monotonic() - started
         assert response.status_code < 500
+        # Generous for a busy CI machine; a post that builds thousands of forms takes far longer.
+        assert took < SLOW_POST_SECONDS, f"posting to {action} took {took:.1f} s"
         assert SCRIPT not in response.content.decode(), f"unescaped script after posting to {action}"
 
 

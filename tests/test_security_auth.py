@@ -38,6 +38,41 @@ def test_weak_passwords_are_refused(clinician, password, problem):
     assert problem in " ".join(refused.value.messages)
 
 
+@pytest.mark.parametrize("password", [
+    "jordanlee2026", "Lee.Jordan!1990", "JORDAN-LEE-2026-2026", "2026jordanjordan", "j0rdanl33!2026",
+    "jlee20262026", "jordan.peer.2026",
+])
+def test_passwords_made_from_ones_own_names_are_refused(peer, password):
+    peer.first_name, peer.last_name = "Jordan", "Lee"
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user=peer)
+    assert "made from your own name" in " ".join(refused.value.messages)
+
+
+@pytest.mark.parametrize("password", ["jordan walks by the old mill at dawn", "lee-harbour-lantern-77"])
+def test_passwords_that_only_mention_a_name_are_fine(peer, password):
+    peer.first_name, peer.last_name = "Jordan", "Lee"
+    validate_password(password, user=peer)  # no error
+
+
+def test_a_very_long_password_is_checked_quickly(peer):
+    import time
+
+    peer.first_name, peer.last_name = "Aa", "A"
+    started = time.monotonic()
+    validate_password("a" * 20_000 + "b", user=peer)  # no error: the "b" is not a name
+    assert time.monotonic() - started < 2
+
+
+def test_staff_created_by_a_clinic_admin_cannot_get_a_password_made_from_their_name(login, clinic_admin):
+    response = login(clinic_admin).post(reverse("staff:create"), {
+        "username": "jordan.lee", "first_name": "Jordan", "last_name": "Lee", "email": "jl@clinic.example",
+        "roles": ["peer_specialist"], "password1": "jordanlee2026", "password2": "jordanlee2026",
+    })
+    assert response.status_code == 200
+    assert "made from your own name" in response.content.decode()
+
+
 def test_long_passphrases_are_welcome(clinician):
     passphrase = "the river bends twice before the old mill and the heron waits " * 3
     validate_password(passphrase, user=clinician)  # no error
@@ -121,6 +156,16 @@ def test_behind_the_proxy_only_the_address_the_proxy_saw_counts(client, clinicia
     response = client.post(reverse("login"), {"username": clinician.username, "password": TEST_PASSWORD},
                            HTTP_X_FORWARDED_FOR="10.9.9.9, 192.0.2.44")
     assert response.status_code == 429
+
+
+def test_an_ipv6_slash_64_is_one_address_for_the_lockout(client, clinician):
+    # One home connection or one rented server gets a whole /64: a fresh address in it is not a fresh start.
+    for attempt in range(5):
+        log_in(client, clinician.username, f"wrong {attempt}", address=f"2001:db8:1:2::{attempt + 7:x}")
+    assert log_in(client, clinician.username, TEST_PASSWORD, address="2001:db8:1:2:ffff::1").status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "2001:db8:1:2::"
+    # The next /64 is someone else (the clinic's own network, say).
+    assert log_in(client, clinician.username, TEST_PASSWORD, address="2001:db8:1:3::1").status_code == 302
 
 
 # Login log --------------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ def test_sqlite_backup_restores_every_row_into_a_fresh_database(tmp_path):
     restored = rows_of_every_table(restored_db.cursor(), tables)
     original_db.close()
     restored_db.close()
-    assert original["patients_patient"] and original["otp_static_statictoken"] and original["django_session"]
+    assert original["patients_patient"] and original["security_recoverycode"] and original["django_session"]
     assert restored == original
 
 
@@ -108,7 +108,7 @@ def test_postgres_backup_restores_every_row_into_a_fresh_database(tmp_path):
             original = rows_of_every_table(cursor, tables)
         with psycopg.connect(fresh_url) as restored_db:
             restored = rows_of_every_table(restored_db.cursor(), tables)
-        assert original["patients_patient"] and original["otp_static_statictoken"] and original["django_session"]
+        assert original["patients_patient"] and original["security_recoverycode"] and original["django_session"]
         assert restored == original
 
         # Restoring over a database with data needs --replace.

@@ -2,23 +2,29 @@
 a clinic can require it for everyone, and every change needs the password again."""
 
 import base64
+import datetime
+import importlib
 import re
 import time
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from patients.models import Clinic
 from security import two_factor
-from security.models import StaffSession
+from security.models import RecoveryCode, RecoveryCodeDevice, StaffSession
 
-from .factories.patients import TEST_PASSWORD, StaffFactory
-from .factories.security import code_now, with_two_factor
+from .factories.patients import TEST_PASSWORD, ClinicFactory, StaffFactory
+from .factories.security import AuthenticatorFactory, code_now, plain_recovery_codes, with_two_factor
 
 pytestmark = pytest.mark.django_db
 
+RECOVERY_CODE = re.compile(r"(?<=<li>)[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}(?=</li>)")
 SETUP = "/accounts/two-factor/set-up/"
 VERIFY = "/accounts/two-factor/verify/"
 
@@ -54,18 +60,52 @@ def test_staff_member_sets_up_two_factor_from_the_account_menu(client, clinician
     assert not two_factor.has_two_factor(clinician)
 
     with time_machine.travel(time.time() + 5):  # after a wrong code, the next try waits a moment
-        response = client.post(reverse("security:two_factor_setup"), {"code": code_now(device)}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("security:recovery_codes")
-    codes = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", response.content.decode())
+        response = client.post(reverse("security:two_factor_setup"), {"code": code_now(device)})
+    # The codes are in the answer to the set-up itself: shown this once, and kept nowhere in readable form.
+    assert response.status_code == 200
+    codes = RECOVERY_CODE.findall(response.content.decode())
     assert len(codes) == 10
     assert two_factor.has_two_factor(clinician)
-    assert StaticToken.objects.filter(device__user=clinician).count() == 10
-
-    # Shown once only.
-    again = client.get(reverse("security:recovery_codes"))
-    assert again.status_code == 302 and again.url == reverse("security:two_factor")
+    assert two_factor.recovery_codes_left(clinician) == 10
+    assert_kept_only_as_hashes(clinician, codes)
+    assert not any(code.replace("-", "") in str(client.session.items()) for code in codes)
+    assert client.get(reverse("security:two_factor")).content.decode().count(codes[0]) == 0
     # This session was verified by the set-up itself.
     assert client.get(reverse("patients:list")).status_code == 200
+
+
+def assert_kept_only_as_hashes(user, codes):
+    stored = list(RecoveryCode.objects.filter(device__user=user).values_list("code_hash", flat=True))
+    assert len(stored) == len(codes) and not StaticToken.objects.exists()
+    for code in codes:
+        bare = code.replace("-", "")
+        assert not any(bare in value for value in stored)
+    assert all(value.startswith("recovery_pbkdf2_sha256$") for value in stored)
+    assert len(set(value.split("$")[2] for value in stored)) == len(stored)  # a salt of its own each
+
+
+def test_recovery_codes_are_kept_only_as_salted_hashes(clinician):
+    _, codes = with_two_factor(clinician)
+    assert all(re.fullmatch(r"[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}", code) for code in codes)
+    assert_kept_only_as_hashes(clinician, codes)
+    device = RecoveryCodeDevice.objects.get(user=clinician)
+    assert device.verify_token(two_factor.normalise_code(codes[3]))
+    assert not device.verify_token(two_factor.normalise_code(codes[3]))  # once only
+    assert two_factor.recovery_codes_left(clinician) == 9
+
+
+def test_codes_made_before_hashing_are_hashed_by_the_migration_and_still_work(client, clinician):
+    # Before, django-otp kept the codes as plain text (8 characters) in StaticToken.
+    AuthenticatorFactory(user=clinician)
+    old_codes = ["abcd2345", "wxyz7654"]
+    plain_recovery_codes(clinician, old_codes)
+    migration = importlib.import_module("security.migrations.0003_recovery_codes_hashed")
+    migration.hash_existing_codes(django_apps, None)
+    assert_kept_only_as_hashes(clinician, old_codes)
+
+    password_login(client, clinician)
+    response = client.post(VERIFY, {"code": "ABCD-2345"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home") and "1 left" in response.content.decode()
 
 
 def test_with_two_factor_on_the_password_alone_reaches_no_page(client, clinician):
@@ -172,10 +212,16 @@ def test_new_recovery_codes_replace_the_old_ones(client, clinician):
     _, old_codes = with_two_factor(clinician)
     password_login(client, clinician)
     client.post(VERIFY, {"code": old_codes[0]})
-    response = client.post(reverse("security:recovery_codes_new"), follow=True)
-    new_codes = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", response.content.decode())
+    response = client.post(reverse("security:recovery_codes_new"))
+    new_codes = RECOVERY_CODE.findall(response.content.decode())
     assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
     assert two_factor.recovery_codes_left(clinician) == 10
+    assert_kept_only_as_hashes(clinician, new_codes)
+    client.post(reverse("logout"))
+    password_login(client, clinician)
+    assert "already been used" in client.post(VERIFY, {"code": old_codes[1]}).content.decode()
+    with time_machine.travel(time.time() + 5):  # after a wrong code, the next try waits a moment
+        assert client.post(VERIFY, {"code": new_codes[0]}).status_code == 302
 
 
 def test_setting_up_two_factor_ends_the_other_sessions(client, clinician):
@@ -223,6 +269,59 @@ def test_clinic_admin_requires_two_factor_for_all_staff(client, clinic, clinic_a
     # With the rule on, two-factor cannot be turned off.
     staff_client.post(reverse("security:two_factor_disable"))
     assert two_factor.has_two_factor(clinician)
+
+
+def test_a_new_clinic_requires_two_factor():
+    assert Clinic.objects.create(name="Brand New Clinic").require_two_factor
+    assert Clinic(name="Unsaved Clinic").require_two_factor
+
+
+def test_the_database_refuses_optional_two_factor_without_a_reason(clinic):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Clinic.objects.filter(pk=clinic.pk).update(two_factor_optional_reason="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Clinic.objects.filter(pk=clinic.pk).update(two_factor_optional_since=None)
+
+
+def test_clinic_admin_turns_two_factor_off_only_with_a_reason_shown_with_who_and_when(client, clinic_admin):
+    clinic = ClinicFactory(name="Strict Clinic", require_two_factor=True)
+    clinic_admin.clinic = clinic
+    clinic_admin.save()
+    with_two_factor(clinic_admin)
+    password_login(client, clinic_admin)
+    client.post(VERIFY, {"code": code_now(clinic_admin.totpdevice_set.get())})
+    page = client.get(reverse("security:clinic_security")).content.decode()
+    assert "is <strong>required</strong> for all staff" in page
+
+    # Without a reason, or with too short a reason, nothing changes and the form says why.
+    for reason in ("", "   because   "):
+        refused = client.post(reverse("security:clinic_security"), {"optional_two_factor_reason": reason})
+        assert refused.status_code == 200
+        assert "Say why staff may sign in without two-factor" in refused.content.decode()
+        assert "is <strong>required</strong> for all staff" in refused.content.decode()
+        clinic.refresh_from_db()
+        assert clinic.require_two_factor and clinic.two_factor_optional_reason == ""
+
+    reason = "Our outreach van has no phones; staff there sign in on a shared tablet for now."
+    with time_machine.travel(datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)):
+        response = client.post(reverse("security:clinic_security"), {"optional_two_factor_reason": reason},
+                               follow=True)
+    clinic.refresh_from_db()
+    assert not clinic.require_two_factor
+    assert (clinic.two_factor_optional_by, clinic.two_factor_optional_reason) == (clinic_admin, reason)
+    body = response.content.decode()
+    assert "Two-factor authentication is optional." in body
+    assert "optional</strong> at this clinic since 4 March 2026" in body
+    assert f"decided by {clinic_admin}" in body and reason in body
+
+    # Saving another setting keeps the recorded reason; requiring two-factor again clears it.
+    client.post(reverse("security:clinic_security"), {"limit_to_caseload": "on"})
+    clinic.refresh_from_db()
+    assert clinic.limit_to_caseload and clinic.two_factor_optional_reason == reason
+    client.post(reverse("security:clinic_security"), {"require_two_factor": "on"})
+    clinic.refresh_from_db()
+    assert clinic.require_two_factor and clinic.two_factor_optional_reason == ""
+    assert clinic.two_factor_optional_by is None and clinic.two_factor_optional_since is None
 
 
 def test_clinic_rule_change_needs_the_admins_password_again(client, clinic, clinic_admin):

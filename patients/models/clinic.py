@@ -3,6 +3,7 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 
@@ -10,6 +11,11 @@ def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError("Unknown time zone “%(value)s”; use a name such as America/Chicago.",
                               params={"value": value})
+
+
+MIN_TWO_FACTOR_REASON = 20
+TWO_FACTOR_REASON_NEEDED = (f"Say why staff may sign in without two-factor authentication (at least "
+                            f"{MIN_TWO_FACTOR_REASON} characters); it is kept with your name and the date.")
 
 
 class Clinic(models.Model):
@@ -24,14 +30,24 @@ class Clinic(models.Model):
     state = models.CharField(max_length=100, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    crisis_line = models.CharField(
+        "crisis line", max_length=120, blank=True,
+        help_text="A number patients can call in a crisis, printed on every handout and plan next to 988 "
+                  "(e.g. the clinic's after-hours line). Empty: the clinic's phone number is printed.")
     fax = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
-    # Security
+    # Security. Two-factor is required unless a clinic admin turned it off, saying why (kept with who and when).
     require_two_factor = models.BooleanField(
-        "require two-factor authentication for all staff", default=False,
+        "require two-factor authentication for all staff", default=True,
         help_text="When on, staff without two-factor authentication must set it up before they can open any page.",
     )
+    two_factor_optional_reason = models.TextField("why two-factor is optional", blank=True)
+    two_factor_optional_by = models.ForeignKey(
+        "patients.StaffMember", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="two-factor made optional by",
+    )
+    two_factor_optional_since = models.DateTimeField(null=True, blank=True)
     limit_to_caseload = models.BooleanField(
         "limit staff to their caseload", default=False,
         help_text="When on, staff see only patients on their care team (and patients they registered). "
@@ -41,9 +57,41 @@ class Clinic(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # Two-factor is optional only with a stated reason and the time it was decided.
+            models.CheckConstraint(
+                condition=models.Q(require_two_factor=True)
+                | (models.Q(two_factor_optional_since__isnull=False) & ~models.Q(two_factor_optional_reason="")),
+                name="clinic_two_factor_optional_has_reason",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def set_two_factor_rule(self, *, required, by, reason=""):
+        """Require two-factor for all staff, or make it optional, recording who did it, when and why.
+
+        Making it optional needs a reason of at least ``MIN_TWO_FACTOR_REASON`` characters (ValidationError
+        otherwise, and nothing changes). Saving an optional clinic again without a new reason keeps the recorded
+        one. The caller saves the clinic; the database refuses an optional clinic without reason and time.
+        """
+        reason = reason.strip()
+        if required:
+            self.require_two_factor = True
+            self.two_factor_optional_reason = ""
+            self.two_factor_optional_by = self.two_factor_optional_since = None
+        elif self.require_two_factor or reason:
+            if len(reason) < MIN_TWO_FACTOR_REASON:
+                raise ValidationError({"two_factor_optional_reason": TWO_FACTOR_REASON_NEEDED})
+            self.require_two_factor = False
+            self.two_factor_optional_reason, self.two_factor_optional_by = reason, by
+            self.two_factor_optional_since = timezone.now()
+
+    @property
+    def crisis_number(self):
+        """What patients are told to call in a crisis at this clinic: its crisis line, else its phone number."""
+        return self.crisis_line or self.phone
 
     @property
     def letterhead_lines(self):

@@ -174,6 +174,8 @@ def plan_import(entries, *, clinic, program, source, progress=no_progress):
     name: an import adds and updates its own meetings and marks inactive only its own missing ones. A slug
     that belongs to another feed's meeting, or to one added by hand, is rejected.
     """
+    if program.clinic_id not in (None, clinic.pk):
+        raise ValueError("A program of another clinic's own cannot hold this clinic's meetings.")
     summary = ImportSummary()
     plan = ImportPlan(clinic=clinic, program=program, source=source, summary=summary, entry_count=len(entries))
     now = timezone.now()
@@ -260,7 +262,8 @@ def _concerns(plan, valid_entries, file_slugs, feed_active):
             "feed, does this.", Confirmation.MASS_DEACTIVATION))
     if not valid_entries:
         return concerns
-    other = looks_like_another_program(valid_entries, program=plan.program, programs=list(Program.objects.all()))
+    programs = list(Program.objects.for_clinic(plan.clinic))  # never another clinic's own programs
+    other = looks_like_another_program(valid_entries, program=plan.program, programs=programs)
     if other is not None:
         concerns.append(Concern(
             "other_program",

@@ -17,10 +17,12 @@ def clinic_named(value):
     return clinic
 
 
-def program_with_slug(value):
-    """The program with that slug, or CommandError naming the known ones."""
+def program_with_slug(value, *, clinic):
+    """The program with that slug among those ``clinic`` may use (the shared programs and its own), or
+    CommandError naming them."""
+    programs = Program.objects.for_clinic(clinic)
     try:
-        return Program.objects.get(slug=value)
+        return programs.get(slug=value)
     except Program.DoesNotExist:
-        slugs = ", ".join(Program.objects.values_list("slug", flat=True)) or "none: run load_programs"
+        slugs = ", ".join(programs.values_list("slug", flat=True)) or "none: run load_programs"
         raise CommandError(f"No program with slug “{value}”. Known: {slugs}.") from None

@@ -24,6 +24,12 @@ class ClinicFactory(DjangoModelFactory):
     time_zone = "America/Chicago"
     city = "Springfield"
     state = "IL"
+    # A new clinic requires two-factor (tests/test_security_two_factor.py checks that default); most tests are
+    # about something else, so the test clinic has made it optional, with a reason as the rule demands.
+    require_two_factor = False
+    two_factor_optional_reason = factory.LazyAttribute(
+        lambda o: "" if o.require_two_factor else "Test clinic: the test is about something else.")
+    two_factor_optional_since = factory.LazyAttribute(lambda o: None if o.require_two_factor else timezone.now())
 
 
 class StaffFactory(DjangoModelFactory):

@@ -2,12 +2,14 @@
 
 import factory
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
+from patients.models import StaffMember
 from security import two_factor
 
-from .patients import StaffFactory
+from .patients import TEST_PASSWORD, StaffFactory
 
 
 class AuthenticatorFactory(DjangoModelFactory):
@@ -32,3 +34,15 @@ def with_two_factor(user):
     """Give ``user`` an authenticator app and recovery codes; returns (device, recovery codes)."""
     device = AuthenticatorFactory(user=user)
     return device, two_factor.new_recovery_codes(user)
+
+
+def site_administrator(username="site.admin"):
+    """A superuser of the whole site (no clinic), as ``createsuperuser`` makes; logs in with ``TEST_PASSWORD``."""
+    return StaffMember.objects.create_superuser(username, f"{username}@example.org", TEST_PASSWORD)
+
+
+def plain_recovery_codes(user, codes):
+    """Recovery codes as django-otp kept them before they were hashed: plain text in StaticToken."""
+    device = StaticDevice.objects.create(user=user, name=two_factor.RECOVERY_DEVICE_NAME, confirmed=True)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return device

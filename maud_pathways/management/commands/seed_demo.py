@@ -23,6 +23,7 @@ DEMO_CLINIC = {
     "state": "IL",
     "postal_code": "62701",
     "phone": "(217) 555-0140",
+    "crisis_line": "(217) 555-0149, day and night",
     "fax": "(217) 555-0141",
     "email": "frontdesk@riverbend.example",
     "website": "https://riverbend.example",
@@ -66,6 +67,10 @@ PRONOUNS = ["she/her", "he/him", "they/them", "", ""]
 LANGUAGES = ["English"] * 7 + ["Spanish", "Spanish", "Vietnamese"]
 
 
+DEMO_TWO_FACTOR_REASON = ("Demo clinic with fictional patients: two-factor is optional so that the printed demo "
+                          "logins work at once. A real clinic keeps it required.")
+
+
 class Command(BaseCommand):
     help = "Create a demo clinic with one account per role, a second clinic, and fictional patients."
 
@@ -100,6 +105,10 @@ class Command(BaseCommand):
 
     def _clinic(self, data):
         clinic, _ = Clinic.objects.update_or_create(name=data["name"], defaults=data)
+        # New clinics require two-factor; the demo's logins are meant to work at once, so the demo clinics make
+        # it optional, with their reason on the security page as the rule demands.
+        clinic.set_two_factor_rule(required=False, by=None, reason=DEMO_TWO_FACTOR_REASON)
+        clinic.save()
         return clinic
 
     def _staff(self, clinic, row, password):

@@ -15,6 +15,8 @@ from .directory import (
     PendingMeetingImport,
     Program,
     ProgramGroup,
+    ProgramNote,
+    ProgramQuerySet,
     SpiritualContent,
     TimeOfDay,
 )
@@ -38,6 +40,8 @@ __all__ = [
     "PendingMeetingImport",
     "Program",
     "ProgramGroup",
+    "ProgramNote",
+    "ProgramQuerySet",
     "SpiritualContent",
     "SpiritualPreference",
     "TimeOfDay",

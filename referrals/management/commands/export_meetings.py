@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, clinic, program, output, indent, **options):
         clinic_obj = clinic_named(clinic)
-        program_obj = program_with_slug(program)
+        program_obj = program_with_slug(program, clinic=clinic_obj)
         meetings = list(meetings_to_export(clinic_obj, program_obj))
         text = json.dumps(export_feed(meetings), ensure_ascii=False, indent=indent)
         if output:

@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, clinic, program, source, allow_mass_deactivation, confirm_program, no_progress,
                **options):
         clinic_obj = clinic_named(clinic)
-        program_obj = program_with_slug(program)
+        program_obj = program_with_slug(program, clinic=clinic_obj)
         path = Path(file)
         try:
             entries = read_feed(path.read_bytes())

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patients', '0005_caseload_and_emergency_access'),
-        ('referrals', '0006_conversation_next_step_done'),
+        ('referrals', '0009_referral_for_someone_close'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
