@@ -223,6 +223,8 @@ MATRIX = {
     "home": Row(ALL_STAFF),
     "healthz": Row(ALL_STAFF, anonymous=200),
     "overview": Row({**ADMIN_ONLY, "clinician": 200}),  # clinic-wide figures: clinic admins and clinicians
+    # A whole work queue ("See all" on the home page): staff holding the queue's role (here a clinician's).
+    "queue": Row(CLINICIAN_ONLY, lambda w: ["plans-due"]),
     # The FHIR R4 download of a patient's pathway: clinicians and clinic admins.
     "patient_fhir_export": Row({**ADMIN_ONLY, "clinician": 200}, patient_args, foreign_patient_args),
     "login": Row(dict.fromkeys(ROLES, 302), anonymous=200),
