@@ -12,7 +12,8 @@
 
 Views record what the URL cannot tell (a patient being created, a disclosure) with ``record()``.
 Pages that list patients (the patient list, home, each work queue's page, *Plans due*, the case manager's queue,
-the emergency-access review, the audit trail) wear ``@lists_patients("…")``: one view entry without a patient per successful GET.
+the emergency-access review, the audit trail) wear ``@lists_patients("…")``: one view entry without a patient
+per successful GET.
 """
 
 from functools import wraps

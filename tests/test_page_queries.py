@@ -83,6 +83,7 @@ PAGE_QUERIES = {
     "referrals:follow_up_schedule": 8,
     "referrals:handout": 11,
     "referrals:import_detail": 4,
+    "referrals:import_confirm": 5,
     "referrals:intervention_create": 10,
     "referrals:intervention_outcome": 9,
     "referrals:letter": 12,

@@ -14,6 +14,7 @@ urlpatterns = [
          name="meeting_medication_edit"),
     path("directory/import/", directory.meeting_import, name="meeting_import"),
     path("directory/import/<int:pk>/", directory.import_detail, name="import_detail"),
+    path("directory/import/held/<int:pk>/", directory.import_confirm, name="import_confirm"),
     path("directory/programs/new/", directory.program_new, name="program_new"),
     path("directory/programs/<slug:slug>/", directory.program_detail, name="program_detail"),
     path("directory/programs/<slug:slug>/edit/", directory.program_edit, name="program_edit"),
