@@ -3,7 +3,10 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from patients.models import Role
+
 from .factories import cast
+from .factories.patients import CareTeamMemberFactory, PatientFactory
 
 # Generated-input tests draw the same examples on every run by default, so a green main stays green and a red
 # run can be repeated. HYPOTHESIS_PROFILE=explore draws fresh, more numerous examples to hunt for new bugs.
@@ -53,6 +56,24 @@ def colleague(clinic):
 @pytest.fixture
 def outsider(other_clinic):
     return cast.outsider(other_clinic)
+
+
+# A clinic that limits staff to their caseload, and a patient outside everyone's but the colleague's.
+
+
+@pytest.fixture
+def limited(clinic):
+    clinic.limit_to_caseload = True
+    clinic.save()
+    return clinic
+
+
+@pytest.fixture
+def theirs(clinic, colleague):
+    """Otto, a patient of clinic A whose care team is the colleague alone."""
+    patient = PatientFactory(clinic=clinic, first_name="Otto", last_name="Outside", mrn="RB-200")
+    CareTeamMemberFactory(patient=patient, staff=colleague, role=Role.CLINICIAN)
+    return patient
 
 
 @pytest.fixture

@@ -20,23 +20,9 @@ REASON = "Patient is at the front desk in crisis; their clinician is away today.
 
 
 @pytest.fixture
-def limited(clinic):
-    clinic.limit_to_caseload = True
-    clinic.save()
-    return clinic
-
-
-@pytest.fixture
 def mine(clinic, clinician):
     patient = PatientFactory(clinic=clinic, first_name="Mina", last_name="Caseload", mrn="RB-100")
     CareTeamMemberFactory(patient=patient, staff=clinician, role=Role.CLINICIAN)
-    return patient
-
-
-@pytest.fixture
-def theirs(clinic, colleague):
-    patient = PatientFactory(clinic=clinic, first_name="Otto", last_name="Outside", mrn="RB-200")
-    CareTeamMemberFactory(patient=patient, staff=colleague, role=Role.CLINICIAN)
     return patient
 
 

@@ -101,22 +101,17 @@ def test_a_patient_edit_sent_back_with_mistakes_is_a_view_and_the_saved_one_a_ch
     assert patient_entries(patient) == [(AuditAction.VIEW, "nothing saved"), (AuditAction.CHANGE, "")]
 
 
-def test_a_plan_draft_sent_back_with_a_200_is_not_a_change(login, clinician):
-    """The plan editor answers a post with mistakes with the page itself (200), not a 400."""
+@pytest.mark.parametrize("url_name, data, status", [
+    # The plan editor answers a post with mistakes with the page itself (200), not a 400.
+    ("patients:plan_edit", {"medications-TOTAL_FORMS": "x"}, 200),
+    # Signing refuses an out-of-date page with an error message, then a redirect.
+    ("patients:plan_sign", {"lock_version": ""}, 302),
+])
+def test_a_plan_post_sent_back_or_refused_is_not_a_change(login, clinician, url_name, data, status):
     patient = PatientFactory(clinic=clinician.clinic)
     draft = PlanVersionFactory(plan__patient=patient)
-    response = login(clinician).post(reverse("patients:plan_edit", args=[patient.public_id, draft.number]),
-                                     {"medications-TOTAL_FORMS": "x"})
-    assert response.status_code == 200
-    assert patient_entries(patient) == [(AuditAction.VIEW, "nothing saved")]
-
-
-def test_a_post_refused_with_a_message_then_redirected_is_not_a_change(login, clinician):
-    patient = PatientFactory(clinic=clinician.clinic)
-    draft = PlanVersionFactory(plan__patient=patient)
-    response = login(clinician).post(reverse("patients:plan_sign", args=[patient.public_id, draft.number]),
-                                     {"lock_version": ""})
-    assert response.status_code == 302
+    response = login(clinician).post(reverse(url_name, args=[patient.public_id, draft.number]), data)
+    assert response.status_code == status
     assert patient_entries(patient) == [(AuditAction.VIEW, "nothing saved")]
 
 

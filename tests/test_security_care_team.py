@@ -21,21 +21,6 @@ pytestmark = pytest.mark.django_db
 REASON = "Covering the front desk: the patient is here and their peer is away."
 
 
-@pytest.fixture
-def limited(clinic):
-    clinic.limit_to_caseload = True
-    clinic.save()
-    return clinic
-
-
-@pytest.fixture
-def theirs(clinic, colleague):
-    """A patient of the clinic whose care team is the colleague alone: outside everyone else's caseload."""
-    patient = PatientFactory(clinic=clinic, first_name="Otto", last_name="Outside")
-    CareTeamMemberFactory(patient=patient, staff=colleague, role=Role.CLINICIAN)
-    return patient
-
-
 def break_the_glass(client, patient):
     response = client.post(reverse("patients:emergency_access", args=[patient.public_id]),
                            {"reason": REASON, "next": patient.get_absolute_url()})
