@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .matching import Options, PatientNeeds, meetings_for_matching, needs_for, rank_options
-from .models import MatchingPreferences, Program
+from .matching import Option, Options, PatientNeeds, meetings_for_matching, needs_for, rank_options, score_meeting
+from .models import MatchingPreferences, Meeting, Program
 
 
 def preferences_of(patient):
@@ -41,3 +41,31 @@ def matches_for(patient):
     needs = needs_for(patient, preferences)
     options = rank_options(needs, Program.objects.all(), meetings_for_matching(patient.clinic_id, needs))
     return Matches(preferences=preferences, needs=needs, options=options)
+
+
+FAMILY_LEFT_OUT = "For the patient's family and friends, not the patient's own group"
+#: The kinds of option a referral can be made from, as posted by Find options and the meeting page.
+OPTION_KINDS = ("program", "meeting")
+
+
+def matched_option(patient, matches, *, kind, pk):
+    """One option of ``matches`` (the patient's, from ``matches_for``) by kind ("program" or "meeting") and id, with
+    the reasons matching gave it. A meeting of the clinic's list beyond those shown is scored on its own. Returns
+    None when there is no such program or active meeting in the patient's clinic, and an ``Option`` whose
+    ``left_out`` says why when matching does not offer it to this patient."""
+    options = matches.options
+    if kind == "program":
+        found = next((o for o in [*options.programs, *options.left_out_programs] if o.item.pk == pk), None)
+        if found is None:
+            family = next((o for o in options.family if o.item.pk == pk), None)
+            if family is not None:
+                found = Option(family.item, left_out=FAMILY_LEFT_OUT)
+        return found
+    if kind != "meeting":
+        return None
+    found = next((o for o in options.meetings if o.item.pk == pk), None)
+    if found is not None:
+        return found
+    meeting = (Meeting.objects.of_clinic(patient.clinic_id).active().select_related("program")
+               .filter(pk=pk).first())
+    return score_meeting(matches.needs, meeting) if meeting is not None else None

@@ -1,19 +1,24 @@
 """The directory of programs and the clinic's meetings; Meeting Guide import and export."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
-from patients.access import clinic_staff_required, role_required
-from patients.models import Role
+from patients import audit
+from patients.access import clinic_staff_required, patient_for_request, role_required
+from patients.models import AuditAction, Patient, Role
 
 from ..forms import MeetingFilterForm, MeetingForm, MeetingImportForm, MeetingMedicationForm, ProgramForm
 from ..meeting_guide import export_feed, feed_name, import_feed
 from ..models import Meeting, MeetingImport, Program, ProgramGroup
+from ..services import matched_option, matches_for
+from .matching import REFERRING_ROLES
 
 admin_required = role_required(Role.CLINIC_ADMIN)
 MEETINGS_PER_PAGE = getattr(settings, "MEETINGS_PER_PAGE", 25)
@@ -81,11 +86,32 @@ def meeting_list(request):
     })
 
 
+def _patient_in_context(request):
+    """The patient whose options led here (``?patient=<public id>``), loaded by the one scoping rule, with how
+    this meeting matches them; None without one. A malformed or unknown id is a 404, like any patient URL."""
+    public_id = request.GET.get("patient")
+    if not public_id:
+        return None
+    try:
+        public_id = uuid.UUID(public_id)
+    except ValueError:
+        raise Http404("No such patient.") from None
+    patient = patient_for_request(request, public_id, queryset=Patient.objects.select_related("clinic")
+                                  .with_plan_status())
+    audit.record(request, AuditAction.VIEW, patient=patient)
+    return patient
+
+
 @clinic_staff_required
 def meeting_detail(request, pk):
     meeting = get_object_or_404(_clinic_meetings(request).select_related("program"), pk=pk)
+    patient = _patient_in_context(request)
+    option = None
+    if patient is not None:
+        option = matched_option(patient, matches_for(patient), kind="meeting", pk=meeting.pk)
     return render(request, "referrals/meeting_detail.html", {
         "meeting": meeting, "form": MeetingMedicationForm(instance=meeting),
+        "patient": patient, "option": option, "can_refer": request.user.has_role(*REFERRING_ROLES),
     })
 
 

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from patients.access import clinic_staff_required, patient_for_request
-from patients.models import Patient
+from patients.models import Patient, Role
 
 from ..forms import MatchingPreferencesForm
 from ..services import matches_for, preferences_of, save_preferences
+
+#: Who refers (the care roles; Stop 3's views check the same when the referral is posted).
+REFERRING_ROLES = (Role.PEER_SPECIALIST, Role.CLINICIAN, Role.CASE_MANAGER)
 
 
 @clinic_staff_required
@@ -29,4 +32,5 @@ def find_options(request, public_id):
     matches = matches_for(patient)
     return render(request, "referrals/find_options.html", {
         "patient": patient, "preferences": matches.preferences, "needs": matches.needs, "options": matches.options,
+        "can_refer": request.user.has_role(*REFERRING_ROLES),
     })

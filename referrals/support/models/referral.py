@@ -13,12 +13,14 @@ from ...lifecycle import (
     CLOSED_VALUES,
     OPEN_STATUSES,
     OPEN_VALUES,
+    REFERRED_OR_FURTHER,
     START_STATUSES,
     CloseReason,
     ReferralStatus,
     allowed_moves,
     check_move,
     is_reopen,
+    skipped_at_start,
 )
 
 
@@ -128,6 +130,17 @@ class Referral(models.Model):
     def target_name(self):
         return self.meeting.name if self.meeting_id else self.program.name
 
+    @property
+    def made_by_words(self):
+        """"referred by <who>" once referred (who made that move), else "suggested by <who>" (load with
+        ``with_history()``, whose transitions carry their staff)."""
+        if self.status not in REFERRED_OR_FURTHER and not (self.status in CLOSED_STATUSES
+                                                            and self.reopen_to in REFERRED_OR_FURTHER):
+            return f"suggested by {self.referred_by}"
+        referred = next((t for t in self.transitions.all() if t.to_status == ReferralStatus.REFERRED
+                         or (not t.from_status and t.to_status in REFERRED_OR_FURTHER)), None)
+        return f"referred by {referred.by_label if referred else self.referred_by}"
+
     # The lifecycle ------------------------------------------------------------------------------
     @classmethod
     def start(cls, *, patient, program, by, meeting=None, status=ReferralStatus.SUGGESTED,
@@ -136,10 +149,11 @@ class Referral(models.Model):
         referral = cls(patient=patient, program=program, meeting=meeting, referred_by=by, status=status,
                        source=source, match_reasons=match_reasons)
         referral.full_clean()
+        skipped = ",".join(skipped_at_start(status))
         with transaction.atomic():
             referral.save()
             ReferralTransition.objects.create(referral=referral, from_status="", to_status=status, by=by,
-                                              note=note, at=referral.status_changed_at)
+                                              note=note, at=referral.status_changed_at, skipped=skipped)
         return referral
 
     def move_to(self, *, status, by, note="", reason="", expected_version=None):
@@ -249,6 +263,9 @@ class ReferralTransition(models.Model):
     to_status = models.CharField(max_length=32, choices=ReferralStatus.choices)
     reopened = models.BooleanField(default=False)
     reason = models.CharField(max_length=32, choices=CloseReason.choices, blank=True)
+    #: The steps of the path a new referral skipped (comma-separated statuses), e.g. "suggested,discussed" for
+    #: a referral created at "referred" right after talking it through with the patient.
+    skipped = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
@@ -257,15 +274,29 @@ class ReferralTransition(models.Model):
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(to_status__in=ReferralStatus.values), name="transition_status_known"),
+            models.CheckConstraint(condition=Q(skipped="") | Q(from_status=""),
+                                   name="transition_skips_only_at_start"),
         ]
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
 
     @property
+    def skipped_labels(self):
+        return [ReferralStatus(value).label for value in self.skipped.split(",") if value]
+
+    @property
+    def by_label(self):
+        return str(self.by)
+
+    @property
     def label(self):
         if not self.from_status:
-            return f"Created as “{self.get_to_status_display()}”"
+            created = f"Created as “{self.get_to_status_display()}”"
+            if self.skipped:
+                steps = " and ".join(f"“{label}”" for label in self.skipped_labels)
+                created += f" in one step (skipped {steps})"
+            return created
         if self.reopened:
             return f"Re-opened as “{self.get_to_status_display()}”"
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

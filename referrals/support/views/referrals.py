@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from patients.access import clinic_staff_required, patient_for_request, role_required
 from patients.models import Patient
 
-from ...directory.services import matches_for, preferences_of
+from ...directory.services import matched_option, matches_for, preferences_of
 from ...lifecycle import ReferralStatus, check_move
 from ..forms import (
     ConversationForm,
@@ -89,17 +89,28 @@ def next_step_done(request, public_id, pk):
 MATCHES_SHOWN = 6
 
 
-def _refer_from_match(request, patient, options):
-    """Create a suggested referral from one ranked option; the reasons are recomputed here, never posted."""
+#: What a referral made from a matched option may start as: a suggestion to talk over, or referred at once
+#: (staff who have just talked it through with the patient).
+FROM_MATCH_STATUSES = {ReferralStatus.SUGGESTED.value, ReferralStatus.REFERRED.value}
+
+
+def _refer_from_match(request, patient, matches):
+    """Create a referral from one matched option (Find options, or a meeting page opened from it); the reasons
+    are recomputed here, never posted. Returns the referral, or None with an error message."""
     kind, _, pk = request.POST.get("match", "").partition(":")
-    pool = options.meetings if kind == "meeting" else options.programs if kind == "program" else []
-    option = next((o for o in pool if pk.isdigit() and o.item.pk == int(pk)), None)
-    if option is None:
+    status = request.POST.get("status") or ReferralStatus.SUGGESTED.value
+    known_id = pk.isascii() and pk.isdigit() and len(pk) <= 18  # a database id, never an overflow
+    option = matched_option(patient, matches, kind=kind, pk=int(pk)) if known_id else None
+    if option is None or status not in FROM_MATCH_STATUSES:
         messages.error(request, "That option is no longer among the matches; pick again.")
+        return None
+    if option.left_out:
+        messages.error(request, f"Matching does not offer {option.item} to this patient: {option.left_out}. "
+                                "To refer anyway, choose it by hand below.")
         return None
     meeting = option.item if kind == "meeting" else None
     program = meeting.program if meeting else option.item
-    return Referral.start(patient=patient, program=program, meeting=meeting, by=request.user,
+    return Referral.start(patient=patient, program=program, meeting=meeting, by=request.user, status=status,
                           source=ReferralSource.MATCHING, match_reasons="; ".join(option.fits))
 
 
@@ -109,9 +120,10 @@ def referral_new(request, public_id):
     patient = patient_for_request(request, public_id, queryset=Patient.objects.with_plan_status())
     matches = matches_for(patient)
     if request.method == "POST" and "match" in request.POST:
-        referral = _refer_from_match(request, patient, matches.options)
+        referral = _refer_from_match(request, patient, matches)
         if referral:
-            messages.success(request, f"{referral.target_name} suggested from matching.")
+            done = "referred" if referral.status == ReferralStatus.REFERRED else "saved as a suggestion"
+            messages.success(request, f"{referral.target_name}: {done}, with the reasons it matched.")
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
         return redirect("referrals:referral_new", patient.public_id)
     initial = {}
