@@ -85,7 +85,8 @@ def build_world():
                                                                       referred_by=clinician)
         world.extra[prefix + "first_meeting"] = FirstMeetingPlanFactory(referral=referral)
         world.extra[prefix + "conversation"] = ConversationFactory(patient=who, held_by=clinician,
-                                                                   held_by_role="clinician", track="3b")
+                                                                   held_by_role="clinician", track="3b",
+                                                                   concerns=["fear"], concerns_addressed="Talked")
         consent = world.extra[prefix + "consent"] = ConsentFactory(patient=who, program=program,
                                                                    recorded_by=clinician)
         barrier = world.extra[prefix + "barrier"] = BarrierFactory(patient=who, noted_by=clinician)
@@ -270,6 +271,8 @@ MATRIX = {
     "referrals:support": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "referrals:conversation_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
     "referrals:next_step_done": Row(CARE_POST_ONLY, *under_patient("conversation"), foreign_method="post"),
+    "referrals:concern_barrier": Row(POST_ONLY, lambda w: [*under_patient("conversation")[0](w), "fear"],
+                                     lambda w: [*under_patient("conversation")[1](w), "fear"], foreign_method="post"),
     "referrals:referral_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
     "referrals:referral_detail": Row(ALL_STAFF, *under_patient("referral")),
     "referrals:referral_move": Row(CARE_POST_ONLY, *under_patient("referral"), foreign_method="post"),

@@ -1,6 +1,7 @@
 """Models of Stop 5 (re-exported by ``referrals.models``)."""
 
 from .barriers import (
+    CONCERN_BARRIERS,
     Barrier,
     BarrierKind,
     BarrierSeverity,
@@ -22,6 +23,7 @@ from .followups import (
 )
 
 __all__ = [
+    "CONCERN_BARRIERS",
     "DEFAULT_FOLLOW_UP_INTERVAL",
     "Barrier",
     "BarrierKind",

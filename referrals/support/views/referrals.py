@@ -10,6 +10,8 @@ from patients.access import clinic_staff_required, patient_for_request, role_req
 from patients.models import Patient
 
 from ...directory.services import matched_option, matches_for, preferences_of
+from ...followup.access import can_work_on_stop5, require_stop5_access
+from ...followup.services import barrier_from_concern
 from ...lifecycle import ReferralStatus, check_move
 from ..forms import (
     ConversationForm,
@@ -45,6 +47,7 @@ def overview(request, public_id):
     patient = patient_for_request(request, public_id)
     context = stop3_summary(patient, conversations=None)
     context["can_log"] = request.user.has_role(*CARE_ROLES)
+    context["can_open_barriers"] = can_work_on_stop5(request.user, patient)
     return render(request, "referrals/stop3_overview.html", context)
 
 
@@ -55,15 +58,21 @@ def conversation_new(request, public_id):
     lead = stop3_lead(patient)
     # Staff outside the care team are offered to join it, in the role they talk in.
     join_role = None if patient.has_on_care_team(request.user) else conversation_role(request.user, patient)
-    form = ConversationForm(request.POST or None, join_role=join_role, team_has_peer=lead.track == Stop3Track.PEER)
+    form = ConversationForm(request.POST or None, join_role=join_role, team_has_peer=lead.track == Stop3Track.PEER,
+                            may_open_barriers=can_work_on_stop5(request.user, patient))
     prefs_form = PreferencesForm(request.POST or None, instance=preferences_of(patient))
     if request.method == "POST":
         forms_valid = form.is_valid() & prefs_form.is_valid()  # both, so every error shows at once
         if forms_valid:
-            log_conversation(form.save(commit=False), patient=patient, by=request.user,
-                             preferences=prefs_form.save(commit=False),
-                             join_care_team=form.cleaned_data.get("join_care_team", False))
-            messages.success(request, "Conversation logged; the patient's preferences were saved for matching.")
+            conversation = log_conversation(form.save(commit=False), patient=patient, by=request.user,
+                                            preferences=prefs_form.save(commit=False),
+                                            join_care_team=form.cleaned_data.get("join_care_team", False),
+                                            open_barriers=form.cleaned_data["open_barriers"])
+            text = "Conversation logged; the patient's preferences were saved for matching."
+            if form.cleaned_data["open_barriers"]:
+                count = conversation.concern_barriers.count()
+                text += f" {count} Stop 5 barrier{'s' if count != 1 else ''} opened from the concerns."
+            messages.success(request, text)
             return redirect(_overview_url(patient))
     return render(request, "referrals/conversation_form.html", {
         "patient": patient, "form": form, "prefs_form": prefs_form, "lead": lead,
@@ -83,6 +92,27 @@ def next_step_done(request, public_id, pk):
     else:
         messages.success(request, f"Next step done: {conversation.next_step}")
     return redirect(_overview_url(patient))
+
+
+@clinic_staff_required
+@require_POST
+def concern_barrier(request, public_id, pk, concern):
+    """Turn one concern raised in a conversation into a Stop 5 barrier in one click (or open the one made before)."""
+    patient = patient_for_request(request, public_id)
+    conversation = get_object_or_404(MutualSupportConversation, pk=pk, patient=patient)
+    require_stop5_access(request.user, patient)
+    conversation.patient = patient  # with its care team, which names the barrier's owner
+    try:
+        barrier, created = barrier_from_concern(conversation, concern=concern, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_overview_url(patient))
+    if created:
+        messages.success(request, f"Barrier opened: {barrier.label}, owned by {barrier.owner}. "
+                                  "Plan what will help below.")
+    else:
+        messages.info(request, "This concern is already a barrier.")
+    return redirect("referrals:barrier_detail", patient.public_id, barrier.pk)
 
 
 # Referrals -------------------------------------------------------------------------------------
