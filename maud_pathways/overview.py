@@ -30,6 +30,7 @@ from django.utils import timezone
 from patients.access import role_required
 from patients.forms import DateInput
 from patients.models import Patient, PlanVersion, Role
+from referrals.followup.participation import lapsed_filter, not_reached_filter, with_participation
 from referrals.lifecycle import ATTENDED_OR_FURTHER, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
@@ -330,6 +331,24 @@ def barrier_figures(patients, since, until):
 
 # The page ----------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ParticipationFigures:
+    """Patients whose participation needs the care team now (``referrals.followup.participation``)."""
+
+    lapsed: int
+    not_reached: int
+    lapse_days: int
+    outreach_alert: int
+
+
+def participation_figures(patients, clinic, today):
+    """Lapsed and not-reached patients today (whatever the period), in one aggregate query."""
+    counts = with_participation(patients).aggregate(
+        lapsed=Count("pk", filter=lapsed_filter(clinic, today)), not_reached=Count("pk", filter=not_reached_filter()))
+    return ParticipationFigures(lapsed=counts["lapsed"], not_reached=counts["not_reached"],
+                                lapse_days=clinic.lapse_days, outreach_alert=clinic.outreach_attempts_alert)
+
+
 @role_required(Role.CLINIC_ADMIN, Role.CLINICIAN)
 def clinic_overview(request):
     today = timezone.localdate()
@@ -339,7 +358,9 @@ def clinic_overview(request):
     attendance = maud_attendance(patients, until)
     referrals = referral_figures(patients, since, until)
     barriers = barrier_figures(patients, since, until)
+    participation = participation_figures(patients, request.user.clinic, today)
     return render(request, "overview.html", {
+        "participation": participation,
         "form": form, "since": since, "until": until, "used_default": used_default,
         "period_has_errors": form.is_bound and not form.is_valid(),
         "funnel": funnel, "attendance": attendance, "referrals": referrals, "barriers": barriers,

@@ -214,6 +214,9 @@ def case_manager_queues(user, today):
     """The case manager's queue (``referrals.followup.queue.case_manager_queue``), shortened for the home page."""
     queue = case_manager_queue(user, today)
     see_all = reverse("referrals:case_manager_queue")
+    to_reach = [Row(p, p.to_reach_reason, "Log a follow-up", patient_url("referrals:follow_up_log_new", p),
+                    urgent="Not reached" if p.participation.not_reached else "Lapsed")
+                for p in queue.to_reach]
     follow_ups = [
         Row(f.patient, f"Follow-up due {day(f.due_on)}", "Log the follow-up",
             patient_url("referrals:follow_up_log", f.patient, f.pk),
@@ -237,6 +240,8 @@ def case_manager_queues(user, today):
         for r in queue.stalled_referrals
     ]
     return [
+        Queue("to-reach", "Patients to reach", to_reach[:QUEUE_LIMIT], len(to_reach),
+              "Everyone has been reached and keeps going.", see_all),
         Queue("follow-ups", "Follow-ups due", follow_ups[:QUEUE_LIMIT], len(follow_ups), "No follow-ups due.",
               see_all),
         Queue("barriers", "Barriers to work on", barriers[:QUEUE_LIMIT], len(barriers),

@@ -303,6 +303,8 @@ MATRIX = {
     "referrals:follow_up_log": Row(STOP5_WRITE, *under_patient("follow_up"), foreign_404_for_all=True),
     "referrals:follow_up_schedule": Row(STOP5_WRITE, patient_args, foreign_patient_args, foreign_404_for_all=True),
     "referrals:follow_up_cancel": Row(POST_ONLY, *under_patient("follow_up"), foreign_method="post"),
+    "referrals:outreach_attempt_new": Row(STOP5_WRITE, patient_args, foreign_patient_args, foreign_404_for_all=True),
+    "referrals:follow_up_settings": Row(ADMIN_ONLY),
     # Security: each staff member's own two-factor and session pages; clinic admins' security settings.
     "security:confirm_password": Row(ALL_STAFF),
     "security:two_factor": Row(ALL_STAFF),

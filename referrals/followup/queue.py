@@ -16,6 +16,7 @@ from ..lifecycle import ReferralStatus
 from ..support.models import Referral
 from .models import Barrier, FollowUp, Intervention, InterventionStatus
 from .models.barriers import ACTIVE_BARRIER_STATUSES, BarrierSeverity
+from .participation import lapsed_filter, not_reached_filter, participation_of, with_participation
 
 #: A referral whose status has not moved for this long shows up in the queue.
 NO_PROGRESS_DAYS = 14
@@ -26,6 +27,9 @@ _SEVERITY_RANK = {BarrierSeverity.A_LOT: 0, BarrierSeverity.SOMEWHAT: 1, Barrier
 @dataclass
 class CaseManagerQueue:
     today: object
+    #: The user's patients (care team) the clinic's tries have not reached, or who lapsed (no meeting reported for
+    #: the clinic's ``lapse_days``), each with ``participation`` and ``to_reach_reason``; the queue starts here.
+    to_reach: list = field(default_factory=list)
     #: Scheduled follow-ups assigned to the user, due today or earlier; most overdue first.
     follow_ups: list = field(default_factory=list)
     #: Active barriers the user owns (or holds a due intervention on) with an intervention due today or
@@ -44,7 +48,7 @@ class CaseManagerQueue:
 
     @property
     def total(self):
-        return len(self.follow_ups) + len(self.barriers) + len(self.stalled_referrals)
+        return len(self.to_reach) + len(self.follow_ups) + len(self.barriers) + len(self.stalled_referrals)
 
 
 def due_follow_ups(user, today):
@@ -105,10 +109,39 @@ def stalled_referrals(user, today):
     )
 
 
+def to_reach_reason(participation):
+    """Why a patient is at the top of the queue, in words."""
+    reasons = []
+    if participation.not_reached:
+        last = timezone.localtime(participation.last_attempt_at)
+        reasons.append(f"Not reached after {participation.failed_attempts} tries (last {last:%b %-d})")
+    if participation.lapsed:
+        reasons.append(f"No meeting reported since {participation.last_meeting_on:%b %-d, %Y}")
+    return "; ".join(reasons)
+
+
+def patients_to_reach(user, today):
+    """The user's patients (on their care team) not reached after the clinic's number of tries, or lapsed; the
+    ones not reached first (most tries first), then the longest lapsed. One query."""
+    if user.clinic_id is None:
+        return []
+    clinic = user.clinic
+    patients = list(
+        with_participation(Patient.objects.visible_to(user).on_care_team_of(user))
+        .filter(lapsed_filter(clinic, today) | not_reached_filter())
+    )
+    for patient in patients:
+        patient.participation = participation_of(patient, today)
+        patient.to_reach_reason = to_reach_reason(patient.participation)
+    return sorted(patients, key=lambda p: (not p.participation.not_reached, -p.participation.failed_attempts,
+                                           p.participation.last_meeting_on or today, p.last_name, p.pk))
+
+
 def case_manager_queue(user, today=None):
     today = today or timezone.localdate()
     return CaseManagerQueue(
         today=today,
+        to_reach=patients_to_reach(user, today),
         follow_ups=due_follow_ups(user, today),
         barriers=barriers_to_work_on(user, today),
         stalled_referrals=stalled_referrals(user, today),

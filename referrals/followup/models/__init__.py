@@ -21,6 +21,7 @@ from .followups import (
     FollowUpStatus,
     patient_engagement,
 )
+from .outreach import OutreachAttempt, OutreachMethod
 
 __all__ = [
     "CONCERN_BARRIERS",
@@ -37,6 +38,8 @@ __all__ = [
     "Intervention",
     "InterventionKind",
     "InterventionStatus",
+    "OutreachAttempt",
+    "OutreachMethod",
     "Suggestion",
     "patient_engagement",
     "suggestions_for",
