@@ -14,3 +14,5 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_RESET_BY_EMAIL = True  # e-mails stay in memory (django.core.mail.outbox)
+TEXT_MESSAGE_BACKEND = "referrals.patient_link.messaging.LocmemTextBackend"  # messages stay in memory
+SITE_URL = "https://pathways.test"

@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from patients.models import Role
 from referrals.models import MeetingImport
+from referrals.patient_link.models import LinkDelivery
+from referrals.patient_link.services import give_link
 from referrals.support.models.consent import record_disclosure
 
 from .factories.patients import (
@@ -94,6 +96,15 @@ def build_world():
         world.extra[prefix + "follow_up"] = ScheduledFollowUpFactory(patient=who, assigned_to=clinician)
         world.extra[prefix + "disclosure"] = record_disclosure(consent, by=clinician, information="first name",
                                                                referral=referral)
+        given = give_link(referral, by=clinician, delivery=LinkDelivery.PRINTED)
+        world.extra[prefix + "patient_link"], world.extra[prefix + "token"] = given.link, given.token
+    # A personal link to a weekly meeting (so its calendar file exists): public, opened by its token alone.
+    weekly = ReferralFactory(patient=patient, program=program, meeting=world.extra["meeting"],
+                             referred_by=staff["clinician"], status="referred")
+    world.extra["meeting_token"] = give_link(weekly, by=staff["clinician"], delivery=LinkDelivery.PRINTED).token
+    # And one to a program as a whole (no meeting time), whose page asks "Did you go?" at once.
+    whole = ReferralFactory(patient=patient, program=program, referred_by=staff["clinician"], status="referred")
+    world.extra["answer_token"] = give_link(whole, by=staff["clinician"], delivery=LinkDelivery.PRINTED).token
     return world
 
 
@@ -288,6 +299,14 @@ MATRIX = {
     "referrals:consent_disclose": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
     "referrals:accounting": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "referrals:disclosure_letter": Row(ALL_STAFF, *under_patient("disclosure")),
+    # The patient's own link: public pages guarded by the token in the address (no login; anyone holding a live
+    # token sees the page, staff too). Wrong, expired and revoked tokens: tests/test_patient_link.py.
+    "referrals:patient_link": Row(ALL_STAFF, lambda w: [w.extra["answer_token"]], anonymous=200),
+    "referrals:patient_link_calendar": Row(ALL_STAFF, lambda w: [w.extra["meeting_token"]], anonymous=200),
+    # Staff give and revoke it from the referral (the care roles, as for the referral's other actions).
+    "referrals:patient_link_give": Row(CARE_ROLES, *under_patient("referral")),
+    "referrals:patient_link_revoke": Row(CARE_POST_ONLY, *under_patient("referral", "patient_link"),
+                                         foreign_method="post"),
     # Stop 5: everyone reads; case managers and the patient's care team record barriers and follow-ups.
     # (In this world the clinician is on the care team; the peer specialist and the clinic admin are not.)
     "referrals:case_manager_queue": Row({**ALL_STAFF, "clinician": 403, "peer": 403, "clinic_admin": 403}),

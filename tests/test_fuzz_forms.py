@@ -104,6 +104,7 @@ FORM_PAGES = sorted(
 PAGES_WITHOUT_FORMS = {
     "healthz", "home", "overview", "password_change_done", "password_reset_complete", "password_reset_done",
     "patient_fhir_export",  # a JSON download
+    "referrals:patient_link_calendar",  # an .ics download
     "password_reset_confirm",  # the link in the test world is not a valid reset link: the page says so
     "patients:list", "patients:plan_history", "patients:plans_due",
     "referrals:barrier_list", "referrals:case_manager_queue", "referrals:directory",

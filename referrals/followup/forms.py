@@ -23,6 +23,7 @@ from .models import (
     InterventionStatus,
     OutreachAttempt,
 )
+from .models.followups import STAFF_METHODS
 
 INTERVENTION_DEFAULT_DUE = datetime.timedelta(days=7)
 OTHER_KINDS_LIST_ID = "other-barrier-names"
@@ -212,7 +213,7 @@ class FollowUpLogForm(forms.ModelForm):
         f["done_on"].required = True
         self._default("done_on", today)
         f["method"].required = True
-        f["method"].choices = [c for c in f["method"].choices if c[0]]
+        f["method"].choices = [(m.value, m.label) for m in STAFF_METHODS]
         meetings = f["meetings_attended"]
         meetings.required = True
         self._default("meetings_attended", 0)

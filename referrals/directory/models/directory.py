@@ -399,6 +399,11 @@ class Meeting(models.Model):
         return (start + datetime.timedelta(hours=1)).time()
 
     @property
+    def zone(self):
+        """The meeting's time zone as a ``ZoneInfo`` (None for a name the system does not know)."""
+        return _zone(self.time_zone)
+
+    @property
     def time_zone_abbreviation(self):
         zone = _zone(self.time_zone)
         return datetime.datetime.now(zone).tzname() if zone else self.time_zone

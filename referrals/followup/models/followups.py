@@ -25,6 +25,11 @@ class FollowUpMethod(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     PHONE = "phone", "Phone call"
     TEXT = "text", "Text messages"
+    PATIENT_LINK = "patient_link", "The patient's own answer (personal link)"
+
+
+#: How staff log a follow-up (the patient's own answers come through their personal link only).
+STAFF_METHODS = [FollowUpMethod.IN_PERSON, FollowUpMethod.PHONE, FollowUpMethod.TEXT]
 
 
 class FeltWelcome(models.TextChoices):
@@ -53,8 +58,10 @@ class FollowUp(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="follow_ups")
     status = models.CharField(max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.SCHEDULED)
     due_on = models.DateField("due")
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="assigned_follow_ups", verbose_name="who follows up")
+    #: The patient answered "did you go?" themselves, through their personal link: no staff member logged it.
+    reported_by_patient = models.BooleanField(default=False)
 
     # What happened (filled in when the follow-up is logged as done).
     done_on = models.DateField("date of the follow-up", null=True, blank=True)
@@ -73,7 +80,8 @@ class FollowUp(models.Model):
     attended_referrals = models.ManyToManyField("referrals.Referral", blank=True, related_name="follow_ups",
                                                 verbose_name="groups they went to")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                   blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,6 +111,14 @@ class FollowUp(models.Model):
                 condition=Q(next_follow_up_on__isnull=True) | Q(next_follow_up_on__gt=F("done_on")),
                 name="follow_up_next_after_this_one",
                 violation_error_message="The next follow-up must come after this one.",
+            ),
+            # Staff follow-ups name who follows up and who made them; the patient's own answers name nobody.
+            models.CheckConstraint(
+                condition=Q(reported_by_patient=False, assigned_to__isnull=False, created_by__isnull=False)
+                & ~Q(method=FollowUpMethod.PATIENT_LINK)
+                | Q(reported_by_patient=True, status=FollowUpStatus.DONE, method=FollowUpMethod.PATIENT_LINK,
+                    done_by__isnull=True),
+                name="follow_up_by_staff_or_patient",
             ),
         ]
         indexes = [
@@ -151,7 +167,8 @@ class FollowUp(models.Model):
         (assigned to ``next_assigned_to``, by default whoever logged this one) unless one is already
         scheduled for that day. ``attended_referrals`` are the patient's referrals whose meetings the
         patient went to; each moves forward where the lifecycle allows (see ``progress_referral``).
-        Returns the next scheduled follow-up, or None.
+        Returns the next scheduled follow-up, or None. The patient's own answer (``reported_by_patient``) is
+        recorded with ``by=None``.
         """
         with transaction.atomic():
             self.status = FollowUpStatus.DONE
@@ -196,13 +213,14 @@ def progress_referral(referral, follow_up, by):
     recorded on an earlier day than this follow-up (so one meeting never counts twice). Anything else
     stays where it is. Returns the new status, or None.
     """
-    note = f"Reported at the follow-up of {follow_up.done_on:%b %-d, %Y}."
+    note = (f"The patient answered through their personal link on {follow_up.done_on:%b %-d, %Y}."
+            if follow_up.reported_by_patient else f"Reported at the follow-up of {follow_up.done_on:%b %-d, %Y}.")
     if referral.status == ReferralStatus.REFERRED:
-        referral.move_to(status=ReferralStatus.FIRST_MEETING_ATTENDED, by=by, note=note)
+        referral.move_to(status=ReferralStatus.FIRST_MEETING_ATTENDED, by=by, note=note, by_patient=by is None)
         return ReferralStatus.FIRST_MEETING_ATTENDED
     if (referral.status == ReferralStatus.FIRST_MEETING_ATTENDED
             and timezone.localdate(referral.status_changed_at) < follow_up.done_on):
-        referral.move_to(status=ReferralStatus.ENGAGED, by=by, note=note)
+        referral.move_to(status=ReferralStatus.ENGAGED, by=by, note=note, by_patient=by is None)
         return ReferralStatus.ENGAGED
     return None
 
@@ -279,14 +297,16 @@ def patient_engagement(patient, today=None):
 
 
 def follow_up_summary(patient, today=None):
-    """The next scheduled follow-up and the engagement of one patient, in one query."""
+    """The next scheduled follow-up, the engagement and the latest follow-up logged (in the engagement window; the
+    patient's own answers included) of one patient, in one query."""
     today = today or timezone.localdate()
     follow_ups = list(
         FollowUp.objects.filter(patient=patient)
         .filter(Q(status=FollowUpStatus.SCHEDULED)
                 | Q(status=FollowUpStatus.DONE, done_on__gte=engagement_window_start(today)))
-        .select_related("assigned_to")
+        .select_related("assigned_to", "done_by")
     )
     scheduled = sorted((f for f in follow_ups if not f.is_done), key=lambda f: (f.due_on, f.pk))
-    engagement = engagement_from_rows([(f.done_on, f.meetings_attended) for f in follow_ups if f.is_done], today)
-    return (scheduled[0] if scheduled else None), engagement
+    done = sorted((f for f in follow_ups if f.is_done), key=lambda f: (f.done_on, f.pk))
+    engagement = engagement_from_rows([(f.done_on, f.meetings_attended) for f in done], today)
+    return (scheduled[0] if scheduled else None), engagement, (done[-1] if done else None)

@@ -156,12 +156,15 @@ class Referral(models.Model):
                                               note=note, at=referral.status_changed_at, skipped=skipped)
         return referral
 
-    def move_to(self, *, status, by, note="", reason="", expected_version=None):
+    def move_to(self, *, status, by, note="", reason="", expected_version=None, by_patient=False):
         """Move to ``status`` and record who (``by``), when and why; refuse invalid or stale moves.
 
-        Raises ``ValidationError`` for a move the lifecycle does not allow, and ``StaleReferral``
-        (a ``ValidationError``) when ``expected_version`` no longer matches.
+        ``by`` is the staff member; a move the patient reported themselves (through their personal link) has
+        ``by=None, by_patient=True``. Raises ``ValidationError`` for a move the lifecycle does not allow, and
+        ``StaleReferral`` (a ``ValidationError``) when ``expected_version`` no longer matches.
         """
+        if (by is None) != by_patient:
+            raise ValueError("A move is made by a staff member (by) or reported by the patient (by_patient).")
         with transaction.atomic():
             current = Referral.objects.select_for_update().get(pk=self.pk)
             if expected_version is not None and int(expected_version) != current.version:
@@ -179,8 +182,8 @@ class Referral(models.Model):
                 updated_at=now, version=F("version") + 1,
             )
             transition = ReferralTransition.objects.create(
-                referral=self, from_status=current.status, to_status=new, by=by, note=note.strip(),
-                reason=reason, at=now, reopened=is_reopen(current.status, new),
+                referral=self, from_status=current.status, to_status=new, by=by, by_patient=by_patient,
+                note=note.strip(), reason=reason, at=now, reopened=is_reopen(current.status, new),
             )
         self.refresh_from_db()
         return transition
@@ -267,7 +270,10 @@ class ReferralTransition(models.Model):
     #: a referral created at "referred" right after talking it through with the patient.
     skipped = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: The staff member who made the move; empty when the patient reported it (``by_patient``).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                           blank=True)
+    by_patient = models.BooleanField("reported by the patient", default=False)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -276,6 +282,9 @@ class ReferralTransition(models.Model):
             models.CheckConstraint(condition=Q(to_status__in=ReferralStatus.values), name="transition_status_known"),
             models.CheckConstraint(condition=Q(skipped="") | Q(from_status=""),
                                    name="transition_skips_only_at_start"),
+            models.CheckConstraint(condition=Q(by__isnull=False, by_patient=False)
+                                   | Q(by__isnull=True, by_patient=True),
+                                   name="transition_by_staff_or_patient"),
         ]
 
     def __str__(self):
@@ -287,7 +296,7 @@ class ReferralTransition(models.Model):
 
     @property
     def by_label(self):
-        return str(self.by)
+        return "the patient (their personal link)" if self.by_patient else str(self.by)
 
     @property
     def label(self):

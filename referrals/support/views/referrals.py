@@ -186,7 +186,7 @@ def _add_model_errors(form, error):
         form.add_error(None, error)
 
 
-def _detail_context(patient, referral, **forms):
+def _detail_context(patient, referral, *, user, **forms):
     consents = [c for c in Consent.objects.filter(patient=patient, program_id=referral.program_id)
                 if c.is_active]
     context = {
@@ -196,7 +196,10 @@ def _detail_context(patient, referral, **forms):
         "outcome_form": OutcomeForm(),
         "active_consents": consents,
         "disclosures": list(referral.disclosures.select_related("disclosed_by", "consent")),
+        "patient_links": list(referral.patient_links.select_related("created_by", "answer")
+                              .prefetch_related("tokens")),
     }
+    context["can_act"] = user.has_role(*CARE_ROLES)
     context.update(forms)
     return context
 
@@ -209,7 +212,7 @@ def _referral_with_history(patient, pk):
 def referral_detail(request, public_id, pk):
     patient = patient_for_request(request, public_id)
     referral = _referral_with_history(patient, pk)
-    return render(request, "referrals/referral_detail.html", _detail_context(patient, referral))
+    return render(request, "referrals/referral_detail.html", _detail_context(patient, referral, user=request.user))
 
 
 @care_role_required
@@ -242,7 +245,7 @@ def referral_move(request, public_id, pk):
             _add_model_errors(form, error)
     referral = _referral_with_history(patient, pk)
     return render(request, "referrals/referral_detail.html",
-                  _detail_context(patient, referral, move_form=form), status=status)
+                  _detail_context(patient, referral, user=request.user, move_form=form), status=status)
 
 
 def _closed(request, patient, referral, doing):
@@ -321,7 +324,8 @@ def first_meeting_outcome(request, public_id, pk, plan_id):
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     referral = _referral_with_history(patient, pk)
     return render(request, "referrals/referral_detail.html",
-                  _detail_context(patient, referral, outcome_form=form, outcome_plan_id=plan.pk), status=400)
+                  _detail_context(patient, referral, user=request.user, outcome_form=form,
+                                  outcome_plan_id=plan.pk), status=400)
 
 
 # Handout for the patient (no patient data: always allowed) -------------------------------------
