@@ -270,6 +270,8 @@ MATRIX = {
                                     lambda w: [w.extra["foreign_meeting"].pk]),
     "referrals:meeting_medication_edit": Row(ALL_STAFF, lambda w: [w.extra["meeting"].pk],
                                              lambda w: [w.extra["foreign_meeting"].pk]),
+    "referrals:meeting_review_done": Row(POST_ONLY, lambda w: [w.extra["meeting"].pk],
+                                         lambda w: [w.extra["foreign_meeting"].pk], foreign_method="post"),
     "referrals:meeting_import": Row(ADMIN_ONLY),
     "referrals:meeting_new": Row(ADMIN_ONLY),
     "referrals:meeting_edit": Row(ADMIN_ONLY, lambda w: [w.extra["hand_meeting"].pk],

@@ -9,7 +9,9 @@ the matching preferences' own answers count only while there is no signed plan.
   never as the patient's own group;
 * a reduced-drinking goal brings programs that accept reduced drinking forward;
 * women-only (and men-only) groups are offered only where the patient's preferences say they fit;
-* "welcoming of medication" counts for patients on MAUD (and only for them);
+* "welcoming of medication" counts for patients on MAUD (and only for them): what the clinic's patients reported
+  (``ratings``, once at least 3 have answered for that meeting or program) comes before the published stance, and
+  the reason says which one was used;
 * a patient with no transportation (or who joins online only) sees online and app options first.
 """
 
@@ -206,6 +208,26 @@ def _program_medication(needs, program, option):
         option.add(-1, "Not known how it treats medication: ask before the first meeting")
 
 
+#: From this share of patients who felt welcome, reports count for a group; below the lower one, against it.
+REPORTS_WELCOMING, REPORTS_UNWELCOMING = 0.75, 0.5
+
+
+def _from_reports(needs, rating, option, where):
+    """The clinic's patients' reports of feeling welcome as someone taking medication, when there are enough of
+    them (``rating.shown``): used before the published stance. Returns whether they were used."""
+    if not needs.on_maud or rating is None or not rating.shown:
+        return False
+    text = (f"{rating.welcomed} of {rating.reports} of the clinic's patients felt welcome {where} as someone taking "
+            "medication (their reports, used before the published stance)")
+    if rating.share >= REPORTS_WELCOMING:
+        option.add(3, text)
+    elif rating.share < REPORTS_UNWELCOMING:
+        option.add(-2, text)
+    else:
+        option.add(0, text)
+    return True
+
+
 def _cultural_program(needs, program, option):
     if not program.cultural_focus:
         return
@@ -218,7 +240,7 @@ def _cultural_program(needs, program, option):
 
 # Programs ---------------------------------------------------------------------------------------
 
-def score_program(needs, program, fitting_meetings=0):
+def score_program(needs, program, fitting_meetings=0, rating=None):
     option = Option(program, travel_free=program.can_join_without_travel)
     if program.audience == Audience.FAMILY_AND_FRIENDS:
         option.left_out = "For the patient's family and friends, not the patient's own group"
@@ -233,7 +255,8 @@ def score_program(needs, program, fitting_meetings=0):
         return option
     _drinking(needs, program, option)
     _spiritual(needs, program, option)
-    _program_medication(needs, program, option)
+    if not _from_reports(needs, rating, option, "in this program"):
+        _program_medication(needs, program, option)
     _cultural_program(needs, program, option)
     _program_formats(needs, program, option)
     if fitting_meetings:
@@ -288,7 +311,7 @@ def meeting_left_out(needs, meeting):
     return ""
 
 
-def score_meeting(needs, meeting):
+def score_meeting(needs, meeting, rating=None):
     option = Option(meeting, travel_free=meeting.can_join_online)
     option.left_out = meeting_left_out(needs, meeting)
     if option.left_out:
@@ -302,7 +325,9 @@ def score_meeting(needs, meeting):
         option.add(2, f"Held in {needs.language}")
     _drinking(needs, program, option)
     _spiritual(needs, program, option)
-    if needs.on_maud and meeting.medication_welcome == MeetingMedicationWelcome.WELCOMING:
+    if _from_reports(needs, rating, option, "at this meeting"):
+        pass
+    elif needs.on_maud and meeting.medication_welcome == MeetingMedicationWelcome.WELCOMING:
         option.add(3, "This meeting is known to welcome people who take medication")
     else:
         _program_medication(needs, program, option)
@@ -357,14 +382,15 @@ def _rank_key(needs):
     return key
 
 
-def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN):
-    """Rank ``programs`` and ``meetings`` (each meeting with its ``program`` loaded) for ``needs``."""
+def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, ratings=None):
+    """Rank ``programs`` and ``meetings`` (each meeting with its ``program`` loaded) for ``needs``. ``ratings``
+    (``referrals.followup.ratings.Ratings``) are the clinic's patients' reports of feeling welcome."""
     result = Options()
     scored_meetings = []
     fitting_by_program = Counter()
     for meeting in meetings:
         result.meetings_considered += 1
-        option = score_meeting(needs, meeting)
+        option = score_meeting(needs, meeting, ratings.for_meeting(meeting.pk) if ratings else None)
         if option.left_out:
             result.left_out_meetings[option.left_out] += 1
             continue
@@ -375,7 +401,8 @@ def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN):
         if program.audience == Audience.FAMILY_AND_FRIENDS:
             result.family.append(family_option(program))
             continue
-        option = score_program(needs, program, fitting_by_program[program.pk])
+        option = score_program(needs, program, fitting_by_program[program.pk],
+                               ratings.for_program(program.pk) if ratings else None)
         (result.left_out_programs if option.left_out else result.programs).append(option)
     key = _rank_key(needs)
     result.programs.sort(key=key)

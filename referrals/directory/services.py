@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from ..followup.ratings import Ratings, welcome_ratings
 from .matching import Option, Options, PatientNeeds, meetings_for_matching, needs_for, rank_options, score_meeting
 from .models import MatchingPreferences, Meeting, Program
 
@@ -29,18 +30,22 @@ class Matches:
     preferences: MatchingPreferences | None  # the saved preferences; None while there are none
     needs: PatientNeeds
     options: Options
+    ratings: Ratings  # the clinic's patients' reports of feeling welcome, per meeting and program
 
 
 def matches_for(patient):
-    """Rank the directory's programs and the clinic's meetings for ``patient`` (two queries).
+    """Rank the directory's programs and the clinic's meetings for ``patient`` (four queries: preferences,
+    programs, meetings, and the clinic's welcome ratings in two).
 
     ``patient`` comes annotated with ``Patient.objects.with_plan_status()``: the signed treatment plan's
     drinking goal and medication count before the preferences' own answers.
     """
     preferences = MatchingPreferences.objects.filter(patient=patient).first()
     needs = needs_for(patient, preferences)
-    options = rank_options(needs, Program.objects.all(), meetings_for_matching(patient.clinic_id, needs))
-    return Matches(preferences=preferences, needs=needs, options=options)
+    ratings = welcome_ratings(patient.clinic_id)
+    options = rank_options(needs, Program.objects.all(), meetings_for_matching(patient.clinic_id, needs),
+                           ratings=ratings)
+    return Matches(preferences=preferences, needs=needs, options=options, ratings=ratings)
 
 
 FAMILY_LEFT_OUT = "For the patient's family and friends, not the patient's own group"
@@ -68,4 +73,4 @@ def matched_option(patient, matches, *, kind, pk):
         return found
     meeting = (Meeting.objects.of_clinic(patient.clinic_id).active().select_related("program")
                .filter(pk=pk).first())
-    return score_meeting(matches.needs, meeting) if meeting is not None else None
+    return score_meeting(matches.needs, meeting, matches.ratings.for_meeting(meeting.pk)) if meeting else None

@@ -310,6 +310,10 @@ class Meeting(models.Model):
                                           choices=MeetingMedicationWelcome.choices,
                                           default=MeetingMedicationWelcome.UNKNOWN)
     medication_note = models.CharField("about medication", max_length=300, blank=True)
+    #: Marked for staff review when a patient reported feeling judged there for taking medication (no patient
+    #: named); cleared by staff once reviewed.
+    review_requested_on = models.DateField("marked for review on", null=True, blank=True)
+    review_reason = models.CharField("why it is marked for review", max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
     # Where it came from: a feed, or added by hand by the clinic (then imports never touch it).
     added_by_hand = models.BooleanField(default=False)

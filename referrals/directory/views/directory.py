@@ -9,11 +9,13 @@ from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from patients import audit
 from patients.access import clinic_staff_required, patient_for_request, role_required
 from patients.models import AuditAction, Patient, Role
 
+from ...followup.ratings import welcome_ratings
 from ..forms import MeetingFilterForm, MeetingForm, MeetingImportForm, MeetingMedicationForm, ProgramForm
 from ..meeting_guide import export_feed, feed_name, import_feed
 from ..models import Meeting, MeetingImport, Program, ProgramGroup
@@ -35,8 +37,10 @@ def directory(request):
         meeting_count=Count("meetings", filter=Q(meetings__clinic_id=request.user.clinic_id,
                                                  meetings__is_active=True))
     )
+    ratings = welcome_ratings(request.user.clinic_id)
     by_group = {value: [] for value in ProgramGroup.values}
     for program in programs:
+        program.welcome_rating = ratings.for_program(program.pk)
         by_group[program.group].append(program)
     groups = [(ProgramGroup(value), items) for value, items in by_group.items()]
     return render(request, "referrals/directory.html", {"groups": groups})
@@ -108,11 +112,26 @@ def meeting_detail(request, pk):
     patient = _patient_in_context(request)
     option = None
     if patient is not None:
-        option = matched_option(patient, matches_for(patient), kind="meeting", pk=meeting.pk)
+        matches = matches_for(patient)
+        option, ratings = matched_option(patient, matches, kind="meeting", pk=meeting.pk), matches.ratings
+    else:
+        ratings = welcome_ratings(request.user.clinic_id)
     return render(request, "referrals/meeting_detail.html", {
         "meeting": meeting, "form": MeetingMedicationForm(instance=meeting),
         "patient": patient, "option": option, "can_refer": request.user.has_role(*REFERRING_ROLES),
+        "meeting_rating": ratings.for_meeting(meeting.pk), "program_rating": ratings.for_program(meeting.program_id),
     })
+
+
+@clinic_staff_required
+@require_POST
+def meeting_review_done(request, pk):
+    """Staff have looked into a report of a patient feeling judged at this meeting: the mark is cleared."""
+    meeting = get_object_or_404(_clinic_meetings(request), pk=pk)
+    if meeting.review_requested_on is not None:
+        Meeting.objects.filter(pk=meeting.pk).update(review_requested_on=None, review_reason="")
+        messages.success(request, "Marked as reviewed. Record what the clinic knows about medication below.")
+    return redirect(meeting)
 
 
 @admin_required
@@ -147,7 +166,10 @@ def meeting_medication_edit(request, pk):
         messages.success(request, "Saved what the clinic knows about this meeting and medication.")
         return redirect(meeting)
     status = 400 if request.method == "POST" else 200
-    return render(request, "referrals/meeting_detail.html", {"meeting": meeting, "form": form}, status=status)
+    ratings = welcome_ratings(request.user.clinic_id)
+    return render(request, "referrals/meeting_detail.html", {
+        "meeting": meeting, "form": form, "meeting_rating": ratings.for_meeting(meeting.pk),
+        "program_rating": ratings.for_program(meeting.program_id)}, status=status)
 
 
 @clinic_staff_required

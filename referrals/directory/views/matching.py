@@ -30,6 +30,10 @@ def find_options(request, public_id):
     patient = patient_for_request(
         request, public_id, queryset=Patient.objects.select_related("clinic").with_plan_status())
     matches = matches_for(patient)
+    for option in matches.options.programs:
+        option.item.welcome_rating = matches.ratings.for_program(option.item.pk)
+    for option in matches.options.meetings:
+        option.item.welcome_rating = matches.ratings.for_meeting(option.item.pk)
     return render(request, "referrals/find_options.html", {
         "patient": patient, "preferences": matches.preferences, "needs": matches.needs, "options": matches.options,
         "can_refer": request.user.has_role(*REFERRING_ROLES),

@@ -9,8 +9,11 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from patients.models import Role
+
+from ...directory.models import Meeting
 from ...lifecycle import REFERRED_OR_FURTHER, ReferralStatus
-from .barriers import BarrierStatus
+from .barriers import ACTIVE_BARRIER_STATUSES, Barrier, BarrierKind, BarrierStatus
 
 #: The next follow-up is offered this many days after the one being logged.
 DEFAULT_FOLLOW_UP_INTERVAL = datetime.timedelta(days=14)
@@ -89,6 +92,8 @@ class FollowUp(models.Model):
 
     #: Referrals moved forward by ``record_done``, as (referral, new status) pairs.
     referral_moves = ()
+    #: The "stigma about medication" barrier a report of feeling judged opened (or found open), if any.
+    judged_barrier = None
 
     class Meta:
         ordering = ["-due_on", "-id"]
@@ -193,6 +198,8 @@ class FollowUp(models.Model):
             attended = [r for r in attended_referrals if r.patient_id == self.patient_id]
             self.attended_referrals.add(*attended)
             self.referral_moves = [(r, moved) for r in attended if (moved := progress_referral(r, self, by))]
+            if self.felt_welcome == FeltWelcome.NO:
+                self.judged_barrier = judged_for_medication(self, attended, by)
             return self._schedule_next(next_assigned_to or by, by)
 
     def _schedule_next(self, assigned_to, by):
@@ -204,6 +211,33 @@ class FollowUp(models.Model):
             return existing
         return FollowUp.objects.create(patient_id=self.patient_id, due_on=self.next_follow_up_on,
                                        assigned_to=assigned_to, created_by=by)
+
+
+def judged_for_medication(follow_up, attended, by):
+    """A report of feeling judged for taking medication (a follow-up's "felt welcome: no") opens a "stigma about
+    medication" barrier for the patient, owned by the case manager on the care team, unless one is open already;
+    and marks the meetings the patient went to for staff review (without naming the patient). Returns the barrier.
+    """
+    patient = follow_up.patient
+    barrier = Barrier.objects.filter(patient=patient, kind=BarrierKind.MEDICATION_STIGMA,
+                                     status__in=ACTIVE_BARRIER_STATUSES).first()
+    meetings = [r.meeting_id for r in attended if r.meeting_id]
+    where = ", ".join(r.target_name for r in attended) or "a group"
+    if barrier is None:
+        managers = [m.staff for m in patient.care_team.select_related("staff").filter(role=Role.CASE_MANAGER)
+                    if m.staff.is_active]
+        owner = managers[0] if managers else by or (attended[0].referred_by if attended else None)
+        who = "The patient said through their personal link" if by is None else "The patient said at a follow-up"
+        barrier = Barrier.objects.create(
+            patient=patient, kind=BarrierKind.MEDICATION_STIGMA, noted_by=by or owner, owner=owner,
+            noted_on=follow_up.done_on, noted_at_follow_up=follow_up,
+            details=f"{who} on {follow_up.done_on:%b %-d, %Y} that they felt judged for taking medication at "
+                    f"{where}.")
+    if meetings:
+        Meeting.objects.filter(pk__in=meetings).update(
+            review_requested_on=follow_up.done_on,
+            review_reason="A patient reported feeling judged here for taking medication.")
+    return barrier
 
 
 def progress_referral(referral, follow_up, by):

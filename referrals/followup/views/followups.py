@@ -78,6 +78,9 @@ def follow_up_log(request, public_id, pk=None):
             text = f"Follow-up of {follow_up.done_on:%b %-d} saved."
             for referral, status in follow_up.referral_moves:
                 text += f" {referral.target_name}: now “{ReferralStatus(status).label.lower()}”."
+            if follow_up.judged_barrier:
+                text += (f" Feeling judged for taking medication: the barrier “{follow_up.judged_barrier.label}” is "
+                         f"open, owned by {follow_up.judged_barrier.owner}, and the meeting is marked for review.")
             if next_scheduled:
                 text += f" Next follow-up: {next_scheduled.due_on:%b %-d, %Y}."
             messages.success(request, text)
