@@ -102,7 +102,7 @@ def test_the_patient_sees_their_meeting_in_plain_words_and_nothing_else_about_th
         assert secret not in html, secret
     assert '<html lang="en">' in html and '<meta name="robots" content="noindex, nofollow">' in html
     assert "<script" not in html and "Log out" not in html  # no staff navigation
-    assert response["X-Robots-Tag"] == "noindex, nofollow" and response["Referrer-Policy"] == "no-referrer"
+    assert response["X-Robots-Tag"] == "noindex, nofollow" and response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     policy = response["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "script-src" not in policy and "data:" not in policy

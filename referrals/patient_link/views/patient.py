@@ -40,9 +40,11 @@ def language_for(patient):
 
 
 def _private(response):
-    """No search engine lists it; no address (with its token) goes to another site when a link is followed."""
+    """No search engine lists it; no address (with its token) goes to another site when a link is followed
+    (``same-origin``: not ``no-referrer``, with which browsers send ``Origin: null`` and the answer form would fail
+    its CSRF check)."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
