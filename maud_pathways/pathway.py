@@ -42,6 +42,8 @@ Stop 4, mutual-support options and referral (the Stop 3 lead's turn)
     in progress: a referral is suggested or discussed but not yet made, or matching preferences are
     recorded with no referral yet.
     not started: no referral and no preferences.
+    Suggestions for someone close to the patient (Al-Anon for a relative) are not the patient's referrals and
+    count for neither Stop 4 nor Stop 5.
 
 Stop 5, barriers and follow-up (the case manager's turn)
     needs attention: a scheduled follow-up is overdue (due before today), or a barrier is open with
@@ -247,7 +249,7 @@ def _load_related(patients):
     ids = [p.pk for p in patients]
     referrals = defaultdict(list)
     if ids:
-        rows = (Referral.objects.filter(patient_id__in=ids)
+        rows = (Referral.objects.filter(patient_id__in=ids).the_patients_own()
                 .values("pk", "patient_id", "status", "program__name", "meeting__name")
                 .order_by("-status_changed_at", "-pk"))
         for row in rows:

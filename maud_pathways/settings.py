@@ -281,6 +281,16 @@ EMERGENCY_ACCESS_HOURS = int(os.environ.get("EMERGENCY_ACCESS_HOURS", "4"))
 # the clinic controls (e.g. its FHIR server's base); ".invalid" never resolves (RFC 2606).
 FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "https://maud-pathways.invalid/fhir")
 
+# 42 CFR 2.32(a): the statement given with each disclosure made with the patient's consent, verbatim:
+# "statement_1" (the full statement, the default) or "statement_2" (the short one).
+PART2_NOTICE = os.environ.get("PART2_NOTICE", "statement_1")
+if PART2_NOTICE not in ("statement_1", "statement_2"):
+    raise ImproperlyConfigured("PART2_NOTICE must be statement_1 or statement_2.")
+
+# What one stop's page shows of another, composed in maud_pathways (the apps do not import each other).
+TREATMENT_PLAN_COMPANION = "maud_pathways.stop_links.plan_companion"
+RECOVERY_CAPITAL_RESOURCES = "maud_pathways.stop_links.gap_resources"
+
 # Logging: requests are logged by path only; paths carry opaque ids, never patient data.
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from . import treatment_plans as plans
+from .medication_safety import prompts_for_version
 from .models import (
     CareTeamMember,
     DrinkingGoal,
@@ -40,16 +41,19 @@ THERAPY_PATTERNS = [
     [(Therapy.TWELVE_STEP, "weekly", "")],
     [(Therapy.COUPLES_FAMILY, "twice a month", "family therapist"), (Therapy.CBT, "weekly", "")],
 ]
-OWN_WORDS = [
-    "Cut down to a couple of drinks on weekends, none on work nights.",
-    "I want to stop drinking for good and get my weekends back.",
-    "No alcohol at all while I'm on this medication.",
-    "Drink less so I stop missing my kids' games.",
-]
+OWN_WORDS = {
+    DrinkingGoal.REDUCED: ["Cut down to a couple of drinks on weekends, none on work nights.",
+                           "Drink less so I stop missing my kids' games."],
+    DrinkingGoal.ABSTINENCE: ["I want to stop drinking for good and get my weekends back.",
+                              "No alcohol at all while I'm on this medication."],
+}
 
 
 def _wants_reduced_drinking(i):
-    return i % 4 in (0, 3)
+    """Some demo patients want to drink less; never one whose plan has disulfiram, which makes any alcohol cause a
+    severe reaction (the plan's safety prompt would ask for an acknowledgement)."""
+    medication = MEDICATION_PATTERNS[i % len(MEDICATION_PATTERNS)][0]
+    return i % 4 in (0, 3) and medication != Medication.DISULFIRAM
 
 
 def _day(days_ago):
@@ -85,9 +89,9 @@ def _fill(draft, i, by, when):
             source_note="Discuss options that welcome people on medication.",
             target_date=when.date() + datetime.timedelta(days=45),
         )
+    goal = DrinkingGoal.REDUCED if reduced else DrinkingGoal.ABSTINENCE
     PlanVersion.objects.filter(pk=draft.pk).update(
-        drinking_goal=DrinkingGoal.REDUCED if _wants_reduced_drinking(i) else DrinkingGoal.ABSTINENCE,
-        drinking_goal_in_own_words=OWN_WORDS[i % len(OWN_WORDS)],
+        drinking_goal=goal, drinking_goal_in_own_words=OWN_WORDS[goal][i % 2],
         created_at=when, updated_at=when,
     )
     draft.refresh_from_db()
@@ -97,7 +101,11 @@ def _sign(draft, by, when, review_in_days):
     review = when.date() + datetime.timedelta(days=review_in_days)
     PlanVersion.objects.filter(pk=draft.pk).update(next_review_date=review)
     draft.refresh_from_db()
-    return plans.sign_version(draft, by, at=when)
+    # The demo clinician answers each safety question with its first answer (no opioids, no known liver disease,
+    # kidneys normal); no demo plan pairs disulfiram with drinking less.
+    answers = {prompt.code: (prompt.answers[0][0], "") for prompt in prompts_for_version(draft)
+               if not prompt.needs_acknowledgement}
+    return plans.sign_version(draft, by, at=when, safety_answers=answers)
 
 
 def _revise(signed, by, when, i):

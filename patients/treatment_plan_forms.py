@@ -1,12 +1,14 @@
 """Forms for editing a draft treatment-plan version: the plan itself plus its three lists of entries."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.html import escape
 
 from .forms import DateInput
+from .medication_safety import ACKNOWLEDGED
 from .models import PlanGoal, PlanMedication, PlanTherapy, PlanVersion, Role, StaffMember
 
 
@@ -189,3 +191,51 @@ class PlanEditForms:
                 goal.added_by = by
             goal.save()
         return version
+
+
+class SignForm(forms.Form):
+    """Signing a draft, with its medication safety prompts (``patients/medication_safety.py``).
+
+    Every prompt may be answered; disulfiram with a goal of drinking less must be acknowledged with a reason. The
+    answers are kept with the signed version."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, version, prompts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prompts = prompts
+        self.initial.setdefault("lock_version", version.lock_version)
+        for prompt in prompts:
+            if prompt.needs_acknowledgement:
+                self.fields[prompt.code] = forms.BooleanField(
+                    label=prompt.answer_labels[ACKNOWLEDGED], required=False, help_text=prompt.question)
+                self.fields[f"{prompt.code}_note"] = forms.CharField(
+                    label="Reason", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="Why the plan keeps disulfiram with a goal of drinking less. Kept with the signed plan.")
+            else:
+                self.fields[prompt.code] = forms.ChoiceField(
+                    label=prompt.question, required=False, widget=forms.RadioSelect,
+                    choices=[*prompt.answers, ("", "Not answered now")])
+                self.fields[f"{prompt.code}_note"] = forms.CharField(
+                    label="Note (optional)", max_length=1000, required=False)
+        self.helper = _helper(Layout("lock_version", *[
+            Div(HTML(f'<h3 class="h6">{escape(p.title)}</h3>'), Field(p.code), Field(f"{p.code}_note"),
+                css_class="safety-prompt") for p in prompts]))
+
+    def clean(self):
+        data = super().clean()
+        for prompt in self.prompts:
+            if prompt.needs_acknowledgement and not (data.get(prompt.code) and
+                                                     (data.get(f"{prompt.code}_note") or "").strip()):
+                self.add_error(prompt.code, "Tick the acknowledgement and give the reason to sign, or change the "
+                                            "medication or the drinking goal first.")
+        return data
+
+    def safety_answers(self):
+        answers = {}
+        for prompt in self.prompts:
+            value = self.cleaned_data.get(prompt.code)
+            answer = ACKNOWLEDGED if prompt.needs_acknowledgement and value else (value or "")
+            answers[prompt.code] = (answer if isinstance(answer, str) else "", self.cleaned_data.get(
+                f"{prompt.code}_note", ""))
+        return answers

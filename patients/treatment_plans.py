@@ -16,6 +16,7 @@ from django.db.models import F, Max, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from .medication_safety import answer_problems, prompts_for_version
 from .models import (
     GoalSource,
     GoalStatus,
@@ -23,6 +24,7 @@ from .models import (
     PlanActivity,
     PlanGoal,
     PlanMedication,
+    PlanSafetyCheck,
     PlanTherapy,
     PlanVersion,
     SignedVersionError,
@@ -57,14 +59,19 @@ def require_plan_editor(user, patient):
 
 # Reading ------------------------------------------------------------------------------------------
 
-def versions_with_entries(queryset=None):
-    """Versions with their medications, therapies and goals loaded in a fixed number of queries."""
+def versions_with_entries(queryset=None, *, safety_checks=False):
+    """Versions with their medications, therapies and goals (and with ``safety_checks``, the medication safety
+    answers kept when signed) loaded in a fixed number of queries."""
     qs = queryset if queryset is not None else PlanVersion.objects.all()
-    return qs.select_related("signed_by", "updated_by", "created_by").prefetch_related(
+    qs = qs.select_related("signed_by", "updated_by", "created_by").prefetch_related(
         Prefetch("medications", queryset=PlanMedication.objects.select_related("prescriber")),
         "therapies",
         Prefetch("goals", queryset=PlanGoal.objects.select_related("added_by")),
     )
+    if safety_checks:
+        qs = qs.prefetch_related(Prefetch("safety_checks",
+                                          queryset=PlanSafetyCheck.objects.select_related("answered_by")))
+    return qs
 
 
 def latest_signed_version(patient):
@@ -158,8 +165,11 @@ def record_save(draft, by):
     _record(draft.plan, draft, PlanAction.SAVED, by)
 
 
-def sign_problems(version, on):
-    """What stops a version from being signed on date ``on`` (empty when it can be signed)."""
+def sign_problems(version, on, safety_answers=None):
+    """What stops a version from being signed on date ``on`` (empty when it can be signed).
+
+    ``safety_answers`` ({prompt code: (answer, note)}) answer the medication safety prompts; only disulfiram with
+    a reduced-drinking goal must be answered (acknowledged, with a reason) before signing."""
     problems = []
     if not version.drinking_goal:
         problems.append("Choose the drinking goal.")
@@ -172,20 +182,34 @@ def sign_problems(version, on):
             medication.clean()
         except ValidationError:
             problems.append(f"Check the medication entry “{medication.name}”.")
-    return problems
+    return problems + answer_problems(prompts_for_version(version), safety_answers or {})
 
 
-def sign_version(version, by, *, expected_lock_version=None, at=None):
-    """Sign a draft: who and when are recorded and the version never changes again."""
+def sign_version(version, by, *, expected_lock_version=None, at=None, safety_answers=None):
+    """Sign a draft: who and when are recorded and the version never changes again.
+
+    Each medication safety prompt of the version is kept with it (``PlanSafetyCheck``): what was asked, the
+    answer from ``safety_answers`` ({prompt code: (answer, note)}) or "not answered", who and when."""
     require_plan_editor(by, version.plan.patient)
     at = at or timezone.now()
     if version.is_signed:
         raise SignedVersionError("This version is already signed.")
-    problems = sign_problems(version, timezone.localdate(at))
+    safety_answers = safety_answers or {}
+    problems = sign_problems(version, timezone.localdate(at), safety_answers)
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
         lock = {"lock_version": expected_lock_version} if expected_lock_version is not None else {}
+        if not PlanVersion.objects.select_for_update().filter(pk=version.pk, signed_at__isnull=True, **lock).exists():
+            raise DraftConflict()
+        checks = []
+        for prompt in prompts_for_version(version):
+            answer, note = safety_answers.get(prompt.code, ("", ""))
+            checks.append(PlanSafetyCheck(
+                version=version, prompt=prompt.code, question=prompt.question, answer=answer or "",
+                answer_label=prompt.answer_labels.get(answer, "Not answered"), note=(note or "").strip(),
+                answered_by=by, answered_at=at))
+        PlanSafetyCheck.objects.bulk_create(checks)
         signed = PlanVersion.objects.filter(pk=version.pk, signed_at__isnull=True, **lock).update(
             signed_at=at, signed_by=by, lock_version=F("lock_version") + 1,
         )

@@ -1,15 +1,26 @@
 from django.contrib import admin
+from django.db import models
 
 from patients.admin import PatientDataAdmin
 
-from .models import MatchingPreferences, Meeting, MeetingImport, Program
+from .models import MatchingPreferences, Meeting, MeetingImport, Program, ProgramNote
 
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "group", "drinking_approach", "medication_welcome", "sort_order"]
-    list_filter = ["group", "medication_welcome"]
+    """Site administrators maintain the shared programs here (or in the data file); ``clinic`` empty = shared."""
+
+    list_display = ["name", "clinic", "group", "drinking_approach", "medication_welcome", "sort_order"]
+    list_filter = ["group", "medication_welcome", ("clinic", admin.EmptyFieldListFilter)]
     search_fields = ["name"]
+    list_select_related = ["clinic"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(ProgramNote)
+class ProgramNoteAdmin(admin.ModelAdmin):
+    list_display = ["program", "clinic", "updated_at"]
+    list_select_related = ["program", "clinic"]
 
 
 @admin.register(Meeting)

@@ -57,6 +57,11 @@ def skipped_at_start(status):
         raise ValidationError("A new referral starts as suggested, discussed or referred.", code="start")
     return PATH[:PATH.index(status)]
 
+#: The steps of a suggestion for someone close to the patient (Al-Anon for a family member): the clinic suggests
+#: and talks it over with the patient; it never follows the relative or friend as a referral of its own.
+SOMEONE_CLOSE_STATUSES = frozenset({ReferralStatus.SUGGESTED, ReferralStatus.DISCUSSED, ReferralStatus.DECLINED,
+                                    ReferralStatus.STOPPED})
+SOMEONE_CLOSE_VALUES = [s.value for s in ReferralStatus if s in SOMEONE_CLOSE_STATUSES]
 
 #: Moves allowed from each open status (closing moves included).
 OPEN_MOVES = {
@@ -84,19 +89,22 @@ class CloseReason(models.TextChoices):
     OTHER = "other", "Other (see note)"
 
 
-def allowed_moves(status, reopen_to=None):
+def allowed_moves(status, reopen_to=None, *, for_someone_close=False):
     """Statuses a referral in ``status`` may move to next, in path order.
 
     ``reopen_to`` is the open status the referral held before it was declined or stopped;
-    a closed referral may only be re-opened there.
+    a closed referral may only be re-opened there. A suggestion for someone close to the patient stays within
+    ``SOMEONE_CLOSE_STATUSES``.
     """
     if status in CLOSED_STATUSES:
         return [ReferralStatus(reopen_to)] if reopen_to in OPEN_STATUSES else []
     targets = OPEN_MOVES.get(status, set())
+    if for_someone_close:
+        targets = targets & SOMEONE_CLOSE_STATUSES
     return [s for s in ReferralStatus if s in targets]
 
 
-def check_move(current, new, *, reopen_to=None, reason=""):
+def check_move(current, new, *, reopen_to=None, reason="", for_someone_close=False):
     """Raise ``ValidationError`` unless moving from ``current`` to ``new`` is allowed."""
     if new not in ReferralStatus.values:
         raise ValidationError("Unknown referral status “%(new)s”.", params={"new": new}, code="unknown")
@@ -104,13 +112,18 @@ def check_move(current, new, *, reopen_to=None, reason=""):
     current = ReferralStatus(current)
     if new == current:
         raise ValidationError("The referral is already “%(label)s”.", params={"label": new.label}, code="same")
-    if new not in allowed_moves(current, reopen_to):
+    if new not in allowed_moves(current, reopen_to, for_someone_close=for_someone_close):
+        if for_someone_close and new not in SOMEONE_CLOSE_STATUSES:
+            raise ValidationError(
+                "This is a suggestion for someone close to the patient; the clinic does not follow it as a "
+                "referral of the patient's own, so it cannot be “%(label)s”.", params={"label": new.label},
+                code="someone_close")
         if current in CLOSED_STATUSES:
             message = (f"This referral is {current.label.lower()}; it can only be re-opened "
                        f"(back to “{ReferralStatus(reopen_to).label}”)." if reopen_to in OPEN_STATUSES
                        else f"This referral is {current.label.lower()} and cannot be re-opened.")
         else:
-            nxt = [s.label for s in allowed_moves(current)]
+            nxt = [s.label for s in allowed_moves(current, for_someone_close=for_someone_close)]
             message = (f"A referral that is “{current.label}” cannot move to “{new.label}”. "
                        f"Next possible: {', '.join(nxt)}.")
         raise ValidationError(message, code="invalid_move")

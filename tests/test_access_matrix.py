@@ -75,6 +75,9 @@ def build_world():
     world.extra["foreign_emergency"] = EmergencyAccessFactory(patient=foreign_patient, staff=world.foreign_staff)
     world.extra["foreign_draft"] = PlanVersionFactory(plan__patient=foreign_patient)
     program = world.extra["program"] = ProgramFactory(slug="matrix-program")
+    # Each clinic's own program: only that clinic sees it (another clinic's is a 404, like another's patient).
+    world.extra["own_program"] = ProgramFactory(slug="c-matrix-own", name="Matrix own program", clinic=clinic)
+    world.extra["foreign_program"] = ProgramFactory(slug="c-other-own", name="Other clinic's program", clinic=other)
     world.extra["meeting"] = MeetingFactory(clinic=clinic, program=program)
     world.extra["foreign_meeting"] = MeetingFactory(clinic=other, program=program)
     world.extra["hand_meeting"] = MeetingFactory(clinic=clinic, program=program, added_by_hand=True, source="")
@@ -260,11 +263,18 @@ MATRIX = {
     "patients:plan_start": Row(CLINICIAN_POST_ONLY, patient_args, foreign_patient_args, foreign_method="post"),
     "patients:plan_sign": Row(CLINICIAN_POST_ONLY, draft_args, foreign_draft_args, foreign_method="post"),
     "patients:plan_discard": Row(CLINICIAN_POST_ONLY, draft_args, foreign_draft_args, foreign_method="post"),
-    # Stop 4: the directory is shared reading; programs are edited and feeds imported by clinic admins.
+    # Stop 4: the directory is shared reading (shared facts are kept by site administrators, in Django admin);
+    # clinic admins add the clinic's own programs and notes, and import feeds. Another clinic's program is a 404.
     "referrals:directory": Row(ALL_STAFF),
-    "referrals:program_detail": Row(ALL_STAFF, lambda w: [w.extra["program"].slug]),
-    "referrals:program_edit": Row(ADMIN_ONLY, lambda w: [w.extra["program"].slug]),
-    "referrals:meeting_export": Row(ALL_STAFF, lambda w: [w.extra["program"].slug]),
+    "referrals:program_detail": Row(ALL_STAFF, lambda w: [w.extra["own_program"].slug],
+                                    lambda w: [w.extra["foreign_program"].slug]),
+    "referrals:program_new": Row(ADMIN_ONLY),
+    "referrals:program_edit": Row(ADMIN_ONLY, lambda w: [w.extra["own_program"].slug],
+                                  lambda w: [w.extra["foreign_program"].slug]),
+    "referrals:program_note": Row(ADMIN_ONLY, lambda w: [w.extra["program"].slug],
+                                  lambda w: [w.extra["foreign_program"].slug]),
+    "referrals:meeting_export": Row(ALL_STAFF, lambda w: [w.extra["own_program"].slug],
+                                    lambda w: [w.extra["foreign_program"].slug]),
     "referrals:meeting_list": Row(ALL_STAFF),
     "referrals:meeting_detail": Row(ALL_STAFF, lambda w: [w.extra["meeting"].pk],
                                     lambda w: [w.extra["foreign_meeting"].pk]),

@@ -1,4 +1,7 @@
-"""42 CFR Part 2: consents with every element, letters only under an active consent, disclosures and revocation."""
+"""42 CFR Part 2: consents with every element, letters only under an active consent, disclosures and revocation.
+
+The notices are § 2.32(a)'s statements word for word (2024 final rule), and the consent states the right to
+revoke as § 2.31(a)(6) asks."""
 
 import datetime
 
@@ -7,8 +10,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.models import Consent, Disclosure, InformationCategory, ProgramGroup
-from referrals.support.models.consent import PART2_NOTICE, record_disclosure
+from patients.models import AuditAction, AuditEntry
+from referrals.models import Audience, Consent, Disclosure, InformationCategory, ProgramGroup, RevocationReceipt
+from referrals.support.models.consent import (
+    PART2_STATEMENT_1,
+    PART2_STATEMENT_2,
+    part2_notice,
+    record_disclosure,
+)
 
 from .factories.dates import today
 from .factories.patients import PatientFactory
@@ -17,6 +26,24 @@ from .factories.referrals.directory import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
+# 42 CFR 2.32(a), as amended by the 2024 final rule (89 FR 12626, Feb. 16, 2024), copied from the eCFR text.
+STATEMENT_1_VERBATIM = (
+    "This record which has been disclosed to you is protected by Federal confidentiality rules (42 CFR part 2). "
+    "These rules prohibit you from using or disclosing this record, or testimony that describes the information "
+    "contained in this record, in any civil, criminal, administrative, or legislative proceedings by any Federal, "
+    "State, or local authority, against the patient, unless authorized by the consent of the patient, except as "
+    "provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR 2.64 or 2.65. In addition, "
+    "the Federal rules prohibit you from making any other use or disclosure of this record unless at least one of "
+    "the following applies: "
+    "(i) Further use or disclosure is expressly permitted by the written consent of the individual whose "
+    "information is being disclosed in this record or as otherwise permitted by 42 CFR part 2. "
+    "(ii) You are a covered entity or business associate and have received the record for treatment, payment, or "
+    "health care operations, or "
+    "(iii) You have received the record from a covered entity or business associate as permitted by 45 CFR part "
+    "164, subparts A and E. "
+    "A general authorization for the release of medical or other information is NOT sufficient to meet the "
+    "required elements of written consent to further use or redisclose the record (see 42 CFR 2.31)."
+)
 
 
 @pytest.fixture
@@ -43,6 +70,7 @@ def consent_data(program, **overrides):
         "purpose": "So the center can call and welcome the patient",
         "expires_on": (today() + datetime.timedelta(days=90)).isoformat(), "expiry_event": "",
         "right_to_revoke_explained": "on", "signed_by": "Elena Ibarra", "signed_on": today().isoformat(),
+        "how_to_revoke": "Give or send the clinic a signed note saying you revoke this consent.",
     }
     data.update(overrides)
     return data
@@ -72,9 +100,11 @@ def test_letter_to_an_rco_is_refused_until_consent_then_logged_with_the_notice(l
     assert "medication" not in disclosure.information.lower()  # not ticked on the consent
 
     page = client.get(response.url).content.decode()
-    assert "42 CFR part 2" in page
-    assert PART2_NOTICE.split(".")[0] in page
+    assert disclosure.notice == PART2_STATEMENT_1  # the full statement unless the setting asks for the short one
+    assert "This record which has been disclosed to you is protected by Federal confidentiality rules" in page
+    assert "NOT sufficient to meet the required elements of written consent" in page
     assert "Elena Ibarra consented on" in page  # the consent summary travels with the disclosure
+    assert "may revoke this consent in writing at any time, except to the extent" in page
 
 
 @pytest.mark.parametrize("overrides, field, message", [
@@ -87,6 +117,8 @@ def test_letter_to_an_rco_is_refused_until_consent_then_logged_with_the_notice(l
     ({"expires_on": ""}, "expires_on", "required"),
     ({"signed_by": ""}, "signed_by", "required"),
     ({"signed_on": ""}, "signed_on", "required"),
+    ({"how_to_revoke": ""}, "how_to_revoke", "required"),
+    ({"signed_by_representative": "on"}, "representative_authority", "what authorises the representative"),
     ({"expires_on": "2020-01-01"}, "expires_on", "has passed"),
     ({"signed_on": "2999-01-01", "expires_on": "2999-06-01"}, "signed_on", "cannot be in the future"),
 ])
@@ -109,9 +141,11 @@ def test_revocation_stops_future_disclosures_but_keeps_past_ones(login, peer, pa
     consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
     first = record_disclosure(consent, by=peer, information="Patient: Elena", referral=referral)
     client = login(peer)
-    client.post(reverse("referrals:consent_revoke", args=[patient.public_id, consent.pk]), {"note": "Asked in person"})
+    client.post(reverse("referrals:consent_revoke", args=[patient.public_id, consent.pk]),
+                {"received_as": "handed_in", "received_on": today().isoformat(), "note": "Signed note in the chart"})
     consent.refresh_from_db()
     assert consent.status == Consent.Status.REVOKED and consent.revoked_by == peer
+    assert (consent.revocation_received_as, consent.revocation_received_on) == (RevocationReceipt.HANDED_IN, today())
     with pytest.raises(ValidationError, match="revoked"):
         record_disclosure(consent, by=peer, information="Patient: Elena")
     response = client.post(reverse("referrals:letter", args=[patient.public_id, referral.pk]), {"consent": consent.pk})
@@ -165,8 +199,6 @@ def disclose_url(patient, consent):
 
 
 def test_a_phone_call_under_the_consent_is_logged_in_the_accounting_and_the_audit_trail(login, peer, patient, rco):
-    from patients.models import AuditAction, AuditEntry
-
     consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer,
                              signed_on=today() - datetime.timedelta(days=7))
     client = login(peer)
@@ -184,7 +216,7 @@ def test_a_phone_call_under_the_consent_is_logged_in_the_accounting_and_the_audi
     disclosure = Disclosure.objects.get(patient=patient)
     assert (disclosure.method, disclosure.disclosed_by, disclosure.consent) == ("phone", peer, consent)
     assert timezone.localtime(disclosure.disclosed_at) == call_time.replace(second=0, microsecond=0)
-    assert disclosure.notice == PART2_NOTICE
+    assert disclosure.notice == part2_notice() == PART2_STATEMENT_1
     accounting = client.get(reverse("referrals:accounting", args=[patient.public_id])).content.decode()
     assert "First name and phone number" in accounting and "Phone call" in accounting
     letter_url = reverse("referrals:disclosure_letter", args=[patient.public_id, disclosure.pk])
@@ -196,8 +228,6 @@ def test_a_phone_call_under_the_consent_is_logged_in_the_accounting_and_the_audi
 
 
 def test_the_printed_letter_is_audited_as_a_disclosure(login, peer, patient, referral, rco):
-    from patients.models import AuditAction, AuditEntry
-
     consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
     login(peer).post(reverse("referrals:letter", args=[patient.public_id, referral.pk]), {"consent": consent.pk})
     disclosure = Disclosure.objects.get()
@@ -228,15 +258,122 @@ def test_a_disclosure_that_cannot_be_right_is_refused_and_the_typing_kept(login,
     assert not Disclosure.objects.exists()
 
 
-def test_no_disclosure_can_be_logged_under_a_revoked_consent(login, peer, patient, rco):
+def revoke(consent, by, **kwargs):
+    consent.revoke(by, received_as=RevocationReceipt.LETTER, received_on=today(), **kwargs)
+
+
+def test_nothing_disclosed_after_a_revocation_can_be_logged_under_it(login, peer, patient, rco):
     consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
-    consent.revoke(peer)
+    revoke(consent, peer)
+    Consent.objects.filter(pk=consent.pk).update(revoked_at=timezone.now() - datetime.timedelta(minutes=10))
     client = login(peer)
-    assert "Log a disclosure made outside" not in client.get(
-        reverse("referrals:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
     response = client.post(disclose_url(patient, consent), {
-        "method": "phone", "disclosed_on": today().isoformat(), "disclosed_at_time": "00:00",
-        "information": "Name"})
+        "method": "phone", "disclosed_on": today().isoformat(),
+        "disclosed_at_time": timezone.localtime().strftime("%H:%M"), "information": "Name"})
     assert response.status_code == 400
+    assert "was revoked on" in response.content.decode()
     assert "nothing may be disclosed under it" in response.content.decode()
     assert not Disclosure.objects.exists()
+
+
+def test_a_call_made_while_the_consent_was_active_is_logged_after_it_was_revoked(login, peer, patient, rco):
+    """A disclosure made while the consent was active is logged later, dated when it happened."""
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer,
+                             signed_on=today() - datetime.timedelta(days=10))
+    Consent.objects.filter(pk=consent.pk).update(
+        revoked_at=timezone.now() - datetime.timedelta(days=2), revoked_by=peer,
+        revocation_received_as=RevocationReceipt.LETTER, revocation_received_on=today() - datetime.timedelta(days=2))
+    call = timezone.localtime() - datetime.timedelta(days=5)
+    client = login(peer)
+    page = client.get(reverse("referrals:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
+    assert "you can still log a disclosure made while it was active" in page
+    response = client.post(disclose_url(patient, consent), {
+        "method": "phone", "disclosed_on": call.date().isoformat(), "disclosed_at_time": call.strftime("%H:%M"),
+        "information": "First name, so the center could call"})
+    assert response.status_code == 302
+    disclosure = Disclosure.objects.get()
+    assert timezone.localtime(disclosure.disclosed_at).date() == call.date()
+    assert disclosure.notice == PART2_STATEMENT_1
+
+
+def test_a_disclosure_after_expiry_is_refused_but_one_before_it_is_logged(peer, patient, rco):
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer,
+                             signed_on=today() - datetime.timedelta(days=30),
+                             expires_on=today() - datetime.timedelta(days=3))
+    with pytest.raises(ValidationError, match="expired"):
+        record_disclosure(consent, by=peer, information="x")
+    before = timezone.now() - datetime.timedelta(days=10)
+    assert record_disclosure(consent, by=peer, information="x", disclosed_at=before).disclosed_at == before
+
+
+def test_re_opening_a_letter_after_revocation_is_an_audit_entry(login, peer, patient, referral, rco):
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
+    disclosure = record_disclosure(consent, by=peer, information="Patient: Elena", referral=referral)
+    client = login(peer)
+    url = reverse("referrals:disclosure_letter", args=[patient.public_id, disclosure.pk])
+    client.get(url)
+    assert not AuditEntry.objects.filter(detail__contains="re-opened after the consent was revoked").exists()
+    revoke(consent, peer)
+    assert client.get(url).status_code == 200
+    entry = AuditEntry.objects.get(detail__contains="re-opened after the consent was revoked")
+    assert (entry.action, entry.actor, entry.patient_public_id) == (AuditAction.VIEW, peer, patient.public_id)
+    assert entry.detail.startswith(f"disclosure {disclosure.pk} to Springfield Recovery Community Center")
+
+
+def test_the_short_statement_is_chosen_by_the_setting(settings, peer, patient, rco):
+    settings.PART2_NOTICE = "statement_2"
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
+    disclosure = record_disclosure(consent, by=peer, information="Patient: Elena")
+    assert disclosure.notice == PART2_STATEMENT_2
+    assert PART2_STATEMENT_2 == "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+
+
+def test_the_statements_are_the_regulations_words():
+    assert " ".join(PART2_STATEMENT_1.split("\n")) == STATEMENT_1_VERBATIM
+    assert PART2_STATEMENT_2 == "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+
+
+def test_the_consent_states_the_right_to_revoke_in_writing_and_how(login, peer, patient, rco):
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer,
+                             how_to_revoke="Write to Riverbend Test Clinic, 12 River St, saying you revoke it.")
+    summary = consent.summary()
+    assert ("The patient may revoke this consent in writing at any time, except to the extent that Riverbend Test "
+            "Clinic (or another lawful holder of the information that is permitted to disclose it) has already "
+            "acted in reliance on it. How to revoke: Write to Riverbend Test Clinic, 12 River St") in summary
+    form = login(peer).get(reverse("referrals:consent_new", args=[patient.public_id])).content.decode()
+    assert "may revoke it in writing, except where it has already been relied on, and how to revoke it" in form
+    assert "How the patient may revoke it" in form
+
+
+def test_a_revocation_records_how_the_written_request_was_received(login, peer, patient, rco):
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
+    url = reverse("referrals:consent_revoke", args=[patient.public_id, consent.pk])
+    client = login(peer)
+    response = client.post(url, {"received_on": today().isoformat(), "note": "x"})
+    assert response.status_code == 400
+    assert "How the written revocation was received" in response.content.decode()
+    consent.refresh_from_db()
+    assert consent.revoked_at is None
+    client.post(url, {"received_as": "email", "received_on": today().isoformat()})
+    page = client.get(reverse("referrals:consent_detail", args=[patient.public_id, consent.pk])).content.decode()
+    assert "E-mail from the patient, received" in page
+
+
+def test_a_personal_representative_signs_with_name_and_authority(login, peer, patient, rco):
+    client = login(peer)
+    client.post(reverse("referrals:consent_new", args=[patient.public_id]), consent_data(
+        rco, signed_by="Maria Ibarra", signed_by_representative="on",
+        representative_authority="guardian appointed by the county court"))
+    consent = Consent.objects.get()
+    assert consent.signed_by_text == "Maria Ibarra, guardian appointed by the county court, for the patient"
+    assert consent.summary().startswith("Maria Ibarra, guardian appointed by the county court, for the patient "
+                                        "consented on")
+
+
+def test_a_consent_to_share_with_al_anon_is_worded_for_someone_close(login, peer, patient):
+    al_anon = ProgramFactory(slug="al-anon-test", name="Al-Anon", audience=Audience.FAMILY_AND_FRIENDS,
+                             group=ProgramGroup.TWELVE_STEP)
+    consent = ConsentFactory(patient=patient, program=al_anon, recorded_by=peer, recipient_name="Al-Anon district")
+    assert "this consent covers suggesting it for someone close to the patient" in consent.summary()
+    page = login(peer).get(reverse("referrals:consent_detail", args=[patient.public_id, consent.pk]))
+    assert "not a group of the patient's own" in page.content.decode()

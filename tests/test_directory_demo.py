@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from patients.models import Clinic, Patient
 from referrals.directory.matching import meetings_for_matching, needs_for, rank_options
-from referrals.models import MatchingPreferences, Meeting, MeetingImport, Program
+from referrals.models import MatchingPreferences, Meeting, MeetingImport, Program, ProgramNote
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,10 @@ def test_seed_demo_loads_the_directory_once(capsys):
     call_command("seed_demo")
     assert counts == (Program.objects.count(), Meeting.objects.count(), MeetingImport.objects.count(),
                       MatchingPreferences.objects.count())
-    assert counts[0] == 15 and counts[3] >= 3
+    assert Program.objects.shared().count() == 15 and counts[3] >= 3
+    riverbend_own = Program.objects.exclude(clinic=None)
+    assert [p.clinic.name for p in riverbend_own] == ["Riverbend Recovery Clinic"]  # only the demo clinic's own
+    assert ProgramNote.objects.get().clinic.name == "Riverbend Recovery Clinic"
     assert not MeetingImport.objects.exclude(rejected=0).exists()
     riverbend = Clinic.objects.get(name="Riverbend Recovery Clinic")
     lakeside = Clinic.objects.get(name="Lakeside Recovery Services")
@@ -27,6 +30,6 @@ def test_seed_demo_loads_the_directory_once(capsys):
     # The pathway's typical case: on naltrexone, no car, wants to drink less.
     prefs = MatchingPreferences.objects.get(patient__mrn="RB-10001")
     needs = needs_for(Patient.objects.with_plan_status().select_related("clinic").get(pk=prefs.patient_id), prefs)
-    options = rank_options(needs, Program.objects.all(), meetings_for_matching(riverbend.pk, needs))
-    assert options.programs[0].item.slug == "hams"
+    options = rank_options(needs, Program.objects.for_clinic(riverbend), meetings_for_matching(riverbend.pk, needs))
+    assert options.programs[0].item.slug in ("hams", "smart-recovery")  # both accept drinking less, online
     assert options.meetings[0].item.can_join_online

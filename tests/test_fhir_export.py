@@ -242,7 +242,7 @@ def test_part2_consents_point_at_the_rule_the_recipient_and_their_dates(clinic, 
     assert active["provision"]["period"]["end"] > active["provision"]["period"]["start"]
     assert revoked["provision"]["period"]["end"] < active["provision"]["period"]["end"]
     assert [c["coding"][0]["code"] for c in active["provision"]["code"]] == ["identity", "referral"]
-    assert "may revoke it at any time" in active["text"]["div"]
+    assert "may revoke this consent in writing at any time, except to the extent" in active["text"]["div"]
     recorded = {p["id"] for p in found["Provenance"] if p["target"][0]["reference"].startswith("Consent/")}
     assert len(recorded) == 3  # two recorded, one revocation
 

@@ -70,12 +70,8 @@ PART2_SECURITY_LABELS = [
     {"system": V3_ACT_CODE, "code": "NORDSCLCD",
      "display": "no redisclosure without consent directive"},
 ]
-#: The notice every export carries (42 CFR 2.32 asks for one with records disclosed under Part 2).
-PART2_NOTICE = (
-    "These records come from substance use disorder treatment records protected by federal law "
-    "(42 CFR part 2). Federal law prohibits any further use or disclosure of them that 42 CFR part 2 does "
-    "not permit, and any use of them to investigate or prosecute the patient except as it allows."
-)
+#: The notice every export carries: the § 2.32(a) statement the installation gives with disclosures, verbatim
+#: (setting PART2_NOTICE; ``referrals.support.models.consent.part2_notice``).
 #: The notice itself travels as a tag of the app's own (a security label's display must stay the code's name).
 PART2_NOTICE_SYSTEM = app_system("disclosure-notice")
 PART2_NOTICE_CODE = "42cfr-part2"

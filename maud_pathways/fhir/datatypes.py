@@ -20,6 +20,8 @@ from fhir.resources.R4B.narrative import Narrative
 from fhir.resources.R4B.period import Period
 from fhir.resources.R4B.reference import Reference
 
+from referrals.support.models.consent import part2_notice
+
 from . import codes
 
 
@@ -91,7 +93,7 @@ def part2_meta():
     """
     return Meta(
         security=[Coding(**label) for label in codes.PART2_SECURITY_LABELS],
-        tag=[Coding(system=codes.PART2_NOTICE_SYSTEM, code=codes.PART2_NOTICE_CODE, display=codes.PART2_NOTICE)],
+        tag=[Coding(system=codes.PART2_NOTICE_SYSTEM, code=codes.PART2_NOTICE_CODE, display=part2_notice())],
     )
 
 

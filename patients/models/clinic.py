@@ -31,6 +31,10 @@ class Clinic(models.Model):
     state = models.CharField(max_length=100, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    crisis_line = models.CharField(
+        "crisis line", max_length=120, blank=True,
+        help_text="A number patients can call in a crisis, printed on every handout and plan next to 988 "
+                  "(e.g. the clinic's after-hours line). Empty: the clinic's phone number is printed.")
     fax = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
@@ -99,6 +103,11 @@ class Clinic(models.Model):
             self.require_two_factor = False
             self.two_factor_optional_reason, self.two_factor_optional_by = reason, by
             self.two_factor_optional_since = timezone.now()
+
+    @property
+    def crisis_number(self):
+        """What patients are told to call in a crisis at this clinic: its crisis line, else its phone number."""
+        return self.crisis_line or self.phone
 
     @property
     def letterhead_lines(self):

@@ -36,6 +36,7 @@ class SignedVersionError(Exception):
 class DrinkingGoal(models.TextChoices):
     ABSTINENCE = "abstinence", "Abstinence (no alcohol)"
     REDUCED = "reduced", "Reduced drinking"
+    UNDECIDED = "undecided", "Undecided, still exploring"
 
 
 class Medication(models.TextChoices):
@@ -57,11 +58,24 @@ class MedicationStatus(models.TextChoices):
 
 class Therapy(models.TextChoices):
     CBT = "cbt", "Cognitive behavioral therapy"
+    MOTIVATIONAL_INTERVIEWING = "motivational_interviewing", "Motivational interviewing"
     MOTIVATIONAL = "motivational", "Motivational enhancement therapy"
+    CRA = "cra", "Community reinforcement approach (CRA)"
+    CRAFT = "craft", "CRAFT (community reinforcement and family training), for family members"
     CONTINGENCY = "contingency", "Contingency management"
+    MEDICAL_MANAGEMENT = "medical_management", "Medical management"
     TWELVE_STEP = "twelve_step", "Twelve-step facilitation"
     COUPLES_FAMILY = "couples_family", "Couples or family therapy"
     OTHER = "other", "Other (name it)"
+
+
+class SafetyPrompt(models.TextChoices):
+    """Medication safety questions the plan asks (the rules are in ``patients/medication_safety.py``)."""
+
+    DISULFIRAM_REDUCED_DRINKING = "disulfiram_reduced_drinking", "Disulfiram with a goal of drinking less"
+    NALTREXONE_OPIOIDS = "naltrexone_opioids", "Naltrexone and opioids"
+    ACAMPROSATE_KIDNEYS = "acamprosate_kidneys", "Acamprosate and kidney function"
+    LIVER_DISEASE = "liver_disease", "Liver disease"
 
 
 class GoalStatus(models.TextChoices):
@@ -417,6 +431,41 @@ class PlanGoal(PlanEntry):
 
     def __str__(self):
         return self.description[:60]
+
+
+class PlanSafetyCheck(PlanEntry):
+    """A medication safety question asked when the version was signed, and the clinician's answer.
+
+    Kept with the signed version, like every entry, and never changed: what was asked (in the words shown), the
+    answer in words, the note (for an acknowledgement, the reason), who answered and when."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="safety_checks")
+    prompt = models.CharField(max_length=40, choices=SafetyPrompt.choices)
+    question = models.TextField("what was asked")
+    answer = models.CharField(max_length=30, blank=True, help_text="Empty: not answered when signed.")
+    answer_label = models.CharField("answer in words", max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="plan_safety_check_key_unique"),
+            models.UniqueConstraint(fields=["version", "prompt"], name="plan_safety_check_once_per_prompt"),
+            models.CheckConstraint(condition=Q(prompt__in=SafetyPrompt.values), name="plan_safety_prompt_known"),
+            # Disulfiram with a reduced-drinking goal is signed only when acknowledged, with a reason.
+            models.CheckConstraint(
+                condition=~Q(prompt="disulfiram_reduced_drinking") | (Q(answer="acknowledged") & ~Q(note="")),
+                name="plan_disulfiram_reduced_is_acknowledged_with_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_prompt_display()}: {self.answer_label or 'not answered'}"
+
+    @property
+    def is_answered(self):
+        return bool(self.answer)
 
 
 class PlanActivity(models.Model):

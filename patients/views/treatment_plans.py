@@ -9,12 +9,14 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from .. import treatment_plans as plans
 from ..access import clinic_staff_required, patient_for_request, role_required
+from ..medication_safety import prompts_for_version
 from ..models import Patient, PlanActivity, PlanVersion, Role, SignedVersionError
-from ..treatment_plan_forms import PlanEditForms
+from ..treatment_plan_forms import PlanEditForms, SignForm
 
 clinician_required = role_required(Role.CLINICIAN)
 
@@ -28,14 +30,26 @@ def _plan_url(patient):
     return reverse("patients:plan", args=[patient.public_id])
 
 
-def _version_page(request, patient, version, status=200):
-    """A version with what changed since the signed version before it."""
+def _companion(patient, version):
+    """What the plan page shows of Stop 2 (the wellness plan and the gap goals), from the composing app named by
+    the setting ``TREATMENT_PLAN_COMPANION``; None without it."""
+    path = getattr(settings, "TREATMENT_PLAN_COMPANION", "")
+    return import_string(path)(patient, version) if path else None
+
+
+def _version_page(request, patient, version, status=200, sign_form=None):
+    """A version with what changed since the signed version before it, its medication safety prompts (a draft)
+    or the answers kept with it (signed), and the patient's wellness plan beside it."""
     numbers = list(PlanVersion.objects.filter(plan_id=version.plan_id).order_by("-number")
                    .values("number", "signed_at"))
     draft_number = next((v["number"] for v in numbers if v["signed_at"] is None), None)
     latest_signed_number = next((v["number"] for v in numbers if v["signed_at"] is not None), None)
     base = plans.previous_signed_version(version)
+    if version.is_draft and sign_form is None:
+        sign_form = SignForm(version=version, prompts=prompts_for_version(version))
     return render(request, "patients/treatment_plan.html", {
+        "sign_form": sign_form,
+        "companion": _companion(patient, version),
         "patient": patient,
         "version": version,
         "version_label": f"Version {version.number}",
@@ -53,7 +67,7 @@ def _version_page(request, patient, version, status=200):
 def plan_detail(request, public_id):
     """The current plan: the draft being edited if there is one, else the latest signed version."""
     patient = patient_for_request(request, public_id)
-    current = (plans.versions_with_entries(PlanVersion.objects.filter(plan__patient=patient))
+    current = (plans.versions_with_entries(PlanVersion.objects.filter(plan__patient=patient), safety_checks=True)
                .select_related("plan").order_by(F("signed_at").desc(nulls_first=True), "-number").first())
     if current is None:
         return render(request, "patients/treatment_plan_empty.html", {
@@ -65,7 +79,7 @@ def plan_detail(request, public_id):
 @clinic_staff_required
 def version_detail(request, public_id, number):
     patient = patient_for_request(request, public_id)
-    version = _version_or_404(patient, number, plans.versions_with_entries())
+    version = _version_or_404(patient, number, plans.versions_with_entries(safety_checks=True))
     return _version_page(request, patient, version)
 
 
@@ -156,22 +170,22 @@ def plan_sign(request, public_id, number):
     patient = patient_for_request(request, public_id)
     plans.require_plan_editor(request.user, patient)
     version = _version_or_404(patient, number, plans.versions_with_entries())
-    try:
-        expected = int(request.POST.get("lock_version", ""))
-    except ValueError:
-        expected = None
     if version.is_signed:
         messages.error(request, f"Version {version.number} is already signed; it cannot change.")
         return redirect("patients:plan_version", patient.public_id, version.number)
-    if expected is None:
-        messages.error(request, "The page was out of date; check the draft and sign again.")
-        return redirect("patients:plan", patient.public_id)
+    form = SignForm(request.POST, version=version, prompts=prompts_for_version(version))
+    if not form.is_valid():
+        if "lock_version" in form.errors:
+            messages.error(request, "The page was out of date; check the draft and sign again.")
+            return redirect("patients:plan", patient.public_id)
+        return _version_page(request, patient, version, status=400, sign_form=form)
     try:
-        plans.sign_version(version, request.user, expected_lock_version=expected)
+        plans.sign_version(version, request.user, expected_lock_version=form.cleaned_data["lock_version"],
+                           safety_answers=form.safety_answers())
     except ValidationError as error:
         for problem in error.messages:
-            messages.error(request, f"Not signed: {problem}")
-        return redirect("patients:plan", patient.public_id)
+            form.add_error(None, f"Not signed: {problem}")
+        return _version_page(request, patient, version, status=400, sign_form=form)
     except (plans.DraftConflict, SignedVersionError):
         messages.error(request, "Someone changed this draft after you opened it; nothing was signed. "
                                 "Check the draft below and sign again.")

@@ -6,13 +6,19 @@ from django.core.management import call_command
 
 from .meeting_guide import import_feed, read_feed
 from .models import (
+    Audience,
     CulturalFocus,
+    DrinkingApproach,
     DrinkingGoal,
     GenderGroups,
     MatchingPreferences,
+    MedicationWelcome,
     MeetingImport,
     MeetingMedicationWelcome,
     Program,
+    ProgramGroup,
+    ProgramNote,
+    SpiritualContent,
     SpiritualPreference,
     TimeOfDay,
     Transportation,
@@ -64,8 +70,28 @@ DEMO_PREFERENCES = {
 }
 
 
+# The demo clinic's own directory: a note next to a shared program, and a program of its own (only it sees both).
+CLINIC_NOTE = ("alcoholics-anonymous", "Springfield Area Intergroup office (sample), (217) 555-0160",
+               "Peers keep a list of the Big Book groups that welcome members on medication; ask Jordan.")
+CLINIC_PROGRAM = dict(
+    name="SMART Recovery Family & Friends (Springfield)", group=ProgramGroup.SECULAR,
+    audience=Audience.FAMILY_AND_FRIENDS, drinking_approach=DrinkingApproach.NOT_APPLICABLE,
+    spiritual_content=SpiritualContent.NONE, medication_welcome=MedicationWelcome.UNKNOWN,
+    medication_note="For the people close to a patient, not the patient's own group.", offers_in_person=True,
+    description="A local group for family members and friends, using SMART's tools and CRAFT "
+                "(community reinforcement and family training). Meets Wednesday evenings at the library (sample).",
+    description_source="Riverbend peer staff, from the group's flyer (sample demo data)",
+    first_meeting="Bring any questions; the facilitator explains the tools.\nYou may listen without speaking.",
+)
+
+
 def seed(clinic, other_clinic, stdout=None):
     call_command("load_programs", stdout=stdout)
+    slug, contact, note = CLINIC_NOTE
+    ProgramNote.objects.get_or_create(clinic=clinic, program=Program.objects.get(slug=slug),
+                                      defaults={"local_contact": contact, "note": note})
+    if not Program.objects.of_clinic(clinic).filter(name=CLINIC_PROGRAM["name"]).exists():
+        Program.objects.create(clinic=clinic, slug=f"c{clinic.pk}-smart-family-friends", **CLINIC_PROGRAM)
     for clinic_, feeds in [(clinic, DEMO_CLINIC_FEEDS), (other_clinic, OTHER_CLINIC_FEEDS)]:
         for filename, program_slug, source in feeds:
             _import_once(clinic_, filename, program_slug, source)

@@ -20,6 +20,7 @@ from .models import (
     MeetingMedicationWelcome,
     Program,
     ProgramGroup,
+    ProgramNote,
     TimeOfDay,
 )
 
@@ -27,6 +28,9 @@ MAX_FEED_BYTES = 20 * 1024 * 1024
 
 
 class ProgramForm(forms.ModelForm):
+    """A clinic's own program (a local cultural group, a local recovery community organization, Moderation
+    Management...): only the clinic sees it; it is matched and exported like a shared program."""
+
     website = forms.URLField(required=False, max_length=200, assume_scheme="https")
 
     class Meta:
@@ -34,16 +38,20 @@ class ProgramForm(forms.ModelForm):
         fields = [
             "name", "group", "description", "description_source", "website", "drinking_approach",
             "spiritual_content", "audience", "cultural_focus", "medication_welcome", "medication_note",
-            "medication_source", "offers_in_person", "offers_online", "offers_app", "reviewed_on",
+            "medication_source", "offers_in_person", "offers_online", "offers_app", "first_meeting", "reviewed_on",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "medication_note": forms.Textarea(attrs={"rows": 3}),
+            "first_meeting": forms.Textarea(attrs={"rows": 4}),
             "reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        help_texts = {"description_source": "Where the description comes from, e.g. the group's own website."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.instance.clinic = clinic
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -54,14 +62,48 @@ class ProgramForm(forms.ModelForm):
                      Row(Column("audience"), Column("cultural_focus"))),
             Fieldset("Medication", "medication_welcome", "medication_note", "medication_source"),
             Fieldset("Formats", Row(Column("offers_in_person"), Column("offers_online"), Column("offers_app"))),
+            Fieldset("For the patient's handout", "first_meeting"),
             "reviewed_on",
             Submit("save", "Save program"),
         )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Program.objects.shared().filter(name__iexact=name).exists():
+            raise forms.ValidationError(f"The shared directory already has “{name}”: add a clinic note to it "
+                                        "instead of a program of your own.")
+        mine = Program.objects.of_clinic(self.clinic).filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if mine.exists():
+            raise forms.ValidationError(f"Your clinic already has a program called “{name}”.")
+        return name
 
     def clean(self):
         data = super().clean()
         if data.get("medication_welcome") == "welcoming" and not data.get("medication_source"):
             self.add_error("medication_source", "Say where this comes from before marking the program welcoming.")
+        if data.get("description") and not data.get("description_source"):
+            self.add_error("description_source", "Say where the description comes from.")
+        return data
+
+
+class ProgramNoteForm(forms.ModelForm):
+    """What a clinic keeps next to a shared program: a local contact and what it has learned."""
+
+    class Meta:
+        model = ProgramNote
+        fields = ["local_contact", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("local_contact", "note", Submit("save", "Save the clinic's note"))
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("local_contact") or "").strip() and not (data.get("note") or "").strip():
+            raise forms.ValidationError("Write a local contact or a note (or both).")
         return data
 
 
@@ -75,8 +117,9 @@ class MeetingImportForm(forms.Form):
                   "inactive only that feed's missing meetings. Leave empty to update the program's only feed, or "
                   "to name a first feed after the file.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.for_clinic(clinic)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("program", "feed", "source", Submit("import", "Import meetings"))
@@ -134,8 +177,9 @@ class MeetingFilterForm(forms.Form):
                                    choices=[("", "Any")] + MEDICATION_FILTERS)
     include_inactive = forms.BooleanField(label="Include inactive meetings", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.for_clinic(clinic)
         self.fields["language"].choices = [("", "Any")] + [(name, name) for name in type_codes.language_choices()]
         self.fields["attributes"].choices = type_codes.attribute_choices()
         self.helper = FormHelper()
@@ -224,6 +268,7 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, clinic, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic, self.meeting = clinic, meeting
+        self.fields["program"].queryset = Program.objects.for_clinic(clinic)
         self.fields["time_zone"].choices = [(z, z) for z in sorted(known_time_zones())]
         self.fields["language"].choices = [(name, name) for name in type_codes.language_choices()]
         self.fields["attributes"].choices = [(c, label) for c, label in type_codes.attribute_choices()

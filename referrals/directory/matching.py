@@ -7,12 +7,18 @@ the matching preferences' own answers count only while there is no signed plan.
 
 * Al-Anon (and any program for family and friends) is offered for the patient's family and friends,
   never as the patient's own group;
-* a reduced-drinking goal brings programs that accept reduced drinking forward;
-* women-only (and men-only) groups are offered only where the patient's preferences say they fit;
+* a reduced-drinking goal brings programs that accept reduced drinking forward; a patient still deciding
+  ("undecided") is open to both: programs built around stopping and programs that accept drinking less fit;
+* spiritual content counts against the patient's preference; a program the pathway lists among the secular
+  options that is openly spiritual (Wellbriety) says both, whatever the preference;
+* women-only (and men-only) groups are offered only where the patient's preferences say they fit (a referral by
+  hand asks for a confirmation with the reason: ``gender_fit_concern``);
 * "welcoming of medication" counts for patients on MAUD (and only for them): what the clinic's patients reported
   (``ratings``, once at least 3 have answered for that meeting or program) comes before the published stance, and
   the reason says which one was used;
-* a patient with no transportation (or who joins online only) sees online and app options first.
+* a patient with no transportation (or who joins online only) sees online and app options first;
+* when none of the clinic's meetings in the patient's language can be offered, the best meetings in other
+  languages are shown, each saying so, with the programs known to meet online in that language.
 """
 
 from collections import Counter
@@ -145,6 +151,10 @@ class Options:
     left_out_programs: list = field(default_factory=list)
     left_out_meetings: Counter = field(default_factory=Counter)
     meetings_considered: int = 0
+    # No meeting in the patient's language could be offered: ``meetings`` are in other languages (each says so)
+    # and ``online_in_language`` lists programs known to hold online meetings in that language.
+    language_fallback: bool = False
+    online_in_language: list = field(default_factory=list)
 
     @property
     def left_out_meeting_reasons(self):
@@ -171,9 +181,11 @@ def _drinking(needs, program, option):
         elif approach == DrinkingApproach.REDUCED_ACCEPTED:
             option.add(1, "Supports stopping as well as cutting down")
     elif approach == DrinkingApproach.REDUCED_ACCEPTED:
-        option.add(1, "Open to any drinking goal while the patient decides")
+        option.add(1, "Welcomes stopping or drinking less, so it fits while the patient decides")
     elif approach == DrinkingApproach.ABSTINENCE:
-        option.add(0, "Expects abstinence; the patient has not settled on a goal")
+        option.add(1, "Built around stopping, one of the goals the patient is weighing")
+    elif approach == DrinkingApproach.VARIES:
+        option.add(0, "Whether reduced drinking is accepted varies by group")
 
 
 SPIRITUAL_WHEN_AVOIDED = {
@@ -193,8 +205,18 @@ SPIRITUAL_WHEN_WANTED = {
 def _spiritual(needs, program, option):
     table = {SpiritualPreference.AVOID: SPIRITUAL_WHEN_AVOIDED,
              SpiritualPreference.WANTS: SPIRITUAL_WHEN_WANTED}.get(needs.spiritual_content, {})
-    if program.spiritual_content in table:
-        option.add(*table[program.spiritual_content])
+    points, text = table.get(program.spiritual_content, (0, ""))
+    if program.listed_as_secular_but_spiritual:
+        # Both facts, whatever the preference: where the pathway lists it, and what it is.
+        grounded = f", grounded in {CulturalFocus(program.cultural_focus).label}" if program.cultural_focus else ""
+        text = f"Listed among the pathway's secular options, but openly spiritual{grounded}"
+        if needs.spiritual_content == SpiritualPreference.AVOID:
+            text += "; the patient prefers no spiritual content"
+        elif needs.spiritual_content == SpiritualPreference.WANTS:
+            text += ", as the patient wants"
+        option.add(points, text)
+    elif text:
+        option.add(points, text)
 
 
 def _program_medication(needs, program, option):
@@ -282,6 +304,22 @@ def _program_formats(needs, program, option):
         option.add(-2, "Meets online only; the patient prefers not to meet online")
 
 
+def gender_fit_concern(gender_groups, program, meeting=None):
+    """Why a program or meeting chosen by hand may not fit the patient's gender preferences, or "".
+
+    Women-only programs and meetings fit when the preferences say women's groups fit; men-only meetings when
+    they say men's groups fit."""
+    saying = f"the patient's preferences say “{GenderGroups(gender_groups).label}”" \
+        if gender_groups in GenderGroups.values else "the patient's preferences do not say"
+    if program.audience == Audience.WOMEN and gender_groups != GenderGroups.WOMEN:
+        return f"{program.name} is for women only, and {saying}"
+    if meeting is not None and meeting.is_women_only and gender_groups != GenderGroups.WOMEN:
+        return f"{meeting.name} is a women-only meeting, and {saying}"
+    if meeting is not None and meeting.is_men_only and gender_groups != GenderGroups.MEN:
+        return f"{meeting.name} is a men-only meeting, and {saying}"
+    return ""
+
+
 def family_option(program):
     option = Option(program, travel_free=program.can_join_without_travel)
     option.add(0, "For the people close to the patient, who are affected by the drinking")
@@ -291,8 +329,9 @@ def family_option(program):
 
 # Meetings ---------------------------------------------------------------------------------------
 
-def meeting_left_out(needs, meeting):
-    """Why a meeting is not offered at all, or "" when it may be offered."""
+def meeting_left_out(needs, meeting, *, any_language=False):
+    """Why a meeting is not offered at all, or "" when it may be offered (``any_language``: in the fallback when
+    nothing is in the patient's language, another language does not leave a meeting out)."""
     program = meeting.program
     if program.audience == Audience.FAMILY_AND_FRIENDS:
         return "For family and friends"
@@ -300,7 +339,7 @@ def meeting_left_out(needs, meeting):
         return "Women-only"
     if meeting.is_men_only and needs.gender_groups != GenderGroups.MEN:
         return "Men-only"
-    if needs.language not in meeting.language_list:
+    if needs.language not in meeting.language_list and not any_language:
         return f"Not in {needs.language}"
     if meeting.is_temporarily_closed and not meeting.can_join_online:
         return "Location temporarily closed"
@@ -311,9 +350,9 @@ def meeting_left_out(needs, meeting):
     return ""
 
 
-def score_meeting(needs, meeting, rating=None):
+def score_meeting(needs, meeting, rating=None, *, any_language=False):
     option = Option(meeting, travel_free=meeting.can_join_online)
-    option.left_out = meeting_left_out(needs, meeting)
+    option.left_out = meeting_left_out(needs, meeting, any_language=any_language)
     if option.left_out:
         return option
     program = meeting.program
@@ -321,7 +360,10 @@ def score_meeting(needs, meeting, rating=None):
         option.add(2, "A women's meeting, which fits the patient")
     if meeting.is_men_only:
         option.add(2, "A men's meeting, which fits the patient")
-    if needs.language != "English":
+    if needs.language not in meeting.language_list:
+        spoken = ", ".join(meeting.language_list) or "another language"
+        option.add(-2, f"Not in {needs.language}, the patient's preferred language (held in {spoken})")
+    elif needs.language != "English":
         option.add(2, f"Held in {needs.language}")
     _drinking(needs, program, option)
     _spiritual(needs, program, option)
@@ -382,9 +424,14 @@ def _rank_key(needs):
     return key
 
 
-def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, ratings=None):
+def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, other_language_meetings=None,
+                 ratings=None):
     """Rank ``programs`` and ``meetings`` (each meeting with its ``program`` loaded) for ``needs``. ``ratings``
-    (``referrals.followup.ratings.Ratings``) are the clinic's patients' reports of feeling welcome."""
+    (``referrals.followup.ratings.Ratings``) are the clinic's patients' reports of feeling welcome.
+
+    ``other_language_meetings`` (a callable returning the clinic's meetings in other languages) is used only when
+    none of ``meetings`` can be offered: then the best of those are shown, each saying it is not in the patient's
+    language, and ``online_in_language`` names the programs known to meet online in that language."""
     result = Options()
     scored_meetings = []
     fitting_by_program = Counter()
@@ -397,6 +444,15 @@ def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, ra
         scored_meetings.append(option)
         if option.score >= 0:
             fitting_by_program[meeting.program_id] += 1
+    if not scored_meetings and other_language_meetings is not None:
+        for meeting in other_language_meetings():
+            if needs.language in meeting.language_list:
+                continue
+            option = score_meeting(needs, meeting, ratings.for_meeting(meeting.pk) if ratings else None,
+                                   any_language=True)
+            if not option.left_out:
+                scored_meetings.append(option)
+        result.language_fallback = bool(scored_meetings) or needs.language != "English"
     for program in programs:
         if program.audience == Audience.FAMILY_AND_FRIENDS:
             result.family.append(family_option(program))
@@ -404,11 +460,23 @@ def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, ra
         option = score_program(needs, program, fitting_by_program[program.pk],
                                ratings.for_program(program.pk) if ratings else None)
         (result.left_out_programs if option.left_out else result.programs).append(option)
+    if result.language_fallback:
+        result.online_in_language = [o for o in result.programs if needs.language in (o.item.online_languages or [])]
     key = _rank_key(needs)
     result.programs.sort(key=key)
     scored_meetings.sort(key=key)
     result.meetings = scored_meetings[:meetings_shown]
     return result
+
+
+def meetings_in_other_languages(clinic_id, needs):
+    """The clinic's active meetings that are not in the patient's language (the fallback), in one query."""
+    return (
+        Meeting.objects.of_clinic(clinic_id).active()
+        .exclude(program__audience=Audience.FAMILY_AND_FRIENDS)
+        .exclude(languages__contains=f",{needs.language},")
+        .select_related("program")
+    )
 
 
 def meetings_for_matching(clinic_id, needs):

@@ -312,6 +312,8 @@ def import_feed(entries, *, clinic, program, source, imported_by=None, progress=
     ``progress`` wraps the entry loop (the management command passes a progress bar).
     Bulk operations keep it fast: one query to read the current list, then batched inserts and updates.
     """
+    if program.clinic_id not in (None, clinic.pk):
+        raise ValueError("A program of another clinic's own cannot hold this clinic's meetings.")
     summary = ImportSummary()
     now = timezone.now()
     existing = {m.slug: m for m in Meeting.objects.filter(clinic=clinic, program=program)}

@@ -96,10 +96,11 @@ def no_progress_cutoff(today):
 
 def stalled_referrals(user, today):
     """Open referrals of the user's patients (care team, or referred by them) with no progress for
-    ``NO_PROGRESS_DAYS`` days, longest-waiting first. Engaged referrals have reached the goal and are left out.
+    ``NO_PROGRESS_DAYS`` days, longest-waiting first. Engaged referrals have reached the goal and are left out, and
+    so are suggestions for someone close to the patient (the clinic does not follow those).
     """
     return list(
-        Referral.objects.visible_to(user)
+        Referral.objects.visible_to(user).the_patients_own()
         .without_progress_since(no_progress_cutoff(today))
         .exclude(status=ReferralStatus.ENGAGED)
         .filter(Q(patient__care_team__staff=user) | Q(referred_by=user))

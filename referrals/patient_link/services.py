@@ -120,6 +120,9 @@ def give_link(referral, *, by, delivery, reminders=False, request=None, now=None
     channel = agreed_channel(patient)
     if not referral.is_open:
         raise ValidationError("This referral is closed; re-open it before giving the patient a link.")
+    if referral.for_someone_close:
+        raise ValidationError("This is a suggestion for someone close to the patient, not the patient's own group: "
+                              "a personal link is for the patient's own referrals.")
     if delivery not in (LinkDelivery.PRINTED, LinkDelivery.TEXT, LinkDelivery.EMAIL):
         raise ValidationError({"delivery": "Choose how the patient gets the link."})
     if delivery != LinkDelivery.PRINTED and delivery != channel:

@@ -108,7 +108,9 @@ def seed(clinic):
             information_categories=[InformationCategory.IDENTITY, InformationCategory.REFERRAL],
             information_detail="First and last name, phone number, and the group the patient chose",
             purpose="So the recovery center can call the patient and welcome them at a first visit",
-            right_to_revoke_explained=True, expires_on=today + datetime.timedelta(days=180),
+            right_to_revoke_explained=True,
+            how_to_revoke=f"Give or send {clinic.name} a signed note saying you revoke this consent.",
+            expires_on=today + datetime.timedelta(days=180),
             expiry_event="when the referral ends", signed_by=frank.display_name,
             signed_on=today - datetime.timedelta(days=8), recorded_by=case_manager)
         referral.refresh_from_db()

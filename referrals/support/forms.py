@@ -11,10 +11,11 @@ from patients.forms import DateInput
 from patients.models import Role, StaffMember
 
 from ..directory.forms import MatchingPreferencesForm
-from ..directory.models import Meeting, Program, ProgramGroup
+from ..directory.matching import gender_fit_concern
+from ..directory.models import GenderGroups, Meeting, Program, ProgramGroup
 from ..lifecycle import START_STATUSES, CloseReason, ReferralStatus
 from .lead import CARE_ROLES, NEXT_STEP_NOTICE_DAYS
-from .models import Consent, FirstMeetingPlan, InformationCategory, MutualSupportConversation
+from .models import Consent, FirstMeetingPlan, InformationCategory, MutualSupportConversation, RevocationReceipt
 from .models.consent import DisclosureMethod
 from .models.conversation import CompanionOffer, Concern
 
@@ -122,19 +123,32 @@ class PreferencesForm(MatchingPreferencesForm):
 
 # Referrals -------------------------------------------------------------------------------------
 class ReferralForm(forms.Form):
+    """A referral chosen by hand. A program for family and friends becomes a suggestion for someone close to the
+    patient; a women-only (or men-only) program or meeting that the patient's preferences do not say fits needs a
+    confirmation with the reason."""
+
     program = forms.ModelChoiceField(queryset=Program.objects.none(), label="Program")
     meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label="Specific meeting",
                                  help_text="Optional. Only meetings in your clinic's list are offered.")
     status = forms.ChoiceField(
         label="Where things stand", initial=ReferralStatus.SUGGESTED,
         choices=[(s.value, s.label) for s in ReferralStatus if s in START_STATUSES], widget=forms.RadioSelect)
+    for_whom = forms.CharField(
+        label="Who it is for (groups for family and friends)", max_length=120, required=False,
+        help_text="A program such as Al-Anon is suggested for someone close to the patient, never as the patient's "
+                  "own group. Optional: who, in the patient's words, e.g. “her husband”.")
+    fits_anyway = forms.BooleanField(label="It fits the patient all the same", required=False)
+    fit_reason = forms.CharField(label="Why it fits", max_length=300, required=False,
+                                 help_text="Only asked when the group is for women or men only and the patient's "
+                                           "preferences do not say so.")
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, patient, **kwargs):
+    def __init__(self, *args, patient, gender_groups=GenderGroups.NOT_ASKED, **kwargs):
         super().__init__(*args, **kwargs)
-        self.patient = patient
-        self.fields["program"].queryset = Program.objects.all()
+        self.patient, self.gender_groups = patient, gender_groups
+        self.fields["program"].queryset = Program.objects.for_clinic(patient.clinic_id)
         self.fields["meeting"].queryset = clinic_meetings(patient.clinic_id)
+        self.fit_concern = ""
         self.helper = _helper()
 
     def clean(self):
@@ -142,6 +156,23 @@ class ReferralForm(forms.Form):
         meeting, program = data.get("meeting"), data.get("program")
         if meeting and program and meeting.program_id != program.pk:
             self.add_error("meeting", f"This meeting belongs to {meeting.program.name}, not {program.name}.")
+        if program is None:
+            return data
+        if program.is_for_family_and_friends:
+            if meeting:
+                self.add_error("meeting", f"{program.name} is for family and friends: it is suggested for someone "
+                                          "close to the patient, without one of the clinic's meetings.")
+            if data.get("status") == ReferralStatus.REFERRED:
+                self.add_error("status", f"{program.name} is for family and friends: record it as suggested or "
+                                         "discussed, a suggestion for someone close to the patient.")
+        elif data.get("for_whom"):
+            self.add_error("for_whom", f"{program.name} is the patient's own group; leave “who it is for” empty.")
+        self.fit_concern = gender_fit_concern(self.gender_groups, program, meeting)
+        if self.fit_concern and not (data.get("fits_anyway") and (data.get("fit_reason") or "").strip()):
+            self.add_error("fits_anyway", f"{self.fit_concern}. Tick “It fits the patient all the same” and say why "
+                                          "to go ahead, or choose another group.")
+        if not self.fit_concern:
+            data["fit_reason"] = ""
         return data
 
 
@@ -226,35 +257,62 @@ class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["program", "recipient_name", "disclosing_party", "information_categories", "information_detail",
-                  "purpose", "expires_on", "expiry_event", "right_to_revoke_explained", "signed_by", "signed_on"]
+                  "purpose", "expires_on", "expiry_event", "right_to_revoke_explained", "how_to_revoke",
+                  "signed_by", "signed_on", "signed_by_representative", "representative_authority"]
         widgets = {
             "expires_on": DateInput(), "signed_on": DateInput(),
             "information_detail": forms.Textarea(attrs={"rows": 2}),
             "purpose": forms.Textarea(attrs={"rows": 2}),
+            "how_to_revoke": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.patient = patient
-        self.fields["program"].queryset = Program.objects.all()
+        clinic = patient.clinic
+        self.fields["program"].queryset = Program.objects.for_clinic(clinic)
+        self.fields["program"].help_text = (
+            "Referral letters to this program may be produced under this consent. A program for family and friends "
+            "(such as Al-Anon) is shared with on behalf of a suggestion for someone close to the patient.")
         self.fields["right_to_revoke_explained"].required = True
-        self.initial.setdefault("disclosing_party", patient.clinic.name)
+        self.initial.setdefault("disclosing_party", clinic.name)
         self.initial.setdefault("signed_on", timezone.localdate())
+        where = ", ".join([clinic.name, *clinic.letterhead_lines])
+        self.initial.setdefault("how_to_revoke", f"Give or send {clinic.name} a signed, written note saying you revoke "
+                                                 f"this consent (write to {where}).")
         self.helper = _helper(Layout(
             Fieldset("Who shares, with whom", "disclosing_party", Row(Column("program"), Column("recipient_name"))),
             Fieldset("What, and why", "information_categories", "information_detail", "purpose"),
             Fieldset("How long", Row(Column("expires_on"), Column("expiry_event"))),
-            Fieldset("Signature", "right_to_revoke_explained", Row(Column("signed_by"), Column("signed_on"))),
+            Fieldset("The right to revoke", "right_to_revoke_explained", "how_to_revoke"),
+            Fieldset("Signature", Row(Column("signed_by"), Column("signed_on")), "signed_by_representative",
+                     "representative_authority"),
         ))
 
 
 class RevokeConsentForm(forms.Form):
-    note = forms.CharField(label="Note (optional)", max_length=300, required=False,
-                           help_text="e.g. “patient asked in person”.")
+    """The patient's written revocation: how it reached the clinic and when (42 CFR 2.31(a)(6))."""
 
-    def __init__(self, *args, **kwargs):
+    received_as = forms.ChoiceField(
+        label="How the written revocation was received", widget=forms.RadioSelect,
+        choices=[c for c in RevocationReceipt.choices if c[0] != RevocationReceipt.NOT_RECORDED])
+    received_on = forms.DateField(label="Date received", widget=DateInput())
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False,
+                           help_text="e.g. “letter kept in the paper chart”.")
+
+    def __init__(self, *args, consent=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.consent = consent
+        self.initial.setdefault("received_on", timezone.localdate())
+        self.helper = _helper(Layout("received_as", Row(Column("received_on"), Column("note"))))
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("This date is in the future.")
+        if self.consent is not None and day < self.consent.signed_on:
+            raise forms.ValidationError("The consent was signed after this date.")
+        return day
 
 
 class LetterForm(forms.Form):

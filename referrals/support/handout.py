@@ -1,48 +1,34 @@
-"""Plain-language notes for the patient handout: what a first meeting of each kind of group is like."""
+"""The patient handout of a referral: what the program is, where and when, who comes along, what to expect.
 
-from ..directory.models import ProgramGroup
+A program for family and friends (Al-Anon) gets a handout for the person close to the patient, never one that
+calls it the patient's own meeting. Every handout carries the crisis lines (988, and the clinic's own)."""
 
-FIRST_MEETING_GUIDE = {
-    ProgramGroup.TWELVE_STEP: [
-        "Meetings usually open with a short reading; people then take turns to share, or to pass.",
-        "You never have to speak. Saying “I'm new, I'd just like to listen” is enough.",
-        "“Open” meetings welcome anyone; “closed” meetings are for people who want to stop drinking.",
-        "Your medication is between you and your care team; you decide whether to mention it.",
-    ],
-    ProgramGroup.SECULAR: [
-        "Meetings are usually led by a trained facilitator and focus on practical tools for change.",
-        "Expect a short check-in round where people say how their week went. You may pass.",
-    ],
-    ProgramGroup.FAITH_BASED: [
-        "Meetings combine recovery topics with prayer, scripture or meditation from their tradition.",
-        "There is often a large-group time followed by small groups; newcomers can simply listen.",
-        "Ask the leader beforehand if you have questions about how medication is seen in the group.",
-    ],
-    ProgramGroup.PEER_RUN_CENTER: [
-        "A recovery community center is a drop-in place run by people in recovery.",
-        "Staff will welcome you, show you around and tell you about groups, classes and activities.",
-        "Centers like these usually respect many paths to recovery.",
-    ],
-    ProgramGroup.ONLINE_APP: [
-        "You join from a phone or computer; you can keep your camera off and use a first name only.",
-        "Test the link a few minutes early. The host may admit you from a waiting room.",
-        "Sharing is optional; many people just listen or use the chat at their first meeting.",
-    ],
-}
+from dataclasses import dataclass
 
-GENERAL_TIPS = [
-    "Arrive (or log in) a few minutes early.",
-    "It is fine to leave early, and it is fine to try a few different meetings before one feels right.",
-    "What people share in a meeting stays in the meeting.",
-]
+from ..directory.guides import GENERAL_TIPS, first_meeting_guide, medication_line, what_it_is
 
 
-def medication_line(program):
-    """What the directory knows about the program and medication, in the patient's words."""
-    from ..directory.models import MedicationWelcome
+@dataclass(frozen=True)
+class Handout:
+    title: str
+    about: str
+    for_someone_close: bool
+    guide: list
+    tips: list
 
-    if program.medication_welcome == MedicationWelcome.WELCOMING:
-        return f"{program.name} welcomes people who take medication for alcohol use disorder."
-    if program.medication_welcome == MedicationWelcome.VARIES:
-        return "Groups differ in how they see medication; your medication is between you and your care team."
-    return ""
+
+def handout_for(referral):
+    program = referral.program
+    if referral.for_someone_close or program.is_for_family_and_friends:
+        return Handout(
+            title=f"{program.name}: a group for the people close to you",
+            about=(f"{what_it_is(program)} {program.name} meetings are for family members and friends whose lives "
+                   "have been affected by someone else's drinking. It is not a meeting for you; you may want to "
+                   "pass this sheet on to someone close to you."),
+            for_someone_close=True, guide=first_meeting_guide(program), tips=GENERAL_TIPS)
+    guide = first_meeting_guide(program)
+    med = medication_line(program)
+    if med and not any("medication" in line.lower() for line in guide):
+        guide = [*guide, med]
+    return Handout(title=f"Your first {program.name} meeting", about=what_it_is(program), for_someone_close=False,
+                   guide=guide, tips=GENERAL_TIPS)

@@ -54,7 +54,11 @@ def letter_information(referral, consent):
         rows.append(("Patient", "Name withheld (not covered by the consent)"))
     if consent.allows(InformationCategory.REFERRAL):
         target = referral.program.name + (f", {referral.meeting.name}" if referral.meeting_id else "")
-        rows.append(("Referred to", target))
+        if referral.for_someone_close:
+            whom = referral.for_whom or "someone close to the patient"
+            rows.append(("Suggested for", f"{whom}: {target} (a group for family and friends, not the patient's own)"))
+        else:
+            rows.append(("Referred to", target))
     if consent.allows(InformationCategory.MEDICATION):
         rows.append(("Medication", "Takes a medication for alcohol use disorder as part of treatment"))
     if consent.allows(InformationCategory.ACCOMPANIMENT):

@@ -8,9 +8,10 @@ from django.utils import timezone
 from patients import treatment_plans
 from patients.models import GoalSource, Medication, MedicationStatus
 from referrals.lifecycle import CloseReason, ReferralStatus
+from referrals.models import RevocationReceipt
 from wellness.models import GapGoalLink
 
-from .dates import days_from_today
+from .dates import days_from_today, today
 from .patients import patient_with_team
 from .referrals.conversations import ConsentFactory, ReferralFactory
 from .referrals.directory import ProgramFactory
@@ -77,5 +78,6 @@ def exported_patient(clinic, clinician, peer, *, records=1):
         ReferralFactory(patient=patient, program=program, referred_by=clinician)
         ConsentFactory(patient=patient, program=program, recorded_by=peer)
         revoked = ConsentFactory(patient=patient, program=program, recorded_by=peer)
-        revoked.revoke(clinician, note="Changed their mind")
+        revoked.revoke(clinician, received_as=RevocationReceipt.LETTER, received_on=today(),
+                       note="Changed their mind")
     return patient

@@ -14,6 +14,7 @@ from .. import treatment_goals
 from ..charts import line_chart
 from ..definitions import GapRuleKind
 from ..forms import AssessmentForm, TreatmentGoalFromGapForm, WellnessGoalForm, filled_fields
+from ..gap_resources import gap_resources
 from ..models import Questionnaire, RecoveryCapitalAssessment, WellnessDimension
 from ..wellness_plans import CARE_TEAM_ONLY, add_goal_from_gap
 
@@ -131,6 +132,7 @@ def assessment_detail(request, public_id, pk):
     } for ds in result.domain_scores]
     on_team = patient.has_on_care_team(request.user)
     return render(request, "wellness/assessment_detail.html", {
+        "resources": gap_resources(patient) if result.gap_domains else [],
         "patient": patient, "assessment": assessment, "definition": definition, "result": result,
         "domains": domains, "total_range": definition.total_range,
         "total_thresholds": [(t, t.is_met(result.total)) for t in definition.thresholds_for("total")],

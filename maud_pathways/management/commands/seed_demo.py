@@ -24,6 +24,7 @@ DEMO_CLINIC = {
     "state": "IL",
     "postal_code": "62701",
     "phone": "(217) 555-0140",
+    "crisis_line": "(217) 555-0149, day and night",
     "fax": "(217) 555-0141",
     "email": "frontdesk@riverbend.example",
     "website": "https://riverbend.example",

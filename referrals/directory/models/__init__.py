@@ -14,6 +14,8 @@ from .directory import (
     MeetingQuerySet,
     Program,
     ProgramGroup,
+    ProgramNote,
+    ProgramQuerySet,
     SpiritualContent,
     TimeOfDay,
 )
@@ -36,6 +38,8 @@ __all__ = [
     "MedicationWelcome",
     "Program",
     "ProgramGroup",
+    "ProgramNote",
+    "ProgramQuerySet",
     "SpiritualContent",
     "SpiritualPreference",
     "TimeOfDay",

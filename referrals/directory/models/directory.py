@@ -1,4 +1,5 @@
-"""The mutual-support directory (Stop 4): programs shared by all clinics, meetings kept per clinic."""
+"""The mutual-support directory (Stop 4): programs shared by all clinics or a clinic's own, with clinic notes;
+meetings kept per clinic."""
 
 import datetime
 import zoneinfo
@@ -84,12 +85,65 @@ class MeetingMedicationWelcome(models.TextChoices):
     NOT_WELCOMING = "not_welcoming", "Reported as unwelcoming"
 
 
-class Program(models.Model):
-    """A mutual-support program (e.g. SMART Recovery). Shared by all clinics; clinic admins may edit it."""
+class ProgramQuerySet(models.QuerySet):
+    def shared(self):
+        """Programs every clinic sees, maintained by site administrators (the data file or Django admin)."""
+        return self.filter(clinic__isnull=True)
 
-    slug = models.SlugField(max_length=64, unique=True, help_text="Stable key used by the programs data file.")
-    name = models.CharField(max_length=120, unique=True)
+    def of_clinic(self, clinic_or_id):
+        """A clinic's own programs only."""
+        return self.filter(clinic_id=getattr(clinic_or_id, "pk", clinic_or_id))
+
+    def for_clinic(self, clinic_or_id):
+        """What one clinic's staff may see and use: the shared programs and the clinic's own, never another
+        clinic's (another clinic's program is a 404, as another clinic's patient is)."""
+        return self.filter(Q(clinic__isnull=True) | Q(clinic_id=getattr(clinic_or_id, "pk", clinic_or_id)))
+
+    def visible_to(self, user):
+        return self.for_clinic(user.clinic_id) if getattr(user, "clinic_id", None) else self.shared()
+
+
+#: The facts of a program that carry sources in the data file (``sources`` and ``not_known`` use these keys).
+SOURCED_FACTS = {
+    "drinking_approach": "Approach to drinking",
+    "spiritual_content": "Spiritual or religious content",
+    "audience": "Who it is for",
+    "medication_welcome": "Welcoming of medication",
+    "formats": "How it meets",
+    "online_languages": "Languages of its online meetings",
+    "description": "Description",
+    "listing_note": "Where the pathway lists it",
+    "first_meeting": "What to expect at a first meeting",
+    "website": "Website",
+    "app": "App",
+}
+
+#: Who published a source: the program itself, one of its local groups or affiliates, or someone else.
+SOURCE_PUBLISHERS = {
+    "program": "the program's own page",
+    "affiliate": "a local group or affiliate of the program",
+    "other": "another organisation's page",
+}
+
+
+class Program(models.Model):
+    """A mutual-support program (e.g. SMART Recovery).
+
+    Shared programs (no ``clinic``) are the pathway's programs, the same for every clinic and maintained by site
+    administrators only: from ``directory/data/programs.json`` (``load_programs``) or in Django admin. A clinic
+    admin adds the clinic's own programs (``clinic`` set), which only that clinic sees and which are matched and
+    exported like shared ones, and keeps a ``ProgramNote`` next to a shared program.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, null=True, blank=True, related_name="own_programs",
+                               help_text="Empty for the programs every clinic shares; set for a clinic's own program.")
+    slug = models.SlugField(max_length=64, unique=True,
+                            help_text="Stable key: the data file's for shared programs, made up for a clinic's own.")
+    name = models.CharField(max_length=120)
     group = models.CharField("listed under", max_length=32, choices=ProgramGroup.choices)
+    listing_note = models.TextField(
+        "where the pathway lists it, and what it is", blank=True,
+        help_text="Shown with the program wherever it is named, when where it is listed could mislead.")
     sort_order = models.PositiveSmallIntegerField(default=100)
     drinking_approach = models.CharField("approach to drinking", max_length=32, choices=DrinkingApproach.choices,
                                          default=DrinkingApproach.UNKNOWN)
@@ -106,17 +160,31 @@ class Program(models.Model):
     offers_in_person = models.BooleanField("meets in person", default=False)
     offers_online = models.BooleanField("meets online", default=False)
     offers_app = models.BooleanField("has an app", default=False)
+    online_languages = models.JSONField(
+        "languages of its online meetings", default=list, blank=True,
+        help_text="Languages the program is known to hold online meetings in (from its own material).")
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
     description_source = models.CharField("source (description)", max_length=300, blank=True)
+    first_meeting = models.TextField(
+        "what to expect at a first meeting", blank=True,
+        help_text="One point a line, in plain words for the patient. Empty: the guide of its kind of group is used.")
+    # {"drinking_approach": [{"title", "url", "says", "publisher"}], ...} and {"formats": "why it is not known"}
+    sources = models.JSONField(default=dict, blank=True, help_text="Where each fact comes from (keys: SOURCED_FACTS).")
+    not_known = models.JSONField(default=dict, blank=True, help_text="Facts we could not source, and why.")
     reviewed_on = models.DateField("last reviewed", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
 
+    objects = ProgramQuerySet.as_manager()
+
     class Meta:
         ordering = ["sort_order", "name"]
         constraints = [
+            models.UniqueConstraint(fields=["name"], condition=Q(clinic__isnull=True),
+                                    name="shared_program_name_unique"),
+            models.UniqueConstraint(fields=["clinic", "name"], name="clinic_program_name_unique"),
             models.CheckConstraint(condition=Q(group__in=ProgramGroup.values), name="program_group_known"),
             models.CheckConstraint(condition=Q(drinking_approach__in=DrinkingApproach.values),
                                    name="program_drinking_approach_known"),
@@ -136,6 +204,10 @@ class Program(models.Model):
         return reverse("referrals:program_detail", args=[self.slug])
 
     @property
+    def is_shared(self):
+        return self.clinic_id is None
+
+    @property
     def is_for_family_and_friends(self):
         return self.audience == Audience.FAMILY_AND_FRIENDS
 
@@ -152,15 +224,68 @@ class Program(models.Model):
         return self.offers_online or self.offers_app
 
     @property
+    def formats_known(self):
+        return self.offers_in_person or self.offers_online or self.offers_app
+
+    @property
     def format_labels(self):
         labels = [label for flag, label in [
             (self.offers_in_person, "In person"), (self.offers_online, "Online"), (self.offers_app, "App"),
         ] if flag]
         return labels
 
+    @property
+    def listed_as_secular_but_spiritual(self):
+        """The pathway lists it among secular options, yet it has spiritual content (Wellbriety)."""
+        return self.group == ProgramGroup.SECULAR and self.spiritual_content in (
+            SpiritualContent.SOME, SpiritualContent.CENTRAL)
+
+    @property
+    def first_meeting_lines(self):
+        return [line.strip() for line in self.first_meeting.splitlines() if line.strip()]
+
+    @property
+    def fact_sources(self):
+        """[(fact label, [source, ...], note when not known)] in the order of SOURCED_FACTS, for pages."""
+        rows = []
+        for key, label in SOURCED_FACTS.items():
+            found = [{**s, "publisher_label": SOURCE_PUBLISHERS.get(s.get("publisher"), "")}
+                     for s in (self.sources or {}).get(key, [])]
+            note = (self.not_known or {}).get(key, "")
+            if found or note:
+                rows.append((label, found, note))
+        return rows
+
     def clean(self):
         if self.audience == Audience.CULTURAL_COMMUNITY and not self.cultural_focus:
             raise ValidationError({"cultural_focus": "Say which cultural community the program is grounded in."})
+
+
+class ProgramNote(models.Model):
+    """What one clinic keeps next to a shared program: a local contact and what the clinic has learned.
+
+    Shown to that clinic's staff only, beside the shared facts it never changes."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="program_notes")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="clinic_notes")
+    local_contact = models.CharField(
+        "local contact", max_length=300, blank=True,
+        help_text="Who to call or write to locally, e.g. “Intergroup office, (555) 010-2000”.")
+    note = models.TextField(
+        "what the clinic has learned", blank=True,
+        help_text="For example how local meetings treat medication, and who told you when.")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "program"], name="one_program_note_per_clinic"),
+            models.CheckConstraint(condition=~Q(local_contact="") | ~Q(note=""), name="program_note_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.clinic}'s note on {self.program}"
 
 
 def _wrap(values):
@@ -446,6 +571,19 @@ class Meeting(models.Model):
     @property
     def is_men_only(self):
         return type_codes.MEN in self.type_code_list
+
+    @property
+    def who_may_attend(self):
+        """Who may come to the meeting, in words, from its open or closed code ("" when the feed does not say)."""
+        codes = self.type_code_list
+        if type_codes.CLOSED in codes:
+            if self.program.audience == Audience.FAMILY_AND_FRIENDS:
+                return "Closed meeting: for family members and friends affected by someone's drinking only."
+            return ("Closed meeting: only for people who want to stop drinking or get help with their own "
+                    "drinking. Family or friends coming along should choose an open meeting.")
+        if type_codes.OPEN in codes:
+            return "Open meeting: anyone may attend, including family or friends who come along."
+        return ""
 
     @property
     def is_temporarily_closed(self):

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -16,10 +16,18 @@ from patients.access import clinic_staff_required, patient_for_request, role_req
 from patients.models import AuditAction, Patient, Role
 
 from ...followup.ratings import welcome_ratings
-from ..forms import MeetingFilterForm, MeetingForm, MeetingImportForm, MeetingMedicationForm, ProgramForm
+from ..forms import (
+    MeetingFilterForm,
+    MeetingForm,
+    MeetingImportForm,
+    MeetingMedicationForm,
+    ProgramForm,
+    ProgramNoteForm,
+)
+from ..guides import first_meeting_guide
 from ..meeting_guide import export_feed, feed_name, import_feed
-from ..models import Meeting, MeetingImport, Program, ProgramGroup
-from ..services import matched_option, matches_for
+from ..models import Meeting, MeetingImport, Program, ProgramGroup, ProgramNote
+from ..services import matched_option, matches_for, save_clinic_program, save_program_note
 from .matching import REFERRING_ROLES
 
 admin_required = role_required(Role.CLINIC_ADMIN)
@@ -31,12 +39,19 @@ def _clinic_meetings(request):
     return Meeting.objects.of_clinic(request.user.clinic_id)
 
 
+def _clinic_programs(request):
+    """The programs the signed-in staff member's clinic may see: shared ones and its own (another clinic's
+    program is a 404)."""
+    return Program.objects.for_clinic(request.user.clinic_id)
+
+
 @clinic_staff_required
 def directory(request):
-    programs = Program.objects.annotate(
+    programs = _clinic_programs(request).annotate(
         meeting_count=Count("meetings", filter=Q(meetings__clinic_id=request.user.clinic_id,
                                                  meetings__is_active=True))
-    )
+    ).prefetch_related(Prefetch("clinic_notes", queryset=ProgramNote.objects.filter(clinic_id=request.user.clinic_id),
+                                to_attr="own_notes"))
     ratings = welcome_ratings(request.user.clinic_id)
     by_group = {value: [] for value in ProgramGroup.values}
     for program in programs:
@@ -48,33 +63,60 @@ def directory(request):
 
 @clinic_staff_required
 def program_detail(request, slug):
-    program = get_object_or_404(Program, slug=slug)
+    program = get_object_or_404(_clinic_programs(request), slug=slug)
     meetings = _clinic_meetings(request).filter(program=program).active().order_by("days", "start_time", "name")
     page = Paginator(meetings, per_page=MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     imports = []
     if request.user.is_clinic_admin:
         imports = MeetingImport.objects.filter(clinic_id=request.user.clinic_id, program=program)[:5]
+    note = ProgramNote.objects.filter(clinic_id=request.user.clinic_id, program=program).select_related(
+        "updated_by").first()
     return render(request, "referrals/program_detail.html", {
-        "program": program, "page": page, "imports": imports, "query_string": "",
+        "program": program, "page": page, "imports": imports, "query_string": "", "note": note,
+        "guide": first_meeting_guide(program),
     })
 
 
 @admin_required
+def program_new(request):
+    """A clinic admin adds one of the clinic's own programs: only the clinic sees it."""
+    return _program_form_page(request, None)
+
+
+@admin_required
 def program_edit(request, slug):
-    program = get_object_or_404(Program, slug=slug)
-    form = ProgramForm(request.POST or None, instance=program)
+    """Only a clinic's own programs are edited here; shared facts are maintained by site administrators."""
+    return _program_form_page(request, get_object_or_404(Program.objects.of_clinic(request.user.clinic_id),
+                                                         slug=slug))
+
+
+def _program_form_page(request, program):
+    form = ProgramForm(request.POST or None, instance=program, clinic=request.user.clinic)
     if request.method == "POST" and form.is_valid():
-        program = form.save(commit=False)
-        program.updated_by = request.user
-        program.save()
-        messages.success(request, f"{program.name} saved. The change shows for every clinic.")
+        saved = save_clinic_program(form.save(commit=False), by=request.user)
+        messages.success(request, f"{saved.name} saved. Only {request.user.clinic.name} sees it.")
+        return redirect(saved)
+    return render(request, "referrals/program_form.html", {"form": form, "program": program},
+                  status=400 if request.method == "POST" else 200)
+
+
+@admin_required
+def program_note(request, slug):
+    """The clinic's note next to a shared program: a local contact and what the clinic has learned."""
+    program = get_object_or_404(Program.objects.shared(), slug=slug)
+    note = ProgramNote.objects.filter(clinic_id=request.user.clinic_id, program=program).first()
+    form = ProgramNoteForm(request.POST or None, instance=note)
+    if request.method == "POST" and form.is_valid():
+        save_program_note(form.save(commit=False), program=program, by=request.user)
+        messages.success(request, f"{request.user.clinic.name}'s note on {program.name} saved.")
         return redirect(program)
-    return render(request, "referrals/program_form.html", {"form": form, "program": program})
+    return render(request, "referrals/program_note_form.html", {"form": form, "program": program},
+                  status=400 if request.method == "POST" else 200)
 
 
 @clinic_staff_required
 def meeting_list(request):
-    form = MeetingFilterForm(request.GET or None)
+    form = MeetingFilterForm(request.GET or None, clinic=request.user.clinic_id)
     meetings = _clinic_meetings(request).select_related("program").order_by("days", "start_time", "name", "id")
     if form.is_valid():
         meetings = form.filter(meetings)
@@ -175,7 +217,7 @@ def meeting_medication_edit(request, pk):
 @clinic_staff_required
 def meeting_export(request, slug):
     """The clinic's active meetings of one program as a Meeting Guide JSON feed (a stable URL)."""
-    program = get_object_or_404(Program, slug=slug)
+    program = get_object_or_404(_clinic_programs(request), slug=slug)
     meetings = _clinic_meetings(request).filter(program=program).active().order_by("slug")
     response = JsonResponse(export_feed(meetings), safe=False, json_dumps_params={"ensure_ascii": False})
     filename = f"{slugify(request.user.clinic.name)}-{program.slug}-meetings.json"
@@ -188,8 +230,9 @@ def meeting_export(request, slug):
 def meeting_import(request):
     initial = {}
     if request.GET.get("program"):
-        initial["program"] = Program.objects.filter(slug=request.GET["program"]).first()
-    form = MeetingImportForm(request.POST or None, request.FILES or None, initial=initial)
+        initial["program"] = _clinic_programs(request).filter(slug=request.GET["program"]).first()
+    form = MeetingImportForm(request.POST or None, request.FILES or None, initial=initial,
+                             clinic=request.user.clinic_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         record = import_feed(

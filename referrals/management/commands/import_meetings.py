@@ -24,10 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, clinic, program, source, no_progress, **options):
         clinic_obj = self._clinic(clinic)
+        programs = Program.objects.for_clinic(clinic_obj)  # the shared programs and the clinic's own
         try:
-            program_obj = Program.objects.get(slug=program)
+            program_obj = programs.get(slug=program)
         except Program.DoesNotExist:
-            slugs = ", ".join(Program.objects.values_list("slug", flat=True)) or "none: run load_programs"
+            slugs = ", ".join(programs.values_list("slug", flat=True)) or "none: run load_programs"
             raise CommandError(f"No program with slug “{program}”. Known: {slugs}.") from None
         path = Path(file)
         try:

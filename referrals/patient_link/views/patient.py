@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from patients.audit import client_ip, record_without_staff
 from patients.models import AuditAction, AuditActor
 
-from ...support.handout import FIRST_MEETING_GUIDE, GENERAL_TIPS, medication_line
+from ...support.handout import handout_for
 from ..calendar import calendar_file
 from ..forms import AnswerForm
 from ..limits import note_miss, over_limit
@@ -107,8 +107,7 @@ def patient_page(request, token):
             "answered": link.answered_at is not None, "answer": link.answer,
             "meeting_over": link.meeting_is_over(now),
             "companions": [{"first_name": p.companion.first_name, "meet_at": p.meet_at} for p in plans],
-            "guide": FIRST_MEETING_GUIDE.get(referral.program.group, []), "tips": GENERAL_TIPS,
-            "medication_line": medication_line(referral.program), "token": token,
+            "handout": handout_for(referral), "token": token,
             "language_code": translation.get_language(),
         }, status=status)
     return _private(response)

@@ -1,6 +1,6 @@
 """Models of Stop 3 (re-exported by ``referrals.models``)."""
 
-from .consent import Consent, Disclosure, DisclosureMethod, InformationCategory
+from .consent import Consent, Disclosure, DisclosureMethod, InformationCategory, RevocationReceipt
 from .conversation import CompanionOffer, Concern, MutualSupportConversation
 from .referral import FirstMeetingPlan, Referral, ReferralChange, ReferralSource, ReferralTransition
 
@@ -17,4 +17,5 @@ __all__ = [
     "ReferralChange",
     "ReferralSource",
     "ReferralTransition",
+    "RevocationReceipt",
 ]

@@ -10,12 +10,41 @@ from django.utils import timezone
 
 from patients.models import Patient
 
-#: Printed on every disclosure (letter, handout with patient data) made under a consent.
-PART2_NOTICE = (
-    "Confidentiality notice: this information comes from substance use disorder treatment records that are "
-    "protected by federal law (42 CFR part 2). It was disclosed with the patient's written consent, summarised "
-    "below. Any further use or disclosure of it that the consent or 42 CFR part 2 does not permit is prohibited."
+# The two written statements of 42 CFR 2.32(a), verbatim (2024 final rule, 89 FR 12626, Feb. 16, 2024). One of
+# them accompanies each disclosure made with the patient's written consent; the setting PART2_NOTICE chooses which.
+#: § 2.32(a)(1), Statement 1.
+PART2_STATEMENT_1 = (
+    "This record which has been disclosed to you is protected by Federal confidentiality rules (42 CFR part 2). "
+    "These rules prohibit you from using or disclosing this record, or testimony that describes the information "
+    "contained in this record, in any civil, criminal, administrative, or legislative proceedings by any Federal, "
+    "State, or local authority, against the patient, unless authorized by the consent of the patient, except as "
+    "provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR 2.64 or 2.65. In addition, "
+    "the Federal rules prohibit you from making any other use or disclosure of this record unless at least one of "
+    "the following applies:\n"
+    "(i) Further use or disclosure is expressly permitted by the written consent of the individual whose "
+    "information is being disclosed in this record or as otherwise permitted by 42 CFR part 2.\n"
+    "(ii) You are a covered entity or business associate and have received the record for treatment, payment, or "
+    "health care operations, or\n"
+    "(iii) You have received the record from a covered entity or business associate as permitted by 45 CFR part "
+    "164, subparts A and E.\n"
+    "A general authorization for the release of medical or other information is NOT sufficient to meet the required "
+    "elements of written consent to further use or redisclose the record (see 42 CFR 2.31)."
 )
+#: § 2.32(a)(2), Statement 2.
+PART2_STATEMENT_2 = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+PART2_STATEMENTS = {"statement_1": PART2_STATEMENT_1, "statement_2": PART2_STATEMENT_2}
+
+
+def part2_notice():
+    """The § 2.32(a) statement this installation gives with each disclosure (setting ``PART2_NOTICE``:
+    ``statement_1``, the full statement, by default; or ``statement_2``, the short one)."""
+    return PART2_STATEMENTS[getattr(settings, "PART2_NOTICE", "statement_1")]
+
+
+#: What § 2.31(a)(6) asks a consent to state about revoking it, in the app's words; ``how_to_revoke`` follows.
+RIGHT_TO_REVOKE = ("The patient may revoke this consent in writing at any time, except to the extent that "
+                   "{party} (or another lawful holder of the information that is permitted to disclose it) has "
+                   "already acted in reliance on it.")
 
 #: How far back a patient's accounting of disclosures reaches.
 ACCOUNTING_YEARS = 3
@@ -27,6 +56,17 @@ class InformationCategory(models.TextChoices):
     MEDICATION = "medication", "That the patient takes medication for alcohol use disorder"
     ACCOMPANIMENT = "accompaniment", "Who from the clinic will go to the first meeting"
     ATTENDANCE = "attendance", "Whether the patient attends meetings"
+
+
+class RevocationReceipt(models.TextChoices):
+    """How the patient's written revocation reached the clinic (§ 2.31(a)(6): revocation is in writing)."""
+
+    LETTER = "letter", "Letter by mail"
+    HANDED_IN = "handed_in", "Signed note or form handed in"
+    EMAIL = "email", "E-mail from the patient"
+    FAX = "fax", "Fax"
+    PORTAL = "portal", "Message through a patient portal"
+    NOT_RECORDED = "not_recorded", "Not recorded (revoked before the app asked)"
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -67,13 +107,25 @@ class Consent(models.Model):
     purpose = models.TextField(
         "purpose", help_text="Why it is shared, e.g. “so the recovery center can welcome the patient”.")
     right_to_revoke_explained = models.BooleanField(
-        "patient was told they may revoke this consent at any time", default=False)
+        "the consent states that the patient may revoke it in writing, except where it has already been relied on, "
+        "and how to revoke it", default=False)
+    how_to_revoke = models.TextField(
+        "how the patient may revoke it",
+        help_text="As written on the consent, e.g. “Write to the clinic at 12 River St (a letter, or a signed note "
+                  "handed to staff) saying you revoke this consent.”")
     expires_on = models.DateField("expires on")
     expiry_event = models.CharField(
         "or ends earlier when", max_length=200, blank=True,
         help_text="Optional event or condition, e.g. “when the referral ends”.")
     signed_by = models.CharField("signed by (name as signed)", max_length=200)
     signed_on = models.DateField("date signed")
+    signed_by_representative = models.BooleanField(
+        "signed by a personal representative for the patient", default=False,
+        help_text="Someone authorised to sign for the patient (e.g. the parent of a minor, a court-appointed "
+                  "guardian). Then “signed by” is the representative's name.")
+    representative_authority = models.CharField(
+        "the representative's authority to sign", max_length=200, blank=True,
+        help_text="e.g. “parent of a minor patient”, “guardian appointed by the county court”.")
 
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -81,6 +133,9 @@ class Consent(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     revocation_note = models.CharField(max_length=300, blank=True)
+    revocation_received_as = models.CharField("written revocation received as", max_length=20,
+                                              choices=RevocationReceipt.choices, blank=True)
+    revocation_received_on = models.DateField("written revocation received on", null=True, blank=True)
 
     objects = ConsentQuerySet.as_manager()
 
@@ -97,6 +152,15 @@ class Consent(models.Model):
                                    name="consent_expires_after_signing"),
             models.CheckConstraint(condition=Q(revoked_at__isnull=True) | Q(revoked_by__isnull=False),
                                    name="consent_revocation_names_who"),
+            models.CheckConstraint(condition=~Q(how_to_revoke=""), name="consent_says_how_to_revoke"),
+            models.CheckConstraint(
+                condition=Q(signed_by_representative=False) | ~Q(representative_authority=""),
+                name="consent_representative_has_authority"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True)
+                | (Q(revocation_received_as__in=RevocationReceipt.values) & Q(revocation_received_on__isnull=False))
+                | Q(revocation_received_as=RevocationReceipt.NOT_RECORDED),
+                name="consent_revocation_says_how_received"),
         ]
 
     def __str__(self):
@@ -112,7 +176,12 @@ class Consent(models.Model):
             errors["information_categories"] = "Unknown kind of information."
         if not self.right_to_revoke_explained:
             errors["right_to_revoke_explained"] = (
-                "A Part 2 consent must tell the patient they may revoke it; confirm this was explained.")
+                "A Part 2 consent must state the right to revoke it in writing and how; confirm the signed consent "
+                "says so.")
+        if not (self.how_to_revoke or "").strip():
+            errors["how_to_revoke"] = "Say how the patient may revoke the consent, as the signed consent says."
+        if self.signed_by_representative and not (self.representative_authority or "").strip():
+            errors["representative_authority"] = "Say what authorises the representative to sign for the patient."
         if self.signed_on and self.signed_on > today:
             errors["signed_on"] = "The signature date cannot be in the future."
         if self.expires_on and self.expires_on < today and not self.pk:
@@ -147,20 +216,54 @@ class Consent(models.Model):
     def allows(self, category):
         return category in self.information_categories
 
+    @property
+    def right_to_revoke_text(self):
+        """The § 2.31(a)(6) statement: revoke in writing, except where already relied on, and how."""
+        return f"{RIGHT_TO_REVOKE.format(party=self.disclosing_party)} How to revoke: {self.how_to_revoke.strip()}"
+
+    @property
+    def signed_by_text(self):
+        if self.signed_by_representative:
+            return f"{self.signed_by}, {self.representative_authority}, for the patient"
+        return self.signed_by
+
     def summary(self):
-        """A short written summary of the consent, printed with every disclosure."""
+        """A clear explanation of the scope of the consent (§ 2.32(b)), printed with every disclosure."""
         until = f"until {self.expires_on:%B %-d, %Y}"
         if self.expiry_event:
             until += f" or {self.expiry_event}, whichever comes first"
+        family = ""
+        if self.is_for_someone_close:
+            family = (f" {self.program.name} is for family and friends: this consent covers suggesting it for "
+                      "someone close to the patient, not a group of the patient's own.")
         return (
-            f"{self.signed_by} consented on {self.signed_on:%B %-d, %Y} to {self.disclosing_party} sharing "
+            f"{self.signed_by_text} consented on {self.signed_on:%B %-d, %Y} to {self.disclosing_party} sharing "
             f"{'; '.join(label.lower() for label in self.information_labels)} ({self.information_detail}) "
-            f"with {self.recipient_name}, for this purpose: {self.purpose}. The consent is valid {until}, "
-            f"and the patient may revoke it at any time."
+            f"with {self.recipient_name}, for this purpose: {self.purpose}.{family} The consent is valid {until}. "
+            f"{self.right_to_revoke_text}"
         )
 
-    def revoke(self, by, note=""):
-        """Revoke: stops future disclosures; past disclosures stay in the accounting."""
+    @property
+    def is_for_someone_close(self):
+        """A consent to share with a program for family and friends (Al-Anon): on behalf of a suggestion for
+        someone close to the patient."""
+        return self.program.is_for_family_and_friends
+
+    def was_active_at(self, moment):
+        """Whether a disclosure at ``moment`` was covered: signed by then, not expired that day, not yet revoked."""
+        day = timezone.localdate(moment)
+        return (self.signed_on <= day <= self.expires_on
+                and (self.revoked_at is None or moment < self.revoked_at))
+
+    def revoke(self, by, *, received_as, received_on, note=""):
+        """Record the patient's written revocation: how and when it was received. Stops future disclosures; past
+        disclosures stay in the accounting."""
+        if received_as not in RevocationReceipt.values or received_as == RevocationReceipt.NOT_RECORDED:
+            raise ValidationError("Say how the patient's written revocation was received.")
+        if received_on is None or received_on > timezone.localdate():
+            raise ValidationError("Give the date the written revocation was received (today or earlier).")
+        if received_on < self.signed_on:
+            raise ValidationError("The revocation cannot have been received before the consent was signed.")
         with transaction.atomic():
             locked = Consent.objects.select_for_update().get(pk=self.pk)
             if locked.revoked_at:
@@ -168,8 +271,11 @@ class Consent(models.Model):
             locked.revoked_at = timezone.now()
             locked.revoked_by = by
             locked.revocation_note = note
-            locked.save(update_fields=["revoked_at", "revoked_by", "revocation_note"])
-        self.revoked_at, self.revoked_by, self.revocation_note = locked.revoked_at, by, note
+            locked.revocation_received_as, locked.revocation_received_on = received_as, received_on
+            locked.save(update_fields=["revoked_at", "revoked_by", "revocation_note", "revocation_received_as",
+                                       "revocation_received_on"])
+        for name in ("revoked_at", "revoked_by", "revocation_note", "revocation_received_as", "revocation_received_on"):
+            setattr(self, name, getattr(locked, name))
 
 
 class DisclosureMethod(models.TextChoices):
@@ -223,31 +329,36 @@ class Disclosure(models.Model):
 
 def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTER, referral=None,
                       disclosed_at=None):
-    """Log a disclosure under ``consent``; refused unless the consent is active today.
+    """Log a disclosure under ``consent``; refused unless the consent covered the moment it happened.
 
     ``information`` is what is actually shared, in words. ``disclosed_at`` is when it was shared, for a
-    disclosure made outside the product (a phone call earlier today); it cannot be in the future or before the
-    patient signed. The consent row is locked so a revocation at the same moment cannot slip between the check
-    and the record.
+    disclosure made outside the product (a phone call last week): it may be logged after the consent later
+    expired or was revoked, as long as the consent was active then; it cannot be in the future. A disclosure made
+    now (a letter) needs the consent active now. The consent row is locked so a revocation at the same moment
+    cannot slip between the check and the record. The notice is the § 2.32(a) statement of ``part2_notice()``.
     """
-    disclosed_at = disclosed_at or timezone.now()
+    now = timezone.now()
+    disclosed_at = disclosed_at or now
     with transaction.atomic():
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
-        status = locked.status
-        if status != Consent.Status.ACTIVE:
-            raise ValidationError(
-                f"The consent to share with {locked.recipient_name} is {status.label.lower()}; "
-                "nothing may be disclosed under it.")
         if referral is not None and referral.patient_id != locked.patient_id:
             raise ValidationError("This consent belongs to another patient.")
-        if disclosed_at > timezone.now():
+        if disclosed_at > now:
             raise ValidationError("A disclosure cannot be logged before it happens.")
         if timezone.localdate(disclosed_at) < locked.signed_on:
             raise ValidationError(f"The patient signed this consent on {locked.signed_on:%b %-d, %Y}; "
                                   "nothing disclosed before that was covered by it.")
+        if not locked.was_active_at(disclosed_at):
+            when = "then" if disclosed_at < now - datetime.timedelta(minutes=5) else "now"
+            if locked.revoked_at and disclosed_at >= locked.revoked_at:
+                why = f"was revoked on {timezone.localtime(locked.revoked_at):%b %-d, %Y at %-I:%M %p}"
+            else:
+                why = f"{'expired' if timezone.localdate(disclosed_at) > locked.expires_on else 'was not in effect'}"
+            raise ValidationError(
+                f"The consent to share with {locked.recipient_name} {why}; nothing may be disclosed under it {when}.")
         return Disclosure.objects.create(
             patient_id=locked.patient_id, consent=locked, referral=referral,
             recipient_name=locked.recipient_name, information=information, purpose=locked.purpose,
-            method=method, notice=PART2_NOTICE, consent_summary=locked.summary(), disclosed_by=by,
+            method=method, notice=part2_notice(), consent_summary=locked.summary(), disclosed_by=by,
             disclosed_at=disclosed_at,
         )

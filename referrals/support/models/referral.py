@@ -14,6 +14,7 @@ from ...lifecycle import (
     OPEN_STATUSES,
     OPEN_VALUES,
     REFERRED_OR_FURTHER,
+    SOMEONE_CLOSE_VALUES,
     START_STATUSES,
     CloseReason,
     ReferralStatus,
@@ -35,6 +36,10 @@ class ReferralQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=OPEN_VALUES)
+
+    def the_patients_own(self):
+        """Referrals for the patient's own mutual support (not suggestions for someone close to them)."""
+        return self.filter(for_someone_close=False)
 
     def without_progress_since(self, when):
         """Open referrals whose status has not changed since ``when`` (e.g. 14 days ago)."""
@@ -69,6 +74,13 @@ class Referral(models.Model):
                                 help_text="Optional: a specific meeting of the program.")
     source = models.CharField(max_length=20, choices=ReferralSource.choices, default=ReferralSource.BY_HAND)
     match_reasons = models.TextField("why it matched", blank=True)
+    # A program for family and friends (Al-Anon) is never the patient's own group: such a referral is recorded as
+    # a suggestion for someone close to the patient, and worded so wherever it is shown.
+    for_someone_close = models.BooleanField("a suggestion for someone close to the patient", default=False)
+    for_whom = models.CharField("who it is for", max_length=120, blank=True,
+                                help_text="Optional, in the patient's words, e.g. “her husband”, “his mother”.")
+    # Why staff went ahead when a program or meeting does not fit the patient's gender preferences (by hand).
+    fit_confirmation = models.CharField("why it fits anyway", max_length=300, blank=True)
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     status = models.CharField(max_length=32, choices=ReferralStatus.choices, default=ReferralStatus.SUGGESTED)
@@ -98,14 +110,31 @@ class Referral(models.Model):
                 | (Q(status__in=OPEN_VALUES) & Q(reopen_to="")),
                 name="referral_reopen_to_only_when_closed",
             ),
+            models.CheckConstraint(
+                condition=Q(for_someone_close=False)
+                | (Q(status__in=SOMEONE_CLOSE_VALUES) & Q(meeting__isnull=True)),
+                name="referral_for_someone_close_is_a_suggestion",
+            ),
+            models.CheckConstraint(condition=Q(for_someone_close=True) | Q(for_whom=""),
+                                   name="referral_for_whom_only_for_someone_close"),
         ]
         indexes = [models.Index(fields=["status", "status_changed_at"])]
 
     def __str__(self):
         target = self.meeting.name if self.meeting_id else self.program.name
+        if self.for_someone_close:
+            return f"Suggestion of {target} for someone close to the patient ({self.get_status_display().lower()})"
         return f"Referral to {target} ({self.get_status_display().lower()})"
 
     def clean(self):
+        if self.program_id and self.patient_id and self.program.clinic_id not in (None, self.patient.clinic_id):
+            raise ValidationError({"program": "This program is not in your clinic's directory."})
+        if self.for_someone_close and self.meeting_id:
+            raise ValidationError({"meeting": "A suggestion for someone close to the patient names the program, "
+                                              "not one of the clinic's meetings."})
+        if self.for_someone_close and self.status not in SOMEONE_CLOSE_VALUES:
+            raise ValidationError({"status": "A suggestion for someone close to the patient starts as suggested or "
+                                             "discussed."})
         if self.meeting_id and self.patient_id and self.meeting.clinic_id != self.patient.clinic_id:
             raise ValidationError({"meeting": "This meeting is not in your clinic's meeting list."})
         if self.meeting_id and self.program_id and self.meeting.program_id != self.program_id:
@@ -119,7 +148,14 @@ class Referral(models.Model):
 
     @property
     def next_statuses(self):
-        return allowed_moves(self.status, self.reopen_to)
+        return allowed_moves(self.status, self.reopen_to, for_someone_close=self.for_someone_close)
+
+    @property
+    def kind_label(self):
+        """What this is, in words: the patient's referral, or a suggestion for someone close to them."""
+        if self.for_someone_close:
+            return f"Suggestion for {self.for_whom}" if self.for_whom else "Suggestion for someone close to the patient"
+        return "Referral"
 
     @property
     def history(self):
@@ -144,10 +180,16 @@ class Referral(models.Model):
     # The lifecycle ------------------------------------------------------------------------------
     @classmethod
     def start(cls, *, patient, program, by, meeting=None, status=ReferralStatus.SUGGESTED,
-              source=ReferralSource.BY_HAND, match_reasons="", note=""):
-        """Create a referral and its first history entry."""
+              source=ReferralSource.BY_HAND, match_reasons="", note="", for_whom="", fit_confirmation=""):
+        """Create a referral and its first history entry.
+
+        A program for family and friends is recorded as a suggestion for someone close to the patient (never the
+        patient's own referral): no meeting of the clinic, and only the steps of a suggestion."""
+        for_someone_close = program.is_for_family_and_friends
         referral = cls(patient=patient, program=program, meeting=meeting, referred_by=by, status=status,
-                       source=source, match_reasons=match_reasons)
+                       source=source, match_reasons=match_reasons, for_someone_close=for_someone_close,
+                       for_whom=(for_whom or "").strip() if for_someone_close else "",
+                       fit_confirmation=(fit_confirmation or "").strip())
         referral.full_clean()
         skipped = ",".join(skipped_at_start(status))
         with transaction.atomic():
@@ -171,7 +213,8 @@ class Referral(models.Model):
                 raise StaleReferral(
                     "Someone else updated this referral while you were looking at it. "
                     "Check its current status below, then try again.", code="stale")
-            new = check_move(current.status, status, reopen_to=current.reopen_to, reason=reason)
+            new = check_move(current.status, status, reopen_to=current.reopen_to, reason=reason,
+                             for_someone_close=current.for_someone_close)
             now = timezone.now()
             if new in CLOSED_STATUSES:
                 reopen_to, close_reason = current.status, reason
@@ -204,6 +247,9 @@ class Referral(models.Model):
                     "Check what it says now below, then save again.", code="stale")
             if current.status not in OPEN_STATUSES:
                 raise ValidationError("This referral is closed; re-open it before changing its meeting.")
+            if current.for_someone_close and meeting is not None:
+                raise ValidationError({"meeting": "A suggestion for someone close to the patient names the program, "
+                                                  "not one of the clinic's meetings."})
             if meeting is not None:
                 if meeting.program_id != current.program_id:
                     raise ValidationError({"meeting": "This meeting belongs to another program."})
@@ -352,6 +398,9 @@ class FirstMeetingPlan(models.Model):
     def clean(self):
         patient = self.referral.patient if self.referral_id else None
         errors = {}
+        if self.referral_id and self.referral.for_someone_close:
+            raise ValidationError("This is a suggestion for someone close to the patient; the clinic does not plan "
+                                  "their first meeting.")
         if patient and self.meeting_id and self.meeting.clinic_id != patient.clinic_id:
             errors["meeting"] = "This meeting is not in your clinic's meeting list."
         if patient and self.companion_id and self.companion.clinic_id != patient.clinic_id:

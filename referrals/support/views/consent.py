@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request
@@ -11,7 +12,7 @@ from patients.models import AuditAction
 
 from ..forms import ConsentForm, LetterForm, OutsideDisclosureForm, RevokeConsentForm
 from ..models import Consent, Disclosure, Referral
-from ..models.consent import ACCOUNTING_YEARS, PART2_NOTICE, record_disclosure
+from ..models.consent import ACCOUNTING_YEARS, part2_notice, record_disclosure
 from ..services import disclose_by_letter
 from .referrals import care_role_required, visible_referral
 
@@ -43,7 +44,7 @@ def _consent(patient, pk):
 
 def _consent_page(request, patient, consent, disclose_form=None, status=200):
     return render(request, "referrals/consent_detail.html", {
-        "patient": patient, "consent": consent, "revoke_form": RevokeConsentForm(),
+        "patient": patient, "consent": consent, "revoke_form": RevokeConsentForm(consent=consent),
         "disclose_form": disclose_form or OutsideDisclosureForm(),
         "disclosures": list(consent.disclosures.select_related("disclosed_by")),
     }, status=status)
@@ -87,22 +88,28 @@ def consent_disclose(request, public_id, pk):
 def consent_revoke(request, public_id, pk):
     patient = patient_for_request(request, public_id)
     consent = get_object_or_404(Consent, pk=pk, patient=patient)
-    form = RevokeConsentForm(request.POST)
+    form = RevokeConsentForm(request.POST, consent=consent)
     if form.is_valid():
         try:
-            consent.revoke(request.user, note=form.cleaned_data["note"])
+            consent.revoke(request.user, received_as=form.cleaned_data["received_as"],
+                           received_on=form.cleaned_data["received_on"], note=form.cleaned_data["note"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error(None, error)
         else:
             messages.success(request, "Consent revoked. Nothing more will be shared under it; "
                                       "earlier disclosures stay in the accounting.")
-    return redirect("referrals:consent_detail", patient.public_id, consent.pk)
+            return redirect("referrals:consent_detail", patient.public_id, consent.pk)
+    consent = _consent(patient, pk)
+    return render(request, "referrals/consent_detail.html", {
+        "patient": patient, "consent": consent, "revoke_form": form, "disclose_form": OutsideDisclosureForm(),
+        "disclosures": list(consent.disclosures.select_related("disclosed_by")),
+    }, status=400)
 
 
 # Referral letter to an outside organisation (patient information: needs consent) ---------------
 def _letter_context(patient, referral, consents, form):
     return {"patient": patient, "referral": referral, "consents": consents, "form": form,
-            "notice": PART2_NOTICE}
+            "notice": part2_notice()}
 
 
 @care_role_required
@@ -138,6 +145,12 @@ def disclosure_letter(request, public_id, pk):
         Disclosure.objects.select_related("consent", "disclosed_by", "referral__program", "referral__meeting"),
         pk=pk, patient=patient)
     rows = [line.split(": ", 1) for line in disclosure.information.splitlines() if ": " in line]
+    revoked = disclosure.consent.revoked_at
+    if revoked is not None:
+        # Re-opening what was shared under a consent the patient has since revoked is an entry of its own.
+        record(request, AuditAction.VIEW, patient=patient, what="disclosure letter",
+               detail=f"disclosure {disclosure.pk} to {disclosure.recipient_name} re-opened after the consent "
+                      f"was revoked ({timezone.localtime(revoked):%Y-%m-%d})")
     return render(request, "referrals/letter.html", {
         "patient": patient, "disclosure": disclosure, "rows": rows, "clinic": patient.clinic,
     })

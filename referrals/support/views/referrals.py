@@ -22,7 +22,7 @@ from ..forms import (
     ReferralForm,
     ReferralMeetingForm,
 )
-from ..handout import FIRST_MEETING_GUIDE, medication_line
+from ..handout import handout_for
 from ..lead import CARE_ROLES, Stop3Track, conversation_role, stop3_lead
 from ..models import Consent, FirstMeetingPlan, MutualSupportConversation, Referral, ReferralSource
 from ..models.referral import StaleReferral
@@ -160,16 +160,22 @@ def referral_new(request, public_id):
     for key in ("program", "meeting"):
         if request.GET.get(key, "").isdigit():
             initial[key] = int(request.GET[key])
-    form = ReferralForm(request.POST or None, patient=patient, initial=initial)
+    form = ReferralForm(request.POST or None, patient=patient, initial=initial,
+                        gender_groups=matches.needs.gender_groups)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             referral = Referral.start(patient=patient, program=data["program"], meeting=data["meeting"],
-                                      by=request.user, status=data["status"], note=data["note"])
+                                      by=request.user, status=data["status"], note=data["note"],
+                                      for_whom=data["for_whom"], fit_confirmation=data["fit_reason"])
         except ValidationError as error:
             _add_model_errors(form, error)
         else:
-            messages.success(request, f"Referral to {referral.target_name} added.")
+            if referral.for_someone_close:
+                messages.success(request, f"{referral.target_name} recorded as a suggestion for someone close to "
+                                          "the patient.")
+            else:
+                messages.success(request, f"Referral to {referral.target_name} added.")
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     return render(request, "referrals/referral_form.html", {
         "patient": patient, "form": form, "prefs": matches.preferences,
@@ -342,8 +348,6 @@ def handout(request, public_id, pk):
             meetings.append(plan.meeting)
     return render(request, "referrals/handout.html", {
         "patient": patient, "referral": referral, "program": referral.program, "meetings": meetings,
-        "plans": plans, "guide": FIRST_MEETING_GUIDE.get(referral.program.group, []),
-        "medication_line": medication_line(referral.program),
-        "clinic": patient.clinic,
+        "plans": plans, "handout": handout_for(referral), "clinic": patient.clinic,
         "status_referred": ReferralStatus.REFERRED,
     })

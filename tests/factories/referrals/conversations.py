@@ -62,6 +62,7 @@ class ConsentFactory(DjangoModelFactory):
     information_detail = "First name, phone number and the group chosen"
     purpose = "So the center can welcome the patient at their first visit"
     right_to_revoke_explained = True
+    how_to_revoke = "Give or send the clinic a signed note saying you revoke this consent."
     expires_on = factory.LazyFunction(lambda: days_from_today(180))
     signed_by = factory.LazyAttribute(lambda o: o.patient.display_name)
     signed_on = factory.LazyFunction(today)

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0008_audit_entries_without_staff'),
-        ('referrals', '0009_outreach_attempt'),
+        ('patients', '0009_audit_entries_without_staff'),
+        ('referrals', '0012_outreach_attempt'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0007_clinic_follow_up_settings'),
-        ('referrals', '0008_barrier_from_concern'),
+        ('patients', '0008_clinic_follow_up_settings'),
+        ('referrals', '0011_barrier_from_concern'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,7 +18,7 @@ def name_skipped_steps(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0006_conversation_next_step_done'),
+        ('referrals', '0009_referral_for_someone_close'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

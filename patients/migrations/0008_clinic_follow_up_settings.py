@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0006_clinic_two_factor_by_default'),
+        ('patients', '0007_merge_two_factor_default_and_plan_safety'),
     ]
 
     operations = [

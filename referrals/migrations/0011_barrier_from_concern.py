@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0006_clinic_two_factor_by_default'),
-        ('referrals', '0007_referral_transition_skipped'),
+        ('patients', '0007_merge_two_factor_default_and_plan_safety'),
+        ('referrals', '0010_referral_transition_skipped'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

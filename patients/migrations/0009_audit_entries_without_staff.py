@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0007_clinic_follow_up_settings'),
+        ('patients', '0008_clinic_follow_up_settings'),
     ]
 
     operations = [
