@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
+from django.core.cache import caches
 from django.db.models import (
     Case,
     Count,
@@ -30,6 +32,7 @@ from django.utils import timezone
 from patients.access import role_required
 from patients.forms import DateInput
 from patients.models import Patient, PlanVersion, Role
+from patients.models.patient import caseload_limited
 from referrals.followup.participation import lapsed_filter, not_reached_filter, with_participation
 from referrals.lifecycle import ATTENDED_OR_FURTHER, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
@@ -349,20 +352,17 @@ def participation_figures(patients, clinic, today):
                                 lapse_days=clinic.lapse_days, outreach_alert=clinic.outreach_attempts_alert)
 
 
-@role_required(Role.CLINIC_ADMIN, Role.CLINICIAN)
-def clinic_overview(request):
-    today = timezone.localdate()
-    form, since, until, used_default = period_from(request.GET, today)
-    patients = Patient.objects.visible_to(request.user)
+def overview_figures(user, since, until):
+    """Every figure and chart of the page for ``user`` and the period (five aggregate queries: four for the
+    period, one for the patients whose participation needs the care team today)."""
+    patients = Patient.objects.visible_to(user)
     funnel = pathway_funnel(patients, since, until)
     attendance = maud_attendance(patients, until)
     referrals = referral_figures(patients, since, until)
     barriers = barrier_figures(patients, since, until)
-    participation = participation_figures(patients, request.user.clinic, today)
-    return render(request, "overview.html", {
+    participation = participation_figures(patients, user.clinic, timezone.localdate())
+    return {
         "participation": participation,
-        "form": form, "since": since, "until": until, "used_default": used_default,
-        "period_has_errors": form.is_bound and not form.is_valid(),
         "funnel": funnel, "attendance": attendance, "referrals": referrals, "barriers": barriers,
         "funnel_chart": charts.funnel_chart(funnel),
         "attendance_chart": charts.share_chart(attendance),
@@ -375,5 +375,34 @@ def clinic_overview(request):
         "barrier_chart": charts.split_bar_chart(
             [(r.label, r.resolved, r.noted) for r in barriers.rows],
             title="Barriers noted in the period, by kind, and how many were resolved"),
+    }
+
+
+def figures_cache_key(user, since, until):
+    """The figures of a clinic and period are the same for all its staff unless the clinic limits each one to
+    their caseload; then they are each staff member's own. Never shared across clinics."""
+    scope = f"staff-{user.pk}" if caseload_limited(user) else "clinic"
+    return f"overview:v2:clinic-{user.clinic_id}:{scope}:{since.isoformat()}:{until.isoformat()}"
+
+
+def cached_overview_figures(user, since, until):
+    """``overview_figures``, kept ``OVERVIEW_CACHE_SECONDS`` for the same clinic (and caseload) and period: a
+    busy clinic's staff opening the overview together ask the database once. Figures are at most that old."""
+    seconds = settings.OVERVIEW_CACHE_SECONDS
+    if seconds <= 0:
+        return overview_figures(user, since, until)
+    return caches["figures"].get_or_set(figures_cache_key(user, since, until),
+                                        lambda: overview_figures(user, since, until), seconds)
+
+
+@role_required(Role.CLINIC_ADMIN, Role.CLINICIAN)
+def clinic_overview(request):
+    today = timezone.localdate()
+    form, since, until, used_default = period_from(request.GET, today)
+    return render(request, "overview.html", {
+        "form": form, "since": since, "until": until, "used_default": used_default,
+        "period_has_errors": form.is_bound and not form.is_valid(),
+        **cached_overview_figures(request.user, since, until),
         "statuses": list(ReferralStatus),
+        "cache_seconds": settings.OVERVIEW_CACHE_SECONDS,
     })

@@ -60,6 +60,12 @@ Stop 5, barriers and follow-up (the case manager's turn)
 A stop that is done has no turn. When the care team has nobody in the role whose turn it is, the turn
 names the role alone, and every staff member holding that role sees it as theirs.
 
+Filters
+-------
+``PATHWAY_FILTERS`` asks some of these rules of a whole clinic in SQL (EXISTS conditions the database answers
+with joins), so the patient list can show, say, everyone whose Stop 5 needs attention. Each filter names the
+stop and the statuses it stands for, and a test checks that the SQL and the rules above agree.
+
 Queries
 -------
 ``pathway_for_patients(queryset, today)`` works for many patients in a fixed number of queries (the
@@ -72,10 +78,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from patients.models import Role, plan_status_annotations, review_is_due
+from patients.models import CareTeamMember, PlanVersion, Role, plan_status_annotations, review_is_due, review_is_due_q
 from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
 from referrals.followup.participation import participation_of, with_participation
 from referrals.lifecycle import ATTENDED_OR_FURTHER, CLOSED_STATUSES, PATH, REFERRED_OR_FURTHER, ReferralStatus
@@ -91,7 +97,7 @@ from referrals.models import (
 from referrals.support.lead import Stop3Track, stop3_lead
 from wellness.models import RecoveryCapitalAssessment, WellnessPlan
 
-from .shared import day, gaps_of, latest_assessment_first, patient_url
+from .shared import UnansweredGap, day, gaps_of, latest_assessment_first, latest_assessments, patient_url
 
 #: An assessment older than this no longer counts as "taken" for Stop 2.
 ASSESSMENT_FRESH_DAYS = 90
@@ -466,3 +472,80 @@ def stop5(patient, referrals, today):
     if due is not None:
         action, url = "Log the next follow-up", patient_url("referrals:follow_up_log", patient, patient.pw_follow_up_pk)
     return Stop("5", title, StopStatus.IN_PROGRESS, reason + next_follow_up, turns, action, url)
+
+
+# The same rules in SQL, for lists of patients ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class PathwayFilter:
+    key: str
+    label: str
+    stop: str  # "1" ... "5" ("3" is 3a or 3b)
+    statuses: frozenset  # the statuses of that stop the filter finds
+    condition: object  # (today) -> Q on patients
+
+    def q(self, today):
+        return self.condition(today)
+
+
+def _versions():
+    return PlanVersion.objects.filter(plan__patient=OuterRef("pk"))
+
+
+def _in_force():
+    return PlanVersion.objects.in_force().filter(plan__patient=OuterRef("pk"))
+
+
+def _referrals():
+    return Referral.objects.filter(patient=OuterRef("pk"))
+
+
+def _conversations():
+    return MutualSupportConversation.objects.filter(patient=OuterRef("pk"))
+
+
+def _stop5_needs_attention(today):
+    unplanned = Barrier.objects.filter(patient=OuterRef("pk"), status__in=ACTIVE_BARRIER_STATUSES).exclude(
+        Exists(Intervention.objects.filter(barrier=OuterRef("pk"), status=InterventionStatus.PLANNED)))
+    overdue = FollowUp.objects.scheduled().filter(patient=OuterRef("pk"), due_on__lt=today)
+    return Q(Exists(overdue)) | Q(Exists(unplanned))
+
+
+def _open_referrals():
+    return _referrals().exclude(status__in=CLOSED_STATUSES)
+
+
+_S = StopStatus
+PATHWAY_FILTERS = {f.key: f for f in [
+    PathwayFilter("stop1-no-signed-plan", "Stop 1: no signed treatment plan", "1",
+                  frozenset({_S.NOT_STARTED, _S.IN_PROGRESS}), lambda today: ~Q(Exists(_versions().signed()))),
+    PathwayFilter("stop1-review-due", "Stop 1 needs attention: plan review due", "1",
+                  frozenset({_S.NEEDS_ATTENTION}),
+                  lambda today: Q(Exists(_in_force().filter(review_is_due_q(today, field="next_review_date"))))),
+    PathwayFilter("stop2-needs-attention", "Stop 2 needs attention: a gap with no goal", "2",
+                  frozenset({_S.NEEDS_ATTENTION}),
+                  lambda today: Q(Exists(latest_assessments().filter(patient=OuterRef("pk")).filter(
+                      UnansweredGap("gap_domains", "patient_id"))))),
+    PathwayFilter("stop2-not-started", "Stop 2 not started: no wellness plan or assessment", "2",
+                  frozenset({_S.NOT_STARTED}),
+                  lambda today: ~Q(Exists(WellnessPlan.objects.filter(patient=OuterRef("pk"))))
+                  & ~Q(Exists(RecoveryCapitalAssessment.objects.filter(patient=OuterRef("pk"))))),
+    PathwayFilter("stop3-no-conversation", "Stop 3: no conversation about mutual support yet", "3",
+                  frozenset({_S.NOT_STARTED, _S.NEEDS_ATTENTION}), lambda today: ~Q(Exists(_conversations()))),
+    PathwayFilter("stop3-nobody-can-lead", "Stop 3 needs attention: nobody on the care team can lead", "3",
+                  frozenset({_S.NEEDS_ATTENTION}),
+                  lambda today: ~Q(Exists(_conversations()))
+                  & ~Q(Exists(CareTeamMember.objects.filter(patient=OuterRef("pk"))))),
+    PathwayFilter("stop4-not-referred", "Stop 4: not referred yet", "4",
+                  frozenset({_S.NOT_STARTED, _S.IN_PROGRESS, _S.NEEDS_ATTENTION}),
+                  lambda today: ~Q(Exists(_open_referrals().filter(status__in=REFERRED_OR_FURTHER)))),
+    PathwayFilter("stop4-needs-attention", "Stop 4 needs attention: every referral declined or stopped", "4",
+                  frozenset({_S.NEEDS_ATTENTION}),
+                  lambda today: Q(Exists(_referrals())) & ~Q(Exists(_open_referrals()))),
+    PathwayFilter("stop5-needs-attention", "Stop 5 needs attention: a follow-up overdue or a barrier with no plan",
+                  "5", frozenset({_S.NEEDS_ATTENTION}), _stop5_needs_attention),
+    PathwayFilter("stop5-done", "Stop 5 done: went to a group, no barrier open", "5", frozenset({_S.DONE}),
+                  lambda today: ~_stop5_needs_attention(today)
+                  & Q(Exists(_referrals().filter(status__in=ATTENDED_OR_FURTHER)))
+                  & ~Q(Exists(Barrier.objects.filter(patient=OuterRef("pk"), status__in=ACTIVE_BARRIER_STATUSES)))),
+]}

@@ -1,29 +1,52 @@
-"""Work queues of the home page: what each role should do next, across their patients.
+"""Work queues: what each role should do next, across their patients.
 
-Plain functions a test can call. Each queue holds at most ``QUEUE_LIMIT`` rows plus the full count, and
-each function uses a fixed number of queries whatever the number of patients or records. Every patient
-lookup starts from ``Patient.objects.visible_to(user)``; "my patients" are those whose care team the
-user is on.
+Plain functions that tests and pages call. Each kind of work (``KINDS``) is an ordered queryset of the work,
+scoped by ``Patient.objects.visible_to(user)``, and a function that words a handful of its rows. ``queue(user,
+key, today, limit=..., offset=...)`` loads one window of it and counts all of it in one query (a window
+function; ``referrals.followup.queue.limited``), then what those rows point to, so a queue costs the same few
+queries whatever the size of the caseload, and no Python runs over rows it does not show. "My patients" are
+those whose care team the user is on.
+
+The home page shows, for each care role the user holds, the count of each kind of work (each a link to the
+whole queue: ``/queues/<key>/``, or the case manager's "My queue") and one row per patient with everything
+waiting for them, the patients whose work has waited longest first (``waiting_by_patient``).
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import CareTeamMember, Patient, Role, StaffMember
-from referrals.followup.queue import NO_PROGRESS_DAYS, case_manager_queue
-from referrals.models import FirstMeetingPlan, MutualSupportConversation
+from patients.models import CareTeamMember, Patient, PlanVersion, Role, StaffMember, review_is_due_q
+from referrals.followup.queue import (
+    BARRIER_RELATED,
+    FOLLOW_UP_RELATED,
+    NO_PROGRESS_DAYS,
+    REFERRAL_RELATED,
+    PageOfRows,
+    barriers_to_work_on,
+    describe_to_reach,
+    due_follow_ups,
+    limited,
+    no_progress_cutoff,
+    patients_to_reach,
+    stalled_referrals,
+)
+from referrals.lifecycle import ReferralStatus
+from referrals.models import FirstMeetingPlan, FollowUp, MutualSupportConversation, Referral
 from referrals.support.lead import NEXT_STEP_NOTICE_DAYS
 from wellness.models import RecoveryCapitalAssessment, WellnessPlan
 
 from .pathway import ASSESSMENT_FRESH_DAYS
-from .shared import day, days, gaps_of, latest_assessment_first, patient_url
+from .shared import UnansweredGap, day, days, gaps_of, latest_assessments, patient_url
 
-#: Rows shown per queue on the home page.
+#: Rows of each queue the home page reads (it shows one row per patient, built from these).
 QUEUE_LIMIT = 10
+#: Rows per page of a whole queue (``/queues/<key>/``).
+PAGE_SIZE = 25
 
 
 @dataclass
@@ -33,20 +56,40 @@ class Row:
     action_label: str
     action_url: str
     urgent: str = ""  # e.g. "Overdue by 3 days": shown as words, never colour alone
+    since: datetime.date | None = None  # since when this work has waited (a future date: not due yet)
+    kind: str = ""
 
 
 @dataclass
-class Queue:
+class Queue(PageOfRows):
     key: str
     title: str
     rows: list
     count: int
     empty: str
     see_all_url: str = ""
+    offset: int = 0
+    limit: int = QUEUE_LIMIT
+
+
+@dataclass
+class PatientWork:
+    """One patient and everything waiting for them in one role's queues, the longest-waiting first."""
+
+    patient: object
+    items: list  # of Row
 
     @property
-    def more(self):
-        return self.count > len(self.rows)
+    def first(self):
+        return self.items[0]
+
+    @property
+    def others(self):
+        return self.items[1:]
+
+    @property
+    def since(self):
+        return self.first.since
 
 
 @dataclass
@@ -58,198 +101,330 @@ class RoleQueues:
     def label(self):
         return Role(self.role).label
 
+    @property
+    def patients(self):
+        return waiting_by_patient(self.queues)
+
+    @property
+    def total(self):
+        return sum(q.count for q in self.queues)
+
 
 def my_patients(user):
     return Patient.objects.visible_to(user).on_care_team_of(user)
 
 
-def _limited(queryset):
-    """The first ``QUEUE_LIMIT`` rows and the full count, in one query: a window function counts every row
-    that matches before the limit cuts them."""
-    rows = list(queryset.annotate(queue_total=Window(Count("pk")))[:QUEUE_LIMIT])
-    return rows, rows[0].queue_total if rows else 0
+def _date(value):
+    return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
+
+
+def _overdue(due, today):
+    return "Due today" if due == today else f"Overdue by {days((today - due).days)}"
 
 
 # Clinician -----------------------------------------------------------------------------------------
 
-def plans_due_queue(user, today):
-    patients = (my_patients(user).plan_review_due(today)
-                .order_by("plan_next_review_date", "last_name", "first_name", "pk"))
-    rows, count = _limited(patients)
-    return Queue("plans-due", "Plans due for review", [
-        Row(p, f"Review was due {day(p.plan_next_review_date)}", "Review the plan", patient_url("patients:plan", p),
-            urgent=("Due today" if p.plan_next_review_date == today
-                    else f"Overdue by {days((today - p.plan_next_review_date).days)}"))
-        for p in rows
-    ], count, "No plan of your patients is due for review.", reverse("patients:plans_due") + "?scope=mine")
+def plans_due(user, today):
+    """Plans in force of my patients whose review is due (the signed versions, with their patient)."""
+    return (PlanVersion.objects.in_force().filter(review_is_due_q(today, field="next_review_date"),
+                                                  plan__patient__in=my_patients(user))
+            .select_related("plan__patient").only("pk", "next_review_date", "plan__patient")
+            .order_by("next_review_date", "pk"))
 
 
-def no_plan_queue(user, today):
-    patients = (my_patients(user).with_plan_status().filter(plan_signed_number__isnull=True)
-                .order_by(F("plan_draft_number").asc(nulls_last=True), "last_name", "first_name", "pk"))
-    rows, count = _limited(patients)
-    return Queue("no-plan", "Patients with no signed plan", [
-        Row(p, "No treatment plan yet" if p.plan_draft_number is None else "A draft is being written",
-            "Start the plan" if p.plan_draft_number is None else "Finish the draft", patient_url("patients:plan", p))
-        for p in rows
-    ], count, "Every one of your patients has a signed plan.")
+def plans_due_rows(versions, today):
+    return [Row(v.plan.patient, f"Review was due {day(v.next_review_date)}", "Review the plan",
+                patient_url("patients:plan", v.plan.patient), _overdue(v.next_review_date, today),
+                since=v.next_review_date)
+            for v in versions]
 
 
-def _latest_assessments(patients):
-    latest = latest_assessment_first(OuterRef("pk"))
-    ids = patients.annotate(latest_pk=Subquery(latest.values("pk")[:1])).values("latest_pk")
-    return (RecoveryCapitalAssessment.objects.filter(pk__in=ids).select_related("patient")
-            .defer("answers", "domain_scores", "notes").order_by("taken_on", "pk"))
+def no_signed_plan(user, today):
+    """My patients with no signed plan; those waiting longest (registered first) first."""
+    versions = PlanVersion.objects.of_patient(OuterRef("pk"))
+    return (my_patients(user).exclude(Exists(versions.signed())).annotate(has_draft=Exists(versions.drafts()))
+            .order_by("created_at", "pk"))
 
 
-def gaps_without_treatment_goal_queue(user, today):
-    """Latest assessments of my patients whose gaps have no treatment-plan goal yet (three queries)."""
-    assessments = list(_latest_assessments(my_patients(user)))
-    gaps = gaps_of(assessments)
+def no_signed_plan_rows(patients, today):
+    return [Row(p, "A draft is being written" if p.has_draft else "No treatment plan yet",
+                "Finish the draft" if p.has_draft else "Start the plan", patient_url("patients:plan", p),
+                since=_date(p.created_at))
+            for p in patients]
+
+
+def gaps_without_treatment_goal(user, today):
+    """The latest assessment of each of my patients when one of its gaps has no treatment-plan goal yet."""
+    return (latest_assessments().filter(patient__in=my_patients(user))
+            .filter(UnansweredGap("gap_domains", "patient_id", treatment_only=True))
+            .select_related("patient").defer("answers", "domain_scores", "notes").order_by("taken_on", "pk"))
+
+
+def gaps_rows(assessments, today):
+    gaps = gaps_of(assessments)  # two queries for the rows shown
     rows = []
     for a in assessments:
         open_gaps = [gap for gap in gaps[a.pk] if not gap.has_treatment_goal]
-        if not open_gaps:
-            continue
         names = ", ".join(gap.label for gap in open_gaps)
         rows.append(Row(a.patient, f"Gap{'s' if len(open_gaps) > 1 else ''}: {names} (assessed {day(a.taken_on)})",
                         "Add a treatment-plan goal",
-                        patient_url("wellness:gap_treatment_goal", a.patient, a.pk, open_gaps[0].domain)))
-    return Queue("gaps", "Recovery-capital gaps with no treatment-plan goal", rows[:QUEUE_LIMIT], len(rows),
-                 "No open gaps: every gap has a treatment-plan goal.")
-
-
-def clinician_queues(user, today):
-    return [plans_due_queue(user, today), gaps_without_treatment_goal_queue(user, today),
-            no_plan_queue(user, today), next_steps_queue(user, today, Role.CLINICIAN)]
+                        patient_url("wellness:gap_treatment_goal", a.patient, a.pk, open_gaps[0].domain),
+                        since=a.taken_on))
+    return rows
 
 
 # Any care role ---------------------------------------------------------------------------------------
 
-def next_steps_queue(user, today, role):
-    """Next steps the user agreed with a patient in a Stop 3 conversation (held in ``role``), due within
-    ``NEXT_STEP_NOTICE_DAYS`` or overdue, not yet marked done, and not replaced by a later conversation."""
-    later = MutualSupportConversation.objects.filter(patient=OuterRef("patient")).filter(
-        Q(held_on__gt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), pk__gt=OuterRef("pk")))
-    steps = (MutualSupportConversation.objects
-             .filter(held_by=user, held_by_role=role, next_step_done_on__isnull=True,
-                     next_step_on__lte=today + datetime.timedelta(days=NEXT_STEP_NOTICE_DAYS),
-                     patient__in=Patient.objects.visible_to(user))
-             .exclude(Exists(later)).select_related("patient").order_by("next_step_on", "pk"))
-    rows, count = _limited(steps)
-    return Queue(f"next-steps-{role}", "Next steps agreed in conversations", [
-        Row(c.patient, f"{c.next_step} (by {day(c.next_step_on)})", "Open Stop 3",
-            patient_url("referrals:support", c.patient),
-            urgent=("Due today" if c.next_step_on == today else
-                    f"Overdue by {days((today - c.next_step_on).days)}" if c.next_step_on < today else ""))
-        for c in rows
-    ], count, "No next steps of yours are due.")
+def next_steps(role):
+    def query(user, today):
+        """Next steps the user agreed with a patient in a Stop 3 conversation (held in ``role``), due within
+        ``NEXT_STEP_NOTICE_DAYS`` or overdue, not yet marked done, and not replaced by a later conversation."""
+        later = MutualSupportConversation.objects.filter(patient=OuterRef("patient")).filter(
+            Q(held_on__gt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), pk__gt=OuterRef("pk")))
+        return (MutualSupportConversation.objects
+                .filter(held_by=user, held_by_role=role, next_step_done_on__isnull=True,
+                        next_step_on__lte=today + datetime.timedelta(days=NEXT_STEP_NOTICE_DAYS),
+                        patient__in=Patient.objects.visible_to(user))
+                .exclude(Exists(later)).select_related("patient").order_by("next_step_on", "pk"))
+    return query
+
+
+def next_steps_rows(conversations, today):
+    return [Row(c.patient, f"{c.next_step} (by {day(c.next_step_on)})", "Open Stop 3",
+                patient_url("referrals:support", c.patient),
+                _overdue(c.next_step_on, today) if c.next_step_on <= today else "", since=c.next_step_on)
+            for c in conversations]
 
 
 # Peer support specialist ---------------------------------------------------------------------------
 
-def wellness_plans_queue(user, today):
-    patients = (my_patients(user).exclude(Exists(WellnessPlan.objects.filter(patient=OuterRef("pk"))))
-                .order_by("last_name", "first_name", "pk"))
-    rows, count = _limited(patients)
-    return Queue("wellness-plans", "Wellness plans to create together", [
-        Row(p, "No wellness plan yet", "Start the wellness plan", patient_url("wellness:plan_edit", p)) for p in rows
-    ], count, "Every one of your patients has a wellness plan.")
+def wellness_plans_to_create(user, today):
+    return (my_patients(user).exclude(Exists(WellnessPlan.objects.filter(patient=OuterRef("pk"))))
+            .order_by("created_at", "pk"))
 
 
-def assessments_due_queue(user, today):
+def wellness_plans_rows(patients, today):
+    return [Row(p, "No wellness plan yet", "Start the wellness plan", patient_url("wellness:plan_edit", p),
+                since=_date(p.created_at)) for p in patients]
+
+
+def assessments_due(user, today):
+    """My patients with no assessment in the last ``ASSESSMENT_FRESH_DAYS`` days, never assessed first, then
+    the longest ago."""
     since = today - datetime.timedelta(days=ASSESSMENT_FRESH_DAYS)
-    last = RecoveryCapitalAssessment.objects.filter(patient=OuterRef("pk")).order_by("-taken_on")
-    patients = (my_patients(user).annotate(last_assessed=Subquery(last.values("taken_on")[:1]))
-                .filter(Q(last_assessed__isnull=True) | Q(last_assessed__lte=since))
-                .order_by(F("last_assessed").asc(nulls_first=True), "last_name", "first_name", "pk"))
-    rows, count = _limited(patients)
-    return Queue("assessments-due", "Recovery-capital assessments due", [
-        Row(p, f"Last assessed {day(p.last_assessed)}" if p.last_assessed else "Never assessed",
-            "Assess recovery capital", patient_url("wellness:assessment_new", p),
-            urgent="" if p.last_assessed is None else f"Over {ASSESSMENT_FRESH_DAYS} days ago")
-        for p in rows
-    ], count, f"Every one of your patients was assessed in the last {ASSESSMENT_FRESH_DAYS} days.")
+    assessments = RecoveryCapitalAssessment.objects.filter(patient=OuterRef("pk"))
+    return (my_patients(user).exclude(Exists(assessments.filter(taken_on__gt=since)))
+            .annotate(last_assessed=Subquery(assessments.order_by("-taken_on").values("taken_on")[:1]))
+            .order_by(F("last_assessed").asc(nulls_first=True), "created_at", "pk"))
 
 
-def conversations_queue(user, today):
+def assessments_due_rows(patients, today):
+    fresh = datetime.timedelta(days=ASSESSMENT_FRESH_DAYS)
+    return [Row(p, f"Last assessed {day(p.last_assessed)}" if p.last_assessed else "Never assessed",
+                "Assess recovery capital", patient_url("wellness:assessment_new", p),
+                urgent="" if p.last_assessed is None else f"Over {ASSESSMENT_FRESH_DAYS} days ago",
+                since=(p.last_assessed + fresh) if p.last_assessed else _date(p.created_at))
+            for p in patients]
+
+
+def conversations_to_have(user, today):
     """Stop 3a: patients whose care team has the user as peer specialist and no conversation logged."""
     as_peer = CareTeamMember.objects.filter(staff=user, role=Role.PEER_SPECIALIST).values("patient_id")
-    patients = (Patient.objects.visible_to(user).filter(pk__in=as_peer)
-                .exclude(Exists(MutualSupportConversation.objects.filter(patient=OuterRef("pk"))))
-                .order_by("last_name", "first_name", "pk"))
-    rows, count = _limited(patients)
-    return Queue("conversations", "Conversations about mutual support to have (Stop 3a)", [
-        Row(p, "No conversation logged yet", "Log the conversation", patient_url("referrals:conversation_new", p))
-        for p in rows
-    ], count, "You have talked about mutual support with all your patients.")
+    return (Patient.objects.visible_to(user).filter(pk__in=as_peer)
+            .exclude(Exists(MutualSupportConversation.objects.filter(patient=OuterRef("pk"))))
+            .order_by("created_at", "pk"))
 
 
-def first_meetings_queue(user, today):
-    plans = (FirstMeetingPlan.objects.filter(companion=user, outcome=FirstMeetingPlan.Outcome.PLANNED,
-                                             referral__patient__in=Patient.objects.visible_to(user))
-             .select_related("referral__patient", "meeting").order_by("planned_for", "pk"))
-    rows, count = _limited(plans)
-    out = []
-    for plan in rows:
+def conversations_rows(patients, today):
+    return [Row(p, "No conversation logged yet", "Log the conversation",
+                patient_url("referrals:conversation_new", p), since=_date(p.created_at)) for p in patients]
+
+
+def first_meetings(user, today):
+    return (FirstMeetingPlan.objects.filter(companion=user, outcome=FirstMeetingPlan.Outcome.PLANNED,
+                                            referral__patient__in=Patient.objects.visible_to(user))
+            .select_related("referral__patient", "meeting").order_by("planned_for", "pk"))
+
+
+def first_meetings_rows(plans, today):
+    rows = []
+    for plan in plans:
         patient = plan.referral.patient
-        when = day(plan.planned_for)
         past = plan.planned_for < today
-        out.append(Row(patient, f"{plan.meeting.name}, {when}" + (f" · {plan.meet_at}" if plan.meet_at else ""),
-                       "Log how it went" if past else "Open the referral",
-                       patient_url("referrals:referral_detail", patient, plan.referral_id),
-                       urgent="Happened: log it" if past else ("Today" if plan.planned_for == today else "")))
-    return Queue("first-meetings", "First meetings to go to together", out, count,
-                 "No first meetings planned with you.")
+        rows.append(Row(patient, f"{plan.meeting.name}, {day(plan.planned_for)}"
+                        + (f" · {plan.meet_at}" if plan.meet_at else ""),
+                        "Log how it went" if past else "Open the referral",
+                        patient_url("referrals:referral_detail", patient, plan.referral_id),
+                        urgent="Happened: log it" if past else ("Today" if plan.planned_for == today else ""),
+                        since=plan.planned_for))
+    return rows
 
 
-def peer_queues(user, today):
-    return [first_meetings_queue(user, today), next_steps_queue(user, today, Role.PEER_SPECIALIST),
-            conversations_queue(user, today), wellness_plans_queue(user, today), assessments_due_queue(user, today)]
+# Case manager (the Stop 5 queue of ``referrals.followup.queue``) -------------------------------------
+
+def to_reach_rows(patients, today):
+    rows = []
+    for p in describe_to_reach(patients, today):
+        taking_part = p.participation
+        if taking_part.not_reached:
+            since = _date(taking_part.last_attempt_at)
+        else:
+            since = taking_part.last_meeting_on + datetime.timedelta(days=taking_part.lapse_days)
+        rows.append(Row(p, p.to_reach_reason, "Log a follow-up", patient_url("referrals:follow_up_log_new", p),
+                        urgent="Not reached" if taking_part.not_reached else "Lapsed", since=since))
+    return rows
 
 
-# Case manager ----------------------------------------------------------------------------------------
+def referred_without_follow_up(user, today):
+    """Referrals of the user's patients (as case manager) referred in the last ``NO_PROGRESS_DAYS`` days with no
+    follow-up scheduled: Stop 5 starts with a follow-up on the first meeting. (Older ones are stalled referrals.)"""
+    as_case_manager = CareTeamMember.objects.filter(patient=OuterRef("patient"), staff=user, role=Role.CASE_MANAGER)
+    return (Referral.objects.visible_to(user).filter(status=ReferralStatus.REFERRED,
+                                                     status_changed_at__gte=no_progress_cutoff(today))
+            .filter(Exists(as_case_manager))
+            .exclude(Exists(FollowUp.objects.scheduled().filter(patient=OuterRef("patient"))))
+            .select_related("patient", "program", "meeting").order_by("status_changed_at", "pk"))
 
-def case_manager_queues(user, today):
-    """The case manager's queue (``referrals.followup.queue.case_manager_queue``), shortened for the home page."""
-    queue = case_manager_queue(user, today)
-    see_all = reverse("referrals:case_manager_queue")
-    to_reach = [Row(p, p.to_reach_reason, "Log a follow-up", patient_url("referrals:follow_up_log_new", p),
-                    urgent="Not reached" if p.participation.not_reached else "Lapsed")
-                for p in queue.to_reach]
-    follow_ups = [
-        Row(f.patient, f"Follow-up due {day(f.due_on)}", "Log the follow-up",
-            patient_url("referrals:follow_up_log", f.patient, f.pk),
-            urgent="Due today" if f.due_on == today else f"Overdue by {days((today - f.due_on).days)}")
-        for f in queue.follow_ups
-    ]
-    barriers = []
-    for b in queue.barriers:
+
+def referred_rows(referrals, today):
+    return [Row(r.patient, f"{r.target_name}: referred {day(timezone.localdate(r.status_changed_at))}, "
+                           "no follow-up yet", "Log a follow-up", patient_url("referrals:follow_up_log_new", r.patient),
+                since=timezone.localdate(r.status_changed_at))
+            for r in referrals]
+
+
+def follow_ups_rows(follow_ups, today):
+    return [Row(f.patient, f"Follow-up due {day(f.due_on)}", "Log the follow-up",
+                patient_url("referrals:follow_up_log", f.patient, f.pk), _overdue(f.due_on, today), since=f.due_on)
+            for f in follow_ups]
+
+
+def barriers_rows(barriers, today):
+    rows = []
+    for b in barriers:
         first = b.due_interventions[0] if b.due_interventions else None
         if first:
-            barriers.append(Row(b.patient, f"{b.label}: {first.what}", "Record the outcome",
-                                patient_url("referrals:intervention_outcome", b.patient, b.pk, first.pk),
-                                urgent="Due today" if first.due_on == today else "Overdue"))
+            rows.append(Row(b.patient, f"{b.label}: {first.what}", "Record the outcome",
+                            patient_url("referrals:intervention_outcome", b.patient, b.pk, first.pk),
+                            urgent="Due today" if first.due_on == today else "Overdue", since=first.due_on))
         else:
-            barriers.append(Row(b.patient, f"{b.label}: nothing planned yet", "Plan help",
-                                patient_url("referrals:barrier_detail", b.patient, b.pk), urgent="Nothing planned"))
-    stalled = [
-        Row(r.patient, f"{r.target_name}: {r.get_status_display().lower()} since "
-                       f"{day(timezone.localdate(r.status_changed_at))}",
-            "Open the referral", patient_url("referrals:referral_detail", r.patient, r.pk))
-        for r in queue.stalled_referrals
-    ]
-    return [
-        Queue("to-reach", "Patients to reach", to_reach[:QUEUE_LIMIT], len(to_reach),
-              "Everyone has been reached and keeps going.", see_all),
-        Queue("follow-ups", "Follow-ups due", follow_ups[:QUEUE_LIMIT], len(follow_ups), "No follow-ups due.",
-              see_all),
-        Queue("barriers", "Barriers to work on", barriers[:QUEUE_LIMIT], len(barriers),
-              "No barriers need you today.", see_all),
-        Queue("stalled", f"Referrals with no progress for {NO_PROGRESS_DAYS} days", stalled[:QUEUE_LIMIT],
-              len(stalled), f"Every referral has moved in the last {NO_PROGRESS_DAYS} days.", see_all),
-        next_steps_queue(user, today, Role.CASE_MANAGER),
-    ]
+            rows.append(Row(b.patient, f"{b.label}: nothing planned yet", "Plan help",
+                            patient_url("referrals:barrier_detail", b.patient, b.pk), urgent="Nothing planned",
+                            since=b.noted_on))
+    return rows
+
+
+def stalled_rows(referrals, today):
+    return [Row(r.patient, f"{r.target_name}: {r.get_status_display().lower()} since "
+                           f"{day(timezone.localdate(r.status_changed_at))}",
+                "Open the referral", patient_url("referrals:referral_detail", r.patient, r.pk),
+                since=timezone.localdate(r.status_changed_at))
+            for r in referrals]
+
+
+# The kinds of work ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    role: str
+    title: str
+    empty: str
+    query: Callable  # (user, today) -> an ordered queryset of the work
+    rows: Callable  # (a window of that queryset, today) -> [Row]
+    related: tuple = ()  # what the rows show besides themselves, loaded for the rows shown (prefetch lookups)
+    see_all: str = ""  # the URL name of a page of its own; else /queues/<key>/
+
+
+_KINDS = [
+    Kind("plans-due", Role.CLINICIAN, "Plans due for review", "No plan of your patients is due for review.",
+         plans_due, plans_due_rows, ("plan__patient",)),
+    Kind("gaps", Role.CLINICIAN, "Recovery-capital gaps with no treatment-plan goal",
+         "No open gaps: every gap has a treatment-plan goal.", gaps_without_treatment_goal, gaps_rows, ("patient",)),
+    Kind("no-plan", Role.CLINICIAN, "Patients with no signed plan", "Every one of your patients has a signed plan.",
+         no_signed_plan, no_signed_plan_rows),
+    Kind("first-meetings", Role.PEER_SPECIALIST, "First meetings to go to together",
+         "No first meetings planned with you.", first_meetings, first_meetings_rows, ("referral__patient", "meeting")),
+    Kind("conversations", Role.PEER_SPECIALIST, "Conversations about mutual support to have (Stop 3a)",
+         "You have talked about mutual support with all your patients.", conversations_to_have, conversations_rows),
+    Kind("wellness-plans", Role.PEER_SPECIALIST, "Wellness plans to create together",
+         "Every one of your patients has a wellness plan.", wellness_plans_to_create, wellness_plans_rows),
+    Kind("assessments-due", Role.PEER_SPECIALIST, "Recovery-capital assessments due",
+         f"Every one of your patients was assessed in the last {ASSESSMENT_FRESH_DAYS} days.", assessments_due,
+         assessments_due_rows),
+    Kind("to-reach", Role.CASE_MANAGER, "Patients to reach", "Everyone has been reached and keeps going.",
+         lambda user, today: patients_to_reach(user, today), to_reach_rows, (), "referrals:case_manager_queue"),
+    Kind("follow-ups", Role.CASE_MANAGER, "Follow-ups due", "No follow-ups due.",
+         lambda user, today: due_follow_ups(user, today), follow_ups_rows, FOLLOW_UP_RELATED,
+         "referrals:case_manager_queue"),
+    Kind("barriers", Role.CASE_MANAGER, "Barriers to work on", "No barriers need you today.",
+         lambda user, today: barriers_to_work_on(user, today), barriers_rows, BARRIER_RELATED,
+         "referrals:case_manager_queue"),
+    Kind("referred", Role.CASE_MANAGER, "Referred, no follow-up yet",
+         "Every patient you referred lately has a follow-up planned.", referred_without_follow_up, referred_rows,
+         REFERRAL_RELATED),
+    Kind("stalled", Role.CASE_MANAGER, f"Referrals with no progress for {NO_PROGRESS_DAYS} days",
+         f"Every referral has moved in the last {NO_PROGRESS_DAYS} days.",
+         lambda user, today: stalled_referrals(user, today), stalled_rows, REFERRAL_RELATED,
+         "referrals:case_manager_queue"),
+    *(Kind(f"next-steps-{role}", role, "Next steps agreed in conversations", "No next steps of yours are due.",
+           next_steps(role), next_steps_rows, ("patient",))
+      for role in (Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER)),
+]
+KINDS = {kind.key: kind for kind in _KINDS}
+#: The care roles with queues, in the order the home page shows them.
+QUEUE_ROLES = [Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER]
+
+#: Where the case manager's queue page shows each kind (the anchors of its sections).
+_QUEUE_PAGE_ANCHORS = {"to-reach": "queue-to-reach", "follow-ups": "queue-follow-ups", "barriers": "queue-barriers",
+                       "stalled": "queue-referrals"}
+
+
+def see_all_url(kind):
+    if kind.see_all:
+        return reverse(kind.see_all) + "#" + _QUEUE_PAGE_ANCHORS[kind.key]
+    return reverse("queue", args=[kind.key])
+
+
+def queue(user, key, today, *, limit=QUEUE_LIMIT, offset=0):
+    """The queue ``key`` of ``user``: rows ``offset`` to ``offset + limit`` and the number of all rows."""
+    kind = KINDS[key]
+    items, count = limited(kind.query(user, today), limit=limit, offset=offset, related=kind.related)
+    rows = kind.rows(items, today)
+    for row in rows:
+        row.kind = key
+    return Queue(key, kind.title, rows, count, kind.empty, see_all_url(kind), offset, limit)
+
+
+def kinds_of(role):
+    return [kind for kind in _KINDS if kind.role == role]
+
+
+def queues_for(user, today):
+    """One ``RoleQueues`` per care role the user holds, in a fixed order, each queue's first rows and count."""
+    return [RoleQueues(role, [queue(user, kind.key, today) for kind in kinds_of(role)])
+            for role in QUEUE_ROLES if role in user.roles]
+
+
+def waiting_by_patient(queues, limit=QUEUE_LIMIT):
+    """One ``PatientWork`` per patient in the rows of ``queues``, with all their rows; the patients whose work
+    has waited longest first, at most ``limit`` of them.
+
+    Built from each queue's first rows (each ordered by how long its work has waited), so it reads no more
+    than ``QUEUE_LIMIT`` rows of each kind whatever the caseload: a patient whose only work is past the first
+    rows of its kind waits behind at least that many others of the same kind.
+    """
+    far_future = datetime.date.max
+    by_patient = {}
+    order = {q.key: n for n, q in enumerate(queues)}  # equal waits: in the order of the queues
+    for q in queues:
+        for row in q.rows:
+            by_patient.setdefault(row.patient.pk, PatientWork(row.patient, [])).items.append(row)
+    for work in by_patient.values():
+        work.items.sort(key=lambda r: (r.since or far_future, order[r.kind]))
+    ordered = sorted(by_patient.values(), key=lambda w: (w.since or far_future, w.patient.last_name,
+                                                         w.patient.first_name, w.patient.pk))
+    return ordered[:limit]
 
 
 # Clinic admin ------------------------------------------------------------------------------------------
@@ -270,15 +445,3 @@ def clinic_summary(user):
         without_care_team=patients.exclude(Exists(CareTeamMember.objects.filter(patient=OuterRef("pk")))).count(),
         active_staff=StaffMember.objects.filter(clinic_id=user.clinic_id, is_active=True).count(),
     )
-
-
-ROLE_QUEUES = [
-    (Role.CLINICIAN, clinician_queues),
-    (Role.PEER_SPECIALIST, peer_queues),
-    (Role.CASE_MANAGER, case_manager_queues),
-]
-
-
-def queues_for(user, today):
-    """One ``RoleQueues`` per care role the user holds, in a fixed order."""
-    return [RoleQueues(role, build(user, today)) for role, build in ROLE_QUEUES if role in user.roles]

@@ -122,6 +122,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 0.25 s (10,000 patients). A web app's queries are short, so JIT stays off for the app's connections.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
+# Behind PgBouncer in transaction mode a server-side cursor cannot outlive its transaction: set
+# DISABLE_SERVER_SIDE_CURSORS=1 (and DB_CONN_MAX_AGE=0, PgBouncer keeps the connections).
+if env_bool("DISABLE_SERVER_SIDE_CURSORS", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# Caches. "default" holds the limits on password guessing and reset e-mails (security/limits.py): every gunicorn
+# worker and every app server must see the same counts (a per-process memory cache would multiply every limit by
+# the number of workers), so it is a database table by default (made by migrate, security migration 0004).
+# "figures" keeps the clinic overview's figures for a minute: local memory in each process is enough. Set
+# CACHE_URL to a Redis server the app servers share (Django's own Redis backend, redis-py as the client), e.g.
+# redis://127.0.0.1:6379/0, and both live there. Sessions, lockouts (django-axes) and records stay in PostgreSQL.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://, rediss:// or unix://).")
+    _prefix = os.environ.get("CACHE_KEY_PREFIX", "maud-pathways")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                    "KEY_PREFIX": _prefix},
+        "figures": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                    "KEY_PREFIX": f"{_prefix}-figures"},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "security_cache"},
+        "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maud-pathways-figures"},
+    }
+# Seconds the clinic overview's figures are kept for the same clinic and period (0: not cached).
+OVERVIEW_CACHE_SECONDS = int(os.environ.get("OVERVIEW_CACHE_SECONDS", "60"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "patients.StaffMember"
@@ -201,16 +231,6 @@ if PASSWORD_RESET_BY_EMAIL and not DEBUG and EMAIL_BACKEND in EMAIL_BACKENDS_THA
         "DEFAULT_FROM_EMAIL), or leave PASSWORD_RESET_BY_EMAIL off (staff who forget their password then ask "
         "their clinic admin)."
     )
-
-# Cache: the limits on password guessing and reset e-mails (security/limits.py). A database table by default, so
-# every gunicorn worker sees the same counts (a per-process memory cache would multiply every limit by the number
-# of workers); the table is made by migrate (security migration 0004).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "security_cache",
-    }
-}
 
 # Security: secure by default, relaxed only when DEBUG is on (local quick start).
 SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ they read a patient's latest recovery-capital assessment and its gaps (Stop 2)."
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, Exists, Func, OuterRef, Q
 from django.urls import reverse
 
 from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment
@@ -27,6 +28,42 @@ def patient_url(name, patient, *args):
 def latest_assessment_first(patient):
     """A patient's recovery-capital assessments, the latest first; ``patient`` may be an ``OuterRef``."""
     return RecoveryCapitalAssessment.objects.filter(patient=patient).order_by("-taken_on", "-created_at", "-id")
+
+
+def latest_assessments():
+    """Each patient's latest recovery-capital assessment (the first of ``latest_assessment_first``), as an
+    anti-join: no assessment of the same patient comes after it."""
+    later = RecoveryCapitalAssessment.objects.filter(patient=OuterRef("patient")).filter(
+        Q(taken_on__gt=OuterRef("taken_on"))
+        | Q(taken_on=OuterRef("taken_on"), created_at__gt=OuterRef("created_at"))
+        | Q(taken_on=OuterRef("taken_on"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")))
+    return RecoveryCapitalAssessment.objects.exclude(Exists(later))
+
+
+class UnansweredGap(Func):
+    """True when an assessment's gap domains (a JSON list: the first argument) hold a domain that no goal of the
+    patient (the second argument) answers: the rule of ``Gap.has_goal`` (any goal, from any assessment of the
+    patient), or of ``Gap.has_treatment_goal`` with ``treatment_only``. In SQL, so lists and queues filter by it."""
+
+    output_field = BooleanField()
+
+    def __init__(self, gaps, patient, *, treatment_only=False):
+        super().__init__(gaps, patient)
+        self.treatment_only = treatment_only
+
+    def as_sql(self, compiler, connection, **extra_context):
+        gaps, gap_params = compiler.compile(self.source_expressions[0])
+        patient, patient_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "postgresql":
+            domains, domain = f"jsonb_array_elements_text({gaps}) AS gap(domain)", "gap.domain"
+        else:
+            domains, domain = f"json_each({gaps}) AS gap", "gap.value"
+        link, assessment = GapGoalLink._meta.db_table, RecoveryCapitalAssessment._meta.db_table
+        kind = " AND link.treatment_goal_key IS NOT NULL" if self.treatment_only else ""
+        sql = (f"EXISTS (SELECT 1 FROM {domains} WHERE NOT EXISTS (SELECT 1 FROM {link} link "
+               f"INNER JOIN {assessment} linked ON linked.id = link.assessment_id "
+               f"WHERE linked.patient_id = {patient} AND link.domain = {domain}{kind}))")
+        return sql, (*gap_params, *patient_params)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ from security.forms import AdminLoginForm
 from . import overview, views
 from .fhir import views as fhir_views
 
-#: The patient page and its care-team form read every app, so they are composed here; they join the
-#: ``patients`` namespace, so their names stay ``patients:detail`` and ``patients:care_team_add``.
+#: The patient list, the patient page and its care-team form read every app, so they are composed here; they
+#: join the ``patients`` namespace, so their names stay ``patients:list``, ``patients:detail`` and
+#: ``patients:care_team_add``.
 patient_pages = [
+    path("", views.patient_list, name="list"),
     path("<uuid:public_id>/", views.patient_page, name="detail"),
     path("<uuid:public_id>/care-team/add/", views.care_team_add, name="care_team_add"),
 ]
@@ -23,6 +25,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("overview/", overview.clinic_overview, name="overview"),
+    path("queues/<slug:key>/", views.queue_page, name="queue"),
     path("accounts/login/", security_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", security_views.PasswordChangeView.as_view(), name="password_change"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -10,41 +11,60 @@ from patients.access import clinic_staff_required
 from patients.forms import CareTeamMemberForm
 from patients.models import Patient
 
-from .pathway import STATUS_ICONS, StopStatus, build_pathways, with_pathway
+from .pathway import STATUS_ICONS
+from .patient_list import PatientListForm, patient_listing
 from .patient_page import page_context, patient_for_page
-from .queues import clinic_summary, my_patients, queues_for
-
-HOME_PATIENT_LIMIT = 15
+from .queues import KINDS, PAGE_SIZE, clinic_summary, my_patients, queue, queues_for
 
 
 @login_required
 def home(request):
-    """The staff member's work queues, one set per role, then their patients with their pathway at a glance."""
+    """The staff member's work, one set of queues per care role: each queue's count (a link to all of it) and
+    one row per patient with everything waiting for them; a clinic admin's clinic in four numbers."""
     user = request.user
     if user.clinic_id is None:
         # Superusers without a clinic manage the system in Django admin.
         return redirect("admin:index") if user.is_superuser else render(request, "no_clinic.html", status=403)
     today = timezone.localdate()
-    mine = my_patients(user)
-    shown = list(with_pathway(mine)[:HOME_PATIENT_LIMIT])
-    pathways = build_pathways(shown, today)
     return render(request, "home.html", {
         "today": today,
         "role_queues": queues_for(user, today),
         "summary": clinic_summary(user) if user.is_clinic_admin else None,
-        "my_patients": [_patient_row(patient, pathways[patient.pk], user) for patient in shown],
         "several_roles": len(user.roles) > 1,
-        "my_patient_count": mine.count(),
+        "my_patient_count": my_patients(user).count(),
         "clinic_patient_count": Patient.objects.visible_to(user).count(),
-        "status_icons": STATUS_ICONS.items(),
     })
 
 
-def _patient_row(patient, pathway, user):
-    """A row of "My patients": the pathway at a glance and the next step, the user's own first."""
-    mine = [stop for stop in pathway.stops if stop.is_turn_of(user)]
-    yours = next((stop for stop in mine if stop.status == StopStatus.NEEDS_ATTENTION), mine[0] if mine else None)
-    return {"patient": patient, "pathway": pathway, "yours": yours, "next": yours or pathway.next_stop}
+@clinic_staff_required
+def queue_page(request, key):
+    """All of one work queue, page by page (the "See all" of a home-page count)."""
+    kind = KINDS.get(key)
+    if kind is None:
+        raise Http404("No such queue.")
+    if kind.role not in request.user.roles:
+        raise PermissionDenied("This queue belongs to another role.")
+    try:
+        page = max(1, min(int(request.GET.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    today = timezone.localdate()
+    shown = queue(request.user, key, today, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render(request, "pathway/queue.html", {"queue": shown, "today": today})
+
+
+@clinic_staff_required
+def patient_list(request):
+    """The clinic's patients (``patients:list``) with where each stands on the pathway; filtered in SQL."""
+    form = PatientListForm(request.GET or None)
+    page, scope, outside_caseload = patient_listing(request.user, form, timezone.localdate(),
+                                                    page_number=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "pathway/patient_list.html", {
+        "form": form, "page": page, "scope": scope, "query_string": query.urlencode(),
+        "outside_caseload": outside_caseload, "status_icons": STATUS_ICONS.items(),
+    })
 
 
 @clinic_staff_required

@@ -4,10 +4,9 @@ from .views import emergency, patients, treatment_plans
 
 app_name = "patients"
 
-# The patient page ("detail", /patients/<id>/) and its care-team form ("care_team_add") join this namespace
-# in maud_pathways/urls.py: they show every stop, and this app uses no other.
+# The patient list ("list", /patients/), the patient page ("detail", /patients/<id>/) and its care-team form
+# ("care_team_add") join this namespace in maud_pathways/urls.py: they show every stop, and this app uses no other.
 urlpatterns = [
-    path("", patients.patient_list, name="list"),
     path("new/", patients.patient_create, name="create"),
     path("plans/due/", treatment_plans.plans_due, name="plans_due"),
     path("<uuid:public_id>/edit/", patients.patient_edit, name="edit"),

@@ -10,3 +10,8 @@ PATIENT_PAGE_MAX_QUERIES = 28
 
 #: The home page (work queues) of the busiest single role, counted with the "My patients" pathway list.
 HOME_MAX_QUERIES = 20
+
+#: The patient list (``patients:list``), a page of patients with their pathway at a glance: session, user and
+#: roles, the count, the ids of the page, those patients with the pathway's facts, care teams, referrals,
+#: latest assessments and their gaps (at most two), the audit entry.
+PATIENT_LIST_MAX_QUERIES = 12

@@ -14,7 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from patients.models import Role
-from referrals.models import MeetingImport
+from referrals.models import MeetingImport, PendingMeetingImport
 from referrals.patient_link.models import LinkDelivery
 from referrals.patient_link.services import give_link
 from referrals.support.models.consent import record_disclosure
@@ -84,6 +84,10 @@ def build_world():
     world.extra["foreign_hand_meeting"] = MeetingFactory(clinic=other, program=program, added_by_hand=True, source="")
     world.extra["import"] = MeetingImport.objects.create(clinic=clinic, program=program, source="feed.json")
     world.extra["foreign_import"] = MeetingImport.objects.create(clinic=other, program=program, source="x.json")
+    world.extra["pending"] = PendingMeetingImport.objects.create(clinic=clinic, program=program, source="feed.json",
+                                                                 entries=[])
+    world.extra["foreign_pending"] = PendingMeetingImport.objects.create(clinic=other, program=program,
+                                                                         source="x.json", entries=[])
     for prefix, who, clinician in (("", patient, staff["clinician"]), ("foreign_", foreign_patient,
                                                                      world.foreign_staff)):
         referral = world.extra[prefix + "referral"] = ReferralFactory(patient=who, program=program,
@@ -231,6 +235,8 @@ MATRIX = {
     "home": Row(ALL_STAFF),
     "healthz": Row(ALL_STAFF, anonymous=200),
     "overview": Row({**ADMIN_ONLY, "clinician": 200}),  # clinic-wide figures: clinic admins and clinicians
+    # A whole work queue ("See all" on the home page): staff holding the queue's role (here a clinician's).
+    "queue": Row(CLINICIAN_ONLY, lambda w: ["plans-due"]),
     # The FHIR R4 download of a patient's pathway: clinicians and clinic admins.
     "patient_fhir_export": Row({**ADMIN_ONLY, "clinician": 200}, patient_args, foreign_patient_args),
     "login": Row(dict.fromkeys(ROLES, 302), anonymous=200),
@@ -288,6 +294,8 @@ MATRIX = {
                                   lambda w: [w.extra["foreign_hand_meeting"].pk]),
     "referrals:import_detail": Row(ADMIN_ONLY, lambda w: [w.extra["import"].pk],
                                    lambda w: [w.extra["foreign_import"].pk]),
+    "referrals:import_confirm": Row(ADMIN_ONLY, lambda w: [w.extra["pending"].pk],
+                                    lambda w: [w.extra["foreign_pending"].pk]),
     "referrals:find_options": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "referrals:preferences_edit": Row(ALL_STAFF, patient_args, foreign_patient_args),
     # Stop 3: the whole care team reads; clinicians, peers and case managers act (not a clinic admin as such).

@@ -22,7 +22,12 @@ def test_each_role_logs_in_and_sees_home_with_their_patients(client, clinic, rol
     assert response.redirect_chain[-1][0] == reverse("home")
     body = response.content.decode()
     assert Role(role).label in body
-    assert ("Castillo, Carmen" in body) is (role != Role.CLINIC_ADMIN)
+    if role == Role.CLINIC_ADMIN:
+        assert "You are not on any care team yet" in body
+    else:
+        assert 'My patients <span class="badge text-bg-secondary">1</span>' in body
+    # What waits for the patient shows by name (a case manager has nothing to do for them until a referral).
+    assert ("Carmen Castillo" in body) is (role in (Role.CLINICIAN, Role.PEER_SPECIALIST))
 
 
 def test_deactivated_staff_cannot_log_in(client, clinic):

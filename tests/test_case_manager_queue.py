@@ -58,7 +58,7 @@ def test_follow_ups_due_today_and_overdue_most_overdue_first(case_manager):
     DoneFollowUpFactory(patient=c, assigned_to=case_manager, done_on=days_from_today(-3))  # already done
 
     queue = case_manager_queue(case_manager, today())
-    assert queue.follow_ups == [week_late, day_late, due_today]
+    assert queue.follow_ups.rows == [week_late, day_late, due_today]
     assert queue.overdue_follow_ups == [week_late, day_late]
     assert queue.follow_ups_due_today == [due_today]
 
@@ -90,7 +90,7 @@ def test_barriers_they_own_with_interventions_due_or_nothing_planned(case_manage
     theirs_with_my_task = barrier(owner=colleague)
     InterventionFactory(barrier=theirs_with_my_task, owner=case_manager, due_on=days_from_today(-2))
 
-    rows = case_manager_queue(case_manager, today()).barriers
+    rows = case_manager_queue(case_manager, today()).barriers.rows
     assert rows == [overdue, theirs_with_my_task, due_today, unplanned_major, unplanned_minor]
     assert [i.due_on for i in rows[0].due_interventions] == [days_from_today(-4)]
 
@@ -101,7 +101,7 @@ def test_queue_stays_inside_the_clinic(case_manager, other_clinic):
     ScheduledFollowUpFactory(patient=outsider_patient, assigned_to=case_manager, due_on=days_from_today(-1))
     BarrierFactory(patient=outsider_patient, owner=case_manager, noted_by=case_manager)
     queue = case_manager_queue(case_manager, today())
-    assert queue.follow_ups == [] and queue.barriers == [] and queue.total == 0
+    assert queue.follow_ups.rows == [] and queue.barriers.rows == [] and queue.total == 0
 
 
 def test_each_row_links_to_its_action(login, case_manager):
@@ -128,7 +128,7 @@ def test_case_manager_logs_from_the_queue_and_returns_to_a_shorter_queue(login, 
         "new_barrier_severity": "somewhat",
     }, follow=True)
     assert response.redirect_chain[-1][0] == QUEUE_URL
-    assert response.context["queue"].follow_ups == []
+    assert response.context["queue"].follow_ups.rows == []
     assert "No follow-ups due" in response.content.decode()
 
 
@@ -159,16 +159,20 @@ def test_queue_query_count_does_not_grow_with_patients_follow_ups_and_barriers(
 ):
     _fill(case_manager, 1)
     client = login(case_manager)
-    # session, user, roles, follow-ups, barriers, their due interventions, referrals
-    with django_assert_max_num_queries(8) as small:
+    # session, user, roles; follow-ups and their patients; barriers, their patients, owners and due
+    # interventions; referrals, their patients, programs and meetings; patients to reach
+    with django_assert_max_num_queries(14) as small:
         response = client.get(QUEUE_URL)
     assert len(response.context["queue"].follow_ups) == 1
     _fill(case_manager, 12)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(QUEUE_URL)
-    assert len(response.context["queue"].follow_ups) == 13
-    assert len(response.context["queue"].barriers) == 26
-    assert len(response.context["queue"].stalled_referrals) == 13
+    queue = response.context["queue"]
+    assert (len(queue.follow_ups), len(queue.barriers), len(queue.stalled_referrals)) == (13, 25, 13)
+    assert queue.barriers.count == 26  # one page of 25 shown, all 26 counted
+    assert "Showing barriers 1–25 of 26" in response.content.decode()
+    second = client.get(QUEUE_URL + "?barriers=2")
+    assert len(second.context["queue"].barriers) == 1 and len(second.context["queue"].follow_ups) == 13
 
 
 def test_referrals_with_no_progress_for_14_days_longest_waiting_first(case_manager, colleague, other_clinic):
@@ -190,7 +194,7 @@ def test_referrals_with_no_progress_for_14_days_longest_waiting_first(case_manag
     referral(patient=not_mine, by=colleague, days_ago=40)  # someone else's patient and referral
     referral(patient=PatientFactory(clinic=other_clinic), by=case_manager, days_ago=40)  # another clinic
 
-    assert case_manager_queue(case_manager, today()).stalled_referrals == [month, referred_by_me, exactly_14]
+    assert case_manager_queue(case_manager, today()).stalled_referrals.rows == [month, referred_by_me, exactly_14]
 
 
 def test_a_stalled_referral_row_links_to_a_follow_up_and_the_referral(login, case_manager):

@@ -101,7 +101,8 @@ def test_meetings_are_clinic_local_and_programs_are_kept_apart(clinic, other_cli
     run_import([feed_entry("shared-slug", name="Riverbend meeting")], clinic, aa)
     run_import([feed_entry("shared-slug", name="Lakeside meeting")], other_clinic, aa)
     run_import([feed_entry("shared-slug", name="SMART meeting")], clinic, smart)
-    run_import([], other_clinic, aa)  # an empty feed deactivates Lakeside's AA meetings only
+    # An empty feed, confirmed, deactivates Lakeside's AA meetings only.
+    import_feed([], clinic=other_clinic, program=aa, source="test feed", allow_mass_deactivation=True)
     assert Meeting.objects.get(clinic=clinic, program=aa).is_active
     assert Meeting.objects.get(clinic=clinic, program=aa).name == "Riverbend meeting"
     assert Meeting.objects.get(clinic=clinic, program=smart).is_active
@@ -147,7 +148,7 @@ def test_a_file_that_is_not_a_feed_is_refused_as_a_whole(raw, message):
 BAD_ENTRIES = [
     ("no-name", feed_entry("no-name", name=None), "no name"),
     ("", feed_entry("x", slug=None), "no slug"),
-    ("bad slug!", feed_entry("x", slug="bad slug!"), "slug must be"),
+    ("bad slug!", feed_entry("x", slug="bad slug!"), "The slug must be letters"),
     ("day-seven", feed_entry("day-seven", day=7), "Invalid day 7"),
     ("day-word", feed_entry("day-word", day="monday"), "Invalid day"),
     ("day-list", feed_entry("day-list", day=[1, 9]), "Invalid day 9"),
@@ -156,8 +157,9 @@ BAD_ENTRIES = [
     ("end-bad", feed_entry("end-bad", end_time="20:75"), "Invalid end time"),
     ("no-time", feed_entry("no-time", time=None), "no start time"),
     ("tz", feed_entry("tz", timezone="Mars/Olympus_Mons"), "Unknown time zone"),
-    ("onl-no-link", online_entry("onl-no-link", conference_url=None), "needs a link"),
-    ("opt-online", feed_entry("opt-online", attendance_option="online"), "needs a link"),
+    ("long-name", feed_entry("long-name", name="N" * 256), "name is longer than 255"),
+    ("x" * 80, feed_entry("x", slug="x" * 256), "slug is longer than 255"),  # the report shows 80 characters
+    ("spaced slug", feed_entry("x", slug="spaced slug"), "with no spaces"),
     ("bad-url", online_entry("bad-url", conference_url="zoom meeting 123"), "not a web address"),
     ("nowhere", online_entry("nowhere", conference_url=None, types=["O"]), "No place to meet"),
     ("updated", feed_entry("updated", updated="last tuesday"), "Invalid “updated”"),
@@ -209,14 +211,28 @@ def test_command_imports_and_prints_a_summary_and_each_rejected_entry(clinic, aa
     assert MeetingImport.objects.get().source == "feed.json"
 
 
-def test_command_shows_a_progress_bar_on_large_files(clinic, aa, tmp_path):
+def test_command_shows_a_progress_bar_for_checking_and_for_writing_on_large_files(clinic, aa, tmp_path):
+    # Issue 16: the bar used to cover checking only; writing every changed meeting then took longer, unshown.
     feed = tmp_path / "big.json"
     feed.write_text(json.dumps([feed_entry(f"m{i}") for i in range(600)]))
     out, err = io.StringIO(), io.StringIO()
     call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous",
                  stdout=out, stderr=err)
-    assert "Importing:" in err.getvalue() and "/600 [" in err.getvalue()
+    checking, writing = err.getvalue().split("Writing:", 1)
+    assert "Checking:" in checking and "/600 [" in checking and "/600 [" in writing
     assert "600 added" in out.getvalue()
+
+    feed.write_text(json.dumps([feed_entry(f"m{i}", notes="Every meeting edited.") for i in range(600)]))
+    err = io.StringIO()
+    call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous",
+                 stdout=io.StringIO(), stderr=err)
+    assert "/600 [" in err.getvalue().split("Writing:")[1]  # 600 updates to write, each counted
+    assert Meeting.objects.filter(notes="Every meeting edited.").count() == 600
+
+    err = io.StringIO()
+    call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous",
+                 stdout=io.StringIO(), stderr=err)
+    assert "Checking:" in err.getvalue() and "Writing" not in err.getvalue()  # nothing to write: no bar
 
 
 def test_command_refuses_a_file_that_is_not_a_feed_and_changes_nothing(clinic, aa, tmp_path):
@@ -308,11 +324,15 @@ def test_a_fresh_download_without_a_name_updates_the_programs_only_feed(clinic, 
     record = MeetingImport.objects.latest("pk")
     assert (record.source, record.updated, record.deactivated) == ("Springfield Intergroup", 1, 1)
     run_import([online_entry("o")], clinic, aa, source="Online Intergroup")
-    call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous",
-                 stdout=io.StringIO(), stderr=io.StringIO())
-    # With two feeds, an unnamed file is a feed of its own: it changes neither of the others.
-    assert MeetingImport.objects.latest("pk").source == "springfield-2026-12.json"
-    assert Meeting.objects.get(slug="o").is_active
+    before = snapshot(clinic, aa)
+    # With two feeds, an unnamed file is a feed of its own: it changes neither of the others. Its only entry has
+    # a slug of the Springfield feed, so it is rejected, and a file whose every entry is rejected is refused.
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"Every entry of the file \(1\) was rejected"):
+        call_command("import_meetings", str(feed), clinic=clinic.name, program="alcoholics-anonymous",
+                     stdout=io.StringIO(), stderr=err)
+    assert "A meeting of the feed “Springfield Intergroup” has this slug" in err.getvalue()
+    assert snapshot(clinic, aa) == before and MeetingImport.objects.latest("pk").source == "Online Intergroup"
 
 
 def test_the_import_page_lists_each_feed_of_each_program_with_its_meetings(clinic, other_clinic, aa, clinic_admin,

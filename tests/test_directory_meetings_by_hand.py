@@ -49,6 +49,33 @@ def test_an_admin_adds_a_local_group_and_staff_find_it_in_the_meeting_list(login
     assert "Thursday Night SMART at St. Mark" in found
 
 
+def test_an_online_group_takes_the_town_it_belongs_to_which_a_street_address_overrides(login, clinic_admin, smart):
+    clinic = clinic_admin.clinic
+    clinic.city, clinic.state = "Springfield", "IL"
+    clinic.save()
+    client = login(clinic_admin)
+    page = client.get(reverse("referrals:meeting_new")).content.decode()
+    assert 'name="online_area" value="Springfield, IL"' in page  # the clinic's town, to change if need be
+
+    online = church_group(smart, name="SMART Online", formatted_address="", location_name="",
+                          conference_url="https://meet.example.org/smart", online_area="Springfield, IL, USA")
+    client.post(reverse("referrals:meeting_new"), online)
+    meeting = Meeting.objects.get(name="SMART Online")
+    assert (meeting.attendance, meeting.formatted_address, meeting.address_approximate) == \
+        (MeetingAttendance.ONLINE, "Springfield, IL, USA", True)
+    edit = client.get(reverse("referrals:meeting_edit", args=[meeting.pk])).content.decode()
+    assert 'name="online_area" value="Springfield, IL, USA"' in edit and 'name="formatted_address" value=' not in edit
+
+    # The town counts only for a meeting held only online: with a street address it is a hybrid meeting there.
+    client.post(reverse("referrals:meeting_new"), church_group(smart, name="Church Hybrid", online_area="Springfield",
+                                                               conference_url="https://meet.example.org/c"))
+    hybrid = Meeting.objects.get(name="Church Hybrid")
+    assert (hybrid.attendance, hybrid.formatted_address, hybrid.address_approximate) == \
+        (MeetingAttendance.HYBRID, "12 Elm St, Springfield, IL 62701", False)
+    client.post(reverse("referrals:meeting_new"), church_group(smart, name="Church Only", online_area="Springfield"))
+    assert Meeting.objects.get(name="Church Only").attendance == MeetingAttendance.IN_PERSON
+
+
 def test_a_meeting_with_a_link_and_an_address_is_hybrid_and_exports_like_a_feed_meeting(login, clinic_admin,
                                                                                         smart):
     client = login(clinic_admin)

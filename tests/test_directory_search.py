@@ -22,9 +22,9 @@ def programs(db):
     }
 
 
-@pytest.fixture
-def meetings(clinic, programs):
-    import_feed([
+def aa_feed(**changed):
+    """The AA feed of these tests; ``changed`` replaces entries by slug (a later download of the same feed)."""
+    entries = [
         online_entry("spanish-online-evening", name="Grupo en Línea", time="19:00", types=["O", "S", "ONL"], day=3),
         online_entry("spanish-online-morning", name="Mañanas", time="08:00", types=["O", "S", "ONL"], day=3),
         online_entry("english-online-evening", name="Evening Online", time="20:00", types=["O", "ONL"], day=3),
@@ -32,7 +32,13 @@ def meetings(clinic, programs):
         feed_entry("spanish-hybrid-evening", name="Hybrid Spanish", time="18:00", types=["S", "W"], day=[2, 4],
                    conference_url="https://meet.example.org/j/9"),
         feed_entry("women-in-person", name="Women's Step Study", time="12:00", types=["C", "W"], day=4),
-    ], clinic=clinic, program=programs["aa"], source="aa")
+    ]
+    return [changed.get(entry["slug"].replace("-", "_"), entry) for entry in entries]
+
+
+@pytest.fixture
+def meetings(clinic, programs):
+    import_feed(aa_feed(), clinic=clinic, program=programs["aa"], source="aa")
     import_feed([
         online_entry("smart-online-evening", name="SMART Online", time="19:00", types=["O", "S", "ONL"], day=1),
     ], clinic=clinic, program=programs["smart"], source="smart")
@@ -130,8 +136,8 @@ def test_peer_records_that_a_meeting_welcomes_medication_and_a_reimport_keeps_it
         "medication_welcome": "welcoming", "medication_note": "Went with a patient on naltrexone, 2026-03.",
     })
     assert response.status_code == 302
-    import_feed([feed_entry("spanish-in-person-evening", name="Nueva Vida", time="20:00", types=["O", "S"], day=3)],
-                clinic=clinic, program=programs["aa"], source="aa")
+    later = feed_entry("spanish-in-person-evening", name="Nueva Vida", time="20:00", types=["O", "S"], day=3)
+    import_feed(aa_feed(spanish_in_person_evening=later), clinic=clinic, program=programs["aa"], source="aa")
     meeting.refresh_from_db()
     assert meeting.start_time == datetime.time(20, 0)
     assert meeting.medication_welcome == MeetingMedicationWelcome.WELCOMING

@@ -102,7 +102,7 @@ FORM_PAGES = sorted(
 # Pages with nothing to type into (reading, printing, downloads, lists whose search is a GET form, and pages
 # whose only POST forms are single buttons, such as "End now" on the emergency-access review).
 PAGES_WITHOUT_FORMS = {
-    "healthz", "home", "overview", "password_change_done", "password_reset_complete", "password_reset_done",
+    "healthz", "home", "overview", "queue", "password_change_done", "password_reset_complete", "password_reset_done",
     "patient_fhir_export",  # a JSON download
     "referrals:patient_link_calendar",  # an .ics download
     "password_reset_confirm",  # the link in the test world is not a valid reset link: the page says so

@@ -63,9 +63,9 @@ def test_clinician_sees_plans_due_gaps_and_patients_without_a_plan(login, clinic
     assert plans_due.rows[0].urgent == "Overdue by 3 days"
     assert "Revise the plan" in follow(client, plans_due.rows[0].action_url)
 
-    no_plans = queue(page, "no-plan")
-    assert [(r.patient, r.action_label) for r in no_plans.rows] == [(drafting, "Finish the draft"),
-                                                                    (no_plan, "Start the plan")]
+    no_plans = queue(page, "no-plan")  # the longest waiting (registered first) first
+    assert [(r.patient, r.action_label) for r in no_plans.rows] == [(no_plan, "Start the plan"),
+                                                                    (drafting, "Finish the draft")]
 
     gaps = queue(page, "gaps")
     assert [r.patient for r in gaps.rows] == [fine] and "Social" in gaps.rows[0].what
@@ -76,6 +76,7 @@ def test_clinician_sees_plans_due_gaps_and_patients_without_a_plan(login, clinic
 
     html = page.content.decode()
     assert 'data-testid="count-plans-due"' in html and f'href="{plans_due.rows[0].action_url}"' in html
+    assert f'href="{reverse("queue", args=["plans-due"])}"' in html  # the count opens the whole queue
 
 
 def test_clinician_queue_shows_ten_rows_and_a_link_to_all(login, clinic, clinician):
@@ -156,7 +157,7 @@ def test_case_manager_sees_the_stop5_queue_on_the_home_page(login, clinic, case_
     }
     for row in barriers.rows:
         follow(client, row.action_url)
-    assert follow_ups.see_all_url == reverse("referrals:case_manager_queue")
+    assert follow_ups.see_all_url == reverse("referrals:case_manager_queue") + "#queue-follow-ups"
 
 
 # Clinic admin and several roles ---------------------------------------------------------------------------
@@ -260,19 +261,59 @@ def test_each_home_page_uses_a_fixed_number_of_queries(login, clinic, clinician,
         page = home(client)
     assert len(large.captured_queries) == len(small.captured_queries) <= HOME_MAX_QUERIES
     if role != "clinic_admin":
-        assert len(page.context["my_patients"]) == 15  # capped, while 18 are on the care team
+        waiting = page.context["role_queues"][0].patients
+        assert 0 < len(waiting) <= QUEUE_LIMIT  # capped, while 18 patients have work waiting
     assert re.search(r"data-testid=\"count-", page.content.decode()) or role == "clinic_admin"
 
 
-def test_my_patients_puts_the_users_own_most_urgent_step_first(login, clinic, case_manager):
-    patient = patient_with_team(clinic, case_manager=case_manager)  # no peer: Stop 2 is the team's turn too
-    ReferralFactory(patient=patient, referred_by=case_manager, status="referred")
-    ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=today())
-    page = home(login(case_manager))
-    assert page.context["my_patients"][0]["yours"].number == "2"
-    ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=days_from_today(-1))
-    row = home(login(case_manager)).context["my_patients"][0]
-    assert (row["yours"].number, row["yours"].status) == ("5", "needs_attention")
+# One row per patient, longest waiting first (issue 19, item 3) ------------------------------------------
+
+def test_the_peer_sees_each_patient_once_with_everything_waiting_longest_first(login, clinic, peer):
+    newcomer = patient_with_team(clinic, peer=peer, last_name="Newcomer")  # no plan, talk or assessment yet
+    settled = patient_with_team(clinic, peer=peer, last_name="Settled")
+    WellnessPlanFactory(patient=settled)
+    AssessmentFactory(patient=settled, levels=3, taken_on=days_from_today(-200))  # due since 110 days ago
+    ConversationFactory(patient=settled, held_by=peer, held_on=days_from_today(-30))
+    referral = ReferralFactory(patient=settled, referred_by=peer, status="referred")
+    FirstMeetingPlanFactory(referral=referral, companion=peer, planned_for=days_from_today(-2))
+    client = login(peer)
+
+    page = home(client)
+    waiting = page.context["role_queues"][0].patients
+    assert [w.patient for w in waiting] == [settled, newcomer]  # the settled patient's assessment waited longest
+    assert [r.kind for r in waiting[0].items] == ["assessments-due", "first-meetings"]
+    assert [r.kind for r in waiting[1].items] == ["conversations", "wellness-plans", "assessments-due"]
+    html = page.content.decode()
+    assert html.count(f'href="{newcomer.get_absolute_url()}"') == 1  # each patient once, not once per queue
+    for work in waiting:  # every piece of work is one click from the home page
+        for row in work.items:
+            assert f'href="{row.action_url}"' in html
+            follow(client, row.action_url)
+
+
+def test_every_count_opens_the_whole_queue_page_by_page(login, clinic, peer):
+    patients = [patient_with_team(clinic, peer=peer) for _ in range(27)]
+    client = login(peer)
+    page = home(client)
+    html = page.content.decode()
+    url = reverse("queue", args=["wellness-plans"])
+    assert f'href="{url}"' in html and "See all 27" in html
+
+    first = client.get(url)
+    assert first.status_code == 200
+    assert [r.patient for r in first.context["queue"].rows] == patients[:25]  # registered first, waited longest
+    assert "Showing 1–25 of 27" in first.content.decode() and "?page=2" in first.content.decode()
+    second = client.get(url + "?page=2")
+    assert [r.patient for r in second.context["queue"].rows] == patients[25:]
+    assert client.get(url + "?page=x").status_code == 200
+    assert client.get(reverse("queue", args=["plans-due"])).status_code == 403  # a clinician's queue
+    assert client.get(reverse("queue", args=["no-such-queue"])).status_code == 404
+
+
+def test_my_patients_links_to_the_list_with_their_pathway(login, clinic, case_manager):
+    patient_with_team(clinic, case_manager=case_manager)
+    html = home(login(case_manager)).content.decode()
+    assert f'href="{reverse("patients:list")}?scope=mine"' in html
 
 
 def test_from_login_a_case_manager_reaches_the_next_task_in_two_clicks(client, clinic, case_manager):
@@ -284,3 +325,14 @@ def test_from_login_a_case_manager_reaches_the_next_task_in_two_clicks(client, c
     task = reverse("referrals:follow_up_log", args=[patient.public_id, follow_up.pk])
     assert f'href="{task}"' in response.content.decode()  # ... and the task is one click away
     assert client.get(task).status_code == 200
+
+
+def test_a_case_manager_sees_patients_referred_lately_with_no_follow_up_yet(login, clinic, peer, case_manager):
+    patient = patient_with_team(clinic, peer=peer, case_manager=case_manager)
+    ReferralFactory(patient=patient, referred_by=peer, status="referred")
+    client = login(case_manager)
+    referred = queue(home(client), "referred")
+    assert [(r.patient, r.action_label) for r in referred.rows] == [(patient, "Log a follow-up")]
+    assert "Log a follow-up" in follow(client, referred.rows[0].action_url)
+    ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=days_from_today(7))
+    assert queue(home(client), "referred").count == 0  # the follow-up is planned

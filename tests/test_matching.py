@@ -148,8 +148,9 @@ def test_no_transportation_puts_online_and_app_options_first(programs, clinic):
                             conference_url="https://meet.example.org/j/h")
     needs = PatientNeeds(transportation=Transportation.NONE, on_maud=True, drinking_goal=DrinkingGoal.ABSTINENCE)
     options = ranked(needs, in_person + online + [hybrid])
-    travel_free = [o.travel_free for o in options.programs]
-    assert travel_free == sorted(travel_free, reverse=True) and travel_free[0] and not travel_free[-1]
+    # Programs known to meet only in person come last; formats not known (None) rank by score among the rest.
+    needs_travel = [o.travel_free is False for o in options.programs]
+    assert needs_travel == sorted(needs_travel) and options.programs[0].travel_free and needs_travel[-1]
     assert [o.item.can_join_online for o in options.meetings] == [True, True, True, False, False, False]
     assert "Online, so no travel is needed" in options.meetings[0].fits
     assert any("no transportation" in c for c in options.meetings[-1].concerns)
@@ -163,7 +164,38 @@ def test_online_only_leaves_out_in_person_programs_and_meetings(programs, clinic
     options = ranked(PatientNeeds(online_only=True), [in_person])
     assert options.meetings == [] and options.left_out_meetings["In person only"] == 1
     assert "celebrate-recovery" in [o.item.slug for o in options.left_out_programs]
-    assert all(o.travel_free for o in options.programs)
+    assert all(o.travel_free is not False for o in options.programs)
+
+
+def test_a_program_whose_formats_are_not_recorded_is_ranked_by_its_score_as_formats_not_known(db):
+    # Issue 16: a program with no format recorded was left out of "online only" as "does not meet online" and
+    # ranked after every online program for a patient without transportation, despite the best score.
+    unknown = ProgramFactory(slug="unknown-formats", name="Unknown Formats", offers_in_person=False,
+                             drinking_approach="reduced_accepted")
+    online = ProgramFactory(slug="online-one", name="Online One", offers_in_person=False, offers_online=True)
+    in_person = ProgramFactory(slug="in-person-one", name="In Person One", drinking_approach="reduced_accepted")
+    programs = [unknown, online, in_person]
+    reduced = {"drinking_goal": DrinkingGoal.REDUCED}
+
+    online_only = rank_options(PatientNeeds(online_only=True, **reduced), programs, [])
+    assert [o.item for o in online_only.programs] == [unknown, online]  # by score: 4 - 1 against -3 + 4
+    assert [(o.item, o.left_out) for o in online_only.left_out_programs] == \
+        [(in_person, "Does not meet online or by app, and the patient joins online only")]
+    unknown_option = online_only.programs[0]
+    assert unknown_option.travel_free is None
+    assert "Formats not known: check whether it meets online or by app before suggesting it" in \
+        unknown_option.concerns
+    assert not any("does not meet online" in text.lower() for text in unknown_option.concerns)
+
+    # Without transportation the program known to meet in person only goes last; the unknown one keeps the place
+    # its score gives it: ahead of the online program, which does not accept reduced drinking.
+    no_car = rank_options(PatientNeeds(transportation=Transportation.NONE, **reduced), programs, [])
+    assert [o.item for o in no_car.programs] == [unknown, online, in_person]
+    assert no_car.programs[0].score == 4 - 1  # accepts reduced drinking; formats not known
+    assert no_car.programs[1].score == -3 + 4  # expects abstinence; online, so no travel
+
+    anyone = rank_options(PatientNeeds(), programs, [])
+    assert "Formats not known yet" in next(o for o in anyone.programs if o.item == unknown).concerns
 
 
 def test_spiritual_preference_moves_faith_based_and_secular_programs(programs):
@@ -269,7 +301,7 @@ def test_peer_finds_options_for_a_patient_on_naltrexone_with_no_car_who_wants_to
     options = response.context["options"]
     top = program_slugs(options)[:3]
     assert top[0] == "hams" and "smart-recovery" in top
-    assert all(o.travel_free for o in options.programs[:6])
+    assert all(o.travel_free is not False for o in options.programs[:6])
     first_meetings = [o.item for o in options.meetings[:3]]
     assert all(m.can_join_online for m in first_meetings)
     assert first_meetings[0].name == "HAMS Chat"

@@ -63,7 +63,7 @@ def test_a_lapse_starts_at_the_clinics_number_of_days_without_a_reported_meeting
         assert [p.pk for p in case_manager_queue(case_manager).to_reach] == [frank.pk]
     else:
         assert stop.status == StopStatus.DONE
-        assert case_manager_queue(case_manager).to_reach == []
+        assert case_manager_queue(case_manager).to_reach.rows == []
 
 
 def test_a_follow_up_reporting_meetings_keeps_participation_current_and_one_reporting_none_does_not(
@@ -149,7 +149,7 @@ def test_three_failed_tries_put_the_patient_at_the_top_of_the_queue(frank, case_
     queue = case_manager_queue(case_manager)
     assert bool(queue.to_reach) == flagged
     if flagged:
-        assert queue.to_reach[0].to_reach_reason.startswith("Not reached after 3 tries (last ")
+        assert queue.to_reach.rows[0].to_reach_reason.startswith("Not reached after 3 tries (last ")
         page = login(case_manager).get(reverse("referrals:case_manager_queue")).content.decode()
         assert page.index("Patients to reach") < page.index("Follow-ups due")
         assert "Not reached after 3 tries" in page
@@ -164,10 +164,10 @@ def test_tries_count_from_the_day_after_the_last_follow_up(frank, case_manager, 
     assert (participation.failed_attempts, participation.not_reached) == (2, False)
     clinic.outreach_attempts_alert = 2
     clinic.save()
-    assert case_manager_queue(case_manager).to_reach[0].pk == frank.pk
+    assert case_manager_queue(case_manager).to_reach.rows[0].pk == frank.pk
 
 
 def test_only_the_patients_case_managers_and_care_team_see_them_in_their_queue(frank, case_manager, clinic):
     other_manager = StaffFactory(clinic=clinic, roles=[Role.CASE_MANAGER])
     tries(frank, case_manager, 1, 2, 3)
-    assert case_manager_queue(other_manager).to_reach == []
+    assert case_manager_queue(other_manager).to_reach.rows == []

@@ -348,3 +348,43 @@ def test_postgresql_jit_is_off_for_the_apps_connections(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+# The short-lived cache of the figures (settings.OVERVIEW_CACHE_SECONDS) -------------------------------------
+
+@pytest.fixture
+def cached_figures(settings):
+    from django.core.cache import caches
+
+    settings.OVERVIEW_CACHE_SECONDS = 60
+    caches["figures"].clear()
+    yield
+    caches["figures"].clear()
+
+
+def test_figures_are_kept_a_minute_per_clinic_and_never_shown_to_another(login, cached_figures, clinician,
+                                                                          outsider, django_assert_max_num_queries):
+    patient_with_plan(clinician)
+    client = login(clinician)
+    first = client.get(reverse("overview"))
+    assert first.context["funnel"].steps[0].patients == 1
+    assert "figures up to 60 seconds old" in first.content.decode()
+    with django_assert_max_num_queries(3):  # session, user and roles: the figures come from the cache
+        again = client.get(reverse("overview"))
+    assert again.context["funnel"].steps[0].patients == 1
+
+    other = login(outsider).get(reverse("overview"))  # another clinic: its own figures, worked out afresh
+    assert other.context["funnel"].steps[0].patients == 0
+    another_period = login(clinician).get(reverse("overview"), {"since": days_from_today(-9).isoformat(),
+                                                                "until": today().isoformat()})
+    assert another_period.context["since"] == days_from_today(-9)
+
+
+def test_with_caseloads_limited_each_staff_member_has_their_own_figures(login, cached_figures, clinic, clinician,
+                                                                         colleague):
+    clinic.limit_to_caseload = True
+    clinic.save()
+    colleague.set_roles([Role.CLINICIAN])
+    patient_with_plan(clinician)
+    assert login(clinician).get(reverse("overview")).context["funnel"].steps[0].patients == 1
+    assert login(colleague).get(reverse("overview")).context["funnel"].steps[0].patients == 0  # not in their caseload

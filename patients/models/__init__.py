@@ -27,6 +27,7 @@ from .treatment_plan import (
     TreatmentPlan,
     plan_status_annotations,
     review_is_due,
+    review_is_due_q,
 )
 
 __all__ = [
@@ -61,4 +62,5 @@ __all__ = [
     "TreatmentPlan",
     "plan_status_annotations",
     "review_is_due",
+    "review_is_due_q",
 ]

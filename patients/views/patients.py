@@ -1,40 +1,12 @@
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import audit
 from ..access import clinic_staff_required, patient_for_request
-from ..forms import PatientForm, PatientSearchForm
-from ..models import CareTeamMember, Patient
-
-
-@clinic_staff_required
-def patient_list(request):
-    form = PatientSearchForm(request.GET or None)
-    patients = Patient.objects.visible_to(request.user).with_care_team()
-    scope = PatientSearchForm.SCOPE_ALL
-    outside_caseload = None
-    if form.is_valid():
-        data = form.cleaned_data
-        outside_caseload = Patient.objects.outside_caseload_by_mrn(request.user, data["q"])
-        patients = patients.search(data["q"])
-        if data["dob"]:
-            patients = patients.filter(date_of_birth=data["dob"])
-        scope = data["scope"] or PatientSearchForm.SCOPE_ALL
-    elif request.GET:
-        patients = patients.none()
-    if scope == PatientSearchForm.SCOPE_MINE:
-        patients = patients.on_care_team_of(request.user)
-    page = Paginator(patients, per_page=settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "patients/patient_list.html", {
-        "form": form, "page": page, "scope": scope, "query_string": query.urlencode(),
-        "outside_caseload": outside_caseload,
-    })
+from ..forms import PatientForm
+from ..models import CareTeamMember
 
 
 @clinic_staff_required

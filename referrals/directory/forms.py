@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import type_codes
-from .meeting_guide import EntryInvalid, FeedError, clean_entry, known_time_zones, read_feed
+from .feed_entries import EntryInvalid, clean_entry, known_time_zones
+from .meeting_guide import Confirmation, FeedError, read_feed, share_of_active
 from .models import (
     WEEKDAY_NAMES,
     CulturalFocus,
@@ -135,6 +136,39 @@ class MeetingImportForm(forms.Form):
         return upload
 
 
+class ImportConfirmForm(forms.Form):
+    """The importer's confirmations of a held upload (see ``meeting_guide``'s concerns). Given the ``plan``, the
+    boxes it needs are required and say what they confirm, with the numbers; ``expected_deactivated`` is the
+    number of meetings the importer saw would be marked inactive."""
+
+    mass_deactivation = forms.BooleanField(required=False)
+    program = forms.BooleanField(required=False)
+    expected_deactivated = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown = []
+        if plan is not None:
+            self.initial.setdefault("expected_deactivated", plan.summary.deactivated)
+            needed = plan.confirmations_needed
+            labels = {
+                Confirmation.MASS_DEACTIVATION:
+                    f"Yes, mark {share_of_active(plan.summary.deactivated, plan.active_before)} of “{plan.source}” "
+                    "inactive" if plan.summary.deactivated
+                    else "Yes, import this file anyway (no meeting will be marked inactive)",
+                Confirmation.PROGRAM: f"Yes, this file is the {plan.program.name} feed “{plan.source}”",
+            }
+            for name in needed:
+                self.fields[name].required = True
+                self.fields[name].label = labels[name]
+                self.fields[name].error_messages["required"] = "Tick this box to confirm, or cancel the import."
+            self.shown = [self[name] for name in needed]
+
+    @property
+    def confirmations(self):
+        return {name for name in (Confirmation.MASS_DEACTIVATION, Confirmation.PROGRAM) if self.cleaned_data.get(name)}
+
+
 class MeetingMedicationForm(forms.ModelForm):
     class Meta:
         model = Meeting
@@ -253,12 +287,16 @@ class MeetingForm(forms.Form):
     time_zone = forms.ChoiceField()
     location_name = forms.CharField(label="Venue", max_length=200, required=False,
                                     help_text="e.g. “St. Mark's Church, lower hall”.")
-    formatted_address = forms.CharField(label="Address", max_length=300, required=False,
+    formatted_address = forms.CharField(label="Address", max_length=500, required=False,
                                         help_text="Street, city, state and ZIP, for an in-person meeting.")
     location_notes = forms.CharField(label="How to find it", required=False, max_length=1000,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    conference_url = forms.URLField(label="Online link", max_length=500, required=False, assume_scheme="https")
+    conference_url = forms.URLField(label="Online link", max_length=2000, required=False, assume_scheme="https")
     conference_phone = forms.CharField(label="Dial-in phone", max_length=120, required=False)
+    online_area = forms.CharField(
+        label="Town or area of an online meeting", max_length=300, required=False,
+        help_text="For a meeting held only online: where the group is based, e.g. “Springfield, IL, USA”. The "
+                  "Meeting Guide app lists online meetings only with one.")
     language = forms.ChoiceField(initial=type_codes.DEFAULT_LANGUAGE)
     attributes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -276,6 +314,7 @@ class MeetingForm(forms.Form):
         self.kept_codes = []
         if meeting is None:
             self.initial.setdefault("time_zone", clinic.time_zone)
+            self.initial.setdefault("online_area", ", ".join(p for p in [clinic.city, clinic.state] if p))
             del self.fields["is_active"]
         else:
             attribute_codes = {c for c, _ in self.fields["attributes"].choices}
@@ -290,6 +329,8 @@ class MeetingForm(forms.Form):
                     "name", "start_time", "end_time", "time_zone", "location_name", "formatted_address",
                     "location_notes", "conference_url", "conference_phone", "notes", "is_active")},
             })
+            if meeting.address_approximate:
+                self.initial.update(online_area=meeting.formatted_address, formatted_address="")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -300,7 +341,7 @@ class MeetingForm(forms.Form):
             Fieldset("Where: an address, an online link or phone, or both",
                      Row(Column("location_name"), Column("formatted_address")), "location_notes",
                      Row(Column("conference_url", css_class="col-md-8"),
-                         Column("conference_phone", css_class="col-md-4"))),
+                         Column("conference_phone", css_class="col-md-4")), "online_area"),
             Fieldset("Who and what", "language", InlineCheckboxes("attributes"), "notes",
                      *(["is_active"] if "is_active" in self.fields else [])),
         )
@@ -317,10 +358,13 @@ class MeetingForm(forms.Form):
         elif start is not None and end is not None and end <= start:
             self.add_error("end_time", "The meeting ends before it starts. If it runs past midnight, "
                                        "leave the end time empty.")
-        if not (data.get("formatted_address") or data.get("conference_url") or data.get("conference_phone")):
+        online = data.get("conference_url") or data.get("conference_phone")
+        if not (data.get("formatted_address") or online):
             self.add_error("formatted_address", "Give an address, or an online link or dial-in phone number.")
         if self.errors:
             return data
+        # The town or area counts only for a meeting held only online (a street address makes it in person).
+        area = data.get("online_area", "") if online and not data.get("formatted_address") else ""
         language_code = type_codes.code_for_language(data["language"])
         codes = [*data.get("attributes", []), *self.kept_codes]
         if language_code and data["language"] != type_codes.DEFAULT_LANGUAGE:
@@ -329,7 +373,8 @@ class MeetingForm(forms.Form):
             "name": data["name"], "day": sorted(data.get("days") or []),
             "time": start.strftime("%H:%M") if start else "", "end_time": end.strftime("%H:%M") if end else "",
             "timezone": data["time_zone"], "location": data.get("location_name", ""),
-            "formatted_address": data.get("formatted_address", ""), "location_notes": data.get("location_notes", ""),
+            "formatted_address": data.get("formatted_address") or area, "approximate": "yes" if area else "no",
+            "location_notes": data.get("location_notes", ""),
             "conference_url": data.get("conference_url", ""), "conference_phone": data.get("conference_phone", ""),
             "notes": data.get("notes", ""), "types": codes,
         }

@@ -16,7 +16,9 @@ the matching preferences' own answers count only while there is no signed plan.
 * "welcoming of medication" counts for patients on MAUD (and only for them): what the clinic's patients reported
   (``ratings``, once at least 3 have answered for that meeting or program) comes before the published stance, and
   the reason says which one was used;
-* a patient with no transportation (or who joins online only) sees online and app options first;
+* a patient with no transportation (or who joins online only) sees online and app options first; a program whose
+  formats are not recorded is neither left out nor put last for it: it is ranked by its score, with "formats not
+  known" as a concern to check;
 * when none of the clinic's meetings in the patient's language can be offered, the best meetings in other
   languages are shown, each saying so, with the programs known to meet online in that language.
 """
@@ -131,7 +133,7 @@ class Option:
     concerns: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     left_out: str = ""
-    travel_free: bool = False
+    travel_free: bool | None = False  # None: not known (a program whose formats are not recorded)
 
     def add(self, points, text):
         self.score += points
@@ -262,8 +264,12 @@ def _cultural_program(needs, program, option):
 
 # Programs ---------------------------------------------------------------------------------------
 
+def _formats_known(program):
+    return program.offers_in_person or program.offers_online or program.offers_app
+
+
 def score_program(needs, program, fitting_meetings=0, rating=None):
-    option = Option(program, travel_free=program.can_join_without_travel)
+    option = Option(program, travel_free=program.can_join_without_travel if _formats_known(program) else None)
     if program.audience == Audience.FAMILY_AND_FRIENDS:
         option.left_out = "For the patient's family and friends, not the patient's own group"
         return option
@@ -272,7 +278,7 @@ def score_program(needs, program, fitting_meetings=0, rating=None):
         return option
     if program.audience == Audience.WOMEN:
         option.add(2, "A women's program, which fits the patient")
-    if needs.online_only and not option.travel_free:
+    if needs.online_only and option.travel_free is False:
         option.left_out = "Does not meet online or by app, and the patient joins online only"
         return option
     _drinking(needs, program, option)
@@ -288,8 +294,11 @@ def score_program(needs, program, fitting_meetings=0, rating=None):
 
 
 def _program_formats(needs, program, option):
-    if not (program.offers_in_person or program.offers_online or program.offers_app):
-        option.add(-1, "Formats not recorded yet")
+    if option.travel_free is None:
+        if needs.must_avoid_travel:
+            option.add(-1, "Formats not known: check whether it meets online or by app before suggesting it")
+        else:
+            option.add(-1, "Formats not known yet")
         return
     if needs.must_avoid_travel:
         if option.travel_free:
@@ -343,6 +352,8 @@ def meeting_left_out(needs, meeting, *, any_language=False):
         return f"Not in {needs.language}"
     if meeting.is_temporarily_closed and not meeting.can_join_online:
         return "Location temporarily closed"
+    if meeting.is_not_meeting:
+        return "Not meeting for now (no place or online link in its feed)"
     if needs.online_only and not meeting.can_join_online:
         return "In person only"
     if needs.on_maud and meeting.medication_welcome == MeetingMedicationWelcome.NOT_WELCOMING:
@@ -419,7 +430,8 @@ def _meeting_time(needs, meeting, option):
 
 def _rank_key(needs):
     def key(option):
-        travel_last = needs.must_avoid_travel and not option.travel_free
+        # Only what is known to need travel goes last; unknown formats rank by their score (and concern).
+        travel_last = needs.must_avoid_travel and option.travel_free is False
         return (travel_last, -option.score, str(option.item))
     return key
 

@@ -1,49 +1,48 @@
 """Meeting Guide JSON feeds: import into a clinic's meeting list for one program, and export back.
 
-A feed is a JSON array of meeting objects, each with at least ``name`` and a ``slug`` unique in the feed.
-Import rules:
+A feed is a JSON array of meeting objects, each with at least ``name`` and a ``slug`` unique in the feed
+(github.com/code4recovery/spec). How one entry becomes a meeting is in ``feed_entries``. Import rules:
 
 * idempotent: importing the same feed again changes nothing;
 * a meeting already in the list is found by its slug and updated when the feed changed it;
 * a meeting missing from a new import is marked inactive, never deleted (unless its entry was rejected,
   in which case it is left as it is);
 * an invalid entry is reported (index, slug, reason) and skipped; the valid ones are imported;
-* unknown type codes are kept (and shown as unknown), never fatal.
+* unknown type codes are kept (and shown as unknown), never fatal;
+* a download that came back empty or broken never empties a clinic's list: an import is refused, until the
+  importer confirms it, when the file holds no meetings, when every entry is rejected, or when it would mark
+  more than half of the feed's active meetings inactive (``MASS_DEACTIVATION_SHARE``); and when the file looks
+  like another program's feed (``feed_checks``).
 
 The clinic's own fields (e.g. welcoming of medication) are never touched by an import.
 """
 
 import datetime
 import json
-import re
-import zoneinfo
 from dataclasses import dataclass, field
-from functools import cache
-from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 
 from . import type_codes
-from .models import Meeting, MeetingAttendance, MeetingImport
+from .feed_checks import looks_like_another_program
+from .feed_entries import (  # noqa: F401  (EntryInvalid, known_time_zones: used by forms through this module)
+    EntryInvalid,
+    clean_entry,
+    fields_not_kept,
+    known_time_zones,
+    raw_slug,
+    slug_of,
+)
+from .models import Meeting, MeetingAttendance, MeetingImport, Program
 
-SLUG_RE = re.compile(r"^[A-Za-z0-9._~-]{1,64}$")
-TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 BATCH_SIZE = 1000
-ONLINE_OPTIONS = {"online", "hybrid"}
-
-MAX_LENGTHS = {
-    "name": 200, "location_name": 200, "formatted_address": 300, "region": 120, "conference_url": 500,
-    "conference_phone": 120, "group_name": 200, "website": 500, "type_codes": 400, "languages": 300,
-}
+# An import that would mark more than this share of a feed's active meetings inactive needs a confirmation.
+MASS_DEACTIVATION_SHARE = 0.5
 
 
 class FeedError(Exception):
     """The file as a whole cannot be read as a Meeting Guide feed; nothing was imported."""
-
-
-class EntryInvalid(Exception):
-    """One entry cannot be imported; the message says why, in words."""
 
 
 @dataclass
@@ -64,15 +63,11 @@ class ImportSummary:
     deactivated: int = 0
     rejected: list = field(default_factory=list)
     unknown_codes: set = field(default_factory=set)
+    fields_not_kept: dict = field(default_factory=dict)  # field name → how many meetings had it
 
     def as_text(self):
         return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.deactivated} marked inactive, {len(self.rejected)} rejected")
-
-
-@cache
-def known_time_zones():
-    return frozenset(zoneinfo.available_timezones())
 
 
 # Reading ----------------------------------------------------------------------------------------
@@ -94,201 +89,71 @@ def read_feed(raw):
     return data
 
 
-def _text(entry, key):
-    value = entry.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        raise EntryInvalid(f"“{key}” should be text.")
-    return str(value).strip()
+# Planning an import, and what needs confirming --------------------------------------------------
+
+class Confirmation:
+    """What an importer confirms (command-line flag, or a tick on the confirmation page)."""
+
+    MASS_DEACTIVATION = "mass_deactivation"  # --allow-mass-deactivation
+    PROGRAM = "program"  # --confirm-program
 
 
-def _slug(entry):
-    value = entry.get("slug")
-    if isinstance(value, bool) or value is None or value == "":
-        raise EntryInvalid("The meeting has no slug.")
-    if isinstance(value, int):
-        value = str(value)
-    if not isinstance(value, str) or not SLUG_RE.match(value.strip()):
-        raise EntryInvalid("The slug must be up to 64 letters, digits, dots, dashes or underscores.")
-    return value.strip()
+@dataclass(frozen=True)
+class Concern:
+    """Why an import is held until someone confirms it, in words, and which confirmation releases it."""
+
+    kind: str  # "empty", "all_rejected", "mass_deactivation", "other_program", "no_slug_in_common"
+    message: str
+    confirmation: str
 
 
-def _days(entry):
-    value = entry.get("day")
-    if value is None or value == "" or value == []:
-        return ""
-    values = value if isinstance(value, list) else [value]
-    days = set()
-    for day in values:
-        if isinstance(day, bool):
-            raise EntryInvalid(f"Invalid day {day!r}: use 0 (Sunday) to 6 (Saturday).")
-        if isinstance(day, str) and day.strip().isdigit():
-            day = int(day.strip())
-        if not isinstance(day, int) or not 0 <= day <= 6:
-            raise EntryInvalid(f"Invalid day {day!r}: use 0 (Sunday) to 6 (Saturday).")
-        days.add(day)
-    return "".join(str(d) for d in sorted(days))
+@dataclass
+class ImportPlan:
+    """What importing a feed would do, worked out without changing anything."""
+
+    clinic: object
+    program: object
+    source: str
+    summary: ImportSummary
+    entry_count: int = 0
+    active_before: int = 0  # the feed's active meetings before the import
+    to_create: list = field(default_factory=list)
+    to_update: list = field(default_factory=list)  # (pk, {field: value})
+    missing: list = field(default_factory=list)  # pks of the feed's meetings to mark inactive
+    concerns: list = field(default_factory=list)
+
+    @property
+    def write_count(self):
+        return len(self.to_create) + len(self.to_update) + len(self.missing)
+
+    def unconfirmed(self, confirmed):
+        return [c for c in self.concerns if c.confirmation not in confirmed]
+
+    @property
+    def confirmations_needed(self):
+        return sorted({c.confirmation for c in self.concerns})
 
 
-def _time(entry, key):
-    value = entry.get(key)
-    if value is None or value == "":
-        return None
-    match = TIME_RE.match(str(value).strip()) if isinstance(value, str) else None
-    if not match:
-        raise EntryInvalid(f"Invalid {'start time' if key == 'time' else 'end time'} {value!r}: use HH:MM (24-hour).")
-    return datetime.time(int(match.group(1)), int(match.group(2)))
+class ImportRefused(Exception):
+    """The import needs a confirmation it was not given; nothing was changed. ``plan`` says what it would do."""
+
+    def __init__(self, plan, concerns):
+        self.plan, self.concerns = plan, concerns
+        super().__init__(" ".join(c.message for c in concerns))
 
 
-def _time_zone(entry, default):
-    value = entry.get("timezone")
-    if value is None or value == "":
-        return default
-    if not isinstance(value, str) or value.strip() not in known_time_zones():
-        raise EntryInvalid(f"Unknown time zone {value!r}: use a name such as America/Chicago.")
-    return value.strip()
+class _Silent:
+    def update(self, n=1):
+        pass
+
+    def close(self):
+        pass
 
 
-def _updated(entry):
-    value = entry.get("updated")
-    if value is None or value == "":
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        raise EntryInvalid(f"Invalid “updated” {value!r}: use YYYY-MM-DD HH:MM:SS (UTC).") from None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(datetime.UTC)
-
-
-def _coordinate(entry, key, limit):
-    value = entry.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise EntryInvalid(f"Invalid {key} {value!r}.") from None
-    if isinstance(value, bool) or not -limit <= number <= limit:
-        raise EntryInvalid(f"Invalid {key} {value!r}.")
-    return number
-
-
-def _types(entry):
-    value = entry.get("types")
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list):
-        raise EntryInvalid("“types” should be a list of codes.")
-    codes = []
-    for code in value:
-        if not isinstance(code, str) or not code.strip() or "," in code:
-            raise EntryInvalid(f"Invalid type code {code!r}.")
-        code = code.strip()
-        if code not in codes:
-            codes.append(code)
-    return codes
-
-
-def _url(value, label):
-    """A plain check (scheme, host, no spaces): quick enough for feeds of thousands of meetings."""
-    if not value:
-        return ""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or " " in value \
-            or "." not in parts.hostname:
-        raise EntryInvalid(f"The {label} {value!r} is not a web address (http or https).")
-    return value
-
-
-def _formatted_address(entry):
-    address = _text(entry, "formatted_address")
-    if address:
-        return address
-    street, city, state = _text(entry, "address"), _text(entry, "city"), _text(entry, "state")
-    postal, country = _text(entry, "postal_code"), _text(entry, "country")
-    state_line = " ".join(p for p in [state, postal] if p)
-    return ", ".join(p for p in [street, city, state_line, country] if p)
-
-
-def _region(entry):
-    regions = entry.get("regions")
-    if isinstance(regions, list) and regions:
-        return " › ".join(str(r).strip() for r in regions if str(r).strip())
-    return " › ".join(p for p in [_text(entry, "region"), _text(entry, "sub_region")] if p)
-
-
-def clean_entry(entry, *, default_time_zone):
-    """Turn one feed entry into the values of a Meeting, or raise EntryInvalid with the reason."""
-    if not isinstance(entry, dict):
-        raise EntryInvalid("The entry is not a meeting object.")
-    name = _text(entry, "name")
-    if not name:
-        raise EntryInvalid("The meeting has no name.")
-    days = _days(entry)
-    start_time = _time(entry, "time")
-    if days and start_time is None:
-        raise EntryInvalid("The meeting has a day but no start time.")
-    codes = _types(entry)
-    conference_url = _url(_text(entry, "conference_url"), "online link (conference_url)")
-    conference_phone = _text(entry, "conference_phone")
-    has_online = bool(conference_url or conference_phone)
-    said_online = (type_codes.ONLINE in codes
-                   or str(entry.get("attendance_option") or "").strip().lower() in ONLINE_OPTIONS)
-    if said_online and not has_online:
-        raise EntryInvalid("An online meeting needs a link (conference_url) or a phone number (conference_phone).")
-    address = _formatted_address(entry)
-    approximate = str(entry.get("approximate") or "").strip().lower() == "yes"
-    has_place = bool(address) and not approximate and type_codes.TEMPORARILY_CLOSED not in codes
-    if has_online and has_place:
-        attendance = MeetingAttendance.HYBRID
-    elif has_online:
-        attendance = MeetingAttendance.ONLINE
-    elif address and not approximate:
-        attendance = MeetingAttendance.IN_PERSON
-    else:
-        raise EntryInvalid("No place to meet: give an address, or an online link or phone number.")
-    values = {
-        "name": name,
-        "days": days,
-        "start_time": start_time,
-        "end_time": _time(entry, "end_time"),
-        "time_zone": _time_zone(entry, default_time_zone),
-        "location_name": _text(entry, "location"),
-        "formatted_address": address,
-        "location_notes": _text(entry, "location_notes"),
-        "region": _region(entry),
-        "latitude": _coordinate(entry, "latitude", 90),
-        "longitude": _coordinate(entry, "longitude", 180),
-        "conference_url": conference_url,
-        "conference_url_notes": _text(entry, "conference_url_notes"),
-        "conference_phone": conference_phone,
-        "conference_phone_notes": _text(entry, "conference_phone_notes"),
-        "notes": _text(entry, "notes"),
-        "group_name": _text(entry, "group"),
-        "website": _url(_text(entry, "url"), "meeting's web page (url)"),
-        "type_codes": Meeting.wrap(codes),
-        "languages": Meeting.wrap(type_codes.languages_for(codes)),
-        "attendance": attendance,
-        "source_updated": _updated(entry),
-    }
-    for key, limit in MAX_LENGTHS.items():
-        if len(values[key]) > limit:
-            raise EntryInvalid(f"“{key.replace('_', ' ')}” is longer than {limit} characters.")
-    return values
-
-
-# Importing --------------------------------------------------------------------------------------
-
-def _no_progress(iterable):
-    return iterable
+def no_progress(stage, total):
+    """The default progress reporter: ``progress(stage, total)`` returns something with ``update(n)`` and
+    ``close()`` (a tqdm bar in the command); stages are "Checking" (each entry) and "Writing" (each change)."""
+    return _Silent()
 
 
 def feed_name(clinic, program, given, file_name):
@@ -301,29 +166,32 @@ def feed_name(clinic, program, given, file_name):
     return names[0] if len(names) == 1 and names[0] else file_name[:200]
 
 
-@transaction.atomic
-def import_feed(entries, *, clinic, program, source, imported_by=None, progress=_no_progress):
-    """Import parsed feed entries into ``clinic``'s meetings of ``program``; return the MeetingImport record.
+def plan_import(entries, *, clinic, program, source, progress=no_progress):
+    """Work out what importing ``entries`` into ``clinic``'s meetings of ``program`` under the feed name
+    ``source`` would do, and what would need confirming. Reads only (two queries).
 
     A program can have several feeds (a local intergroup's and an online one), each known by its ``source``
     name: an import adds and updates its own meetings and marks inactive only its own missing ones. A slug
     that belongs to another feed's meeting, or to one added by hand, is rejected.
-
-    ``progress`` wraps the entry loop (the management command passes a progress bar).
-    Bulk operations keep it fast: one query to read the current list, then batched inserts and updates.
     """
     if program.clinic_id not in (None, clinic.pk):
         raise ValueError("A program of another clinic's own cannot hold this clinic's meetings.")
     summary = ImportSummary()
+    plan = ImportPlan(clinic=clinic, program=program, source=source, summary=summary, entry_count=len(entries))
     now = timezone.now()
     existing = {m.slug: m for m in Meeting.objects.filter(clinic=clinic, program=program)}
     seen = {}
+    file_slugs = set()
     protected = set()  # slugs of rejected entries: their stored meeting is left alone
-    to_create, to_update = [], []
-    for index, entry in enumerate(progress(entries)):
+    valid_entries = []
+    not_kept = {}
+    bar = progress("Checking", len(entries))
+    for index, entry in enumerate(entries):
+        bar.update(1)
         slug = ""
         try:
-            slug = _slug(entry) if isinstance(entry, dict) else ""
+            slug = slug_of(entry) if isinstance(entry, dict) else ""
+            file_slugs.add(slug)
             if slug in seen:
                 raise EntryInvalid(f"Duplicate slug: entry {seen[slug]} already uses it.")
             if slug in existing and existing[slug].added_by_hand:
@@ -335,56 +203,149 @@ def import_feed(entries, *, clinic, program, source, imported_by=None, progress=
         except EntryInvalid as exc:
             if slug and slug not in seen:
                 protected.add(slug)
-            summary.rejected.append(EntryError(index, slug or _raw_slug(entry), str(exc)))
+            summary.rejected.append(EntryError(index, slug or raw_slug(entry), str(exc)))
             continue
         seen[slug] = index
-        summary.unknown_codes.update(c for c in values["type_codes"].split(",") if c and not type_codes.is_known(c))
+        valid_entries.append(entry)
+        for key in fields_not_kept(entry):
+            not_kept[key] = not_kept.get(key, 0) + 1
+        summary.unknown_codes.update(c for c in values["type_codes"].split(",")
+                                     if c and not type_codes.is_known(c))
         meeting = existing.get(slug)
         if meeting is None:
-            to_create.append(Meeting(clinic=clinic, program=program, slug=slug, source=source,
-                                     imported_at=now, is_active=True, **values))
+            plan.to_create.append(Meeting(clinic=clinic, program=program, slug=slug, source=source,
+                                          imported_at=now, is_active=True, **values))
             continue
         changes = {name: value for name, value in values.items() if getattr(meeting, name) != value}
         if meeting.is_active and not changes:
             summary.unchanged += 1
             continue
-        to_update.append((meeting.pk, {**changes, "is_active": True, "source": source, "imported_at": now}))
+        plan.to_update.append((meeting.pk, {**changes, "is_active": True, "source": source, "imported_at": now}))
+    bar.close()
+    summary.fields_not_kept = dict(sorted(not_kept.items(), key=lambda item: (-item[1], item[0])))
 
-    Meeting.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    # Only this feed's meetings can go missing from it: other feeds of the program keep theirs.
+    feed_active = [m for m in existing.values() if m.is_active and m.source == source and not m.added_by_hand]
+    plan.active_before = len(feed_active)
+    plan.missing = [m.pk for m in feed_active if m.slug not in seen and m.slug not in protected]
+    summary.added, summary.updated, summary.deactivated = len(plan.to_create), len(plan.to_update), len(plan.missing)
+    plan.concerns = _concerns(plan, valid_entries, file_slugs, feed_active)
+    return plan
+
+
+def share_of_active(marked, active):
+    """“7 of the 10 active meetings”, “all 10 active meetings”, or “the only active meeting”."""
+    if marked == active:
+        return "the only active meeting" if active == 1 else f"all {active} active meetings"
+    return f"{marked} of the {active} active meeting{'s' if active != 1 else ''}"
+
+
+def _concerns(plan, valid_entries, file_slugs, feed_active):
+    """What would need confirming before ``plan`` is applied (see the module's docstring)."""
+    concerns = []
+    feed = f"the feed “{plan.source}”"
+    if plan.entry_count == 0:
+        concerns.append(Concern("empty", "The file holds no meetings. " + (
+            f"Importing it would mark {share_of_active(plan.active_before, plan.active_before)} of {feed} inactive; "
+            "a download that came back empty does this." if plan.active_before else "There is nothing to import."),
+            Confirmation.MASS_DEACTIVATION))
+    elif not valid_entries:
+        concerns.append(Concern("all_rejected", f"Every entry of the file ({plan.entry_count}) was rejected, so "
+                                "nothing would be added or updated" + (
+            f", and {share_of_active(len(plan.missing), plan.active_before)} of {feed} would be marked inactive."
+            if plan.missing else "."), Confirmation.MASS_DEACTIVATION))
+    elif plan.missing and len(plan.missing) > MASS_DEACTIVATION_SHARE * plan.active_before:
+        concerns.append(Concern(
+            "mass_deactivation",
+            f"This import would mark {share_of_active(len(plan.missing), plan.active_before)} of {feed} inactive "
+            f"(more than {MASS_DEACTIVATION_SHARE:.0%}). A download that came back incomplete, or the file of another "
+            "feed, does this.", Confirmation.MASS_DEACTIVATION))
+    if not valid_entries:
+        return concerns
+    programs = list(Program.objects.for_clinic(plan.clinic))  # never another clinic's own programs
+    other = looks_like_another_program(valid_entries, program=plan.program, programs=programs)
+    if other is not None:
+        concerns.append(Concern(
+            "other_program",
+            f"{other.count} of the {other.total} meetings in this file name {other.program.name} (for example "
+            f"“{other.example}”), not {plan.program.name}: it looks like {other.program.name}'s feed.",
+            Confirmation.PROGRAM))
+    feed_slugs = {m.slug for m in feed_active}
+    if feed_slugs and not feed_slugs & file_slugs:
+        none = "The only active meeting" if len(feed_slugs) == 1 else f"None of the {len(feed_slugs)} active meetings"
+        concerns.append(Concern(
+            "no_slug_in_common",
+            f"{none} of {feed} ({plan.program.name}) is {'not ' if len(feed_slugs) == 1 else ''}in this file: it "
+            "may be another feed, or another program's.", Confirmation.PROGRAM))
+    return concerns
+
+
+def apply_import(plan, *, imported_by=None, confirmed=(), progress=no_progress):
+    """Write what ``plan`` found (batched inserts, one UPDATE per changed meeting) and record the import."""
+    summary = plan.summary
+    bar = progress("Writing", plan.write_count)
+    for start in range(0, len(plan.to_create), BATCH_SIZE):
+        batch = plan.to_create[start:start + BATCH_SIZE]
+        Meeting.objects.bulk_create(batch)
+        bar.update(len(batch))
     # Changed meetings: one UPDATE each, of the changed columns only. (Django's bulk_update builds a CASE
     # expression per column that grows with the batch; for thousands of rows plain updates are far quicker.)
     updater = Meeting.objects.filter
-    for pk, changes in to_update:
+    for pk, changes in plan.to_update:
         updater(pk=pk).update(**changes)
-    # Only this feed's meetings can go missing from it: other feeds of the program keep theirs.
-    missing = [m.pk for slug, m in existing.items()
-               if m.is_active and m.source == source and not m.added_by_hand and slug not in seen
-               and slug not in protected]
-    for start in range(0, len(missing), BATCH_SIZE):
-        Meeting.objects.filter(pk__in=missing[start:start + BATCH_SIZE]).update(is_active=False)
-    summary.added, summary.updated, summary.deactivated = len(to_create), len(to_update), len(missing)
-
+        bar.update(1)
+    for start in range(0, len(plan.missing), BATCH_SIZE):
+        batch = plan.missing[start:start + BATCH_SIZE]
+        Meeting.objects.filter(pk__in=batch).update(is_active=False)
+        bar.update(len(batch))
+    bar.close()
     record = MeetingImport.objects.create(
-        clinic=clinic, program=program, source=source[:200], imported_by=imported_by,
+        clinic=plan.clinic, program=plan.program, source=plan.source[:200], imported_by=imported_by,
         added=summary.added, updated=summary.updated, unchanged=summary.unchanged,
         deactivated=summary.deactivated, rejected=len(summary.rejected),
-        errors=[e.as_dict() for e in summary.rejected],
+        errors=[e.as_dict() for e in summary.rejected], fields_not_kept=summary.fields_not_kept,
+        confirmed=[c.message for c in plan.concerns if c.confirmation in confirmed],
     )
     record.summary = summary
     return record
 
 
-def _raw_slug(entry):
-    """The slug as written, for the error report, even when it is not a valid slug."""
-    if isinstance(entry, dict) and entry.get("slug") not in (None, ""):
-        return str(entry["slug"])[:80]
-    return ""
+@transaction.atomic
+def import_feed(entries, *, clinic, program, source, imported_by=None, progress=no_progress,
+                allow_mass_deactivation=False, confirm_program=False):
+    """Import parsed feed entries into ``clinic``'s meetings of ``program``; return the MeetingImport record.
+
+    Raises ImportRefused (nothing changed) when the plan has a concern the caller did not confirm:
+    ``allow_mass_deactivation`` for an empty or all-rejected file or one that would mark most of the feed
+    inactive, ``confirm_program`` for a file that looks like another program's or another feed's.
+    ``progress`` reports checking and writing (the management command passes progress bars).
+    """
+    confirmed = {kind for kind, given in ((Confirmation.MASS_DEACTIVATION, allow_mass_deactivation),
+                                          (Confirmation.PROGRAM, confirm_program)) if given}
+    plan = plan_import(entries, clinic=clinic, program=program, source=source, progress=progress)
+    unconfirmed = plan.unconfirmed(confirmed)
+    if unconfirmed:
+        raise ImportRefused(plan, unconfirmed)
+    return apply_import(plan, imported_by=imported_by, confirmed=confirmed, progress=progress)
 
 
 # Exporting --------------------------------------------------------------------------------------
 
+# TSML's attendance_option (not in the specification; TSML UI and other readers use it) for each format.
+ATTENDANCE_OPTION = {
+    MeetingAttendance.IN_PERSON: "in_person", MeetingAttendance.HYBRID: "hybrid",
+    MeetingAttendance.ONLINE: "online", MeetingAttendance.NOT_MEETING: "inactive",
+}
+
+
 def meeting_to_entry(meeting):
-    """One meeting as a Meeting Guide object; importing it again gives the same meeting."""
+    """One meeting as a Meeting Guide object; importing it again gives the same meeting.
+
+    An online meeting is written the way the Meeting Guide app accepts one (spec, Common Questions → Meeting
+    Guide requirements, and why geographic information is needed for online-only meetings): its link or phone,
+    its day and time, and an approximate place (the town or area it belongs to) with ``approximate`` "yes". Type
+    codes are the feed's own, so a retired code appears only when the feed gave it.
+    """
     entry = {"name": meeting.name, "slug": meeting.slug}
     days = meeting.weekday_numbers
     if days:
@@ -394,11 +355,13 @@ def meeting_to_entry(meeting):
     if meeting.end_time:
         entry["end_time"] = meeting.end_time.strftime("%H:%M")
     entry["timezone"] = meeting.time_zone
+    extras = meeting.feed_extras or {}
     optional = {
         "location": meeting.location_name,
         "formatted_address": meeting.formatted_address,
         "location_notes": meeting.location_notes,
-        "region": meeting.region,
+        # Meetings imported before the feed's own region fields were kept have only the joined line.
+        "region": "" if {"region", "sub_region", "regions"} & set(extras) else meeting.region,
         "conference_url": meeting.conference_url,
         "conference_url_notes": meeting.conference_url_notes,
         "conference_phone": meeting.conference_phone,
@@ -408,9 +371,8 @@ def meeting_to_entry(meeting):
         "url": meeting.website,
     }
     entry.update({key: value for key, value in optional.items() if value})
-    if meeting.formatted_address and meeting.attendance == MeetingAttendance.ONLINE \
-            and not meeting.is_temporarily_closed:
-        entry["approximate"] = "yes"  # an address that is not a place to meet (e.g. the online group's town)
+    if meeting.formatted_address:
+        entry["approximate"] = "yes" if meeting.address_approximate else "no"
     if meeting.latitude is not None:
         entry["latitude"] = meeting.latitude
     if meeting.longitude is not None:
@@ -420,8 +382,31 @@ def meeting_to_entry(meeting):
         entry["types"] = codes
     if meeting.source_updated:
         entry["updated"] = meeting.source_updated.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    entry["attendance_option"] = ATTENDANCE_OPTION[meeting.attendance]
+    entry.update(extras)
     return entry
 
 
 def export_feed(meetings):
     return [meeting_to_entry(m) for m in meetings]
+
+
+def meetings_to_export(clinic, program):
+    """The clinic's active meetings of one program, as the export writes them (by slug)."""
+    return Meeting.objects.of_clinic(clinic).filter(program=program).active().order_by("slug")
+
+
+def app_listing_gaps(meetings):
+    """What keeps exported meetings out of the Meeting Guide app, in words (its importer needs a day and time,
+    and a place even for online meetings: spec, Common Questions → Meeting Guide requirements)."""
+    no_time = sum(1 for m in meetings if not m.days or m.start_time is None)
+    online_nowhere = sum(1 for m in meetings if m.attendance == MeetingAttendance.ONLINE and not m.formatted_address)
+    gaps = []
+    if no_time:
+        gaps.append(f"{no_time} meeting{'s have' if no_time != 1 else ' has'} no day and time (by appointment): the "
+                    "Meeting Guide app lists only weekly meetings with both.")
+    if online_nowhere:
+        gaps.append(f"{online_nowhere} online meeting{'s have' if online_nowhere != 1 else ' has'} no town or area: "
+                    "the Meeting Guide app lists online meetings only with an approximate place such as "
+                    "“Springfield, IL, USA”.")
+    return gaps

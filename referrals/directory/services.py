@@ -1,9 +1,11 @@
 """What staff do with the directory (Stop 4): keep a patient's matching preferences and find the options that fit
-them (the matching rules themselves are in ``matching.py``), and keep the clinic's own programs and notes."""
+them (the matching rules themselves are in ``matching.py``), keep the clinic's own programs and notes, and import a
+meeting feed, holding it for confirmation when it needs one (the import rules are in ``meeting_guide.py``)."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from ..followup.ratings import Ratings, welcome_ratings
@@ -17,7 +19,8 @@ from .matching import (
     rank_options,
     score_meeting,
 )
-from .models import MatchingPreferences, Meeting, Program
+from .meeting_guide import ImportRefused, apply_import, import_feed, plan_import
+from .models import MatchingPreferences, Meeting, PendingMeetingImport, Program
 
 
 def preferences_of(patient):
@@ -87,6 +90,49 @@ def matched_option(patient, matches, *, kind, pk):
     meeting = (Meeting.objects.of_clinic(patient.clinic_id).active().select_related("program")
                .filter(pk=pk).first())
     return score_meeting(matches.needs, meeting, matches.ratings.for_meeting(meeting.pk)) if meeting else None
+
+
+# Meeting feeds ------------------------------------------------------------------------------------
+
+def import_upload(*, clinic, program, source, file_name, entries, by):
+    """Import an uploaded Meeting Guide feed; return (the MeetingImport, None).
+
+    When the import needs a confirmation (it would empty or mostly empty the feed, or the file looks like another
+    program's), nothing is changed: the upload is held for the confirmation page and (None, the
+    PendingMeetingImport) is returned. Held uploads older than a day are dropped."""
+    try:
+        return import_feed(entries, clinic=clinic, program=program, source=source, imported_by=by), None
+    except ImportRefused:
+        pass
+    PendingMeetingImport.objects.filter(
+        clinic=clinic, uploaded_at__lt=timezone.now() - PendingMeetingImport.KEPT_FOR).delete()
+    pending = PendingMeetingImport.objects.create(clinic=clinic, program=program, source=source, file_name=file_name,
+                                                  entries=entries, uploaded_by=by)
+    return None, pending
+
+
+def pending_import_plan(pending):
+    """What importing a held upload would do now (reads only)."""
+    return plan_import(pending.entries, clinic=pending.clinic, program=pending.program, source=pending.source)
+
+
+def confirm_pending_import(pending, *, confirmed, expected_deactivated, by):
+    """Import a held upload with the importer's confirmations; return (the MeetingImport or None, the plan).
+
+    The plan is worked out again: the import is applied only when every concern is confirmed and it still marks
+    ``expected_deactivated`` meetings inactive (the number the importer saw); else nothing changes and the fresh
+    plan is returned to show again."""
+    with transaction.atomic():
+        plan = pending_import_plan(pending)
+        if plan.unconfirmed(confirmed) or plan.summary.deactivated != expected_deactivated:
+            return None, plan
+        record = apply_import(plan, imported_by=by, confirmed=set(confirmed))
+        pending.delete()
+    return record, plan
+
+
+def cancel_pending_import(pending):
+    pending.delete()
 
 
 # The clinic's own directory ------------------------------------------------------------------------

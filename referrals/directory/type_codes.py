@@ -1,6 +1,8 @@
 """Meeting Guide type codes, read from the data file copied from the format's published list.
 
-A meeting stores the codes its feed gives (unknown ones too); here they become words.
+A meeting stores the codes its feed gives (unknown ones too); here they become words. The export gives back exactly
+the codes a meeting's feed gave, so a code the specification retired is written only when it came from the feed;
+the app never adds one (meetings added by hand cannot carry them).
 """
 
 import csv
@@ -20,12 +22,18 @@ DEFAULT_LANGUAGE = "English"
 # Codes with a meaning for matching and filters.
 WOMEN = "W"
 MEN = "M"
-ONLINE = "ONL"  # not in the published list, but widely used for online meetings
+ONLINE = "ONL"  # retired from the published list (below), yet still in many feeds for online meetings
 TEMPORARILY_CLOSED = "TC"
 NEWCOMER = "BE"
 OPEN = "O"
 CLOSED = "C"
 WHEELCHAIR = "X"
+
+# Codes the specification retired: "ONL" (Online) and "NS" (Non-Smoking) were in the Meeting Types table until it
+# was rewritten in early 2022 (spec, Meeting Types; the repository's history). Online meetings are now known by their
+# conference_url or conference_phone (spec, Online Meeting Fields). Feeds still send them, so they are read and
+# shown in words, and kept on the meetings that came with them.
+RETIRED_CODES = {ONLINE: "Online", "NS": "Non-Smoking"}
 
 # Codes a staff member can filter on besides language (women/men-only and other attributes).
 FILTER_ATTRIBUTES = [
@@ -35,10 +43,11 @@ FILTER_ATTRIBUTES = [
 
 @cache
 def type_labels():
-    """Code → English meaning, from the data file (plus ONL, which many lists use)."""
+    """Code → English meaning, from the data file (plus the retired codes, which many feeds still use)."""
     with TYPES_FILE.open(encoding="utf-8", newline="") as fh:
         labels = {row["code"]: row["en"] for row in csv.DictReader(fh, delimiter="\t")}
-    labels.setdefault(ONLINE, "Online")
+    for code, label in RETIRED_CODES.items():
+        labels.setdefault(code, label)
     return labels
 
 

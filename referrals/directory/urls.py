@@ -15,6 +15,7 @@ urlpatterns = [
     path("directory/meetings/<int:pk>/reviewed/", directory.meeting_review_done, name="meeting_review_done"),
     path("directory/import/", directory.meeting_import, name="meeting_import"),
     path("directory/import/<int:pk>/", directory.import_detail, name="import_detail"),
+    path("directory/import/held/<int:pk>/", directory.import_confirm, name="import_confirm"),
     path("directory/programs/new/", directory.program_new, name="program_new"),
     path("directory/programs/<slug:slug>/", directory.program_detail, name="program_detail"),
     path("directory/programs/<slug:slug>/edit/", directory.program_edit, name="program_edit"),

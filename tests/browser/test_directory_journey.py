@@ -1,15 +1,19 @@
-"""In a real browser: a clinic admin adds a local group no feed lists, on a tablet-sized screen, and a peer
-logs a phone call to the recovery center under the patient's consent."""
+"""In a real browser: a clinic admin adds a local group no feed lists, on a tablet-sized screen; a clinic admin is
+asked before a short download empties a feed; and a peer logs a phone call to the recovery center under the
+patient's consent."""
+
+import json
 
 import pytest
 from playwright.sync_api import expect
 
 from patients.models import Role
+from referrals.directory.meeting_guide import import_feed
 from referrals.models import Disclosure, Meeting
 
 from ..factories.patients import TEST_PASSWORD, ClinicFactory, PatientFactory, StaffFactory
 from ..factories.referrals.conversations import ConsentFactory
-from ..factories.referrals.directory import ProgramFactory
+from ..factories.referrals.directory import ProgramFactory, feed_entry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,3 +65,40 @@ def test_peer_logs_a_phone_call_under_the_consent(visit):
     expect(page.get_by_text("logged in the accounting")).to_be_visible()
     v.check("consent with a logged phone disclosure")
     assert Disclosure.objects.get().method == "phone"
+
+
+def test_admin_is_asked_before_a_download_that_came_back_short_empties_a_feed(visit, tmp_path):
+    """Issue 16: an empty or cut-short download must never empty the clinic's list without a word."""
+    clinic = ClinicFactory(name="Riverbend Recovery Clinic")
+    admin = StaffFactory(clinic=clinic, username="alex.admin", roles=[Role.CLINIC_ADMIN])
+    aa = ProgramFactory(slug="alcoholics-anonymous", name="Alcoholics Anonymous")
+    import_feed([feed_entry(f"m{i}", name=f"Group {i}") for i in range(4)], clinic=clinic, program=aa,
+                source="Springfield Intergroup")
+    empty, short = tmp_path / "meetings.json", tmp_path / "meetings-short.json"
+    empty.write_text("[]")
+    short.write_text(json.dumps([feed_entry("m0", name="Group 0")]))
+
+    v = visit("admin").login(admin.username, TEST_PASSWORD)
+    page = v.page
+    v.goto("/directory/import/")
+    page.get_by_label("Program").select_option(label="Alcoholics Anonymous")
+    page.get_by_label("Meeting Guide JSON file").set_input_files(str(empty))
+    page.get_by_role("button", name="Import meetings").click()
+    expect(page.get_by_role("heading", name="Confirm the import of “Springfield Intergroup”")).to_be_visible()
+    expect(page.get_by_text("all 4 active meetings of the feed “Springfield Intergroup” inactive")).to_be_visible()
+    v.check("empty feed held for confirmation")
+    page.get_by_role("button", name="Cancel: change nothing").click()
+    expect(page.get_by_text("cancelled: nothing was changed")).to_be_visible()
+    assert Meeting.objects.filter(clinic=clinic, is_active=True).count() == 4
+
+    page.get_by_label("Program").select_option(label="Alcoholics Anonymous")
+    page.get_by_label("Meeting Guide JSON file").set_input_files(str(short))
+    page.get_by_role("button", name="Import meetings").click()
+    page.get_by_role("button", name="Import anyway").click()
+    expect(page.get_by_text("Tick this box to confirm, or cancel the import.")).to_be_visible()
+    v.check("confirmation missing")
+    page.get_by_label("Yes, mark 3 of the 4 active meetings of “Springfield Intergroup” inactive").check()
+    page.get_by_role("button", name="Import anyway").click()
+    expect(page.get_by_text("Import finished: 0 added, 0 updated, 1 unchanged, 3 marked inactive")).to_be_visible()
+    v.check("import confirmed")
+    assert Meeting.objects.filter(clinic=clinic, is_active=True).count() == 1

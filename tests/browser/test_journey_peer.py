@@ -209,9 +209,9 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     # Stop 5 — Sam, the case manager, follows up: Elena went to her first meeting; getting there is hard. ---
     sam = visit("case-manager").login(staff[Role.CASE_MANAGER].username, TEST_PASSWORD)
     page = sam.page
-    # Sam's home lists Elena with the next step his: one click from logging in to the task.
-    elena = page.get_by_role("row").filter(has=page.get_by_role("link", name="Ibarra, Elena"))
-    expect(elena).to_contain_text("Your turn")
+    # Sam's home lists Elena with what waits for him: one click from logging in to the task.
+    elena = page.get_by_role("row").filter(has=page.get_by_role("link", name="Elena Ibarra", exact=True))
+    expect(elena).to_contain_text("no follow-up yet")
     sam.check("case manager home")
     elena.get_by_role("link", name="Log a follow-up").click()
     sam.check("follow-up form")

@@ -301,6 +301,9 @@ class MeetingAttendance(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     ONLINE = "online", "Online"
     HYBRID = "hybrid", "In person and online"
+    # Listed, but with no way to attend now: its location is temporarily closed (TC) and it has no online link, or
+    # its feed says it meets online without giving a link. It comes back when its feed gives a place or a link.
+    NOT_MEETING = "not_meeting", "Not meeting for now"
 
 
 WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
@@ -343,6 +346,12 @@ def _zone(name):
 
 def _clock(minutes):
     return datetime.time(minutes // 60, minutes % 60)
+
+
+def _web_link(value, *, mail=False):
+    """``value`` when it is a web address (or, with ``mail``, a mailto: link) safe to put in a link; else ""."""
+    schemes = ("https://", "http://", "mailto:") if mail else ("https://", "http://")
+    return value if value.lower().startswith(schemes) and " " not in value else ""
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -407,29 +416,37 @@ class Meeting(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="meetings")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="meetings")
-    slug = models.CharField(max_length=64, help_text="The meeting's id in its feed.")
-    name = models.CharField(max_length=200)
+    # The Meeting Guide specification allows names of 255 characters and asks for slugs of at most 64 but does not
+    # require it; real feeds use longer ones (e.g. WordPress post slugs, up to 200).
+    slug = models.CharField(max_length=255, help_text="The meeting's id in its feed.")
+    name = models.CharField(max_length=255)
     # Weekdays as digits, 0 = Sunday (e.g. "135" is Monday, Wednesday, Friday); empty = by appointment.
     days = models.CharField(max_length=7, blank=True)
     start_time = models.TimeField(null=True, blank=True)
     end_time = models.TimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64)
-    location_name = models.CharField("venue", max_length=200, blank=True)
-    formatted_address = models.CharField("address", max_length=300, blank=True)
+    location_name = models.CharField("venue", max_length=255, blank=True)
+    formatted_address = models.CharField("address", max_length=500, blank=True)
+    address_approximate = models.BooleanField(
+        "address is only approximate", default=False,
+        help_text="The address is a town or area (where an online group is based), not a place to meet.")
     location_notes = models.TextField(blank=True)
     region = models.CharField(max_length=120, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    conference_url = models.URLField("online link", max_length=500, blank=True)
+    conference_url = models.URLField("online link", max_length=2000, blank=True)
     conference_url_notes = models.TextField(blank=True)
     conference_phone = models.CharField("dial-in phone", max_length=120, blank=True)
     conference_phone_notes = models.TextField(blank=True)
     notes = models.TextField(blank=True)
-    group_name = models.CharField("group", max_length=200, blank=True)
-    website = models.URLField(max_length=500, blank=True)
+    group_name = models.CharField("group", max_length=255, blank=True)
+    website = models.URLField(max_length=2000, blank=True)
     type_codes = models.CharField(max_length=400, blank=True, help_text="Meeting Guide codes, stored as ,O,W,")
     languages = models.CharField(max_length=300, default=",English,", help_text="Stored as ,English,Spanish,")
     attendance = models.CharField(max_length=16, choices=MeetingAttendance.choices)
+    # Meeting Guide fields with no column of their own (regions, group notes, contacts, service entity, feedback
+    # and edit links, 7th Tradition handles), exactly as the feed gave them, so the export gives them back.
+    feed_extras = models.JSONField("other feed fields", default=dict, blank=True)
     # The clinic's own knowledge (never imported, never overwritten by an import).
     medication_welcome = models.CharField("welcoming of medication", max_length=16,
                                           choices=MeetingMedicationWelcome.choices,
@@ -455,7 +472,7 @@ class Meeting(models.Model):
         "name", "days", "start_time", "end_time", "time_zone", "location_name", "formatted_address",
         "location_notes", "region", "latitude", "longitude", "conference_url", "conference_url_notes",
         "conference_phone", "conference_phone_notes", "notes", "group_name", "website", "type_codes",
-        "languages", "attendance", "source_updated",
+        "languages", "attendance", "source_updated", "address_approximate", "feed_extras",
     ]
 
     class Meta:
@@ -473,6 +490,12 @@ class Meeting(models.Model):
             ),
             models.CheckConstraint(condition=Q(days="") | Q(start_time__isnull=False),
                                    name="meeting_with_day_has_time"),
+            # In person needs a place to meet: an address that is not only approximate.
+            models.CheckConstraint(
+                condition=~Q(attendance__in=["in_person", "hybrid"])
+                | (~Q(formatted_address="") & Q(address_approximate=False)),
+                name="in_person_meeting_has_a_place",
+            ),
         ]
         indexes = [models.Index(fields=["clinic", "is_active", "start_time"])]
 
@@ -594,6 +617,58 @@ class Meeting(models.Model):
         return self.attendance in (MeetingAttendance.ONLINE, MeetingAttendance.HYBRID)
 
     @property
+    def is_not_meeting(self):
+        return self.attendance == MeetingAttendance.NOT_MEETING
+
+    @property
+    def not_meeting_reason(self):
+        """Why a listed meeting has no way to attend now, in words ("" when it has one)."""
+        if not self.is_not_meeting:
+            return ""
+        if self.is_temporarily_closed:
+            return "Its location is temporarily closed and its feed gives no online link or phone number."
+        return "Its feed gives neither a place to meet nor an online link or phone number."
+
+    # What the feed says beyond the meeting itself (kept in ``feed_extras``; spec, Contact Fields, Service Entity
+    # Fields, Optional Fields) --------------------------------------------------------------------------------
+    def _extra(self, key):
+        value = (self.feed_extras or {}).get(key)
+        return "" if value is None or isinstance(value, list) else str(value).strip()
+
+    @property
+    def contacts(self):
+        """The meeting's contact people: [{"name", "email", "phone"}]."""
+        people = [{part: self._extra(f"contact_{n}_{part}") for part in ("name", "email", "phone")} for n in (1, 2, 3)]
+        return [person for person in people if any(person.values())]
+
+    @property
+    def service_entity(self):
+        """Who publishes the listing (an intergroup or district): {"name", "location", "email", "phone",
+        "website"}, or None."""
+        entity = {"name": self._extra("entity"), "location": self._extra("entity_location"),
+                  "email": self._extra("entity_email"), "phone": self._extra("entity_phone"),
+                  "website": _web_link(self._extra("entity_website_url") or self._extra("entity_url"))}
+        return entity if any(entity.values()) else None
+
+    @property
+    def group_notes(self):
+        return self._extra("group_notes")
+
+    @property
+    def feedback_link(self):
+        """Where to report a change to the listing: the feed's feedback URL (web or mailto), or its first feedback
+        e-mail address as a mailto link."""
+        link = _web_link(self._extra("feedback_url"), mail=True)
+        emails = (self.feed_extras or {}).get("feedback_emails")
+        if not link and isinstance(emails, list) and emails and isinstance(emails[0], str) and "@" in emails[0]:
+            link = f"mailto:{emails[0].strip()}"
+        return link
+
+    @property
+    def edit_link(self):
+        return _web_link(self._extra("edit_url"))
+
+    @property
     def can_attend_in_person(self):
         return self.attendance in (MeetingAttendance.IN_PERSON, MeetingAttendance.HYBRID) and \
             not self.is_temporarily_closed
@@ -619,9 +694,35 @@ class MeetingImport(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     # [{"index": 3, "slug": "tuesday-night", "reason": "..."}]; index is the entry's position in the feed.
     errors = models.JSONField(default=list, blank=True)
+    # Fields of the file that are not Meeting Guide fields, so were not kept: {"district": 120, ...} (meetings).
+    fields_not_kept = models.JSONField(default=dict, blank=True)
+    # What the importer confirmed before the import was applied (e.g. marking most of a feed inactive), in words.
+    confirmed = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-id"]
 
     def __str__(self):
         return f"{self.program} feed “{self.source}” for {self.clinic}"
+
+
+class PendingMeetingImport(models.Model):
+    """An uploaded feed held until a clinic admin confirms it: importing it would mark many of a feed's meetings
+    inactive, or it looks like another program's feed. Deleted once imported or cancelled (and after a day)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="pending_meeting_imports")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField("feed", max_length=200)
+    file_name = models.CharField(max_length=200, blank=True)
+    entries = models.JSONField(default=list, help_text="The file's entries as read, unchanged.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    KEPT_FOR = datetime.timedelta(days=1)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.program} feed “{self.source}” for {self.clinic}, awaiting confirmation"

@@ -17,6 +17,7 @@ from patients.models import AuditAction, Patient, Role
 
 from ...followup.ratings import welcome_ratings
 from ..forms import (
+    ImportConfirmForm,
     MeetingFilterForm,
     MeetingForm,
     MeetingImportForm,
@@ -25,13 +26,23 @@ from ..forms import (
     ProgramNoteForm,
 )
 from ..guides import first_meeting_guide
-from ..meeting_guide import export_feed, feed_name, import_feed
-from ..models import Meeting, MeetingImport, Program, ProgramGroup, ProgramNote
-from ..services import matched_option, matches_for, save_clinic_program, save_program_note
+from ..meeting_guide import export_feed, feed_name, meetings_to_export
+from ..models import Meeting, MeetingImport, PendingMeetingImport, Program, ProgramGroup, ProgramNote
+from ..services import (
+    cancel_pending_import,
+    confirm_pending_import,
+    import_upload,
+    matched_option,
+    matches_for,
+    pending_import_plan,
+    save_clinic_program,
+    save_program_note,
+)
 from .matching import REFERRING_ROLES
 
 admin_required = role_required(Role.CLINIC_ADMIN)
 MEETINGS_PER_PAGE = getattr(settings, "MEETINGS_PER_PAGE", 25)
+REJECTED_SHOWN = 50  # rejected entries listed on the confirmation page
 
 
 def _clinic_meetings(request):
@@ -218,7 +229,7 @@ def meeting_medication_edit(request, pk):
 def meeting_export(request, slug):
     """The clinic's active meetings of one program as a Meeting Guide JSON feed (a stable URL)."""
     program = get_object_or_404(_clinic_programs(request), slug=slug)
-    meetings = _clinic_meetings(request).filter(program=program).active().order_by("slug")
+    meetings = meetings_to_export(request.user.clinic_id, program)
     response = JsonResponse(export_feed(meetings), safe=False, json_dumps_params={"ensure_ascii": False})
     filename = f"{slugify(request.user.clinic.name)}-{program.slug}-meetings.json"
     if request.GET.get("download"):
@@ -234,12 +245,13 @@ def meeting_import(request):
     form = MeetingImportForm(request.POST or None, request.FILES or None, initial=initial,
                              clinic=request.user.clinic_id)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        record = import_feed(
-            form.entries, clinic=request.user.clinic, program=data["program"],
-            source=feed_name(request.user.clinic, data["program"], data["source"], data["feed"].name),
-            imported_by=request.user,
+        data, clinic = form.cleaned_data, request.user.clinic
+        record, pending = import_upload(
+            clinic=clinic, program=data["program"], file_name=data["feed"].name[:200], entries=form.entries,
+            source=feed_name(clinic, data["program"], data["source"], data["feed"].name), by=request.user,
         )
+        if pending is not None:
+            return redirect("referrals:import_confirm", pk=pending.pk)
         messages.success(request, f"Import finished: {record.summary.as_text()}.")
         return redirect("referrals:import_detail", pk=record.pk)
     imports = (MeetingImport.objects.filter(clinic_id=request.user.clinic_id)
@@ -247,6 +259,39 @@ def meeting_import(request):
     return render(request, "referrals/meeting_import.html", {"form": form, "imports": imports,
                                                               "feeds": _clinic_feeds(request)},
                   status=400 if request.method == "POST" else 200)
+
+
+@admin_required
+def import_confirm(request, pk):
+    """An upload held because importing it needs a confirmation: what it would do, the concerns, and the boxes to
+    tick (or cancel). Another clinic's upload is a 404."""
+    pending = get_object_or_404(PendingMeetingImport.objects.select_related("clinic", "program"), pk=pk,
+                                clinic_id=request.user.clinic_id)
+    if request.method == "POST" and "cancel" in request.POST:
+        cancel_pending_import(pending)
+        messages.info(request, f"Import of “{pending.source}” cancelled: nothing was changed.")
+        return redirect("referrals:meeting_import")
+    plan, changed = None, False
+    if request.method == "POST":
+        posted = ImportConfirmForm(request.POST)
+        if posted.is_valid():
+            expected = posted.cleaned_data["expected_deactivated"]
+            record, plan = confirm_pending_import(pending, confirmed=posted.confirmations,
+                                                  expected_deactivated=expected, by=request.user)
+            if record is not None:
+                messages.success(request, f"Import finished: {record.summary.as_text()}.")
+                return redirect("referrals:import_detail", pk=record.pk)
+            changed = plan.summary.deactivated != expected  # another import ran since the page was shown
+    plan = plan or pending_import_plan(pending)
+    if request.method == "POST" and not changed:
+        form = ImportConfirmForm(request.POST, plan=plan)
+        form.is_valid()  # says which box is still to tick
+    else:
+        form = ImportConfirmForm(plan=plan)
+    return render(request, "referrals/import_confirm.html", {
+        "pending": pending, "plan": plan, "form": form, "changed": changed,
+        "rejected": plan.summary.rejected[:REJECTED_SHOWN],
+    }, status=409 if changed else (400 if request.method == "POST" else 200))
 
 
 def _clinic_feeds(request):

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patients', '0009_audit_entries_without_staff'),
-        ('referrals', '0012_outreach_attempt'),
+        ('referrals', '0013_outreach_attempt'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patients', '0008_clinic_follow_up_settings'),
-        ('referrals', '0011_barrier_from_concern'),
+        ('referrals', '0012_barrier_from_concern'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patients', '0007_merge_two_factor_default_and_plan_safety'),
-        ('referrals', '0010_referral_transition_skipped'),
+        ('referrals', '0011_referral_transition_skipped'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

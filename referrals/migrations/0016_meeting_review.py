@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0014_patient_link'),
+        ('referrals', '0015_patient_link'),
     ]
 
     operations = [

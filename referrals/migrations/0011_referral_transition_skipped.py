@@ -18,7 +18,7 @@ def name_skipped_steps(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0009_referral_for_someone_close'),
+        ('referrals', '0010_meeting_feeds_round_two'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

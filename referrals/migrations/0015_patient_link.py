@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0013_answers_reported_by_the_patient'),
+        ('referrals', '0014_answers_reported_by_the_patient'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
