@@ -36,6 +36,7 @@ from patients.models import (
     Therapy,
     TreatmentPlan,
 )
+from referrals.followup.models.followups import STAFF_METHODS
 from referrals.lifecycle import ATTENDED_OR_FURTHER, PATH, CloseReason, ReferralStatus
 from referrals.models import (
     Barrier,
@@ -47,7 +48,6 @@ from referrals.models import (
     FeltWelcome,
     FirstMeetingPlan,
     FollowUp,
-    FollowUpMethod,
     FollowUpStatus,
     Intervention,
     InterventionStatus,
@@ -454,7 +454,7 @@ def seed_stop5(context):
             meetings = rng.randint(0, 4) if went_from and day >= went_from else 0
             follow_ups.append(FollowUp(
                 patient_id=pid, status=FollowUpStatus.DONE, due_on=day, assigned_to=case_manager, done_on=day,
-                done_by=case_manager, method=rng.choice(list(FollowUpMethod)), meetings_attended=meetings,
+                done_by=case_manager, method=rng.choice(STAFF_METHODS), meetings_attended=meetings,
                 felt_welcome=rng.choice(list(FeltWelcome)) if meetings else "",
                 in_their_words="Went twice, it was OK" if meetings else "", next_follow_up_on=day + FOLLOW_UP_EVERY,
                 created_by=case_manager))

@@ -33,6 +33,7 @@ from patients.access import role_required
 from patients.forms import FilterDateField
 from patients.models import Patient, PlanVersion, Role
 from patients.models.patient import caseload_limited
+from referrals.followup.participation import lapsed_filter, not_reached_filter, with_participation
 from referrals.lifecycle import ATTENDED_OR_FURTHER, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
@@ -333,14 +334,35 @@ def barrier_figures(patients, since, until):
 
 # The page ----------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ParticipationFigures:
+    """Patients whose participation needs the care team now (``referrals.followup.participation``)."""
+
+    lapsed: int
+    not_reached: int
+    lapse_days: int
+    outreach_alert: int
+
+
+def participation_figures(patients, clinic, today):
+    """Lapsed and not-reached patients today (whatever the period), in one aggregate query."""
+    counts = with_participation(patients).aggregate(
+        lapsed=Count("pk", filter=lapsed_filter(clinic, today)), not_reached=Count("pk", filter=not_reached_filter()))
+    return ParticipationFigures(lapsed=counts["lapsed"], not_reached=counts["not_reached"],
+                                lapse_days=clinic.lapse_days, outreach_alert=clinic.outreach_attempts_alert)
+
+
 def overview_figures(user, since, until):
-    """Every figure and chart of the page for ``user`` and the period (the four aggregate queries)."""
+    """Every figure and chart of the page for ``user`` and the period (five aggregate queries: four for the
+    period, one for the patients whose participation needs the care team today)."""
     patients = Patient.objects.visible_to(user)
     funnel = pathway_funnel(patients, since, until)
     attendance = maud_attendance(patients, until)
     referrals = referral_figures(patients, since, until)
     barriers = barrier_figures(patients, since, until)
+    participation = participation_figures(patients, user.clinic, timezone.localdate())
     return {
+        "participation": participation,
         "funnel": funnel, "attendance": attendance, "referrals": referrals, "barriers": barriers,
         "funnel_chart": charts.funnel_chart(funnel),
         "attendance_chart": charts.share_chart(attendance),
@@ -360,7 +382,7 @@ def figures_cache_key(user, since, until):
     """The figures of a clinic and period are the same for all its staff unless the clinic limits each one to
     their caseload; then they are each staff member's own. Never shared across clinics."""
     scope = f"staff-{user.pk}" if caseload_limited(user) else "clinic"
-    return f"overview:v1:clinic-{user.clinic_id}:{scope}:{since.isoformat()}:{until.isoformat()}"
+    return f"overview:v2:clinic-{user.clinic_id}:{scope}:{since.isoformat()}:{until.isoformat()}"
 
 
 def cached_overview_figures(user, since, until):

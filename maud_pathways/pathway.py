@@ -47,9 +47,12 @@ Stop 4, mutual-support options and referral (the Stop 3 lead's turn)
 
 Stop 5, barriers and follow-up (the case manager's turn)
     needs attention: a scheduled follow-up is overdue (due before today), or a barrier is open with
-    nothing planned about it.
-    done: a referral reached "first meeting attended" or "engaged" and no barrier is open
-    (open or being addressed).
+    nothing planned about it, or the patient has lapsed: a referral reached "first meeting attended" or
+    "engaged" and no meeting has been reported for the clinic's ``lapse_days`` (default 30) days or more
+    ("No meeting reported since …"; the rule is ``referrals.followup.participation``).
+    done: a referral reached "first meeting attended" or "engaged", participation is current (a meeting
+    reported within the clinic's ``lapse_days``) and no barrier is open (open or being addressed). Done
+    lasts only while participation is current.
     in progress: anything under way: a referral made, a follow-up scheduled or logged, a barrier being
     addressed.
     not started: none of that yet. It starts once the patient is referred, so it is nobody's turn yet.
@@ -80,6 +83,7 @@ from django.utils import timezone
 
 from patients.models import CareTeamMember, PlanVersion, Role, plan_status_annotations, review_is_due, review_is_due_q
 from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
+from referrals.followup.participation import participation_of, with_participation
 from referrals.lifecycle import ATTENDED_OR_FURTHER, CLOSED_STATUSES, PATH, REFERRED_OR_FURTHER, ReferralStatus
 from referrals.models import (
     Barrier,
@@ -97,6 +101,8 @@ from .shared import UnansweredGap, day, gaps_of, latest_assessment_first, latest
 
 #: An assessment older than this no longer counts as "taken" for Stop 2.
 ASSESSMENT_FRESH_DAYS = 90
+#: The prefix of the participation annotations (``referrals.followup.participation``) on a pathway's patients.
+PARTICIPATION = "pw_"
 
 
 
@@ -220,7 +226,7 @@ def annotate_pathway(queryset):
     """``queryset`` (patients) with everything the rules need that is one value per patient, in the same
     query. The patient page loads its patient through this (and ``patient_for_request``, which adds the
     care team)."""
-    return queryset.annotate(**_annotations())
+    return with_participation(queryset.annotate(**_annotations()), prefix=PARTICIPATION)
 
 
 def with_pathway(queryset):
@@ -429,6 +435,17 @@ def stop5(patient, referrals, today):
         return Stop("5", title, StopStatus.NEEDS_ATTENTION, "A barrier is open with nothing planned about it.",
                     turns, "Plan help with the barrier",
                     patient_url("referrals:barrier_detail", patient, patient.pw_unplanned_barrier_pk))
+    participation = participation_of(patient, today, prefix=PARTICIPATION)
+    if participation.lapsed:
+        reason = f"No meeting reported since {day(participation.last_meeting_on)}."
+        if participation.not_reached:
+            reason += f" Not reached after {participation.failed_attempts} tries."
+        if patient.pw_follow_up_pk is not None:
+            action, url = "Log the next follow-up", patient_url("referrals:follow_up_log", patient,
+                                                                patient.pw_follow_up_pk)
+        else:
+            action, url = "Log a follow-up", patient_url("referrals:follow_up_log_new", patient)
+        return Stop("5", title, StopStatus.NEEDS_ATTENTION, reason, turns, action, url)
     statuses = {r["status"] for r in referrals}
     next_follow_up = f" Next follow-up {day(due)}." if due is not None else ""
     if statuses & ATTENDED_OR_FURTHER and not patient.pw_active_barriers:

@@ -65,9 +65,10 @@ def _stop2(patient, user):
 
 def _stop5(patient, user, today):
     """Open barriers, the next follow-up and the patient's engagement."""
-    next_follow_up, engagement = follow_up_summary(patient, today)
+    next_follow_up, engagement, last_follow_up = follow_up_summary(patient, today)
     return {
         "today": today,
+        "last_follow_up": last_follow_up,
         "open_barriers": list(patient.barriers.filter(status__in=ACTIVE_BARRIER_STATUSES).select_related("owner")),
         "next_follow_up": next_follow_up,
         "engagement": engagement,

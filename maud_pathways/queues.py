@@ -28,9 +28,11 @@ from referrals.followup.queue import (
     REFERRAL_RELATED,
     PageOfRows,
     barriers_to_work_on,
+    describe_to_reach,
     due_follow_ups,
     limited,
     no_progress_cutoff,
+    patients_to_reach,
     stalled_referrals,
 )
 from referrals.lifecycle import ReferralStatus
@@ -260,6 +262,19 @@ def first_meetings_rows(plans, today):
 
 # Case manager (the Stop 5 queue of ``referrals.followup.queue``) -------------------------------------
 
+def to_reach_rows(patients, today):
+    rows = []
+    for p in describe_to_reach(patients, today):
+        taking_part = p.participation
+        if taking_part.not_reached:
+            since = _date(taking_part.last_attempt_at)
+        else:
+            since = taking_part.last_meeting_on + datetime.timedelta(days=taking_part.lapse_days)
+        rows.append(Row(p, p.to_reach_reason, "Log a follow-up", patient_url("referrals:follow_up_log_new", p),
+                        urgent="Not reached" if taking_part.not_reached else "Lapsed", since=since))
+    return rows
+
+
 def referred_without_follow_up(user, today):
     """Referrals of the user's patients (as case manager) referred in the last ``NO_PROGRESS_DAYS`` days with no
     follow-up scheduled: Stop 5 starts with a follow-up on the first meeting. (Older ones are stalled referrals.)"""
@@ -337,6 +352,8 @@ _KINDS = [
     Kind("assessments-due", Role.PEER_SPECIALIST, "Recovery-capital assessments due",
          f"Every one of your patients was assessed in the last {ASSESSMENT_FRESH_DAYS} days.", assessments_due,
          assessments_due_rows),
+    Kind("to-reach", Role.CASE_MANAGER, "Patients to reach", "Everyone has been reached and keeps going.",
+         lambda user, today: patients_to_reach(user, today), to_reach_rows, (), "referrals:case_manager_queue"),
     Kind("follow-ups", Role.CASE_MANAGER, "Follow-ups due", "No follow-ups due.",
          lambda user, today: due_follow_ups(user, today), follow_ups_rows, FOLLOW_UP_RELATED,
          "referrals:case_manager_queue"),
@@ -359,7 +376,8 @@ KINDS = {kind.key: kind for kind in _KINDS}
 QUEUE_ROLES = [Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER]
 
 #: Where the case manager's queue page shows each kind (the anchors of its sections).
-_QUEUE_PAGE_ANCHORS = {"follow-ups": "queue-follow-ups", "barriers": "queue-barriers", "stalled": "queue-referrals"}
+_QUEUE_PAGE_ANCHORS = {"to-reach": "queue-to-reach", "follow-ups": "queue-follow-ups", "barriers": "queue-barriers",
+                       "stalled": "queue-referrals"}
 
 
 def see_all_url(kind):

@@ -55,6 +55,15 @@ def record(request, action, *, patient=None, patient_public_id=None, what=None, 
     )
 
 
+def record_without_staff(*, actor_kind, patient, action, what, detail="", ip_address=None):
+    """Write one audit entry in the trail of ``patient``'s clinic for something no staff member did: the patient
+    using their personal link (``AuditActor.PATIENT``) or a reminder sent automatically (``AuditActor.AUTOMATIC``).
+    ``what`` names the page or message, never patient data."""
+    return AuditEntry.objects.create(clinic_id=patient.clinic_id, actor=None, actor_kind=actor_kind,
+                                     patient_public_id=patient.public_id, action=action, what=what[:120],
+                                     ip_address=ip_address, detail=detail[:300])
+
+
 def action_for(request, response=None):
     name = request.resolver_match.url_name or ""
     if request.method in ("GET", "HEAD"):

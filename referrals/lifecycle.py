@@ -5,6 +5,10 @@
     suggested / discussed / referred / first meeting attended → declined (with a reason)
     declined or stopped → re-opened at the step the referral had reached before it closed
 
+A new referral starts as suggested, discussed or referred. Staff who have just talked it through with the patient
+create it at "referred" directly: that is one move, and its history entry names the steps it skipped
+(``skipped_at_start``).
+
 Pure Python: the ``Referral`` model calls ``check_move`` before it records a transition.
 """
 
@@ -44,6 +48,14 @@ START_STATUSES = frozenset({ReferralStatus.SUGGESTED, ReferralStatus.DISCUSSED, 
 REFERRED_OR_FURTHER = from_step(ReferralStatus.REFERRED)
 #: The patient has been to a meeting: "first meeting attended" or "engaged".
 ATTENDED_OR_FURTHER = from_step(ReferralStatus.FIRST_MEETING_ATTENDED)
+
+def skipped_at_start(status):
+    """The steps of the path a referral created at ``status`` skips: ``[suggested, discussed]`` for a referral
+    made at "referred", nothing for one that starts as a suggestion."""
+    status = ReferralStatus(status)
+    if status not in START_STATUSES:
+        raise ValidationError("A new referral starts as suggested, discussed or referred.", code="start")
+    return PATH[:PATH.index(status)]
 
 #: The steps of a suggestion for someone close to the patient (Al-Anon for a family member): the clinic suggests
 #: and talks it over with the patient; it never follows the relative or friend as a referral of its own.

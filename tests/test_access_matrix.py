@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from patients.models import Role
 from referrals.models import MeetingImport, PendingMeetingImport
+from referrals.patient_link.models import LinkDelivery
+from referrals.patient_link.services import give_link
 from referrals.support.models.consent import record_disclosure
 
 from .factories.patients import (
@@ -92,7 +94,8 @@ def build_world():
                                                                       referred_by=clinician)
         world.extra[prefix + "first_meeting"] = FirstMeetingPlanFactory(referral=referral)
         world.extra[prefix + "conversation"] = ConversationFactory(patient=who, held_by=clinician,
-                                                                   held_by_role="clinician", track="3b")
+                                                                   held_by_role="clinician", track="3b",
+                                                                   concerns=["fear"], concerns_addressed="Talked")
         consent = world.extra[prefix + "consent"] = ConsentFactory(patient=who, program=program,
                                                                    recorded_by=clinician)
         barrier = world.extra[prefix + "barrier"] = BarrierFactory(patient=who, noted_by=clinician)
@@ -100,6 +103,15 @@ def build_world():
         world.extra[prefix + "follow_up"] = ScheduledFollowUpFactory(patient=who, assigned_to=clinician)
         world.extra[prefix + "disclosure"] = record_disclosure(consent, by=clinician, information="first name",
                                                                referral=referral)
+        given = give_link(referral, by=clinician, delivery=LinkDelivery.PRINTED)
+        world.extra[prefix + "patient_link"], world.extra[prefix + "token"] = given.link, given.token
+    # A personal link to a weekly meeting (so its calendar file exists): public, opened by its token alone.
+    weekly = ReferralFactory(patient=patient, program=program, meeting=world.extra["meeting"],
+                             referred_by=staff["clinician"], status="referred")
+    world.extra["meeting_token"] = give_link(weekly, by=staff["clinician"], delivery=LinkDelivery.PRINTED).token
+    # And one to a program as a whole (no meeting time), whose page asks "Did you go?" at once.
+    whole = ReferralFactory(patient=patient, program=program, referred_by=staff["clinician"], status="referred")
+    world.extra["answer_token"] = give_link(whole, by=staff["clinician"], delivery=LinkDelivery.PRINTED).token
     return world
 
 
@@ -274,6 +286,8 @@ MATRIX = {
                                     lambda w: [w.extra["foreign_meeting"].pk]),
     "referrals:meeting_medication_edit": Row(ALL_STAFF, lambda w: [w.extra["meeting"].pk],
                                              lambda w: [w.extra["foreign_meeting"].pk]),
+    "referrals:meeting_review_done": Row(POST_ONLY, lambda w: [w.extra["meeting"].pk],
+                                         lambda w: [w.extra["foreign_meeting"].pk], foreign_method="post"),
     "referrals:meeting_import": Row(ADMIN_ONLY),
     "referrals:meeting_new": Row(ADMIN_ONLY),
     "referrals:meeting_edit": Row(ADMIN_ONLY, lambda w: [w.extra["hand_meeting"].pk],
@@ -288,6 +302,8 @@ MATRIX = {
     "referrals:support": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "referrals:conversation_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
     "referrals:next_step_done": Row(CARE_POST_ONLY, *under_patient("conversation"), foreign_method="post"),
+    "referrals:concern_barrier": Row(POST_ONLY, lambda w: [*under_patient("conversation")[0](w), "fear"],
+                                     lambda w: [*under_patient("conversation")[1](w), "fear"], foreign_method="post"),
     "referrals:referral_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
     "referrals:referral_detail": Row(ALL_STAFF, *under_patient("referral")),
     "referrals:referral_move": Row(CARE_POST_ONLY, *under_patient("referral"), foreign_method="post"),
@@ -303,6 +319,14 @@ MATRIX = {
     "referrals:consent_disclose": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
     "referrals:accounting": Row(ALL_STAFF, patient_args, foreign_patient_args),
     "referrals:disclosure_letter": Row(ALL_STAFF, *under_patient("disclosure")),
+    # The patient's own link: public pages guarded by the token in the address (no login; anyone holding a live
+    # token sees the page, staff too). Wrong, expired and revoked tokens: tests/test_patient_link.py.
+    "referrals:patient_link": Row(ALL_STAFF, lambda w: [w.extra["answer_token"]], anonymous=200),
+    "referrals:patient_link_calendar": Row(ALL_STAFF, lambda w: [w.extra["meeting_token"]], anonymous=200),
+    # Staff give and revoke it from the referral (the care roles, as for the referral's other actions).
+    "referrals:patient_link_give": Row(CARE_ROLES, *under_patient("referral")),
+    "referrals:patient_link_revoke": Row(CARE_POST_ONLY, *under_patient("referral", "patient_link"),
+                                         foreign_method="post"),
     # Stop 5: everyone reads; case managers and the patient's care team record barriers and follow-ups.
     # (In this world the clinician is on the care team; the peer specialist and the clinic admin are not.)
     "referrals:case_manager_queue": Row({**ALL_STAFF, "clinician": 403, "peer": 403, "clinic_admin": 403}),
@@ -318,6 +342,8 @@ MATRIX = {
     "referrals:follow_up_log": Row(STOP5_WRITE, *under_patient("follow_up"), foreign_404_for_all=True),
     "referrals:follow_up_schedule": Row(STOP5_WRITE, patient_args, foreign_patient_args, foreign_404_for_all=True),
     "referrals:follow_up_cancel": Row(POST_ONLY, *under_patient("follow_up"), foreign_method="post"),
+    "referrals:outreach_attempt_new": Row(STOP5_WRITE, patient_args, foreign_patient_args, foreign_404_for_all=True),
+    "referrals:follow_up_settings": Row(ADMIN_ONLY),
     # Security: each staff member's own two-factor and session pages; clinic admins' security settings.
     "security:confirm_password": Row(ALL_STAFF),
     "security:two_factor": Row(ALL_STAFF),

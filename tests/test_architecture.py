@@ -57,7 +57,7 @@ TEMPLATES = ROOT / "templates"
 #: Template folders and the app whose pages they hold; top-level templates and partials/ are shared.
 TEMPLATE_FOLDERS = {"patients": "patients", "wellness": "wellness", "referrals": "referrals",
                     "security": "security", "registration": "security", "pathway": "maud_pathways",
-                    "fhir": "maud_pathways"}
+                    "fhir": "maud_pathways", "patient_link": "referrals"}
 TEMPLATE_REFERENCE = re.compile(r"""\{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 TAG_LIBRARY = re.compile(r"\{%\s*load\s+([\w\s]+?)\s*%\}")
 
@@ -155,7 +155,8 @@ def test_test_data_is_made_by_the_factories_package_only():
 
 # The referrals app is arranged by stop (DESIGN.md): the folder tree shows the pathway. ---------------------------
 REFERRALS = ROOT / "referrals"
-STOPS = {"support": "Stop 3", "directory": "Stop 4", "followup": "Stop 5"}
+STOPS = {"support": "Stop 3", "directory": "Stop 4", "followup": "Stop 5",
+         "patient_link": "the patient's own link (closing the loop)"}
 #: Every stop package has these (a module, or a package of modules where one file would be too long).
 STOP_MODULES = {"models", "forms", "views", "urls", "services", "demo"}
 #: What the app keeps outside its stops: what Django looks for, and the referral lifecycle shared by the stops.

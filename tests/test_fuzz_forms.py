@@ -202,9 +202,10 @@ FORM_PAGES = sorted(
 PAGES_WITHOUT_FORMS = {
     "healthz", "home", "overview", "queue", "password_change_done", "password_reset_complete", "password_reset_done",
     "patient_fhir_export",  # a JSON download
+    "referrals:patient_link_calendar",  # an .ics download
     "password_reset_confirm",  # the link in the test world is not a valid reset link: the page says so
     "patients:list", "patients:plan_history", "patients:plans_due",
-    "referrals:barrier_list", "referrals:case_manager_queue", "referrals:directory", "referrals:find_options",
+    "referrals:barrier_list", "referrals:case_manager_queue", "referrals:directory",
     "referrals:import_detail", "referrals:meeting_export", "referrals:meeting_list", "referrals:program_detail",
     "security:session_status", "security:two_factor",
     "staff:audit", "staff:emergency_access",

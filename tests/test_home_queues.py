@@ -180,7 +180,7 @@ def test_staff_with_several_roles_see_each_queue(login, clinic):
     assert [group.role for group in page.context["role_queues"]] == [Role.CLINICIAN, Role.CASE_MANAGER]
     html = page.content.decode()
     assert "As clinician" in html and "As case manager" in html
-    assert queues_for(both, today())[1].queues[0].key == "follow-ups"
+    assert queues_for(both, today())[1].queues[0].key == "to-reach"  # patients to reach come first
 
 
 def test_every_row_of_the_home_page_is_one_click_from_its_action(login, clinic, clinician, peer, case_manager):

@@ -2,7 +2,8 @@
 
 * each signed treatment-plan version: the clinician who signed it (agent type "attester");
 * each recovery-capital assessment: who took it with the patient ("author"), for the response and scores;
-* each referral: who made it ("author"), then one Provenance per later move of its step ("performer");
+* each referral: who made it ("author"), then one Provenance per later move of its step ("performer": the staff
+  member, or the patient when they reported going through their personal link);
 * each Part 2 consent: who recorded it ("author") and, when revoked, who recorded the revocation.
 """
 
@@ -10,14 +11,14 @@ from fhir.resources.R4B.provenance import Provenance, ProvenanceAgent
 
 from . import codes
 from .assessments import domain_observation_id, response_id, total_observation_id
-from .datatypes import coding, concept, part2_meta, ref, resource_id, staff_ref
+from .datatypes import coding, concept, part2_meta, patient_ref, ref, resource_id, staff_ref
 from .plans import careplan_id
 from .referrals import consent_id, service_request_id, task_id
 
 _AGENT_TYPES = {"attester": "Attester", "author": "Author", "performer": "Performer"}
 
 
-def _provenance(pid, targets, recorded, who, agent_type, activity, clinic_ref_=None):
+def _provenance(pid, targets, recorded, who, agent_type, activity, clinic_ref_=None, who_ref=None):
     return Provenance(
         id=pid,
         meta=part2_meta(),
@@ -26,7 +27,7 @@ def _provenance(pid, targets, recorded, who, agent_type, activity, clinic_ref_=N
         activity=concept(coding(codes.V3_DATA_OPERATION, *activity)),
         agent=[ProvenanceAgent(
             type=concept(coding(codes.PROVENANCE_AGENT_TYPE, agent_type, _AGENT_TYPES[agent_type])),
-            who=staff_ref(who), onBehalfOf=clinic_ref_,
+            who=who_ref or staff_ref(who), onBehalfOf=None if who_ref else clinic_ref_,
         )],
     )
 
@@ -60,8 +61,10 @@ def referral_moves(record, clinic):
         for move in record.transitions.get(referral.pk, []):
             if not move.from_status:
                 continue  # the referral's creation, recorded above
+            # A move the patient reported through their personal link is performed by the patient themselves.
             result.append(_provenance(resource_id("referral-move", move.pk), [ref("Task", task_id(referral))],
-                                      move.at, move.by, "performer", ("UPDATE", "revise"), clinic))
+                                      move.at, move.by, "performer", ("UPDATE", "revise"), clinic,
+                                      who_ref=patient_ref(referral.patient) if move.by_patient else None))
     return result
 
 

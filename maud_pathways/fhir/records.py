@@ -145,7 +145,7 @@ def load_records(patients, catalog=None):
         .order_by("at", "id")
     for referral_id, moves in _grouped(transitions, lambda t: t.referral_id).items():
         records[by_referral[referral_id].patient_id].transitions[referral_id] = moves
-        catalog.remember_staff(*(t.by for t in moves))
+        catalog.remember_staff(*(t.by for t in moves if t.by_id is not None))  # the patient's own moves name nobody
     for consent in Consent.objects.filter(patient_id__in=ids).select_related("program", "recorded_by",
                                                                               "revoked_by").order_by("recorded_at",
                                                                                                      "id"):

@@ -4,7 +4,7 @@ Each area lives in its own module; everything is re-exported here so that
 ``from patients.models import Patient`` keeps working.
 """
 
-from .audit import AuditAction, AuditEntry
+from .audit import AuditAction, AuditActor, AuditEntry
 from .clinic import Clinic, Role, StaffMember, StaffRole
 from .emergency import EmergencyAccess
 from .patient import CareTeamMember, ContactMethod, OutsideCaseload, Patient, PatientQuerySet
@@ -32,6 +32,7 @@ from .treatment_plan import (
 
 __all__ = [
     "AuditAction",
+    "AuditActor",
     "AuditEntry",
     "CareTeamMember",
     "Clinic",

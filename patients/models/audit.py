@@ -11,6 +11,15 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Exported"
     DISCLOSE = "disclose", "Disclosed"
     EMERGENCY_ACCESS = "emergency", "Emergency access"
+    SEND = "send", "Sent to the patient"
+
+
+class AuditActor(models.TextChoices):
+    """Who acted: a staff member (named in ``actor``), or someone who is not staff."""
+
+    STAFF = "staff", "Staff member"
+    PATIENT = "patient", "The patient, through their personal link"
+    AUTOMATIC = "automatic", "Automatic (reminders)"
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -27,7 +36,10 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     clinic = models.ForeignKey("patients.Clinic", on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries",
+                              null=True, blank=True)
+    #: Staff (named in ``actor``), the patient through their personal link, or the reminders command.
+    actor_kind = models.CharField(max_length=16, choices=AuditActor.choices, default=AuditActor.STAFF)
     patient_public_id = models.UUIDField(null=True, blank=True, db_index=True)
     action = models.CharField(max_length=16, choices=AuditAction.choices)
     what = models.CharField(max_length=120, help_text="The page or record type, by URL name; no patient data.")
@@ -42,10 +54,19 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["clinic", "-at"]), models.Index(fields=["actor", "-at"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_action_known"),
+            models.CheckConstraint(
+                condition=models.Q(actor_kind=AuditActor.STAFF, actor__isnull=False)
+                | (models.Q(actor_kind__in=[AuditActor.PATIENT, AuditActor.AUTOMATIC], actor__isnull=True)),
+                name="audit_staff_entries_name_the_staff",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.what}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id or self.actor_kind} {self.action} {self.what}"
+
+    @property
+    def actor_label(self):
+        return str(self.actor) if self.actor_id else self.get_actor_kind_display()
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

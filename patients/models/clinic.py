@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -48,6 +49,17 @@ class Clinic(models.Model):
         verbose_name="two-factor made optional by",
     )
     two_factor_optional_since = models.DateTimeField(null=True, blank=True)
+    # Following up on participation (Stop 5): when a patient who went to meetings counts as lapsed, and how many
+    # tries to reach a patient that fail put them at the top of the case manager's queue.
+    lapse_days = models.PositiveSmallIntegerField(
+        "days without a reported meeting before a lapse", default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="A patient who went to a first meeting (or is engaged) and has no meeting reported for this many "
+                  "days has lapsed: Stop 5 needs attention and the case manager's queue shows it.")
+    outreach_attempts_alert = models.PositiveSmallIntegerField(
+        "failed attempts to reach a patient before the queue flags them", default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Counted since the patient was last reached (a follow-up logged, or the patient answered).")
     limit_to_caseload = models.BooleanField(
         "limit staff to their caseload", default=False,
         help_text="When on, staff see only patients on their care team (and patients they registered). "
@@ -64,6 +76,10 @@ class Clinic(models.Model):
                 | (models.Q(two_factor_optional_since__isnull=False) & ~models.Q(two_factor_optional_reason="")),
                 name="clinic_two_factor_optional_has_reason",
             ),
+            models.CheckConstraint(condition=models.Q(lapse_days__gte=1, lapse_days__lte=365),
+                                   name="clinic_lapse_days_in_range"),
+            models.CheckConstraint(condition=models.Q(outreach_attempts_alert__gte=1, outreach_attempts_alert__lte=20),
+                                   name="clinic_outreach_attempts_in_range"),
         ]
 
     def __str__(self):

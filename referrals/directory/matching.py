@@ -13,7 +13,9 @@ the matching preferences' own answers count only while there is no signed plan.
   options that is openly spiritual (Wellbriety) says both, whatever the preference;
 * women-only (and men-only) groups are offered only where the patient's preferences say they fit (a referral by
   hand asks for a confirmation with the reason: ``gender_fit_concern``);
-* "welcoming of medication" counts for patients on MAUD (and only for them);
+* "welcoming of medication" counts for patients on MAUD (and only for them): what the clinic's patients reported
+  (``ratings``, once at least 3 have answered for that meeting or program) comes before the published stance, and
+  the reason says which one was used;
 * a patient with no transportation (or who joins online only) sees online and app options first; a program whose
   formats are not recorded is neither left out nor put last for it: it is ranked by its score, with "formats not
   known" as a concern to check;
@@ -230,6 +232,26 @@ def _program_medication(needs, program, option):
         option.add(-1, "Not known how it treats medication: ask before the first meeting")
 
 
+#: From this share of patients who felt welcome, reports count for a group; below the lower one, against it.
+REPORTS_WELCOMING, REPORTS_UNWELCOMING = 0.75, 0.5
+
+
+def _from_reports(needs, rating, option, where):
+    """The clinic's patients' reports of feeling welcome as someone taking medication, when there are enough of
+    them (``rating.shown``): used before the published stance. Returns whether they were used."""
+    if not needs.on_maud or rating is None or not rating.shown:
+        return False
+    text = (f"{rating.welcomed} of {rating.reports} of the clinic's patients felt welcome {where} as someone taking "
+            "medication (their reports, used before the published stance)")
+    if rating.share >= REPORTS_WELCOMING:
+        option.add(3, text)
+    elif rating.share < REPORTS_UNWELCOMING:
+        option.add(-2, text)
+    else:
+        option.add(0, text)
+    return True
+
+
 def _cultural_program(needs, program, option):
     if not program.cultural_focus:
         return
@@ -246,7 +268,7 @@ def _formats_known(program):
     return program.offers_in_person or program.offers_online or program.offers_app
 
 
-def score_program(needs, program, fitting_meetings=0):
+def score_program(needs, program, fitting_meetings=0, rating=None):
     option = Option(program, travel_free=program.can_join_without_travel if _formats_known(program) else None)
     if program.audience == Audience.FAMILY_AND_FRIENDS:
         option.left_out = "For the patient's family and friends, not the patient's own group"
@@ -261,7 +283,8 @@ def score_program(needs, program, fitting_meetings=0):
         return option
     _drinking(needs, program, option)
     _spiritual(needs, program, option)
-    _program_medication(needs, program, option)
+    if not _from_reports(needs, rating, option, "in this program"):
+        _program_medication(needs, program, option)
     _cultural_program(needs, program, option)
     _program_formats(needs, program, option)
     if fitting_meetings:
@@ -338,7 +361,7 @@ def meeting_left_out(needs, meeting, *, any_language=False):
     return ""
 
 
-def score_meeting(needs, meeting, *, any_language=False):
+def score_meeting(needs, meeting, rating=None, *, any_language=False):
     option = Option(meeting, travel_free=meeting.can_join_online)
     option.left_out = meeting_left_out(needs, meeting, any_language=any_language)
     if option.left_out:
@@ -355,7 +378,9 @@ def score_meeting(needs, meeting, *, any_language=False):
         option.add(2, f"Held in {needs.language}")
     _drinking(needs, program, option)
     _spiritual(needs, program, option)
-    if needs.on_maud and meeting.medication_welcome == MeetingMedicationWelcome.WELCOMING:
+    if _from_reports(needs, rating, option, "at this meeting"):
+        pass
+    elif needs.on_maud and meeting.medication_welcome == MeetingMedicationWelcome.WELCOMING:
         option.add(3, "This meeting is known to welcome people who take medication")
     else:
         _program_medication(needs, program, option)
@@ -411,8 +436,10 @@ def _rank_key(needs):
     return key
 
 
-def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, other_language_meetings=None):
-    """Rank ``programs`` and ``meetings`` (each meeting with its ``program`` loaded) for ``needs``.
+def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, other_language_meetings=None,
+                 ratings=None):
+    """Rank ``programs`` and ``meetings`` (each meeting with its ``program`` loaded) for ``needs``. ``ratings``
+    (``referrals.followup.ratings.Ratings``) are the clinic's patients' reports of feeling welcome.
 
     ``other_language_meetings`` (a callable returning the clinic's meetings in other languages) is used only when
     none of ``meetings`` can be offered: then the best of those are shown, each saying it is not in the patient's
@@ -422,7 +449,7 @@ def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, ot
     fitting_by_program = Counter()
     for meeting in meetings:
         result.meetings_considered += 1
-        option = score_meeting(needs, meeting)
+        option = score_meeting(needs, meeting, ratings.for_meeting(meeting.pk) if ratings else None)
         if option.left_out:
             result.left_out_meetings[option.left_out] += 1
             continue
@@ -433,7 +460,8 @@ def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, ot
         for meeting in other_language_meetings():
             if needs.language in meeting.language_list:
                 continue
-            option = score_meeting(needs, meeting, any_language=True)
+            option = score_meeting(needs, meeting, ratings.for_meeting(meeting.pk) if ratings else None,
+                                   any_language=True)
             if not option.left_out:
                 scored_meetings.append(option)
         result.language_fallback = bool(scored_meetings) or needs.language != "English"
@@ -441,7 +469,8 @@ def rank_options(needs, programs, meetings, *, meetings_shown=MEETINGS_SHOWN, ot
         if program.audience == Audience.FAMILY_AND_FRIENDS:
             result.family.append(family_option(program))
             continue
-        option = score_program(needs, program, fitting_by_program[program.pk])
+        option = score_program(needs, program, fitting_by_program[program.pk],
+                               ratings.for_program(program.pk) if ratings else None)
         (result.left_out_programs if option.left_out else result.programs).append(option)
     if result.language_fallback:
         result.online_in_language = [o for o in result.programs if needs.language in (o.item.online_languages or [])]

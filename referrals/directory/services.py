@@ -8,16 +8,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..followup.ratings import Ratings, welcome_ratings
 from .matching import (
+    Option,
     Options,
     PatientNeeds,
     meetings_for_matching,
     meetings_in_other_languages,
     needs_for,
     rank_options,
+    score_meeting,
 )
 from .meeting_guide import ImportRefused, apply_import, import_feed, plan_import
-from .models import MatchingPreferences, PendingMeetingImport, Program
+from .models import MatchingPreferences, Meeting, PendingMeetingImport, Program
 
 
 def preferences_of(patient):
@@ -40,21 +43,53 @@ class Matches:
     preferences: MatchingPreferences | None  # the saved preferences; None while there are none
     needs: PatientNeeds
     options: Options
+    ratings: Ratings  # the clinic's patients' reports of feeling welcome, per meeting and program
 
 
 def matches_for(patient):
     """Rank the directory's programs (shared and the clinic's own) and the clinic's meetings for ``patient``
-    (three queries; a fourth when no meeting in the patient's language can be offered).
+    (five queries: preferences, programs, meetings, and the clinic's welcome ratings in two; one more when no
+    meeting in the patient's language can be offered).
 
     ``patient`` comes annotated with ``Patient.objects.with_plan_status()``: the signed treatment plan's
     drinking goal and medication count before the preferences' own answers.
     """
     preferences = MatchingPreferences.objects.filter(patient=patient).first()
     needs = needs_for(patient, preferences)
+    ratings = welcome_ratings(patient.clinic_id)
     options = rank_options(needs, Program.objects.for_clinic(patient.clinic_id),
                            meetings_for_matching(patient.clinic_id, needs),
-                           other_language_meetings=lambda: meetings_in_other_languages(patient.clinic_id, needs))
-    return Matches(preferences=preferences, needs=needs, options=options)
+                           other_language_meetings=lambda: meetings_in_other_languages(patient.clinic_id, needs),
+                           ratings=ratings)
+    return Matches(preferences=preferences, needs=needs, options=options, ratings=ratings)
+
+
+FAMILY_LEFT_OUT = "For the patient's family and friends, not the patient's own group"
+#: The kinds of option a referral can be made from, as posted by Find options and the meeting page.
+OPTION_KINDS = ("program", "meeting")
+
+
+def matched_option(patient, matches, *, kind, pk):
+    """One option of ``matches`` (the patient's, from ``matches_for``) by kind ("program" or "meeting") and id, with
+    the reasons matching gave it. A meeting of the clinic's list beyond those shown is scored on its own. Returns
+    None when there is no such program or active meeting in the patient's clinic, and an ``Option`` whose
+    ``left_out`` says why when matching does not offer it to this patient."""
+    options = matches.options
+    if kind == "program":
+        found = next((o for o in [*options.programs, *options.left_out_programs] if o.item.pk == pk), None)
+        if found is None:
+            family = next((o for o in options.family if o.item.pk == pk), None)
+            if family is not None:
+                found = Option(family.item, left_out=FAMILY_LEFT_OUT)
+        return found
+    if kind != "meeting":
+        return None
+    found = next((o for o in options.meetings if o.item.pk == pk), None)
+    if found is not None:
+        return found
+    meeting = (Meeting.objects.of_clinic(patient.clinic_id).active().select_related("program")
+               .filter(pk=pk).first())
+    return score_meeting(matches.needs, meeting, matches.ratings.for_meeting(meeting.pk)) if meeting else None
 
 
 # Meeting feeds ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("directory/meetings/<int:pk>/edit/", directory.meeting_edit, name="meeting_edit"),
     path("directory/meetings/<int:pk>/medication/", directory.meeting_medication_edit,
          name="meeting_medication_edit"),
+    path("directory/meetings/<int:pk>/reviewed/", directory.meeting_review_done, name="meeting_review_done"),
     path("directory/import/", directory.meeting_import, name="meeting_import"),
     path("directory/import/<int:pk>/", directory.import_detail, name="import_detail"),
     path("directory/import/held/<int:pk>/", directory.import_confirm, name="import_confirm"),

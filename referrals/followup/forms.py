@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from patients.forms import DateInput, ModelMultipleIdField
-from patients.models import Patient
+from patients.models import Clinic, Patient
 
 from .access import assignable_staff
 from .models import (
@@ -21,7 +21,9 @@ from .models import (
     FollowUp,
     Intervention,
     InterventionStatus,
+    OutreachAttempt,
 )
+from .models.followups import STAFF_METHODS
 
 INTERVENTION_DEFAULT_DUE = datetime.timedelta(days=7)
 OTHER_KINDS_LIST_ID = "other-barrier-names"
@@ -211,7 +213,7 @@ class FollowUpLogForm(forms.ModelForm):
         f["done_on"].required = True
         self._default("done_on", today)
         f["method"].required = True
-        f["method"].choices = [c for c in f["method"].choices if c[0]]
+        f["method"].choices = [(m.value, m.label) for m in STAFF_METHODS]
         meetings = f["meetings_attended"]
         meetings.required = True
         self._default("meetings_attended", 0)
@@ -309,3 +311,52 @@ class FollowUpScheduleForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Row(Column("due_on"), Column("assigned_to")), Submit("save", "Schedule"))
+
+
+# Tries to reach a patient, and the clinic's thresholds -------------------------------------------------
+class OutreachAttemptForm(forms.ModelForm):
+    """A try to reach the patient that did not reach them: how, when, a note (no meeting count)."""
+
+    attempted_on = forms.DateField(label="Date", widget=DateInput())
+    attempted_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    class Meta:
+        model = OutreachAttempt
+        fields = ["method", "note"]
+        widgets = {"method": forms.RadioSelect}
+
+    def __init__(self, *args, patient, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.patient, self.instance.by = patient, user
+        now = timezone.localtime()
+        self.fields["attempted_on"].initial = now.date()
+        self.fields["attempted_time"].initial = now.strftime("%H:%M")
+        self.helper = _helper("method", Row(Column("attempted_on"), Column("attempted_time")), "note",
+                              Submit("save", "Save the try"))
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("attempted_on"), cleaned.get("attempted_time")
+        if day and time:
+            try:
+                when = timezone.make_aware(datetime.datetime.combine(day, time))
+            except (OverflowError, ValueError):
+                self.add_error("attempted_on", "Enter a real date and time.")
+                return cleaned
+            if when > timezone.now():
+                self.add_error("attempted_time", "This is in the future: log a try once it is made.")
+            else:
+                self.instance.attempted_at = when
+        return cleaned
+
+
+class FollowUpSettingsForm(forms.ModelForm):
+    """The clinic's thresholds for lapses and for tries to reach a patient (clinic admins)."""
+
+    class Meta:
+        model = Clinic
+        fields = ["lapse_days", "outreach_attempts_alert"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("lapse_days", "outreach_attempts_alert", Submit("save", "Save settings"))

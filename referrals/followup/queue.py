@@ -11,9 +11,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -32,6 +34,7 @@ from ..lifecycle import ReferralStatus
 from ..support.models import Referral
 from .models import Barrier, FollowUp, Intervention, InterventionStatus
 from .models.barriers import ACTIVE_BARRIER_STATUSES, BarrierSeverity
+from .participation import lapsed_filter, not_reached_filter, participation_of, with_participation
 
 #: A referral whose status has not moved for this long shows up in the queue.
 NO_PROGRESS_DAYS = 14
@@ -102,6 +105,9 @@ class Part(PageOfRows):
 @dataclass
 class CaseManagerQueue:
     today: object
+    #: The user's patients (care team) the clinic's tries have not reached, or who lapsed (no meeting reported for
+    #: the clinic's ``lapse_days``), each with ``participation`` and ``to_reach_reason``; the queue starts here.
+    to_reach: Part = field(default_factory=lambda: Part([], 0))
     #: Scheduled follow-ups assigned to the user, due today or earlier; most overdue first.
     follow_ups: Part = field(default_factory=lambda: Part([], 0))
     #: Active barriers the user owns (or holds a due intervention on) with an intervention due today or
@@ -122,7 +128,7 @@ class CaseManagerQueue:
 
     @property
     def total(self):
-        return self.follow_ups.count + self.barriers.count + self.stalled_referrals.count
+        return self.to_reach.count + self.follow_ups.count + self.barriers.count + self.stalled_referrals.count
 
 
 #: What the rows of each part show besides themselves (loaded for the rows shown only: ``limited``).
@@ -187,6 +193,38 @@ def stalled_referrals(user, today):
     )
 
 
+def to_reach_reason(participation):
+    """Why a patient is at the top of the queue, in words."""
+    reasons = []
+    if participation.not_reached:
+        last = timezone.localtime(participation.last_attempt_at)
+        reasons.append(f"Not reached after {participation.failed_attempts} tries (last {last:%b %-d})")
+    if participation.lapsed:
+        reasons.append(f"No meeting reported since {participation.last_meeting_on:%b %-d, %Y}")
+    return "; ".join(reasons)
+
+
+def patients_to_reach(user, today):
+    """The user's patients (on their care team) not reached after the clinic's number of tries, or lapsed: an
+    ordered queryset (annotated by ``with_participation``), the ones not reached first (most tries first), then
+    the longest lapsed. Show a window of it with ``limited`` and word the rows with ``describe_to_reach``."""
+    if user.clinic_id is None:
+        return Patient.objects.none()
+    return (with_participation(Patient.objects.visible_to(user).on_care_team_of(user))
+            .filter(lapsed_filter(user.clinic, today) | not_reached_filter())
+            .annotate(pt_not_reached=ExpressionWrapper(not_reached_filter(), output_field=BooleanField()))
+            .order_by(F("pt_not_reached").desc(), F("pt_failed_attempts").desc(),
+                      F("pt_last_meeting_on").asc(nulls_last=True), "last_name", "pk"))
+
+
+def describe_to_reach(patients, today):
+    """Give each patient shown (from ``patients_to_reach``) its ``participation`` and ``to_reach_reason``."""
+    for patient in patients:
+        patient.participation = participation_of(patient, today)
+        patient.to_reach_reason = to_reach_reason(patient.participation)
+    return patients
+
+
 def case_manager_queue(user, today=None, *, limit=PAGE_SIZE, offsets=None):
     """Each part's rows from its offset (``offsets``: {"follow_ups": 25, ...}; 0 when not given), at most ``limit``
     of them, with the number of all its rows."""
@@ -198,8 +236,11 @@ def case_manager_queue(user, today=None, *, limit=PAGE_SIZE, offsets=None):
         rows, count = limited(queryset, limit=limit, offset=offset, related=related)
         return Part(rows, count, offset, limit)
 
+    to_reach = part("to_reach", patients_to_reach(user, today), ())
+    describe_to_reach(to_reach.rows, today)
     return CaseManagerQueue(
         today=today,
+        to_reach=to_reach,
         follow_ups=part("follow_ups", due_follow_ups(user, today), FOLLOW_UP_RELATED),
         barriers=part("barriers", barriers_to_work_on(user, today), BARRIER_RELATED),
         stalled_referrals=part("stalled_referrals", stalled_referrals(user, today), REFERRAL_RELATED),

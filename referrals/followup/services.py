@@ -9,13 +9,53 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from patients.models import Role
+
+from ..support.models import Concern
 from .access import assignable_staff
-from .models import BarrierStatus, FollowUp, FollowUpStatus
+from .models import CONCERN_BARRIERS, Barrier, BarrierStatus, FollowUp, FollowUpStatus
 from .models.barriers import ACTIVE_BARRIER_STATUSES
 from .models.followups import ATTENDABLE_REFERRAL_STATUSES
 
 
 # Barriers and interventions ---------------------------------------------------------------------------
+def case_manager_for(patient, *, fallback):
+    """Who owns a barrier nobody chose an owner for: the case manager on the patient's care team (the first, when
+    there are several; the care team comes prefetched), else ``fallback``."""
+    managers = [staff for staff in patient.care_team_with_role(Role.CASE_MANAGER) if staff.is_active]
+    return managers[0] if managers else fallback
+
+
+def barrier_from_concern(conversation, *, concern, by):
+    """The Stop 5 barrier for one concern raised in a Stop 3 conversation: made now, pre-filled (the fitting kind,
+    where it came from, how it was addressed; owned by the case manager on the team) and linked back to the
+    conversation, or the one made before. Returns ``(barrier, created)``."""
+    if concern not in conversation.concerns:
+        raise ValidationError("This concern was not raised in that conversation.")
+    existing = Barrier.objects.filter(from_conversation=conversation, from_concern=concern).first()
+    if existing is not None:
+        return existing, False
+    patient = conversation.patient
+    fitting = CONCERN_BARRIERS[concern]
+    details = (f"Raised in the conversation about mutual support on {conversation.held_on:%b %-d, %Y}: "
+               f"“{Concern(concern).label}”.")
+    if conversation.concerns_addressed:
+        details += f" How it was addressed then: {conversation.concerns_addressed}"
+    barrier = Barrier(patient=patient, kind=fitting.kind, other_kind=fitting.other_kind, details=details,
+                      noted_on=conversation.held_on, noted_by=by, owner=case_manager_for(patient, fallback=by),
+                      from_conversation=conversation, from_concern=concern)
+    barrier.full_clean()
+    barrier.save()
+    return barrier, True
+
+
+def barriers_from_concerns(conversation, *, by):
+    """A barrier for every concern of ``conversation`` (``barrier_from_concern``); returns the new ones."""
+    with transaction.atomic():
+        made = [barrier_from_concern(conversation, concern=concern, by=by) for concern in conversation.concerns]
+    return [barrier for barrier, created in made if created]
+
+
 def plan_intervention(intervention, *, by):
     """Save a new intervention on a barrier (validated by its form); an open barrier is then being addressed."""
     barrier = intervention.barrier

@@ -20,5 +20,7 @@ urlpatterns = [
     path(PATIENT + "follow-ups/<int:pk>/log/", followups.follow_up_log, name="follow_up_log"),
     path(PATIENT + "follow-ups/schedule/", followups.follow_up_schedule, name="follow_up_schedule"),
     path(PATIENT + "follow-ups/<int:pk>/cancel/", followups.follow_up_cancel, name="follow_up_cancel"),
+    path(PATIENT + "follow-ups/tries/new/", followups.outreach_attempt_new, name="outreach_attempt_new"),
     path("queue/case-manager/", queue.case_manager_queue_view, name="case_manager_queue"),
+    path("queue/settings/", queue.follow_up_settings, name="follow_up_settings"),
 ]

@@ -66,8 +66,14 @@ class ConversationForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, join_role=None, team_has_peer=True, **kwargs):
+    open_barriers = forms.BooleanField(
+        label="Open a Stop 5 barrier for each concern", required=False,
+        help_text="Each concern ticked above becomes a barrier of the fitting kind, owned by the case manager on "
+                  "the care team, so it is followed up.")
+
+    def __init__(self, *args, join_role=None, team_has_peer=True, may_open_barriers=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.may_open_barriers = may_open_barriers
         self.fields["companion_offer"].choices = CompanionOffer.choices
         # A week out unless changed: a next step with a date reaches the home queue of whoever agreed it.
         self.fields["next_step_on"].initial = timezone.localdate() + NEXT_STEP_DEFAULT
@@ -86,11 +92,22 @@ class ConversationForm(forms.ModelForm):
         self.helper = _helper(Layout(
             *joining,
             Fieldset("The conversation", "held_on", "options_explained"),
-            Fieldset("Concerns", "concerns", "concerns_addressed"),
+            Fieldset("Concerns", "concerns", "concerns_addressed", "open_barriers"),
             Fieldset("First meeting together", "companion_offer"),
             Fieldset("Next step", Row(Column("next_step", css_class="col-md-8"),
                                       Column("next_step_on", css_class="col-md-4")), "notes"),
         ))
+
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("open_barriers"):
+            if not cleaned.get("concerns"):
+                self.add_error("open_barriers", "Tick the concerns the patient raised first.")
+            elif not (self.may_open_barriers or cleaned.get("join_care_team")):
+                self.add_error("open_barriers", "Only case managers and the patient's care team open barriers: "
+                                                "join the care team above, or leave this unticked.")
+        return cleaned
 
 
 class PreferencesForm(MatchingPreferencesForm):

@@ -8,12 +8,13 @@ from patients import care_teams
 from patients.models import Role
 
 from ..directory.services import save_preferences
+from ..followup.services import barriers_from_concerns
 from .lead import Stop3Track, conversation_role, stop3_lead
 from .models import InformationCategory
 from .models.consent import record_disclosure
 
 
-def log_conversation(conversation, *, patient, by, preferences, join_care_team=False):
+def log_conversation(conversation, *, patient, by, preferences, join_care_team=False, open_barriers=False):
     """Save a conversation ``by`` held with ``patient`` (validated by its form), with the preferences heard,
     which become the patient's matching preferences.
 
@@ -21,7 +22,8 @@ def log_conversation(conversation, *, patient, by, preferences, join_care_team=F
     team (``stop3_lead``). Staff outside the care team may join it with the conversation (``join_care_team``), in
     that role (``patients.care_teams.join``: not while they see the patient only through emergency access); a
     peer support specialist who joins a team without one makes it Stop 3a, this conversation included. Without
-    joining, the team stays as it was.
+    joining, the team stays as it was. With ``open_barriers`` each concern raised becomes a Stop 5 barrier
+    (``followup.services.barrier_from_concern``), linked back to this conversation.
     """
     role = conversation_role(by, patient)
     track = stop3_lead(patient).track
@@ -34,6 +36,11 @@ def log_conversation(conversation, *, patient, by, preferences, join_care_team=F
         conversation.patient, conversation.held_by, conversation.held_by_role = patient, by, role
         conversation.track = track
         conversation.save()
+        if open_barriers:
+            if join_care_team:
+                patient = type(patient).objects.with_care_team().get(pk=patient.pk)  # the team as it is now
+                conversation.patient = patient
+            barriers_from_concerns(conversation, by=by)
     return conversation
 
 

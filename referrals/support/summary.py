@@ -13,7 +13,8 @@ def stop3_summary(patient, conversations=1):
     """
     convo_qs = MutualSupportConversation.objects.filter(patient=patient).select_related("held_by",
                                                                                          "next_step_done_by")
-    convos = list(convo_qs[:conversations]) if conversations else list(convo_qs)
+    # The Stop 3 page (all conversations) shows which concerns became barriers; the patient page does not.
+    convos = list(convo_qs[:conversations]) if conversations else list(convo_qs.prefetch_related("concern_barriers"))
     referrals = list(Referral.objects.filter(patient=patient).with_history())
     consents = list(Consent.objects.filter(patient=patient).select_related("program")
                     .annotate(disclosure_count=Count("disclosures")))

@@ -11,6 +11,8 @@ urlpatterns = [
     path(PATIENT, referrals.overview, name="support"),
     path(PATIENT + "conversations/new/", referrals.conversation_new, name="conversation_new"),
     path(PATIENT + "conversations/<int:pk>/next-step-done/", referrals.next_step_done, name="next_step_done"),
+    path(PATIENT + "conversations/<int:pk>/concerns/<slug:concern>/barrier/", referrals.concern_barrier,
+         name="concern_barrier"),
     path(PATIENT + "referrals/new/", referrals.referral_new, name="referral_new"),
     path(PATIENT + "referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path(PATIENT + "referrals/<int:pk>/move/", referrals.referral_move, name="referral_move"),

@@ -10,6 +10,7 @@ from patients.demo import seed_treatment_plans
 from patients.models import CareTeamMember, Clinic, ContactMethod, Patient, Role, StaffMember
 from referrals.directory import demo as directory_demo
 from referrals.followup import demo as followup_demo
+from referrals.patient_link import demo as patient_link_demo
 from referrals.support import demo as support_demo
 from wellness.demo import seed_wellness_demo
 
@@ -96,6 +97,7 @@ class Command(BaseCommand):
         support_demo.seed(clinic)
         seed_wellness_demo(clinic, staff)
         followup_demo.seed()
+        patient_link_demo.seed(clinic, stdout=self.stdout)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))
         self.stdout.write(f"Demo logins (password for all: {password}):")

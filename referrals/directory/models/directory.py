@@ -452,6 +452,10 @@ class Meeting(models.Model):
                                           choices=MeetingMedicationWelcome.choices,
                                           default=MeetingMedicationWelcome.UNKNOWN)
     medication_note = models.CharField("about medication", max_length=300, blank=True)
+    #: Marked for staff review when a patient reported feeling judged there for taking medication (no patient
+    #: named); cleared by staff once reviewed.
+    review_requested_on = models.DateField("marked for review on", null=True, blank=True)
+    review_reason = models.CharField("why it is marked for review", max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
     # Where it came from: a feed, or added by hand by the clinic (then imports never touch it).
     added_by_hand = models.BooleanField(default=False)
@@ -545,6 +549,11 @@ class Meeting(models.Model):
             return self.end_time
         start = datetime.datetime.combine(datetime.date(2000, 1, 1), self.start_time)
         return (start + datetime.timedelta(hours=1)).time()
+
+    @property
+    def zone(self):
+        """The meeting's time zone as a ``ZoneInfo`` (None for a name the system does not know)."""
+        return _zone(self.time_zone)
 
     @property
     def time_zone_abbreviation(self):

@@ -1,17 +1,22 @@
 """The directory of programs and the clinic's meetings; Meeting Guide import and export."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
-from patients.access import clinic_staff_required, role_required
-from patients.models import Role
+from patients import audit
+from patients.access import clinic_staff_required, patient_for_request, role_required
+from patients.models import AuditAction, Patient, Role
 from patients.request_input import slug_or_404
 
+from ...followup.ratings import welcome_ratings
 from ..forms import (
     ImportConfirmForm,
     MeetingFilterForm,
@@ -28,10 +33,13 @@ from ..services import (
     cancel_pending_import,
     confirm_pending_import,
     import_upload,
+    matched_option,
+    matches_for,
     pending_import_plan,
     save_clinic_program,
     save_program_note,
 )
+from .matching import REFERRING_ROLES
 
 admin_required = role_required(Role.CLINIC_ADMIN)
 MEETINGS_PER_PAGE = getattr(settings, "MEETINGS_PER_PAGE", 25)
@@ -56,8 +64,10 @@ def directory(request):
                                                  meetings__is_active=True))
     ).prefetch_related(Prefetch("clinic_notes", queryset=ProgramNote.objects.filter(clinic_id=request.user.clinic_id),
                                 to_attr="own_notes"))
+    ratings = welcome_ratings(request.user.clinic_id)
     by_group = {value: [] for value in ProgramGroup.values}
     for program in programs:
+        program.welcome_rating = ratings.for_program(program.pk)
         by_group[program.group].append(program)
     groups = [(ProgramGroup(value), items) for value, items in by_group.items()]
     return render(request, "referrals/directory.html", {"groups": groups})
@@ -134,12 +144,48 @@ def meeting_list(request):
     })
 
 
+def _patient_in_context(request):
+    """The patient whose options led here (``?patient=<public id>``), loaded by the one scoping rule, with how
+    this meeting matches them; None without one. A malformed or unknown id is a 404, like any patient URL."""
+    public_id = request.GET.get("patient")
+    if not public_id:
+        return None
+    try:
+        public_id = uuid.UUID(public_id)
+    except ValueError:
+        raise Http404("No such patient.") from None
+    patient = patient_for_request(request, public_id, queryset=Patient.objects.select_related("clinic")
+                                  .with_plan_status())
+    audit.record(request, AuditAction.VIEW, patient=patient)
+    return patient
+
+
 @clinic_staff_required
 def meeting_detail(request, pk):
     meeting = get_object_or_404(_clinic_meetings(request).select_related("program"), pk=pk)
+    patient = _patient_in_context(request)
+    option = None
+    if patient is not None:
+        matches = matches_for(patient)
+        option, ratings = matched_option(patient, matches, kind="meeting", pk=meeting.pk), matches.ratings
+    else:
+        ratings = welcome_ratings(request.user.clinic_id)
     return render(request, "referrals/meeting_detail.html", {
         "meeting": meeting, "form": MeetingMedicationForm(instance=meeting),
+        "patient": patient, "option": option, "can_refer": request.user.has_role(*REFERRING_ROLES),
+        "meeting_rating": ratings.for_meeting(meeting.pk), "program_rating": ratings.for_program(meeting.program_id),
     })
+
+
+@clinic_staff_required
+@require_POST
+def meeting_review_done(request, pk):
+    """Staff have looked into a report of a patient feeling judged at this meeting: the mark is cleared."""
+    meeting = get_object_or_404(_clinic_meetings(request), pk=pk)
+    if meeting.review_requested_on is not None:
+        Meeting.objects.filter(pk=meeting.pk).update(review_requested_on=None, review_reason="")
+        messages.success(request, "Marked as reviewed. Record what the clinic knows about medication below.")
+    return redirect(meeting)
 
 
 @admin_required
@@ -174,7 +220,10 @@ def meeting_medication_edit(request, pk):
         messages.success(request, "Saved what the clinic knows about this meeting and medication.")
         return redirect(meeting)
     status = 400 if request.method == "POST" else 200
-    return render(request, "referrals/meeting_detail.html", {"meeting": meeting, "form": form}, status=status)
+    ratings = welcome_ratings(request.user.clinic_id)
+    return render(request, "referrals/meeting_detail.html", {
+        "meeting": meeting, "form": form, "meeting_rating": ratings.for_meeting(meeting.pk),
+        "program_rating": ratings.for_program(meeting.program_id)}, status=status)
 
 
 @clinic_staff_required

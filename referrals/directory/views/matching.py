@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from patients.access import clinic_staff_required, patient_for_request
-from patients.models import Patient
+from patients.models import Patient, Role
 
 from ..forms import MatchingPreferencesForm
 from ..services import matches_for, preferences_of, save_preferences
+
+#: Who refers (the care roles; Stop 3's views check the same when the referral is posted).
+REFERRING_ROLES = (Role.PEER_SPECIALIST, Role.CLINICIAN, Role.CASE_MANAGER)
 
 
 @clinic_staff_required
@@ -27,6 +30,11 @@ def find_options(request, public_id):
     patient = patient_for_request(
         request, public_id, queryset=Patient.objects.select_related("clinic").with_plan_status())
     matches = matches_for(patient)
+    for option in matches.options.programs:
+        option.item.welcome_rating = matches.ratings.for_program(option.item.pk)
+    for option in matches.options.meetings:
+        option.item.welcome_rating = matches.ratings.for_meeting(option.item.pk)
     return render(request, "referrals/find_options.html", {
         "patient": patient, "preferences": matches.preferences, "needs": matches.needs, "options": matches.options,
+        "can_refer": request.user.has_role(*REFERRING_ROLES),
     })

@@ -1,6 +1,7 @@
 """Models of Stop 5 (re-exported by ``referrals.models``)."""
 
 from .barriers import (
+    CONCERN_BARRIERS,
     Barrier,
     BarrierKind,
     BarrierSeverity,
@@ -20,8 +21,10 @@ from .followups import (
     FollowUpStatus,
     patient_engagement,
 )
+from .outreach import OutreachAttempt, OutreachMethod
 
 __all__ = [
+    "CONCERN_BARRIERS",
     "DEFAULT_FOLLOW_UP_INTERVAL",
     "Barrier",
     "BarrierKind",
@@ -35,6 +38,8 @@ __all__ = [
     "Intervention",
     "InterventionKind",
     "InterventionStatus",
+    "OutreachAttempt",
+    "OutreachMethod",
     "Suggestion",
     "patient_engagement",
     "suggestions_for",

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ...support.models.conversation import Concern
+
 
 class BarrierKind(models.TextChoices):
     ANXIETY = "anxiety", "Anxiety or fear"
@@ -122,6 +124,28 @@ SUGGESTIONS = {
 }
 
 
+@dataclass(frozen=True)
+class ConcernBarrier:
+    """The Stop 5 barrier a concern raised in a Stop 3 conversation becomes: its kind (and name, for "other")."""
+
+    kind: str
+    other_kind: str = ""
+
+
+#: Each concern a patient may raise when talking about mutual support, as the barrier of the fitting kind.
+CONCERN_BARRIERS = {
+    Concern.MEDICATION_JUDGED: ConcernBarrier(BarrierKind.MEDICATION_STIGMA),
+    Concern.FEAR: ConcernBarrier(BarrierKind.ANXIETY),
+    Concern.SPEAKING: ConcernBarrier(BarrierKind.ANXIETY),
+    Concern.NOT_RELIGIOUS: ConcernBarrier(BarrierKind.FEW_OPTIONS),
+    Concern.GOAL_NOT_ABSTINENCE: ConcernBarrier(BarrierKind.FEW_OPTIONS),
+    Concern.NOT_FOR_ME: ConcernBarrier(BarrierKind.MISINFORMATION),
+    Concern.TIME_OR_TRAVEL: ConcernBarrier(BarrierKind.TRANSPORTATION),
+    Concern.STIGMA: ConcernBarrier(BarrierKind.OTHER, "Worried about being seen or labelled"),
+    Concern.OTHER: ConcernBarrier(BarrierKind.OTHER, "Concern raised in a conversation"),
+}
+
+
 def suggestions_for(kind):
     """Suggested interventions for a kind of barrier (a list of ``Suggestion``)."""
     return SUGGESTIONS.get(kind, SUGGESTIONS[BarrierKind.OTHER])
@@ -144,6 +168,10 @@ class Barrier(models.Model):
                               verbose_name="who is working on it")
     noted_at_follow_up = models.ForeignKey("referrals.FollowUp", on_delete=models.SET_NULL, null=True,
                                            blank=True, related_name="new_barriers")
+    # A barrier made from a concern raised in a Stop 3 conversation links back to it (one barrier per concern).
+    from_conversation = models.ForeignKey("referrals.MutualSupportConversation", on_delete=models.SET_NULL,
+                                          null=True, blank=True, related_name="concern_barriers")
+    from_concern = models.CharField(max_length=32, choices=Concern.choices, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
@@ -165,6 +193,11 @@ class Barrier(models.Model):
                 | (Q(status__in=ACTIVE_BARRIER_STATUSES) & Q(closed_on__isnull=True)),
                 name="barrier_closed_has_date",
             ),
+            models.CheckConstraint(condition=Q(from_concern="") | Q(from_concern__in=Concern.values),
+                                   name="barrier_concern_known"),
+            models.UniqueConstraint(fields=["from_conversation", "from_concern"],
+                                    condition=Q(from_conversation__isnull=False),
+                                    name="one_barrier_per_conversation_concern"),
         ]
         indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["patient", "status"])]
 

@@ -9,8 +9,11 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from patients.models import Role
+
+from ...directory.models import Meeting
 from ...lifecycle import REFERRED_OR_FURTHER, ReferralStatus
-from .barriers import BarrierStatus
+from .barriers import ACTIVE_BARRIER_STATUSES, Barrier, BarrierKind, BarrierStatus
 
 #: The next follow-up is offered this many days after the one being logged.
 DEFAULT_FOLLOW_UP_INTERVAL = datetime.timedelta(days=14)
@@ -25,6 +28,11 @@ class FollowUpMethod(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     PHONE = "phone", "Phone call"
     TEXT = "text", "Text messages"
+    PATIENT_LINK = "patient_link", "The patient's own answer (personal link)"
+
+
+#: How staff log a follow-up (the patient's own answers come through their personal link only).
+STAFF_METHODS = [FollowUpMethod.IN_PERSON, FollowUpMethod.PHONE, FollowUpMethod.TEXT]
 
 
 class FeltWelcome(models.TextChoices):
@@ -53,8 +61,10 @@ class FollowUp(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="follow_ups")
     status = models.CharField(max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.SCHEDULED)
     due_on = models.DateField("due")
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="assigned_follow_ups", verbose_name="who follows up")
+    #: The patient answered "did you go?" themselves, through their personal link: no staff member logged it.
+    reported_by_patient = models.BooleanField(default=False)
 
     # What happened (filled in when the follow-up is logged as done).
     done_on = models.DateField("date of the follow-up", null=True, blank=True)
@@ -73,7 +83,8 @@ class FollowUp(models.Model):
     attended_referrals = models.ManyToManyField("referrals.Referral", blank=True, related_name="follow_ups",
                                                 verbose_name="groups they went to")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                   blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,6 +92,8 @@ class FollowUp(models.Model):
 
     #: Referrals moved forward by ``record_done``, as (referral, new status) pairs.
     referral_moves = ()
+    #: The "stigma about medication" barrier a report of feeling judged opened (or found open), if any.
+    judged_barrier = None
 
     class Meta:
         ordering = ["-due_on", "-id"]
@@ -103,6 +116,14 @@ class FollowUp(models.Model):
                 condition=Q(next_follow_up_on__isnull=True) | Q(next_follow_up_on__gt=F("done_on")),
                 name="follow_up_next_after_this_one",
                 violation_error_message="The next follow-up must come after this one.",
+            ),
+            # Staff follow-ups name who follows up and who made them; the patient's own answers name nobody.
+            models.CheckConstraint(
+                condition=Q(reported_by_patient=False, assigned_to__isnull=False, created_by__isnull=False)
+                & ~Q(method=FollowUpMethod.PATIENT_LINK)
+                | Q(reported_by_patient=True, status=FollowUpStatus.DONE, method=FollowUpMethod.PATIENT_LINK,
+                    done_by__isnull=True),
+                name="follow_up_by_staff_or_patient",
             ),
         ]
         indexes = [
@@ -151,7 +172,8 @@ class FollowUp(models.Model):
         (assigned to ``next_assigned_to``, by default whoever logged this one) unless one is already
         scheduled for that day. ``attended_referrals`` are the patient's referrals whose meetings the
         patient went to; each moves forward where the lifecycle allows (see ``progress_referral``).
-        Returns the next scheduled follow-up, or None.
+        Returns the next scheduled follow-up, or None. The patient's own answer (``reported_by_patient``) is
+        recorded with ``by=None``.
         """
         with transaction.atomic():
             self.status = FollowUpStatus.DONE
@@ -176,6 +198,8 @@ class FollowUp(models.Model):
             attended = [r for r in attended_referrals if r.patient_id == self.patient_id]
             self.attended_referrals.add(*attended)
             self.referral_moves = [(r, moved) for r in attended if (moved := progress_referral(r, self, by))]
+            if self.felt_welcome == FeltWelcome.NO:
+                self.judged_barrier = judged_for_medication(self, attended, by)
             return self._schedule_next(next_assigned_to or by, by)
 
     def _schedule_next(self, assigned_to, by):
@@ -189,6 +213,33 @@ class FollowUp(models.Model):
                                        assigned_to=assigned_to, created_by=by)
 
 
+def judged_for_medication(follow_up, attended, by):
+    """A report of feeling judged for taking medication (a follow-up's "felt welcome: no") opens a "stigma about
+    medication" barrier for the patient, owned by the case manager on the care team, unless one is open already;
+    and marks the meetings the patient went to for staff review (without naming the patient). Returns the barrier.
+    """
+    patient = follow_up.patient
+    barrier = Barrier.objects.filter(patient=patient, kind=BarrierKind.MEDICATION_STIGMA,
+                                     status__in=ACTIVE_BARRIER_STATUSES).first()
+    meetings = [r.meeting_id for r in attended if r.meeting_id]
+    where = ", ".join(r.target_name for r in attended) or "a group"
+    if barrier is None:
+        managers = [m.staff for m in patient.care_team.select_related("staff").filter(role=Role.CASE_MANAGER)
+                    if m.staff.is_active]
+        owner = managers[0] if managers else by or (attended[0].referred_by if attended else None)
+        who = "The patient said through their personal link" if by is None else "The patient said at a follow-up"
+        barrier = Barrier.objects.create(
+            patient=patient, kind=BarrierKind.MEDICATION_STIGMA, noted_by=by or owner, owner=owner,
+            noted_on=follow_up.done_on, noted_at_follow_up=follow_up,
+            details=f"{who} on {follow_up.done_on:%b %-d, %Y} that they felt judged for taking medication at "
+                    f"{where}.")
+    if meetings:
+        Meeting.objects.filter(pk__in=meetings).update(
+            review_requested_on=follow_up.done_on,
+            review_reason="A patient reported feeling judged here for taking medication.")
+    return barrier
+
+
 def progress_referral(referral, follow_up, by):
     """Move a referral forward when a follow-up reports the patient went to its meetings.
 
@@ -196,13 +247,14 @@ def progress_referral(referral, follow_up, by):
     recorded on an earlier day than this follow-up (so one meeting never counts twice). Anything else
     stays where it is. Returns the new status, or None.
     """
-    note = f"Reported at the follow-up of {follow_up.done_on:%b %-d, %Y}."
+    note = (f"The patient answered through their personal link on {follow_up.done_on:%b %-d, %Y}."
+            if follow_up.reported_by_patient else f"Reported at the follow-up of {follow_up.done_on:%b %-d, %Y}.")
     if referral.status == ReferralStatus.REFERRED:
-        referral.move_to(status=ReferralStatus.FIRST_MEETING_ATTENDED, by=by, note=note)
+        referral.move_to(status=ReferralStatus.FIRST_MEETING_ATTENDED, by=by, note=note, by_patient=by is None)
         return ReferralStatus.FIRST_MEETING_ATTENDED
     if (referral.status == ReferralStatus.FIRST_MEETING_ATTENDED
             and timezone.localdate(referral.status_changed_at) < follow_up.done_on):
-        referral.move_to(status=ReferralStatus.ENGAGED, by=by, note=note)
+        referral.move_to(status=ReferralStatus.ENGAGED, by=by, note=note, by_patient=by is None)
         return ReferralStatus.ENGAGED
     return None
 
@@ -279,14 +331,16 @@ def patient_engagement(patient, today=None):
 
 
 def follow_up_summary(patient, today=None):
-    """The next scheduled follow-up and the engagement of one patient, in one query."""
+    """The next scheduled follow-up, the engagement and the latest follow-up logged (in the engagement window; the
+    patient's own answers included) of one patient, in one query."""
     today = today or timezone.localdate()
     follow_ups = list(
         FollowUp.objects.filter(patient=patient)
         .filter(Q(status=FollowUpStatus.SCHEDULED)
                 | Q(status=FollowUpStatus.DONE, done_on__gte=engagement_window_start(today)))
-        .select_related("assigned_to")
+        .select_related("assigned_to", "done_by")
     )
     scheduled = sorted((f for f in follow_ups if not f.is_done), key=lambda f: (f.due_on, f.pk))
-    engagement = engagement_from_rows([(f.done_on, f.meetings_attended) for f in follow_ups if f.is_done], today)
-    return (scheduled[0] if scheduled else None), engagement
+    done = sorted((f for f in follow_ups if f.is_done), key=lambda f: (f.done_on, f.pk))
+    engagement = engagement_from_rows([(f.done_on, f.meetings_attended) for f in done], today)
+    return (scheduled[0] if scheduled else None), engagement, (done[-1] if done else None)

@@ -9,13 +9,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request
+from patients.models import Patient
 
 from ...lifecycle import ReferralStatus
 from ...support.models import Referral
 from ..access import can_work_on_stop5, require_stop5_access
-from ..forms import FollowUpLogForm, FollowUpScheduleForm
+from ..forms import FollowUpLogForm, FollowUpScheduleForm, OutreachAttemptForm
 from ..models import FollowUp, FollowUpStatus, patient_engagement
+from ..participation import participation_of, with_participation
 from ..services import follow_up_log_choices, follow_up_to_log, schedule_follow_up
+
+#: Tries to reach the patient listed on the follow-ups page (the latest first).
+ATTEMPTS_SHOWN = 10
 
 
 def follow_ups_url(patient):
@@ -24,7 +29,7 @@ def follow_ups_url(patient):
 
 @clinic_staff_required
 def follow_up_list(request, public_id):
-    patient = patient_for_request(request, public_id)
+    patient = patient_for_request(request, public_id, queryset=with_participation(Patient.objects.all()))
     today = timezone.localdate()
     follow_ups = list(
         patient.follow_ups.select_related("assigned_to", "done_by")
@@ -39,6 +44,8 @@ def follow_up_list(request, public_id):
         "scheduled": scheduled,
         "done": [f for f in follow_ups if f.is_done],
         "engagement": patient_engagement(patient, today),
+        "participation": participation_of(patient, today),
+        "attempts": list(patient.outreach_attempts.select_related("by")[:ATTEMPTS_SHOWN]),
         "can_edit": can_work_on_stop5(request.user, patient),
         "schedule_form": FollowUpScheduleForm(patient=patient, user=request.user),
     })
@@ -71,12 +78,31 @@ def follow_up_log(request, public_id, pk=None):
             text = f"Follow-up of {follow_up.done_on:%b %-d} saved."
             for referral, status in follow_up.referral_moves:
                 text += f" {referral.target_name}: now “{ReferralStatus(status).label.lower()}”."
+            if follow_up.judged_barrier:
+                text += (f" Feeling judged for taking medication: the barrier “{follow_up.judged_barrier.label}” is "
+                         f"open, owned by {follow_up.judged_barrier.owner}, and the meeting is marked for review.")
             if next_scheduled:
                 text += f" Next follow-up: {next_scheduled.due_on:%b %-d, %Y}."
             messages.success(request, text)
             return redirect(_safe_next(request) or follow_ups_url(patient))
     return render(request, "referrals/follow_up_form.html", {
         "patient": patient, "form": form, "follow_up": scheduled, "next": _safe_next(request),
+    }, status=400 if form.errors else 200)
+
+
+@clinic_staff_required
+def outreach_attempt_new(request, public_id):
+    """Log a try to reach the patient that did not reach them (a call nobody answered): no meeting count."""
+    patient = patient_for_request(request, public_id)
+    require_stop5_access(request.user, patient)
+    form = OutreachAttemptForm(request.POST or None, patient=patient, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        attempt = form.save()
+        messages.success(request, f"Logged: {attempt.get_method_display().lower()} on "
+                                  f"{timezone.localtime(attempt.attempted_at):%b %-d} did not reach the patient.")
+        return redirect(_safe_next(request) or follow_ups_url(patient))
+    return render(request, "referrals/outreach_attempt_form.html", {
+        "patient": patient, "form": form, "next": _safe_next(request),
     }, status=400 if form.errors else 200)
 
 

@@ -1,15 +1,17 @@
 """The case manager's queue page."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 
 from patients import audit
 from patients.access import role_required
 from patients.models import Role
 
+from ..forms import FollowUpSettingsForm
 from ..queue import NO_PROGRESS_DAYS, PAGE_SIZE, case_manager_queue
 
 #: Each part of the queue pages on its own: ``?follow_ups=2`` is the second page of follow-ups.
-PARTS = ("follow_ups", "barriers", "stalled_referrals")
+PARTS = ("to_reach", "follow_ups", "barriers", "stalled_referrals")
 
 
 def _page_number(value):
@@ -36,6 +38,16 @@ def case_manager_queue_view(request):
     })
 
 
+@role_required(Role.CLINIC_ADMIN)
+def follow_up_settings(request):
+    """The clinic's thresholds: days without a reported meeting before a lapse, failed tries before a flag."""
+    form = FollowUpSettingsForm(request.POST or None, instance=request.user.clinic)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Follow-up settings saved; the pathway and the queues use them from now on.")
+        return redirect("referrals:follow_up_settings")
+    return render(request, "referrals/follow_up_settings.html", {"form": form},
+                  status=400 if form.errors else 200)
 def _query(pages, part, page):
     """The query string of the queue with ``part`` on ``page`` and the other parts where they are."""
     chosen = {**pages, part: page}

@@ -112,5 +112,12 @@ class MutualSupportConversation(models.Model):
         return [label for value, label in ProgramGroup.choices if value in self.options_explained]
 
     @property
+    def concern_rows(self):
+        """(value, label, the Stop 5 barrier made from it or None) for each concern raised; load the conversation
+        with ``prefetch_related("concern_barriers")``."""
+        barriers = {b.from_concern: b for b in self.concern_barriers.all()}
+        return [(value, label, barriers.get(value)) for value, label in Concern.choices if value in self.concerns]
+
+    @property
     def concern_labels(self):
         return [label for value, label in Concern.choices if value in self.concerns]

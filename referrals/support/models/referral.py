@@ -13,6 +13,7 @@ from ...lifecycle import (
     CLOSED_VALUES,
     OPEN_STATUSES,
     OPEN_VALUES,
+    REFERRED_OR_FURTHER,
     SOMEONE_CLOSE_VALUES,
     START_STATUSES,
     CloseReason,
@@ -20,6 +21,7 @@ from ...lifecycle import (
     allowed_moves,
     check_move,
     is_reopen,
+    skipped_at_start,
 )
 
 
@@ -164,6 +166,17 @@ class Referral(models.Model):
     def target_name(self):
         return self.meeting.name if self.meeting_id else self.program.name
 
+    @property
+    def made_by_words(self):
+        """"referred by <who>" once referred (who made that move), else "suggested by <who>" (load with
+        ``with_history()``, whose transitions carry their staff)."""
+        if self.status not in REFERRED_OR_FURTHER and not (self.status in CLOSED_STATUSES
+                                                            and self.reopen_to in REFERRED_OR_FURTHER):
+            return f"suggested by {self.referred_by}"
+        referred = next((t for t in self.transitions.all() if t.to_status == ReferralStatus.REFERRED
+                         or (not t.from_status and t.to_status in REFERRED_OR_FURTHER)), None)
+        return f"referred by {referred.by_label if referred else self.referred_by}"
+
     # The lifecycle ------------------------------------------------------------------------------
     @classmethod
     def start(cls, *, patient, program, by, meeting=None, status=ReferralStatus.SUGGESTED,
@@ -178,18 +191,22 @@ class Referral(models.Model):
                        for_whom=(for_whom or "").strip() if for_someone_close else "",
                        fit_confirmation=(fit_confirmation or "").strip())
         referral.full_clean()
+        skipped = ",".join(skipped_at_start(status))
         with transaction.atomic():
             referral.save()
             ReferralTransition.objects.create(referral=referral, from_status="", to_status=status, by=by,
-                                              note=note, at=referral.status_changed_at)
+                                              note=note, at=referral.status_changed_at, skipped=skipped)
         return referral
 
-    def move_to(self, *, status, by, note="", reason="", expected_version=None):
+    def move_to(self, *, status, by, note="", reason="", expected_version=None, by_patient=False):
         """Move to ``status`` and record who (``by``), when and why; refuse invalid or stale moves.
 
-        Raises ``ValidationError`` for a move the lifecycle does not allow, and ``StaleReferral``
-        (a ``ValidationError``) when ``expected_version`` no longer matches.
+        ``by`` is the staff member; a move the patient reported themselves (through their personal link) has
+        ``by=None, by_patient=True``. Raises ``ValidationError`` for a move the lifecycle does not allow, and
+        ``StaleReferral`` (a ``ValidationError``) when ``expected_version`` no longer matches.
         """
+        if (by is None) != by_patient:
+            raise ValueError("A move is made by a staff member (by) or reported by the patient (by_patient).")
         with transaction.atomic():
             current = Referral.objects.select_for_update().get(pk=self.pk)
             if expected_version is not None and int(expected_version) != current.version:
@@ -208,8 +225,8 @@ class Referral(models.Model):
                 updated_at=now, version=F("version") + 1,
             )
             transition = ReferralTransition.objects.create(
-                referral=self, from_status=current.status, to_status=new, by=by, note=note.strip(),
-                reason=reason, at=now, reopened=is_reopen(current.status, new),
+                referral=self, from_status=current.status, to_status=new, by=by, by_patient=by_patient,
+                note=note.strip(), reason=reason, at=now, reopened=is_reopen(current.status, new),
             )
         self.refresh_from_db()
         return transition
@@ -295,23 +312,46 @@ class ReferralTransition(models.Model):
     to_status = models.CharField(max_length=32, choices=ReferralStatus.choices)
     reopened = models.BooleanField(default=False)
     reason = models.CharField(max_length=32, choices=CloseReason.choices, blank=True)
+    #: The steps of the path a new referral skipped (comma-separated statuses), e.g. "suggested,discussed" for
+    #: a referral created at "referred" right after talking it through with the patient.
+    skipped = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: The staff member who made the move; empty when the patient reported it (``by_patient``).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                           blank=True)
+    by_patient = models.BooleanField("reported by the patient", default=False)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(to_status__in=ReferralStatus.values), name="transition_status_known"),
+            models.CheckConstraint(condition=Q(skipped="") | Q(from_status=""),
+                                   name="transition_skips_only_at_start"),
+            models.CheckConstraint(condition=Q(by__isnull=False, by_patient=False)
+                                   | Q(by__isnull=True, by_patient=True),
+                                   name="transition_by_staff_or_patient"),
         ]
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
 
     @property
+    def skipped_labels(self):
+        return [ReferralStatus(value).label for value in self.skipped.split(",") if value]
+
+    @property
+    def by_label(self):
+        return "the patient (their personal link)" if self.by_patient else str(self.by)
+
+    @property
     def label(self):
         if not self.from_status:
-            return f"Created as “{self.get_to_status_display()}”"
+            created = f"Created as “{self.get_to_status_display()}”"
+            if self.skipped:
+                steps = " and ".join(f"“{label}”" for label in self.skipped_labels)
+                created += f" in one step (skipped {steps})"
+            return created
         if self.reopened:
             return f"Re-opened as “{self.get_to_status_display()}”"
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

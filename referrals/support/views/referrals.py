@@ -11,7 +11,9 @@ from patients.access import clinic_staff_required, patient_for_request, role_req
 from patients.models import Patient
 from patients.request_input import id_or_404, parse_id
 
-from ...directory.services import matches_for, preferences_of
+from ...directory.services import matched_option, matches_for, preferences_of
+from ...followup.access import can_work_on_stop5, require_stop5_access
+from ...followup.services import barrier_from_concern
 from ...lifecycle import ReferralStatus, check_move
 from ..forms import (
     ConversationForm,
@@ -47,6 +49,7 @@ def overview(request, public_id):
     patient = patient_for_request(request, public_id)
     context = stop3_summary(patient, conversations=None)
     context["can_log"] = request.user.has_role(*CARE_ROLES)
+    context["can_open_barriers"] = can_work_on_stop5(request.user, patient)
     return render(request, "referrals/stop3_overview.html", context)
 
 
@@ -58,15 +61,21 @@ def conversation_new(request, public_id):
     # Staff outside the care team are offered to join it, in the role they talk in, when they see the patient in
     # their own right (not only through emergency access: patients.care_teams).
     join_role = conversation_role(request.user, patient) if care_teams.may_join(request.user, patient) else None
-    form = ConversationForm(request.POST or None, join_role=join_role, team_has_peer=lead.track == Stop3Track.PEER)
+    form = ConversationForm(request.POST or None, join_role=join_role, team_has_peer=lead.track == Stop3Track.PEER,
+                            may_open_barriers=can_work_on_stop5(request.user, patient))
     prefs_form = PreferencesForm(request.POST or None, instance=preferences_of(patient))
     if request.method == "POST":
         forms_valid = form.is_valid() & prefs_form.is_valid()  # both, so every error shows at once
         if forms_valid:
-            log_conversation(form.save(commit=False), patient=patient, by=request.user,
-                             preferences=prefs_form.save(commit=False),
-                             join_care_team=form.cleaned_data.get("join_care_team", False))
-            messages.success(request, "Conversation logged; the patient's preferences were saved for matching.")
+            conversation = log_conversation(form.save(commit=False), patient=patient, by=request.user,
+                                            preferences=prefs_form.save(commit=False),
+                                            join_care_team=form.cleaned_data.get("join_care_team", False),
+                                            open_barriers=form.cleaned_data["open_barriers"])
+            text = "Conversation logged; the patient's preferences were saved for matching."
+            if form.cleaned_data["open_barriers"]:
+                count = conversation.concern_barriers.count()
+                text += f" {count} Stop 5 barrier{'s' if count != 1 else ''} opened from the concerns."
+            messages.success(request, text)
             return redirect(_overview_url(patient))
     return render(request, "referrals/conversation_form.html", {
         "patient": patient, "form": form, "prefs_form": prefs_form, "lead": lead,
@@ -88,22 +97,53 @@ def next_step_done(request, public_id, pk):
     return redirect(_overview_url(patient))
 
 
+@clinic_staff_required
+@require_POST
+def concern_barrier(request, public_id, pk, concern):
+    """Turn one concern raised in a conversation into a Stop 5 barrier in one click (or open the one made before)."""
+    patient = patient_for_request(request, public_id)
+    conversation = get_object_or_404(MutualSupportConversation, pk=pk, patient=patient)
+    require_stop5_access(request.user, patient)
+    conversation.patient = patient  # with its care team, which names the barrier's owner
+    try:
+        barrier, created = barrier_from_concern(conversation, concern=concern, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_overview_url(patient))
+    if created:
+        messages.success(request, f"Barrier opened: {barrier.label}, owned by {barrier.owner}. "
+                                  "Plan what will help below.")
+    else:
+        messages.info(request, "This concern is already a barrier.")
+    return redirect("referrals:barrier_detail", patient.public_id, barrier.pk)
+
+
 # Referrals -------------------------------------------------------------------------------------
 MATCHES_SHOWN = 6
 
 
-def _refer_from_match(request, patient, options):
-    """Create a suggested referral from one ranked option; the reasons are recomputed here, never posted."""
+#: What a referral made from a matched option may start as: a suggestion to talk over, or referred at once
+#: (staff who have just talked it through with the patient).
+FROM_MATCH_STATUSES = {ReferralStatus.SUGGESTED.value, ReferralStatus.REFERRED.value}
+
+
+def _refer_from_match(request, patient, matches):
+    """Create a referral from one matched option (Find options, or a meeting page opened from it); the reasons
+    are recomputed here, never posted. Returns the referral, or None with an error message."""
     kind, _, pk = request.POST.get("match", "").partition(":")
-    pool = options.meetings if kind == "meeting" else options.programs if kind == "program" else []
-    pk = parse_id(pk)
-    option = next((o for o in pool if o.item.pk == pk), None) if pk else None
-    if option is None:
+    status = request.POST.get("status") or ReferralStatus.SUGGESTED.value
+    pk = parse_id(pk)  # a database id, never an overflow
+    option = matched_option(patient, matches, kind=kind, pk=pk) if pk else None
+    if option is None or status not in FROM_MATCH_STATUSES:
         messages.error(request, "That option is no longer among the matches; pick again.")
+        return None
+    if option.left_out:
+        messages.error(request, f"Matching does not offer {option.item} to this patient: {option.left_out}. "
+                                "To refer anyway, choose it by hand below.")
         return None
     meeting = option.item if kind == "meeting" else None
     program = meeting.program if meeting else option.item
-    return Referral.start(patient=patient, program=program, meeting=meeting, by=request.user,
+    return Referral.start(patient=patient, program=program, meeting=meeting, by=request.user, status=status,
                           source=ReferralSource.MATCHING, match_reasons="; ".join(option.fits))
 
 
@@ -113,9 +153,10 @@ def referral_new(request, public_id):
     patient = patient_for_request(request, public_id, queryset=Patient.objects.with_plan_status())
     matches = matches_for(patient)
     if request.method == "POST" and "match" in request.POST:
-        referral = _refer_from_match(request, patient, matches.options)
+        referral = _refer_from_match(request, patient, matches)
         if referral:
-            messages.success(request, f"{referral.target_name} suggested from matching.")
+            done = "referred" if referral.status == ReferralStatus.REFERRED else "saved as a suggestion"
+            messages.success(request, f"{referral.target_name}: {done}, with the reasons it matched.")
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
         return redirect("referrals:referral_new", patient.public_id)
     program = id_or_404(request.GET.get("program"), "program")
@@ -153,7 +194,7 @@ def _add_model_errors(form, error):
         form.add_error(None, error)
 
 
-def _detail_context(patient, referral, **forms):
+def _detail_context(patient, referral, *, user, **forms):
     consents = [c for c in Consent.objects.filter(patient=patient, program_id=referral.program_id)
                 if c.is_active]
     context = {
@@ -163,7 +204,10 @@ def _detail_context(patient, referral, **forms):
         "outcome_form": OutcomeForm(),
         "active_consents": consents,
         "disclosures": list(referral.disclosures.select_related("disclosed_by", "consent")),
+        "patient_links": list(referral.patient_links.select_related("created_by", "answer")
+                              .prefetch_related("tokens")),
     }
+    context["can_act"] = user.has_role(*CARE_ROLES)
     context.update(forms)
     return context
 
@@ -176,7 +220,7 @@ def _referral_with_history(patient, pk):
 def referral_detail(request, public_id, pk):
     patient = patient_for_request(request, public_id)
     referral = _referral_with_history(patient, pk)
-    return render(request, "referrals/referral_detail.html", _detail_context(patient, referral))
+    return render(request, "referrals/referral_detail.html", _detail_context(patient, referral, user=request.user))
 
 
 @care_role_required
@@ -209,7 +253,7 @@ def referral_move(request, public_id, pk):
             _add_model_errors(form, error)
     referral = _referral_with_history(patient, pk)
     return render(request, "referrals/referral_detail.html",
-                  _detail_context(patient, referral, move_form=form), status=status)
+                  _detail_context(patient, referral, user=request.user, move_form=form), status=status)
 
 
 def _closed(request, patient, referral, doing):
@@ -288,7 +332,8 @@ def first_meeting_outcome(request, public_id, pk, plan_id):
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     referral = _referral_with_history(patient, pk)
     return render(request, "referrals/referral_detail.html",
-                  _detail_context(patient, referral, outcome_form=form, outcome_plan_id=plan.pk), status=400)
+                  _detail_context(patient, referral, user=request.user, outcome_form=form,
+                                  outcome_plan_id=plan.pk), status=400)
 
 
 # Handout for the patient (no patient data: always allowed) -------------------------------------
