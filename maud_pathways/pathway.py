@@ -80,6 +80,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import CareTeamMember, PlanVersion, Role, plan_status_annotations, review_is_due, review_is_due_q
 from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
@@ -107,10 +108,10 @@ PARTICIPATION = "pw_"
 
 
 class StopStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    NEEDS_ATTENTION = "needs_attention", "Needs attention"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
 
 
 #: A symbol for each status, always shown next to the words (never colour alone).
@@ -169,7 +170,7 @@ class Stop:
 
     @property
     def turn_label(self):
-        return " or ".join(t.label for t in self.turns)
+        return " or ".join(str(t.label) for t in self.turns)
 
     def is_turn_of(self, user):
         """True when the logged-in staff member is (one of) the people whose turn it is."""

@@ -5,6 +5,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import CareTeamMember, Patient, Role, StaffMember
 from .request_input import parse_id
@@ -92,7 +93,8 @@ class PatientForm(forms.ModelForm):
         mrn = self.cleaned_data["mrn"].strip()
         clash = Patient.objects.filter(clinic=self.clinic, mrn__iexact=mrn).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("Another patient of this clinic already has this medical record number.")
+            raise forms.ValidationError(gettext("Another patient of this clinic already has this medical record "
+                                                "number."))
         return mrn
 
 
@@ -134,7 +136,7 @@ class CareTeamMemberForm(forms.ModelForm):
 class StaffMemberForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
         choices=Role.choices, widget=forms.CheckboxSelectMultiple,
-        help_text="Pick every role this person holds at the clinic.",
+        help_text=gettext_lazy("Pick every role this person holds at the clinic."),
     )
 
     class Meta:
@@ -181,9 +183,9 @@ class PatientSearchForm(forms.Form):
     SCOPE_MINE = "mine"
     SCOPE_ALL = "all"
 
-    q = forms.CharField(label="Search", required=False, max_length=100,
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "Name or MRN"}))
-    dob = FilterDateField(label="Date of birth", required=False)
+    dob = FilterDateField(label=gettext_lazy("Date of birth"), required=False)
     scope = forms.ChoiceField(
         choices=[(SCOPE_MINE, "My patients"), (SCOPE_ALL, "All clinic patients")], required=False,
     )
@@ -196,10 +198,10 @@ class TwoFactorRuleForm(forms.Form):
 
     # Not the model field's name: the model form must not copy it onto the clinic (the rule does).
     optional_two_factor_reason = forms.CharField(
-        label="Why may staff sign in without two-factor?", required=False, max_length=1000,
+        label=gettext_lazy("Why may staff sign in without two-factor?"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed only to turn the requirement off. It is kept with your name and the date, and shown on "
-                  "the clinic's security page.",
+        help_text=gettext_lazy("Needed only to turn the requirement off. It is kept with your name and the date, "
+                               "and shown on the clinic's security page."),
     )
     two_factor_rule_by = None
 

@@ -16,6 +16,8 @@ and its answer are kept with the signed version (``PlanSafetyCheck``); ``sign_ve
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from .models import DrinkingGoal, Medication, MedicationStatus, SafetyPrompt
 
 ACKNOWLEDGED = "acknowledged"
@@ -46,21 +48,21 @@ PROMPTS = {
         SafetyPrompt.NALTREXONE_OPIOIDS, "Naltrexone and opioids",
         "Does the patient use opioids now, or take opioids for pain? Naltrexone blocks opioids and can bring on "
         "withdrawal.",
-        (("no", "No current opioid use and no opioid pain treatment"),
-         ("yes", "Uses opioids or takes them for pain: discussed and planned for"))),
+        (("no", gettext_lazy("No current opioid use and no opioid pain treatment")),
+         ("yes", gettext_lazy("Uses opioids or takes them for pain: discussed and planned for")))),
     SafetyPrompt.ACAMPROSATE_KIDNEYS: Prompt(
         SafetyPrompt.ACAMPROSATE_KIDNEYS, "Acamprosate and kidney function",
         "How are the patient's kidneys working? Acamprosate leaves the body through the kidneys.",
-        (("normal", "Kidney function known to be normal"),
-         ("reduced", "Kidney function is reduced: dose or choice of medication reviewed"),
-         ("not_checked", "Not checked yet"))),
+        (("normal", gettext_lazy("Kidney function known to be normal")),
+         ("reduced", gettext_lazy("Kidney function is reduced: dose or choice of medication reviewed")),
+         ("not_checked", gettext_lazy("Not checked yet")))),
     SafetyPrompt.LIVER_DISEASE: Prompt(
         SafetyPrompt.LIVER_DISEASE, "Liver disease",
         "Does the patient have liver disease or raised liver tests? Naltrexone and disulfiram are used with care "
         "then.",
-        (("none_known", "No known liver disease"),
-         ("present", "Liver disease or raised liver tests: benefit and risk reviewed"),
-         ("not_checked", "Not checked yet"))),
+        (("none_known", gettext_lazy("No known liver disease")),
+         ("present", gettext_lazy("Liver disease or raised liver tests: benefit and risk reviewed")),
+         ("not_checked", gettext_lazy("Not checked yet")))),
 }
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .forms import DateInput
 from .medication_safety import ACKNOWLEDGED
@@ -37,7 +39,7 @@ class PlanVersionForm(forms.ModelForm):
             "next_review_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {"next_review_date": "When the clinician and patient review the plan again."}
+        help_texts = {"next_review_date": gettext_lazy("When the clinician and patient review the plan again.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +59,7 @@ class PlanVersionForm(forms.ModelForm):
     def clean_next_review_date(self):
         value = self.cleaned_data.get("next_review_date")
         if value and value < timezone.localdate():
-            raise forms.ValidationError("The review date is in the past; choose today or a later date.")
+            raise forms.ValidationError(_("The review date is in the past; choose today or a later date."))
         return value
 
 
@@ -210,14 +212,15 @@ class SignForm(forms.Form):
                 self.fields[prompt.code] = forms.BooleanField(
                     label=prompt.answer_labels[ACKNOWLEDGED], required=False, help_text=prompt.question)
                 self.fields[f"{prompt.code}_note"] = forms.CharField(
-                    label="Reason", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                    help_text="Why the plan keeps disulfiram with a goal of drinking less. Kept with the signed plan.")
+                    label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=_("Why the plan keeps disulfiram with a goal of drinking less. Kept with the signed "
+                                "plan."))
             else:
                 self.fields[prompt.code] = forms.ChoiceField(
                     label=prompt.question, required=False, widget=forms.RadioSelect,
                     choices=[*prompt.answers, ("", "Not answered now")])
                 self.fields[f"{prompt.code}_note"] = forms.CharField(
-                    label="Note (optional)", max_length=1000, required=False)
+                    label=_("Note (optional)"), max_length=1000, required=False)
         self.helper = _helper(Layout("lock_version", *[
             Div(HTML(f'<h3 class="h6">{escape(p.title)}</h3>'), Field(p.code), Field(f"{p.code}_note"),
                 css_class="safety-prompt") for p in prompts]))

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .definitions import DefinitionError, parse_definition
 from .models import SignAndAction, Support, WellnessGoal, WellnessPlan
@@ -58,8 +59,8 @@ class WellnessPlanForm(forms.ModelForm):
         fields = WellnessPlan.TEXT_SECTIONS
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in WellnessPlan.TEXT_SECTIONS}
         help_texts = {
-            "vision": "In the patient's own words: what a good, meaningful life looks like.",
-            "daily_goals": "Small, doable things, e.g. a walk, a call to a friend, taking medication.",
+            "vision": _("In the patient's own words: what a good, meaningful life looks like."),
+            "daily_goals": _("Small, doable things, e.g. a walk, a call to a friend, taking medication."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -88,7 +89,7 @@ class SignAndActionForm(forms.ModelForm):
         model = SignAndAction
         fields = ["kind", "what", "my_action"]
         widgets = {"my_action": forms.Textarea(attrs={"rows": 2})}
-        labels = {"kind": "This is a"}
+        labels = {"kind": _("This is a")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,7 +100,7 @@ class SupportForm(forms.ModelForm):
     class Meta:
         model = Support
         fields = ["kind", "name", "relationship", "how_to_reach", "call_in_crisis"]
-        labels = {"kind": "This is a"}
+        labels = {"kind": _("This is a")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,8 +113,8 @@ class SupportForm(forms.ModelForm):
 class AssessmentForm(forms.Form):
     """One radio question per item of a questionnaire definition; every item needs an answer."""
 
-    taken_on = forms.DateField(label="Date", widget=DateInput())
-    notes = forms.CharField(label="What we talked about (optional)", required=False,
+    taken_on = forms.DateField(label=_("Date"), widget=DateInput())
+    notes = forms.CharField(label=_("What we talked about (optional)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, definition, **kwargs):
@@ -123,8 +124,8 @@ class AssessmentForm(forms.Form):
         for number, item in enumerate(definition.items, start=1):
             self.fields[self.field_name(item)] = forms.TypedChoiceField(
                 label=item.text, choices=definition.scale.choices(), coerce=int, widget=forms.RadioSelect,
-                error_messages={"required": "Choose an answer for this sentence.",
-                                "invalid_choice": "Choose one of the answers shown."},
+                error_messages={"required": _("Choose an answer for this sentence."),
+                                "invalid_choice": _("Choose one of the answers shown.")},
             )
             self.fields[self.field_name(item)].item = item
             self.fields[self.field_name(item)].number = number
@@ -139,7 +140,7 @@ class AssessmentForm(forms.Form):
     def clean_taken_on(self):
         taken_on = self.cleaned_data["taken_on"]
         if taken_on > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
+            raise forms.ValidationError(_("The date cannot be in the future."))
         return taken_on
 
     def answers(self):
@@ -149,8 +150,8 @@ class AssessmentForm(forms.Form):
 class QuestionnaireDefinitionForm(forms.Form):
     """A definition given as an uploaded JSON file or as pasted text; validated in full before anything is saved."""
 
-    file = forms.FileField(label="Definition file (JSON)", required=False)
-    text = forms.CharField(label="…or paste or edit the definition", required=False,
+    file = forms.FileField(label=_("Definition file (JSON)"), required=False)
+    text = forms.CharField(label=_("…or paste or edit the definition"), required=False,
                            widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace", "spellcheck": "false"}))
 
     def __init__(self, *args, allow_file=True, **kwargs):
@@ -184,9 +185,9 @@ class QuestionnaireDefinitionForm(forms.Form):
 
 
 class TreatmentGoalFromGapForm(forms.Form):
-    description = forms.CharField(label="Treatment-plan goal", max_length=500,
+    description = forms.CharField(label=_("Treatment-plan goal"), max_length=500,
                                   widget=forms.Textarea(attrs={"rows": 2}))
-    target_date = forms.DateField(label="Target date", required=False, widget=DateInput())
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,5 +196,5 @@ class TreatmentGoalFromGapForm(forms.Form):
     def clean_target_date(self):
         target = self.cleaned_data["target_date"]
         if target and target < timezone.localdate():
-            raise forms.ValidationError("The target date cannot be in the past.")
+            raise forms.ValidationError(_("The target date cannot be in the past."))
         return target

@@ -30,7 +30,7 @@ def resource_id(prefix, key):
 
 
 def ref(resource_type, rid, display=None):
-    return Reference(reference=f"{resource_type}/{rid}", display=display or None)
+    return Reference(reference=f"{resource_type}/{rid}", display=str(display) if display else None)
 
 
 def patient_ref(patient):
@@ -50,11 +50,11 @@ def program_ref(program):
 
 
 def coding(system, code, display=None):
-    return Coding(system=system, code=str(code), display=display or None)
+    return Coding(system=system, code=str(code), display=str(display) if display else None)
 
 
 def concept(*codings, text=None):
-    return CodeableConcept(coding=list(codings) or None, text=text or None)
+    return CodeableConcept(coding=list(codings) or None, text=str(text) if text else None)
 
 
 def note(text, *, author=None, time=None):

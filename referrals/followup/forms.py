@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.forms import DateInput, ModelMultipleIdField
 from patients.models import Clinic, Patient
@@ -75,8 +76,8 @@ class BarrierForm(forms.ModelForm):
 
 
 class BarrierStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=BarrierStatus.choices, label="Status")
-    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+    status = forms.ChoiceField(choices=BarrierStatus.choices, label=_("Status"))
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
 
     def __init__(self, *args, barrier, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,12 +131,12 @@ class InterventionForm(forms.ModelForm):
 
 class InterventionOutcomeForm(forms.Form):
     status = forms.ChoiceField(
-        label="Outcome", widget=forms.RadioSelect,
+        label=_("Outcome"), widget=forms.RadioSelect,
         choices=[(v, label) for v, label in InterventionStatus.choices if v != InterventionStatus.PLANNED],
     )
-    completed_on = forms.DateField(label="Date", widget=DateInput())
-    outcome_note = forms.CharField(label="How it went", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    barrier_resolved = forms.BooleanField(label="The barrier is resolved now", required=False)
+    completed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    outcome_note = forms.CharField(label=_("How it went"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    barrier_resolved = forms.BooleanField(label=_("The barrier is resolved now"), required=False)
 
     def __init__(self, *args, intervention, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,13 +148,13 @@ class InterventionOutcomeForm(forms.Form):
     def clean_completed_on(self):
         day = self.cleaned_data["completed_on"]
         if day > timezone.localdate():
-            raise forms.ValidationError("An outcome cannot be dated in the future.")
+            raise forms.ValidationError(_("An outcome cannot be dated in the future."))
         return day
 
     def clean(self):
         cleaned = super().clean()
         if not self.intervention.is_planned:
-            raise forms.ValidationError("This intervention's outcome is already recorded.")
+            raise forms.ValidationError(_("This intervention's outcome is already recorded."))
         return cleaned
 
 
@@ -175,22 +176,22 @@ class FollowUpLogForm(forms.ModelForm):
     """Log a follow-up as done: what happened, what changed, and when the next one is."""
 
     attended_referrals = ReferralChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Which groups they went to",
-        help_text="Ticking a referral moves it forward: referred → first meeting attended; first meeting "
-                  "attended (on an earlier day) → engaged.",
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label=_("Which groups they went to"),
+        help_text=_("Ticking a referral moves it forward: referred → first meeting attended; first meeting "
+                  "attended (on an earlier day) → engaged."),
     )
     resolved_barriers = BarrierChoiceField(
         queryset=Barrier.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Barriers now resolved",
+        label=_("Barriers now resolved"),
     )
-    new_barrier_kind = forms.ChoiceField(label="New barrier", required=False,
-                                         choices=[("", "None")] + BarrierKind.choices)
-    new_barrier_other = forms.CharField(label="Name it (for “Other”)", max_length=120, required=False)
-    new_barrier_severity = forms.ChoiceField(label="How much it gets in the way", choices=BarrierSeverity.choices,
+    new_barrier_kind = forms.ChoiceField(label=_("New barrier"), required=False,
+                                         choices=[("", _("None"))] + BarrierKind.choices)
+    new_barrier_other = forms.CharField(label=_("Name it (for “Other”)"), max_length=120, required=False)
+    new_barrier_severity = forms.ChoiceField(label=_("How much it gets in the way"), choices=BarrierSeverity.choices,
                                              initial=BarrierSeverity.SOMEWHAT, required=False)
-    new_barrier_details = forms.CharField(label="What gets in the way", required=False,
+    new_barrier_details = forms.CharField(label=_("What gets in the way"), required=False,
                                           widget=forms.Textarea(attrs={"rows": 2}))
-    next_assigned_to = StaffChoiceField(queryset=None, label="Who does the next follow-up", required=False)
+    next_assigned_to = StaffChoiceField(queryset=None, label=_("Who does the next follow-up"), required=False)
 
     class Meta:
         model = FollowUp
@@ -299,8 +300,8 @@ class FollowUpLogForm(forms.ModelForm):
 
 
 class FollowUpScheduleForm(forms.Form):
-    due_on = forms.DateField(label="Date", widget=DateInput())
-    assigned_to = StaffChoiceField(queryset=None, label="Who follows up")
+    due_on = forms.DateField(label=_("Date"), widget=DateInput())
+    assigned_to = StaffChoiceField(queryset=None, label=_("Who follows up"))
 
     def __init__(self, *args, patient, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -317,8 +318,8 @@ class FollowUpScheduleForm(forms.Form):
 class OutreachAttemptForm(forms.ModelForm):
     """A try to reach the patient that did not reach them: how, when, a note (no meeting count)."""
 
-    attempted_on = forms.DateField(label="Date", widget=DateInput())
-    attempted_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    attempted_on = forms.DateField(label=_("Date"), widget=DateInput())
+    attempted_time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     class Meta:
         model = OutreachAttempt

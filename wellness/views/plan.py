@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request, require_care_team
@@ -20,6 +22,17 @@ PLAN_LISTS = {
     "goals": (WellnessGoal, WellnessGoalForm, GOALS, "goal"),
     "signs": (SignAndAction, SignAndActionForm, "Triggers and warning signs", "trigger or warning sign"),
     "supports": (Support, SupportForm, "Supports", "support"),
+}
+# What staff read once an item is saved or removed, by list (whole sentences, so each language words its own).
+SAVED = {
+    "goals": gettext_lazy("The goal is saved in the wellness plan."),
+    "signs": gettext_lazy("The trigger or warning sign is saved in the wellness plan."),
+    "supports": gettext_lazy("The support is saved in the wellness plan."),
+}
+REMOVED = {
+    "goals": gettext_lazy("The goal was removed from the wellness plan."),
+    "signs": gettext_lazy("The trigger or warning sign was removed from the wellness plan."),
+    "supports": gettext_lazy("The support was removed from the wellness plan."),
 }
 
 
@@ -43,7 +56,7 @@ def plan_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         if form.has_changed() or plan is None:
             save_sections(patient, sections=form.cleaned_data, changes=changed_fields(form), by=request.user)
-            messages.success(request, "Wellness plan saved.")
+            messages.success(request, _("Wellness plan saved."))
         return redirect("wellness:plan", patient.public_id)
     return render(request, "wellness/plan_form.html", {"patient": patient, "form": form, "plan": plan})
 
@@ -71,7 +84,7 @@ def plan_item_edit(request, public_id, kind, pk=None):
     if request.method == "POST" and form.is_valid():
         save_item(patient, item=form.save(commit=False), section=section, by=request.user,
                   changes=filled_fields(form) if item is None else changed_fields(form))
-        messages.success(request, f"The {noun} is saved in the wellness plan.")
+        messages.success(request, SAVED[kind])
         return redirect("wellness:plan", patient.public_id)
     return render(request, "wellness/plan_item_form.html", {
         "patient": patient, "form": form, "item": item, "noun": noun, "kind": kind,
@@ -89,7 +102,7 @@ def plan_item_remove(request, public_id, kind, pk):
     item = get_object_or_404(model, pk=pk, plan=plan)
     require_care_team(request.user, patient, CARE_TEAM_ONLY)
     remove_item(plan, item=item, section=section, by=request.user)
-    messages.success(request, f"The {noun} was removed from the wellness plan.")
+    messages.success(request, REMOVED[kind])
     return redirect("wellness:plan", patient.public_id)
 
 
