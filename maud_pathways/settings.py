@@ -66,9 +66,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "maud_pathways.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language) until the staff member's own setting applies, below.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A staff member's chosen language (StaffMember.language) over the browser's.
+    "patients.languages.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Remembers a browser after a right password: it is not slowed when someone else guesses that account.
@@ -177,7 +181,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Languages of the interface and of patient material. Staff pick theirs on their account (blank: the browser's);
+# patient material follows the patient's preferred language when the catalogue has it (patients/languages.py).
+# Adding one: README, "How to add a language".
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times: each language's formats (maud_pathways/formats/<code>/formats.py) over Django's own.
+FORMAT_MODULE_PATH = ["maud_pathways.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from patients import urls as patient_urls
+from patients.views import account as account_views
 from security import views as security_views
 from security.forms import AdminLoginForm
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("accounts/password/change/", security_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
+    path("accounts/language/", account_views.account_language, name="account_language"),
     path("accounts/password/reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("accounts/password/reset/<uidb64>/<token>/", security_views.PasswordResetConfirmView.as_view(),

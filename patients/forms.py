@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
@@ -133,6 +134,11 @@ class CareTeamMemberForm(forms.ModelForm):
             self.add_error("staff", "This person already has that role on the care team.")
 
 
+def language_choices():
+    """A staff member's language: blank follows the browser; each language named in its own words."""
+    return [("", gettext_lazy("The browser's language")), *settings.LANGUAGES]
+
+
 class StaffMemberForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
         choices=Role.choices, widget=forms.CheckboxSelectMultiple,
@@ -141,7 +147,7 @@ class StaffMemberForm(forms.ModelForm):
 
     class Meta:
         model = StaffMember
-        fields = ["username", "first_name", "last_name", "email", "job_title", "phone"]
+        fields = ["username", "first_name", "last_name", "email", "job_title", "phone", "language"]
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +157,7 @@ class StaffMemberForm(forms.ModelForm):
             self.fields[name].required = True
         if self.instance.pk:
             self.initial["roles"] = list(self.instance.roles)
+        self.fields["language"].choices = language_choices()
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -159,6 +166,20 @@ class StaffMemberForm(forms.ModelForm):
         if commit:
             staff.set_roles(self.cleaned_data["roles"])
         return staff
+
+
+class LanguageForm(forms.ModelForm):
+    """A staff member's own choice of language for the pages they see."""
+
+    class Meta:
+        model = StaffMember
+        fields = ["language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
 
 
 class NewStaffMemberForm(SetPasswordMixin, StaffMemberForm):

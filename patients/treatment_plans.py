@@ -286,7 +286,7 @@ def _show(obj, name):
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.date):
-        return date_format(value, "M j, Y")
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 

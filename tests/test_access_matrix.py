@@ -243,6 +243,7 @@ MATRIX = {
     "logout": Row(POST_ONLY, anonymous=405),
     "password_change": Row(ALL_STAFF),
     "password_change_done": Row(ALL_STAFF),
+    "account_language": Row(ALL_STAFF),
     "password_reset": Row(ALL_STAFF, anonymous=200),
     "password_reset_done": Row(ALL_STAFF, anonymous=200),
     "password_reset_confirm": Row(ALL_STAFF, args=lambda w: ["MQ", "set-password"], anonymous=200),

@@ -49,6 +49,7 @@ PAGE_QUERIES = {
     "overview": 8,
     "password_change": 3,
     "password_change_done": 3,
+    "account_language": 3,  # session, user (its language comes with it), messages: like password_change
     "password_reset": 3,
     "password_reset_complete": 3,
     "password_reset_confirm": 4,

@@ -7,6 +7,8 @@ assessments looks like a month.
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
+
 
 @dataclass
 class ChartPoint:
@@ -77,7 +79,7 @@ def line_chart(series, *, y_min, y_max, title, references=(), width=640, height=
             return left + plot_w / 2
         return left + (day - first).days / days * plot_w
 
-    points = [ChartPoint(x_of(d), y_of(v), v, d.strftime("%b %-d, %Y")) for d, v in series]
+    points = [ChartPoint(x_of(d), y_of(v), v, date_format(d, "DATE_FORMAT")) for d, v in series]
     step = _nice_step(span, y_ticks)
     start = y_min if y_min % step == 0 else y_min + (step - y_min % step)
     values = [v for v in range(int(start), int(y_max) + 1, step) if min(v - y_min, y_max - v) >= step * 0.4]

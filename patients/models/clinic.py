@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -123,6 +124,12 @@ class Role(models.TextChoices):
     CLINIC_ADMIN = "clinic_admin", _("Clinic admin")
 
 
+def interface_languages():
+    """The languages the interface is translated into (``settings.LANGUAGES``); a callable, so adding a language
+    needs no migration."""
+    return settings.LANGUAGES
+
+
 class StaffMemberManager(UserManager):
     def with_roles(self):
         return self.select_related("clinic").prefetch_related("staff_roles")
@@ -134,6 +141,11 @@ class StaffMember(AbstractUser):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
     job_title = models.CharField(max_length=100, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # Blank: the browser's language. Applied to every page by patients.languages.StaffLanguageMiddleware.
+    language = models.CharField(
+        _("language"), max_length=12, blank=True, choices=interface_languages,
+        help_text=_("The language of the pages you see. Leave it blank to follow your browser's language."),
+    )
 
     objects = StaffMemberManager()
 
