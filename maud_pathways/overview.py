@@ -81,14 +81,15 @@ class OverviewPeriodForm(forms.Form):
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until > self.today:
-            raise forms.ValidationError(f"The end cannot be in the future (today is {day(self.today)}).")
+            raise forms.ValidationError(_("The end cannot be in the future (today is %(day)s).")
+                                        % {"day": day(self.today)})
         return until
 
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end must be on or after the start.")
+            self.add_error("until", _("The end must be on or after the start."))
         return data
 
 

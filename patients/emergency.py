@@ -47,7 +47,8 @@ class EmergencyAccessForm(forms.Form):
     def clean_reason(self):
         reason = " ".join(self.cleaned_data["reason"].split())
         if len(reason) < REASON_MIN_LENGTH:
-            raise forms.ValidationError(f"Say a little more: at least {REASON_MIN_LENGTH} characters.")
+            raise forms.ValidationError(_("Say a little more: at least %(REASON_MIN_LENGTH)s characters.")
+                                        % {"REASON_MIN_LENGTH": REASON_MIN_LENGTH})
         return reason
 
 

@@ -34,9 +34,11 @@ class FilterDateField(forms.DateField):
     def validate(self, value):
         super().validate(value)
         if value and value < EARLIEST_FILTER_DATE:
-            raise ValidationError(f"Pick a date from {EARLIEST_FILTER_DATE.year} on.", code="too_early")
+            raise ValidationError(gettext("Pick a date from %(year)s on.")
+                                  % {"year": EARLIEST_FILTER_DATE.year}, code="too_early")
         if value and value > LATEST_FILTER_DATE:
-            raise ValidationError(f"Pick a date before {LATEST_FILTER_DATE.year + 1}.", code="too_late")
+            raise ValidationError(gettext("Pick a date before %(year)s.")
+                                  % {"year": LATEST_FILTER_DATE.year + 1}, code="too_late")
 
 
 class ModelMultipleIdField(forms.ModelMultipleChoiceField):
@@ -131,7 +133,7 @@ class CareTeamMemberForm(forms.ModelForm):
         try:
             self.instance.validate_constraints()
         except forms.ValidationError:
-            self.add_error("staff", "This person already has that role on the care team.")
+            self.add_error("staff", gettext("This person already has that role on the care team."))
 
 
 def language_choices():

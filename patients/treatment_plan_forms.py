@@ -230,8 +230,8 @@ class SignForm(forms.Form):
         for prompt in self.prompts:
             if prompt.needs_acknowledgement and not (data.get(prompt.code) and
                                                      (data.get(f"{prompt.code}_note") or "").strip()):
-                self.add_error(prompt.code, "Tick the acknowledgement and give the reason to sign, or change the "
-                                            "medication or the drinking goal first.")
+                self.add_error(prompt.code, _("Tick the acknowledgement and give the reason to sign, or change the "
+                                            "medication or the drinking goal first."))
         return data
 
     def safety_answers(self):

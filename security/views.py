@@ -106,7 +106,7 @@ def confirm_password(request):
         if user is not None and user.pk == request.user.pk:
             mark_password_confirmed(request)
             return redirect(_safe_next(request, "security:two_factor"))
-        form.add_error("password", "That password is not right.")
+        form.add_error("password", _("That password is not right."))
     context = {"form": form, "next": _safe_next(request, "security:two_factor")}
     return render(request, "security/confirm_password.html", context)
 

@@ -356,8 +356,12 @@ def unmarked_python_strings(source):
                               else [keyword.value])
                     found.extend((value.lineno, f"{keyword.arg}={value.value!r}")
                                  for value in values if is_words(value))
-            if name == "ValidationError" and node.args and is_words(node.args[0]):
-                found.append((node.lineno, f"ValidationError({node.args[0].value!r})"))
+            if name == "ValidationError" and node.args and (is_words(node.args[0]) or
+                                                            isinstance(node.args[0], ast.JoinedStr)):
+                found.append((node.lineno, f"ValidationError({ast.unparse(node.args[0])})"))
+            if name == "add_error" and len(node.args) == 2 and (is_words(node.args[1]) or
+                                                                 isinstance(node.args[1], ast.JoinedStr)):
+                found.append((node.lineno, f"add_error({ast.unparse(node.args[0])}, {ast.unparse(node.args[1])})"))
         elif isinstance(node, ast.ClassDef) and any(
                 getattr(base, "attr", getattr(base, "id", "")) in {"TextChoices", "IntegerChoices", "Choices"}
                 for base in node.bases):
@@ -411,6 +415,9 @@ def test_python_strings_shown_to_people_are_marked(app):
      [(2, "Status label 'Draft'")]),
     ('raise ValidationError("Choose a date.")', [(1, "ValidationError('Choose a date.')")]),
     ('raise ValidationError(_("Choose a date."), code="date")', []),
+    ('raise ValidationError(f"Pick a date from {year} on.")', [(1, "ValidationError(f'Pick a date from {year} on.')")]),
+    ('self.add_error("dose", "Give a dose.")', [(1, "add_error('dose', 'Give a dose.')")]),
+    ('self.add_error("dose", _("Give a dose."))', []),
     ('FILTERS = [("welcoming", "Known to be welcoming")]', [(1, "choice label 'Known to be welcoming'")]),
     ('forms.ChoiceField(choices=[("", "Any")] + FILTERS)', [(1, "choice label 'Any'")]),
     ('forms.ChoiceField(choices=[("", _("Any"))] + FILTERS)', []),

@@ -168,14 +168,14 @@ class QuestionnaireDefinitionForm(forms.Form):
         field = "file" if upload else "text"
         if upload:
             if upload.size > 512 * 1024:
-                self.add_error("file", "The file is larger than 512 KB.")
+                self.add_error("file", _("The file is larger than 512 KB."))
                 return cleaned
             source = upload.read()
         elif text.strip():
             source = text
         else:
             self.add_error("text" if "file" not in self.fields else "file",
-                           "Choose a definition file or paste a definition.")
+                           _("Choose a definition file or paste a definition."))
             return cleaned
         try:
             cleaned["definition"] = parse_definition(source)

@@ -37,7 +37,7 @@ def staff_edit(request, pk):
     form = StaffMemberForm(request.POST or None, instance=staff, clinic=request.user.clinic)
     if request.method == "POST" and form.is_valid():
         if staff == request.user and Role.CLINIC_ADMIN not in form.cleaned_data["roles"]:
-            form.add_error("roles", "You cannot remove your own clinic admin role.")
+            form.add_error("roles", _("You cannot remove your own clinic admin role."))
         else:
             form.save()
             messages.success(request, _("Account of %(staff)s saved.") % {"staff": staff})

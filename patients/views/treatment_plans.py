@@ -188,7 +188,7 @@ def plan_sign(request, public_id, number):
                            safety_answers=form.safety_answers())
     except ValidationError as error:
         for problem in error.messages:
-            form.add_error(None, f"Not signed: {problem}")
+            form.add_error(None, _("Not signed: %(problem)s") % {"problem": problem})
         return _version_page(request, patient, version, status=400, sign_form=form)
     except (plans.DraftConflict, SignedVersionError):
         messages.error(request, _("Someone changed this draft after you opened it; nothing was signed. "

@@ -73,19 +73,21 @@ class ProgramForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if Program.objects.shared().filter(name__iexact=name).exists():
-            raise forms.ValidationError(f"The shared directory already has “{name}”: add a clinic note to it "
-                                        "instead of a program of your own.")
+            raise forms.ValidationError(gettext("The shared directory already has “%(name)s”: add a clinic note to it "
+                                                "instead of a program of your own.") % {"name": name})
         mine = Program.objects.of_clinic(self.clinic).filter(name__iexact=name).exclude(pk=self.instance.pk)
         if mine.exists():
-            raise forms.ValidationError(f"Your clinic already has a program called “{name}”.")
+            raise forms.ValidationError(gettext("Your clinic already has a program called “%(name)s”.")
+                                        % {"name": name})
         return name
 
     def clean(self):
         data = super().clean()
         if data.get("medication_welcome") == "welcoming" and not data.get("medication_source"):
-            self.add_error("medication_source", "Say where this comes from before marking the program welcoming.")
+            self.add_error("medication_source", gettext("Say where this comes from before marking the program "
+                                                        "welcoming."))
         if data.get("description") and not data.get("description_source"):
-            self.add_error("description_source", "Say where the description comes from.")
+            self.add_error("description_source", gettext("Say where the description comes from."))
         return data
 
 
@@ -136,7 +138,7 @@ class MeetingImportForm(forms.Form):
         try:
             self.entries = read_feed(upload.read())
         except FeedError as exc:
-            raise forms.ValidationError(f"{exc} Nothing was imported.") from None
+            raise forms.ValidationError(gettext("%(exc)s Nothing was imported.") % {"exc": exc}) from None
         return upload
 
 
@@ -361,15 +363,15 @@ class MeetingForm(forms.Form):
             return data
         start, end = data.get("start_time"), data.get("end_time")
         if data.get("days") and start is None:
-            self.add_error("start_time", "Give the start time of a meeting held on set days.")
+            self.add_error("start_time", gettext("Give the start time of a meeting held on set days."))
         if end is not None and start is None:
-            self.add_error("start_time", "Give the start time too, or leave the end time empty.")
+            self.add_error("start_time", gettext("Give the start time too, or leave the end time empty."))
         elif start is not None and end is not None and end <= start:
-            self.add_error("end_time", "The meeting ends before it starts. If it runs past midnight, "
-                                       "leave the end time empty.")
+            self.add_error("end_time", gettext("The meeting ends before it starts. If it runs past midnight, "
+                                       "leave the end time empty."))
         online = data.get("conference_url") or data.get("conference_phone")
         if not (data.get("formatted_address") or online):
-            self.add_error("formatted_address", "Give an address, or an online link or dial-in phone number.")
+            self.add_error("formatted_address", gettext("Give an address, or an online link or dial-in phone number."))
         if self.errors:
             return data
         # The town or area counts only for a meeting held only online (a street address makes it in person).
@@ -462,7 +464,7 @@ class MatchingPreferencesForm(forms.ModelForm):
         data = super().clean()
         if data.get("online_only"):
             if not (data.get("online_ok") or data.get("app_ok")):
-                self.add_error("online_only", "Online only needs “open to online meetings” or “open to apps”.")
+                self.add_error("online_only", gettext("Online only needs “open to online meetings” or “open to apps”."))
         elif not (data.get("in_person_ok") or data.get("online_ok") or data.get("app_ok")):
-            self.add_error("in_person_ok", "Tick at least one format the patient is open to.")
+            self.add_error("in_person_ok", gettext("Tick at least one format the patient is open to."))
         return data

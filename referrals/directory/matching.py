@@ -139,6 +139,7 @@ class Option:
     travel_free: bool | None = False  # None: not known (a program whose formats are not recorded)
 
     def add(self, points, text):
+        text = str(text)  # words in the language of the request (lazy ones from the tables above), kept as text
         self.score += points
         if points > 0:
             self.fits.append(text)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from patients.forms import DateInput, ModelMultipleIdField
 from patients.models import Clinic, Patient
@@ -91,7 +92,8 @@ class BarrierStatusForm(forms.Form):
     def clean_status(self):
         status = self.cleaned_data["status"]
         if status == self.barrier.status:
-            raise forms.ValidationError(f"The barrier is already “{self.barrier.get_status_display()}”.")
+            raise forms.ValidationError(_("The barrier is already “%(status)s”.")
+                                        % {"status": self.barrier.get_status_display()})
         return status
 
 
@@ -124,7 +126,8 @@ class InterventionForm(forms.ModelForm):
         due_on = self.cleaned_data["due_on"]
         if due_on < self.barrier.noted_on:
             raise forms.ValidationError(
-                f"The due date cannot be before the barrier was noted ({self.barrier.noted_on:%b %-d, %Y}).")
+                _("The due date cannot be before the barrier was noted (%(noted_on)s).")
+                % {"noted_on": format(self.barrier.noted_on, '%b %-d, %Y')})
         return due_on
 
 
@@ -269,16 +272,18 @@ class FollowUpLogForm(forms.ModelForm):
         meetings = cleaned.get("meetings_attended")
         groups = cleaned.get("attended_referrals") or []
         if meetings is not None and len(groups) > meetings:
-            self.add_error("meetings_attended", f"You ticked {len(groups)} group{'s' if len(groups) > 1 else ''} "
-                                                "they went to; count at least that many meetings.")
+            self.add_error("meetings_attended", ngettext(
+                "You ticked %(count)s group they went to; count at least that many meetings.",
+                "You ticked %(count)s groups they went to; count at least that many meetings.",
+                len(groups)) % {"count": len(groups)})
         if meetings and not cleaned.get("felt_welcome"):
-            self.add_error("felt_welcome", "Say whether they felt welcome as someone taking medication, "
-                                           "or choose “Did not say”.")
+            self.add_error("felt_welcome", _("Say whether they felt welcome as someone taking medication, "
+                                           "or choose “Did not say”."))
         kind = cleaned.get("new_barrier_kind")
         if kind == BarrierKind.OTHER and not (cleaned.get("new_barrier_other") or "").strip():
-            self.add_error("new_barrier_other", "Name the new barrier when its kind is “Other”.")
+            self.add_error("new_barrier_other", _("Name the new barrier when its kind is “Other”."))
         if kind and not cleaned.get("new_barrier_severity"):
-            self.add_error("new_barrier_severity", "Say how much the new barrier gets in the way.")
+            self.add_error("new_barrier_severity", _("Say how much the new barrier gets in the way."))
         return cleaned
 
     def new_barrier(self):
@@ -342,10 +347,10 @@ class OutreachAttemptForm(forms.ModelForm):
             try:
                 when = timezone.make_aware(datetime.datetime.combine(day, time))
             except (OverflowError, ValueError):
-                self.add_error("attempted_on", "Enter a real date and time.")
+                self.add_error("attempted_on", _("Enter a real date and time."))
                 return cleaned
             if when > timezone.now():
-                self.add_error("attempted_time", "This is in the future: log a try once it is made.")
+                self.add_error("attempted_time", _("This is in the future: log a try once it is made."))
             else:
                 self.instance.attempted_at = when
         return cleaned

@@ -39,7 +39,7 @@ class GiveLinkForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("delivery") in (LinkDelivery.TEXT, LinkDelivery.EMAIL) and not cleaned.get("agreed"):
-            self.add_error("agreed", "Send the link only when the patient agreed to get it this way.")
+            self.add_error("agreed", _("Send the link only when the patient agreed to get it this way."))
         return cleaned
 
 

@@ -104,10 +104,10 @@ class ConversationForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("open_barriers"):
             if not cleaned.get("concerns"):
-                self.add_error("open_barriers", "Tick the concerns the patient raised first.")
+                self.add_error("open_barriers", _("Tick the concerns the patient raised first."))
             elif not (self.may_open_barriers or cleaned.get("join_care_team")):
-                self.add_error("open_barriers", "Only case managers and the patient's care team open barriers: "
-                                                "join the care team above, or leave this unticked.")
+                self.add_error("open_barriers", _("Only case managers and the patient's care team open barriers: "
+                                                "join the care team above, or leave this unticked."))
         return cleaned
 
 
@@ -156,22 +156,26 @@ class ReferralForm(forms.Form):
         data = super().clean()
         meeting, program = data.get("meeting"), data.get("program")
         if meeting and program and meeting.program_id != program.pk:
-            self.add_error("meeting", f"This meeting belongs to {meeting.program.name}, not {program.name}.")
+            self.add_error("meeting", _("This meeting belongs to %(meeting_program)s, not %(program)s.")
+                                      % {"meeting_program": meeting.program.name, "program": program.name})
         if program is None:
             return data
         if program.is_for_family_and_friends:
             if meeting:
-                self.add_error("meeting", f"{program.name} is for family and friends: it is suggested for someone "
-                                          "close to the patient, without one of the clinic's meetings.")
+                self.add_error("meeting", _("%(program_name)s is for family and friends: it is suggested for someone "
+                                            "close to the patient, without one of the clinic's meetings.")
+                                          % {"program_name": program.name})
             if data.get("status") == ReferralStatus.REFERRED:
-                self.add_error("status", f"{program.name} is for family and friends: record it as suggested or "
-                                         "discussed, a suggestion for someone close to the patient.")
+                self.add_error("status", _("%(program_name)s is for family and friends: record it as suggested or "
+                                           "discussed, a suggestion for someone close to the patient.")
+                                         % {"program_name": program.name})
         elif data.get("for_whom"):
-            self.add_error("for_whom", f"{program.name} is the patient's own group; leave “who it is for” empty.")
+            self.add_error("for_whom", _("%(program_name)s is the patient's own group; leave “who it is for” empty.")
+                                       % {"program_name": program.name})
         self.fit_concern = gender_fit_concern(self.gender_groups, program, meeting)
         if self.fit_concern and not (data.get("fits_anyway") and (data.get("fit_reason") or "").strip()):
-            self.add_error("fits_anyway", f"{self.fit_concern}. Tick “It fits the patient all the same” and say why "
-                                          "to go ahead, or choose another group.")
+            self.add_error("fits_anyway", _("%(fit_concern)s. Tick “It fits the patient all the same” and say why to "
+                                            "go ahead, or choose another group.") % {"fit_concern": self.fit_concern})
         if not self.fit_concern:
             data["fit_reason"] = ""
         return data
@@ -357,8 +361,8 @@ class OutsideDisclosureForm(forms.Form):
             try:
                 cleaned["disclosed_at"] = timezone.make_aware(datetime.datetime.combine(day, time))
             except (OverflowError, ValueError):
-                self.add_error("disclosed_on", "Enter a real date and time.")
+                self.add_error("disclosed_on", _("Enter a real date and time."))
                 return cleaned
             if cleaned["disclosed_at"] > timezone.now():
-                self.add_error("disclosed_at_time", "This is in the future: log a disclosure once it is made.")
+                self.add_error("disclosed_at_time", _("This is in the future: log a disclosure once it is made."))
         return cleaned

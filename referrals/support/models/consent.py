@@ -347,8 +347,8 @@ def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTE
         if disclosed_at > now:
             raise ValidationError(_("A disclosure cannot be logged before it happens."))
         if timezone.localdate(disclosed_at) < locked.signed_on:
-            raise ValidationError(f"The patient signed this consent on {locked.signed_on:%b %-d, %Y}; "
-                                  "nothing disclosed before that was covered by it.")
+            raise ValidationError(_("The patient signed this consent on %(signed_on)s; nothing disclosed before that "
+                                    "was covered by it.") % {"signed_on": format(locked.signed_on, '%b %-d, %Y')})
         if not locked.was_active_at(disclosed_at):
             when = "then" if disclosed_at < now - datetime.timedelta(minutes=5) else "now"
             if locked.revoked_at and disclosed_at >= locked.revoked_at:
@@ -356,7 +356,8 @@ def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTE
             else:
                 why = f"{'expired' if timezone.localdate(disclosed_at) > locked.expires_on else 'was not in effect'}"
             raise ValidationError(
-                f"The consent to share with {locked.recipient_name} {why}; nothing may be disclosed under it {when}.")
+                _("The consent to share with %(recipient_name)s %(why)s; nothing may be disclosed under it %(when)s.")
+                % {"recipient_name": locked.recipient_name, "why": why, "when": when})
         return Disclosure.objects.create(
             patient_id=locked.patient_id, consent=locked, referral=referral,
             recipient_name=locked.recipient_name, information=information, purpose=locked.purpose,

@@ -86,7 +86,8 @@ class MutualSupportConversation(models.Model):
         with transaction.atomic():
             locked = MutualSupportConversation.objects.select_for_update().get(pk=self.pk)
             if locked.next_step_done_on:
-                raise ValidationError(f"This next step was already marked done on {locked.next_step_done_on:%b %-d}.")
+                raise ValidationError(_("This next step was already marked done on %(next_step_done_on)s.")
+                                      % {"next_step_done_on": format(locked.next_step_done_on, '%b %-d')})
             locked.next_step_done_on, locked.next_step_done_by = timezone.localdate(), by
             locked.save(update_fields=["next_step_done_on", "next_step_done_by"])
         self.next_step_done_on, self.next_step_done_by = locked.next_step_done_on, by
