@@ -374,7 +374,7 @@ def test_the_database_refuses_a_signed_version_without_who(clinician, patient):
     [
         ({"medications-0-stop_date": "2020-01-01", "medications-0-status": "stopped",
           "medications-0-status_reason": "side effects"}, "stop_date", "cannot be before the start date"),
-        ({"plan-next_review_date": "2020-01-01"}, "next_review_date", "review date is in the past"),
+        ({"plan-next_review_date": "2020-01-01"}, "next_review_date", "The next review must be between today and"),
         ({"medications-0-medication": "wonder-pill"}, "medication", "Select a valid choice"),
         ({"medications-0-medication": "other", "medications-0-other_name": ""}, "other_name", "Name the medication"),
         ({"medications-0-status": "paused"}, "status_reason", "Say why the medication is paused"),
@@ -735,3 +735,4 @@ def test_a_patient_with_revised_plans_can_still_be_deleted_as_a_whole(clinician,
     sign(plans.revise(signed, clinician), clinician)
     patient.delete()
     assert not PlanVersion.objects.exists() and not PlanMedication.objects.exists()
+

@@ -12,6 +12,7 @@ from patients.models import Role
 from wellness.charts import line_chart
 from wellness.models import GapGoalLink, PlanChange, RecoveryCapitalAssessment, WellnessGoal
 
+from .factories.dates import days_from_today
 from .factories.patients import CareTeamMemberFactory, PatientFactory, StaffFactory
 from .factories.wellness import AssessmentFactory, answers_at, load_shipped_questionnaire
 from .query_budgets import PATIENT_PAGE_MAX_QUERIES
@@ -95,7 +96,7 @@ def test_missing_answers_keep_the_ones_given_and_save_nothing(login, peer, patie
     ("item_personal-hope", "5", "Choose one of the answers shown."),
     ("item_personal-hope", "0", "Choose one of the answers shown."),
     ("item_personal-hope", "three", "Choose one of the answers shown."),
-    ("taken_on", "2999-01-01", "The date cannot be in the future."),
+    ("taken_on", "2999-01-01", "The date of the assessment must be between the patient's date of birth"),
 ])
 def test_answers_outside_the_scale_are_refused(login, peer, patient, questionnaire, field, value, message):
     data = form_data(questionnaire, 3)
@@ -188,7 +189,7 @@ def test_clinician_turns_the_other_gap_into_a_treatment_plan_goal(login, peer, c
     assert "Add to treatment plan" in results
     url = reverse("wellness:gap_treatment_goal", args=[patient.public_id, assessment.pk, "community"])
     response = client.post(url, {"description": "Work with the case manager on stable housing",
-                                 "target_date": "2999-01-31"}, follow=True)
+                                 "target_date": days_from_today(90).isoformat()}, follow=True)
     goal = PlanGoal.objects.get(source=GoalSource.RECOVERY_CAPITAL_GAP)
     assert goal.added_by == clinician and goal.description == "Work with the case manager on stable housing"
     assert goal.version.plan.patient == patient and not goal.version.is_signed  # a revision of the signed plan

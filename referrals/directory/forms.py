@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from patients.date_windows import REVIEWED, DateWindowsMixin
+
 from . import type_codes
 from .feed_entries import EntryInvalid, clean_entry, known_time_zones
 from .meeting_guide import Confirmation, FeedError, read_feed, share_of_active
@@ -28,11 +30,12 @@ from .models import (
 MAX_FEED_BYTES = 20 * 1024 * 1024
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(DateWindowsMixin, forms.ModelForm):
     """A clinic's own program (a local cultural group, a local recovery community organization, Moderation
     Management...): only the clinic sees it; it is matched and exported like a shared program."""
 
     website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+    date_windows = {"reviewed_on": ("The date last reviewed", REVIEWED)}
 
     class Meta:
         model = Program

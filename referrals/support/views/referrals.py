@@ -62,7 +62,7 @@ def conversation_new(request, public_id):
     # their own right (not only through emergency access: patients.care_teams).
     join_role = conversation_role(request.user, patient) if care_teams.may_join(request.user, patient) else None
     form = ConversationForm(request.POST or None, join_role=join_role, team_has_peer=lead.track == Stop3Track.PEER,
-                            may_open_barriers=can_work_on_stop5(request.user, patient))
+                            may_open_barriers=can_work_on_stop5(request.user, patient), patient=patient)
     prefs_form = PreferencesForm(request.POST or None, instance=preferences_of(patient))
     if request.method == "POST":
         forms_valid = form.is_valid() & prefs_form.is_valid()  # both, so every error shows at once
