@@ -93,7 +93,7 @@ class ClinicAdminForm(TwoFactorRuleForm, forms.ModelForm):
     class Meta:
         model = Clinic
         fields = ["name", "time_zone", "address_line1", "address_line2", "city", "state", "postal_code", "phone", "fax",
-                  "email", "website", "require_two_factor", "limit_to_caseload"]
+                  "email", "website", "require_two_factor", "limit_to_caseload", "plan_review_days"]
 
 
 @admin.register(Clinic)

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.html import escape
 
 from .date_windows import MEDICATION, REVIEW, TARGET, DateWindowsMixin
@@ -46,6 +47,14 @@ class PlanVersionForm(DateWindowsMixin, forms.ModelForm):
         self.fields["drinking_goal"].required = False
         self.fields["drinking_goal"].help_text = "Needed before the plan can be signed."
         self.initial.setdefault("lock_version", self.instance.lock_version)
+        review = self.instance.next_review_date
+        if not self.is_bound and review is not None and review < timezone.localdate():
+            # A revision of an overdue plan made before the proposal rule (or a draft left open): say so now,
+            # not at the signature.
+            self.fields["next_review_date"].help_text = (
+                f"This date ({review:%b} {review.day}, {review.year}) has passed: choose today or a later date "
+                "before signing.")
+            self.fields["next_review_date"].widget.attrs.update({"class": "is-invalid", "aria-invalid": "true"})
         self.helper = _helper(Layout(
             "lock_version",
             Row(Column("drinking_goal", css_class="col-md-4"),
