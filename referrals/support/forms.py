@@ -67,6 +67,7 @@ class ConversationForm(DateWindowsMixin, forms.ModelForm):
             "concerns_addressed": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {"notes": "Other notes on the conversation"}
 
     open_barriers = forms.BooleanField(
         label="Open a Stop 5 barrier for each concern", required=False,
