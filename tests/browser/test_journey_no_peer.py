@@ -119,8 +119,7 @@ def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     assert patient.follow_ups.get().due_on == follow_up_on
 
     page.get_by_role("link", name="Marcus Reed").click()
-    stop3 = page.get_by_role("region", name="Stop 3 · Mutual support")
-    expect(stop3).to_contain_text("Riverside Big Book")
+    expect(page.get_by_role("region", name="Stop 4 · Options and referral")).to_contain_text("Riverside Big Book")
     expect(page.get_by_role("region", name="Stop 5 · Barriers and follow-up")).to_contain_text(
         f"{follow_up_on:%b %-d, %Y}")
     # Plan signed, Stop 3b talked through with mutual support in the plan, referred: done. No one has started
