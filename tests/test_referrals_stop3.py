@@ -71,7 +71,7 @@ def test_3a_applies_with_a_peer_and_3b_when_the_peer_leaves(client, team_with_pe
     # The clinician takes the peer off the team (clinicians and clinic admins change care teams).
     member = CareTeamMember.objects.get(patient=team_with_peer, role=Role.PEER_SPECIALIST)
     client.force_login(clinician)
-    client.post(reverse("patients:care_team_remove", args=[team_with_peer.public_id, member.pk]))
+    client.post(reverse("patients:care_team_remove", args=[team_with_peer.public_id, member.pk]), {"confirm": "yes"})
     client.force_login(case_manager)
     page = client.get(team_with_peer.get_absolute_url()).content.decode()
     assert "Stop 3b" in page and "Clinician or case manager leads" in page
