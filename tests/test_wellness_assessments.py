@@ -271,3 +271,17 @@ def test_page_query_counts_do_not_grow_with_the_number_of_assessments(login, pee
                     {"goal": f"Housing step {month}", "dimension": "environmental"})
     with django_assert_max_num_queries(small):
         assert client.get(urls[page]).status_code == 200
+
+
+def test_date_labels_of_the_trend_chart_never_touch_however_close_the_dates():
+    from wellness.charts import _extent
+
+    days = [datetime.date(2026, 1, 1) + datetime.timedelta(days=n) for n in (0, 3, 9, 20, 24, 40, 41, 60)]
+    for width in (340, 640):
+        chart = line_chart([(d, 20 + i) for i, d in enumerate(days)], y_min=10, y_max=50, title="t", width=width)
+        labels = chart.x_ticks
+        extents = [_extent(x, label, anchor) for x, label, anchor in labels]
+        assert all(a[1] < b[0] for a, b in zip(extents, extents[1:], strict=False)), (width, labels)
+        assert all(0 <= start and end <= width for start, end in extents), (width, labels)
+        assert labels[-1][1] == "Mar 2, 2026"  # the latest assessment is always labelled
+    assert len(line_chart([(d, 20) for d in days], y_min=10, y_max=50, title="t", width=640).x_ticks) > 2
