@@ -66,3 +66,28 @@ def test_the_specific_suggestions_outrank_something_else(login, case_manager):
     something_else = re.search(r'<a class="btn ([^"]*)"[^>]*>Something else</a>', html)
     assert something_else and "btn-primary" not in something_else.group(1).split()
     assert html.index("Use this") < something_else.start()
+
+
+def _section(html, heading_id):
+    start = html.index(f'id="{heading_id}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_referrals_are_on_stop_4_where_the_pathway_puts_them(login, peer, clinician):
+    from .factories.referrals.conversations import ReferralFactory
+    from .factories.treatment_plans import signed_plan
+
+    patient = patient_with_team(peer=peer, clinician=clinician)
+    signed_plan(patient, clinician, drinking_goal="reduced")
+    referral = ReferralFactory(patient=patient, referred_by=peer, program=ProgramFactory(name="HAMS"))
+    client = login(peer)
+    page = client.get(patient.get_absolute_url()).content.decode()
+    stop4 = _section(page, "stop4-heading")
+    assert "Stop 4 · Mutual-support options and referral" in stop4 and ">HAMS</a>" in stop4
+    assert "Refer to a group" in stop4
+    assert "HAMS" not in _section(page, "stop3-heading")
+    assert "{#" not in page  # no template comment printed as text
+    detail = client.get(reverse("referrals:referral_detail", args=[patient.public_id, referral.pk])).content.decode()
+    crumbs = detail[detail.index('aria-label="Breadcrumb"'):][:800]
+    assert "Stop 4" in crumbs and reverse("referrals:find_options", args=[patient.public_id]) in crumbs
+    assert "Stop 3" not in crumbs

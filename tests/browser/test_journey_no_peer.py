@@ -119,7 +119,8 @@ def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     assert patient.follow_ups.get().due_on == follow_up_on
 
     page.get_by_role("link", name="Marcus Reed").click()
-    expect(page.get_by_role("region", name="Stop 4 · Options and referral")).to_contain_text("Riverside Big Book")
+    expect(page.get_by_role("region", name="Stop 4 · Mutual-support options and referral")).to_contain_text(
+        "Riverside Big Book")
     expect(page.get_by_role("region", name="Stop 5 · Barriers and follow-up")).to_contain_text(
         f"{follow_up_on:%b %-d, %Y}")
     # Plan signed, Stop 3b talked through with mutual support in the plan, referred: done. No one has started

@@ -176,8 +176,9 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
 
     # Stop 4 — the options that fit Elena, and a referral to the best-matched meeting. ----------------------
     page.get_by_role("link", name="Elena Ibarra").click()
-    page.get_by_role("region", name="Stop 4 · Options and referral").get_by_role("link", name="Find options").click()
-    expect(page.get_by_role("heading", name="Stop 4 · Options and referral")).to_be_visible()
+    page.get_by_role("region", name="Stop 4 · Mutual-support options and referral").get_by_role(
+        "link", name="Find options").click()
+    expect(page.get_by_role("heading", name="Stop 4 · Mutual-support options and referral")).to_be_visible()
     jordan.check("matched options")
     # Elena and Jordan talked it through: Jordan refers her right here (click 2), with the match reasons.
     meetings = page.get_by_role("region", name="Meetings in the clinic's list")
