@@ -81,8 +81,9 @@ def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     page.get_by_label("Not offered").check()
     page.get_by_label("Agreed next step").fill("Go to the Thursday Big Book meeting")
     page.get_by_label("Next step by").fill((today + datetime.timedelta(days=7)).isoformat())
-    page.get_by_label("Drinking goal").select_option(label="Abstinence")
-    page.get_by_label("Takes a medication for alcohol use disorder (MAUD)").check()
+    # The signed plan decides the drinking goal and MAUD: shown, with a link to the plan, not asked again.
+    expect(page.get_by_text("The signed treatment plan (version 1) decides these")).to_be_visible()
+    expect(page.get_by_role("link", name="See the treatment plan")).to_be_visible()
     page.get_by_label("Spiritual or religious content").select_option(label="Wants spiritual or faith-based support")
     page.get_by_label("Transportation").select_option(label="Has a car or a reliable ride")
     page.get_by_role("button", name="Save conversation").click()
