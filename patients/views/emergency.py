@@ -27,7 +27,7 @@ def emergency_access(request, public_id):
     form = emergency.EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         access = emergency.grant(request, patient, form.cleaned_data["reason"])
-        until = date_format(timezone.localtime(access.expires_at), "TIME_FORMAT")
+        until = date_format(timezone.localtime(access.expires_at), "g:i A")
         messages.warning(request, f"Emergency access until {until}. Your reason was recorded; "
                                   "your clinic admin reviews it.")
         return redirect(next_url)

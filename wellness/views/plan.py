@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request, require_care_team
@@ -88,8 +89,16 @@ def plan_item_remove(request, public_id, kind, pk):
         raise Http404("No such item.")
     item = get_object_or_404(model, pk=pk, plan=plan)
     require_care_team(request.user, patient, CARE_TEAM_ONLY)
+    if request.POST.get("confirm") != "yes":  # the Remove button asks first; the confirmation posts confirm=yes
+        return render(request, "confirm_remove.html", {
+            "patient": patient, "title": f"Remove this {noun}?", "button": f"Remove the {noun}",
+            "question": f"Remove the {noun} “{item}” from {patient.display_name}'s wellness plan?",
+            "consequence": "The plan's history keeps what it said, who removed it and when.",
+            "action": request.path, "back_url": reverse("wellness:plan", args=[patient.public_id]),
+            "back_label": "Wellness plan",
+        })
     remove_item(plan, item=item, section=section, by=request.user)
-    messages.success(request, f"The {noun} was removed from the wellness plan.")
+    messages.success(request, f"Removed the {noun} “{item}” from the wellness plan.")
     return redirect("wellness:plan", patient.public_id)
 
 
