@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0009_audit_entries_without_staff'),
+        ('patients', '0010_staff_language'),
     ]
 
     operations = [
