@@ -8,6 +8,7 @@ from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
+from .date_windows import BIRTH_DATE, DateWindowsMixin
 from .models import CareTeamMember, Patient, Role, StaffMember
 from .request_input import parse_id
 
@@ -55,7 +56,9 @@ class ModelMultipleIdField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(DateWindowsMixin, forms.ModelForm):
+    date_windows = {"date_of_birth": ("The date of birth", BIRTH_DATE)}
+
     class Meta:
         model = Patient
         fields = [

@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .date_windows import MEDICATION, REVIEW, TARGET, DateWindowsMixin
 from .forms import DateInput
 from .medication_safety import ACKNOWLEDGED
 from .models import PlanGoal, PlanMedication, PlanTherapy, PlanVersion, Role, StaffMember
@@ -24,7 +25,8 @@ def _helper(layout=None):
     return helper
 
 
-class PlanVersionForm(forms.ModelForm):
+class PlanVersionForm(DateWindowsMixin, forms.ModelForm):
+    date_windows = {"next_review_date": ("The next review", REVIEW)}
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -47,6 +49,14 @@ class PlanVersionForm(forms.ModelForm):
         self.fields["drinking_goal"].required = False
         self.fields["drinking_goal"].help_text = "Needed before the plan can be signed."
         self.initial.setdefault("lock_version", self.instance.lock_version)
+        review = self.instance.next_review_date
+        if not self.is_bound and review is not None and review < timezone.localdate():
+            # A revision of an overdue plan made before the proposal rule (or a draft left open): say so now,
+            # not at the signature.
+            self.fields["next_review_date"].help_text = (
+                f"This date ({review:%b} {review.day}, {review.year}) has passed: choose today or a later date "
+                "before signing.")
+            self.fields["next_review_date"].widget.attrs.update({"class": "is-invalid", "aria-invalid": "true"})
         self.helper = _helper(Layout(
             "lock_version",
             Row(Column("drinking_goal", css_class="col-md-4"),
@@ -56,14 +66,11 @@ class PlanVersionForm(forms.ModelForm):
             Row(Column("next_review_date", css_class="col-md-4"), Column("notes", css_class="col-md-8")),
         ))
 
-    def clean_next_review_date(self):
-        value = self.cleaned_data.get("next_review_date")
-        if value and value < timezone.localdate():
-            raise forms.ValidationError(_("The review date is in the past; choose today or a later date."))
-        return value
 
+class PlanMedicationForm(DateWindowsMixin, forms.ModelForm):
+    date_windows = {"start_date": ("The start date", MEDICATION),
+                    "stop_date": ("The stop or pause date", MEDICATION)}
 
-class PlanMedicationForm(forms.ModelForm):
     class Meta:
         model = PlanMedication
         fields = [
@@ -72,8 +79,9 @@ class PlanMedicationForm(forms.ModelForm):
         ]
         widgets = {"start_date": DateInput(), "stop_date": DateInput()}
 
-    def __init__(self, *args, prescribers=None, prescriber_choices=None, **kwargs):
+    def __init__(self, *args, prescribers=None, prescriber_choices=None, patient=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.patient = patient
         if prescribers is not None:
             self.fields["prescriber"].queryset = prescribers
             self.fields["prescriber"].choices = prescriber_choices  # evaluated once for the whole formset
@@ -102,7 +110,9 @@ class PlanTherapyForm(forms.ModelForm):
         ))
 
 
-class PlanGoalForm(forms.ModelForm):
+class PlanGoalForm(DateWindowsMixin, forms.ModelForm):
+    date_windows = {"target_date": ("The target date", TARGET)}
+
     class Meta:
         model = PlanGoal
         fields = ["description", "target_date", "status", "source", "source_note"]
@@ -128,7 +138,8 @@ class _EntryFormSet(forms.BaseInlineFormSet):
 
 
 class MedicationFormSet(_EntryFormSet):
-    def __init__(self, *args, clinic, **kwargs):
+    def __init__(self, *args, clinic, patient=None, **kwargs):
+        self.patient = patient
         prescribers = (StaffMember.objects.filter(clinic=clinic, is_active=True, staff_roles__role=Role.CLINICIAN)
                        .distinct().order_by("last_name", "first_name"))
         self.prescribers = prescribers
@@ -137,7 +148,7 @@ class MedicationFormSet(_EntryFormSet):
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "prescribers": self.prescribers,
-                "prescriber_choices": self.prescriber_choices}
+                "prescriber_choices": self.prescriber_choices, "patient": self.patient}
 
 
 def _formset(model, form, base, *, most):
@@ -160,11 +171,12 @@ GoalEntries = _formset(PlanGoal, PlanGoalForm, _EntryFormSet, most=MOST_GOALS)
 class PlanEditForms:
     """The plan form and its three entry formsets, validated and saved together."""
 
-    def __init__(self, data, version, clinic):
+    def __init__(self, data, version, clinic, *, patient=None):
+        """``patient`` (the plan's, already loaded) starts the window of a medication's dates at their birth."""
         self.version = version
         self.plan = PlanVersionForm(data, instance=version, prefix="plan")
         self.medications = MedicationEntries(data, instance=version, prefix="medications", clinic=clinic,
-                                             queryset=version.medications.select_related("prescriber"))
+                                             patient=patient, queryset=version.medications.select_related("prescriber"))
         self.therapies = TherapyEntries(data, instance=version, prefix="therapies")
         self.goals = GoalEntries(data, instance=version, prefix="goals")
 

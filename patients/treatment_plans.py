@@ -116,12 +116,23 @@ def revise(signed_version, by, *, at=None):
             "drinking_goal", "drinking_goal_in_own_words", "includes_peer_support", "includes_mutual_support",
             "next_review_date", "notes",
         )}
+        fields["next_review_date"] = proposed_review_date(plan.patient, fields["next_review_date"], at=at)
         draft = _new_version(plan, by, revised_from=signed_version, **fields)
         PlanMedication.objects.bulk_create([m.copy_to(draft) for m in signed_version.medications.all()])
         PlanTherapy.objects.bulk_create([t.copy_to(draft) for t in signed_version.therapies.all()])
         PlanGoal.objects.bulk_create([g.copy_to(draft) for g in signed_version.goals.all()])
         _record(plan, draft, PlanAction.REVISED, by, at)
     return draft
+
+
+def proposed_review_date(patient, copied, *, at=None):
+    """The next review a revision starts with: the revised version's, unless that day has passed (the plan was
+    overdue); then the clinic's default interval from today (``Clinic.plan_review_days``), so that the draft can
+    be signed as it is."""
+    today = timezone.localdate(at) if at else timezone.localdate()
+    if copied is not None and copied >= today:
+        return copied
+    return today + datetime.timedelta(days=patient.clinic.plan_review_days)
 
 
 def get_or_start_draft(patient, by, *, at=None):

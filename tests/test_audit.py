@@ -41,7 +41,8 @@ def test_removing_from_care_team_is_recorded_as_delete(login, clinician):
     from .factories.patients import CareTeamMemberFactory
 
     member = CareTeamMemberFactory(patient=PatientFactory(clinic=clinician.clinic), staff=clinician)
-    login(clinician).post(reverse("patients:care_team_remove", args=[member.patient.public_id, member.pk]))
+    login(clinician).post(reverse("patients:care_team_remove", args=[member.patient.public_id, member.pk]),
+                          {"confirm": "yes"})
     assert AuditEntry.objects.get().action == AuditAction.DELETE
 
 

@@ -238,7 +238,8 @@ def test_the_printed_letter_is_audited_as_a_disclosure(login, peer, patient, ref
 
 @pytest.mark.parametrize("change, message", [
     ({"disclosed_on": (today() + datetime.timedelta(days=1)).isoformat()}, "in the future"),
-    ({"disclosed_on": (today() - datetime.timedelta(days=30)).isoformat()}, "nothing disclosed before that"),
+    ({"disclosed_on": (today() - datetime.timedelta(days=30)).isoformat()},
+     "must be between the date the consent was signed"),
     ({"information": ""}, "This field is required"),
     ({"method": "letter"}, "Select a valid choice"),
     ({"disclosed_on": "2026-02-30"}, "Enter a valid date"),

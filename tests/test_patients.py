@@ -164,7 +164,7 @@ def test_care_team_add_and_remove_changes_whether_a_peer_is_on_the_team(login, c
     assert "No peer support specialist" not in client.get(patient.get_absolute_url()).content.decode()
 
     member = CareTeamMember.objects.get(patient=patient, staff=peer)
-    client.post(reverse("patients:care_team_remove", args=[patient.public_id, member.pk]))
+    client.post(reverse("patients:care_team_remove", args=[patient.public_id, member.pk]), {"confirm": "yes"})
     assert not Patient.objects.get(pk=patient.pk).has_peer_specialist
 
 

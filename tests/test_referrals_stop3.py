@@ -1,12 +1,13 @@
 """Stop 3 stories: the peer leads (3a), or a case manager when the team has no peer (3b)."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import CareTeamMember, Role
+from patients.models import CareTeamMember, DrinkingGoal, Role
 from referrals.models import (
     FirstMeetingPlan,
     MatchingPreferences,
@@ -19,7 +20,8 @@ from referrals.support.services import log_conversation
 
 from .factories.patients import CareTeamMemberFactory, PatientFactory
 from .factories.referrals.conversations import ReferralFactory
-from .factories.referrals.directory import MeetingFactory, ProgramFactory
+from .factories.referrals.directory import MatchingPreferencesFactory, MeetingFactory, ProgramFactory
+from .factories.treatment_plans import signed_plan
 
 pytestmark = pytest.mark.django_db
 S = Referral.Status
@@ -69,7 +71,7 @@ def test_3a_applies_with_a_peer_and_3b_when_the_peer_leaves(client, team_with_pe
     # The clinician takes the peer off the team (clinicians and clinic admins change care teams).
     member = CareTeamMember.objects.get(patient=team_with_peer, role=Role.PEER_SPECIALIST)
     client.force_login(clinician)
-    client.post(reverse("patients:care_team_remove", args=[team_with_peer.public_id, member.pk]))
+    client.post(reverse("patients:care_team_remove", args=[team_with_peer.public_id, member.pk]), {"confirm": "yes"})
     client.force_login(case_manager)
     page = client.get(team_with_peer.get_absolute_url()).content.decode()
     assert "Stop 3b" in page and "Clinician or case manager leads" in page
@@ -260,3 +262,46 @@ def test_only_a_joining_peer_turns_a_team_without_one_to_3a(clinic, team_without
     assert (talk.held_by, talk.held_by_role, talk.track) == (covering, role, track)
     assert CareTeamMember.objects.filter(patient=team_without_peer, staff=covering, role=role).exists()
     assert MatchingPreferences.objects.get(patient=team_without_peer).updated_by == covering
+
+
+# What a signed plan decides is shown, not asked ----------------------------------------------------------------
+
+def _labels(page):
+    return [label.strip() for label in re.findall(r"<label[^>]*>\s*([^<*]+)", page)]
+
+
+def test_with_a_signed_plan_the_conversation_shows_its_goal_and_maud_and_does_not_ask(login, team_with_peer, peer,
+                                                                                      clinician):
+    signed_plan(team_with_peer, clinician, drinking_goal=DrinkingGoal.REDUCED)
+    client = login(peer)
+    url = reverse("referrals:conversation_new", args=[team_with_peer.public_id])
+    page = client.get(url).content.decode()
+    assert "The signed treatment plan (version 1) decides" in page
+    assert "<dd>Reduced drinking</dd>" in page and "<dd>Yes</dd>" in page  # the factory's naltrexone is started
+    assert f'href="{reverse("patients:plan", args=[team_with_peer.public_id])}"' in page
+    assert 'name="prefs-drinking_goal"' not in page and 'name="prefs-on_maud"' not in page
+    assert _labels(page).count("Notes") == 0 and "Other notes on the conversation" in _labels(page)
+
+    # What is posted for them anyway changes nothing: the plan decides; the other preferences are saved.
+    MatchingPreferencesFactory(patient=team_with_peer, drinking_goal=DrinkingGoal.REDUCED, on_maud=True)
+    client.post(url, conversation_data(**{"prefs-drinking_goal": "abstinence", "prefs-on_maud": ""}))
+    assert MutualSupportConversation.objects.filter(patient=team_with_peer).exists()
+    preferences = MatchingPreferences.objects.get(patient=team_with_peer)
+    assert (preferences.drinking_goal, preferences.on_maud) == (DrinkingGoal.REDUCED, True)
+    assert preferences.spiritual_content == "avoid"
+
+
+def test_without_a_signed_plan_the_conversation_asks_the_goal_and_maud(login, team_with_peer, peer):
+    page = login(peer).get(reverse("referrals:conversation_new", args=[team_with_peer.public_id])).content.decode()
+    assert 'name="prefs-drinking_goal"' in page and 'name="prefs-on_maud"' in page
+    assert "decides these" not in page
+
+
+def test_the_preferences_page_shows_the_plans_values_read_only(login, team_with_peer, peer, clinician):
+    url = reverse("referrals:preferences_edit", args=[team_with_peer.public_id])
+    client = login(peer)
+    assert 'name="drinking_goal"' in client.get(url).content.decode()
+    signed_plan(team_with_peer, clinician, drinking_goal=DrinkingGoal.ABSTINENCE, medications=0)
+    page = client.get(url).content.decode()
+    assert 'name="drinking_goal"' not in page and "<dd>Abstinence</dd>" in page and "<dd>No</dd>" in page
+    assert _labels(page).count("Notes") <= 1

@@ -119,7 +119,8 @@ def test_peers_and_case_managers_see_the_team_but_neither_add_nor_remove(request
     assert reverse("patients:care_team_remove", args=[patient.public_id, member.pk]) not in page
 
     added = client.post(add_url(patient), {"role": Role.CLINICIAN, "staff": clinician.pk})
-    removed = client.post(reverse("patients:care_team_remove", args=[patient.public_id, member.pk]))
+    removed = client.post(reverse("patients:care_team_remove", args=[patient.public_id, member.pk]),
+                          {"confirm": "yes"})
 
     assert (added.status_code, removed.status_code) == (403, 403)
     assert CareTeamMember.objects.filter(patient=patient).count() == 2
@@ -135,7 +136,8 @@ def test_clinic_admin_adds_and_removes_members(login, clinic_admin, peer, case_m
     assert client.post(add_url(patient), {"role": Role.CASE_MANAGER, "staff": case_manager.pk}).status_code == 302
     member = CareTeamMember.objects.get(staff=peer)
     assert member.added_by == clinic_admin
-    response = client.post(reverse("patients:care_team_remove", args=[patient.public_id, member.pk]))
+    response = client.post(reverse("patients:care_team_remove", args=[patient.public_id, member.pk]),
+                           {"confirm": "yes"})
 
     assert response.status_code == 302
     assert list(CareTeamMember.objects.values_list("staff", flat=True)) == [case_manager.pk]

@@ -374,7 +374,7 @@ def test_the_database_refuses_a_signed_version_without_who(clinician, patient):
     [
         ({"medications-0-stop_date": "2020-01-01", "medications-0-status": "stopped",
           "medications-0-status_reason": "side effects"}, "stop_date", "cannot be before the start date"),
-        ({"plan-next_review_date": "2020-01-01"}, "next_review_date", "review date is in the past"),
+        ({"plan-next_review_date": "2020-01-01"}, "next_review_date", "The next review must be between today and"),
         ({"medications-0-medication": "wonder-pill"}, "medication", "Select a valid choice"),
         ({"medications-0-medication": "other", "medications-0-other_name": ""}, "other_name", "Name the medication"),
         ({"medications-0-status": "paused"}, "status_reason", "Say why the medication is paused"),
@@ -735,3 +735,44 @@ def test_a_patient_with_revised_plans_can_still_be_deleted_as_a_whole(clinician,
     sign(plans.revise(signed, clinician), clinician)
     patient.delete()
     assert not PlanVersion.objects.exists() and not PlanMedication.objects.exists()
+
+
+# Revising an overdue plan ----------------------------------------------------------------------------------
+
+def test_revising_an_overdue_plan_proposes_a_review_date_and_signs_on_the_first_try(login, clinician, patient):
+    patient.clinic.plan_review_days = 60
+    patient.clinic.save()
+    signed_plan(patient, clinician, at=timezone.now() - datetime.timedelta(days=200),
+                drinking_goal=DrinkingGoal.ABSTINENCE, next_review_date=days_from_today(-20))
+    client = login(clinician)
+    assert "Overdue" in client.get(reverse("patients:plan", args=[patient.public_id])).content.decode()
+
+    response = client.post(reverse("patients:plan_start", args=[patient.public_id]))
+    assert response.url == edit_url(patient, 2)
+    draft = PlanVersion.objects.get(number=2)
+    assert draft.next_review_date == days_from_today(60)  # the clinic's interval from today, not the past date
+    edit_page = client.get(edit_url(patient, 2)).content.decode()
+    assert f'value="{days_from_today(60).isoformat()}"' in edit_page and "has passed" not in edit_page
+
+    response = client.post(reverse("patients:plan_sign", args=[patient.public_id, 2]),
+                           {"lock_version": draft.lock_version}, follow=True)
+    assert "Version 2 signed" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_signed and draft.next_review_date == days_from_today(60)
+
+
+def test_a_revision_of_a_plan_not_yet_due_keeps_its_review_date(clinician, patient):
+    signed = signed_plan(patient, clinician, next_review_date=days_from_today(30))
+    assert plans.revise(signed, clinician).next_review_date == days_from_today(30)
+
+
+def test_a_draft_with_a_past_review_date_is_flagged_before_anyone_signs(login, clinician, patient):
+    PlanVersionFactory(plan=TreatmentPlanFactory(patient=patient), drinking_goal=DrinkingGoal.ABSTINENCE,
+                       next_review_date=days_from_today(-5))
+    client = login(clinician)
+    passed = f"({days_from_today(-5):%b} {days_from_today(-5).day}, {days_from_today(-5).year}) has passed"
+    edit_page = client.get(edit_url(patient, 1)).content.decode()
+    assert f"This date {passed}: choose today or a later date before signing." in edit_page
+    assert 'aria-invalid="true"' in edit_page
+    draft_page = client.get(reverse("patients:plan", args=[patient.public_id])).content.decode()
+    assert f"The next review date {passed}" in draft_page

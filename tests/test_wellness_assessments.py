@@ -12,6 +12,7 @@ from patients.models import Role
 from wellness.charts import line_chart
 from wellness.models import GapGoalLink, PlanChange, RecoveryCapitalAssessment, WellnessGoal
 
+from .factories.dates import days_from_today
 from .factories.patients import CareTeamMemberFactory, PatientFactory, StaffFactory
 from .factories.wellness import AssessmentFactory, answers_at, load_shipped_questionnaire
 from .query_budgets import PATIENT_PAGE_MAX_QUERIES
@@ -95,7 +96,7 @@ def test_missing_answers_keep_the_ones_given_and_save_nothing(login, peer, patie
     ("item_personal-hope", "5", "Choose one of the answers shown."),
     ("item_personal-hope", "0", "Choose one of the answers shown."),
     ("item_personal-hope", "three", "Choose one of the answers shown."),
-    ("taken_on", "2999-01-01", "The date cannot be in the future."),
+    ("taken_on", "2999-01-01", "The date of the assessment must be between the patient's date of birth"),
 ])
 def test_answers_outside_the_scale_are_refused(login, peer, patient, questionnaire, field, value, message):
     data = form_data(questionnaire, 3)
@@ -188,7 +189,7 @@ def test_clinician_turns_the_other_gap_into_a_treatment_plan_goal(login, peer, c
     assert "Add to treatment plan" in results
     url = reverse("wellness:gap_treatment_goal", args=[patient.public_id, assessment.pk, "community"])
     response = client.post(url, {"description": "Work with the case manager on stable housing",
-                                 "target_date": "2999-01-31"}, follow=True)
+                                 "target_date": days_from_today(90).isoformat()}, follow=True)
     goal = PlanGoal.objects.get(source=GoalSource.RECOVERY_CAPITAL_GAP)
     assert goal.added_by == clinician and goal.description == "Work with the case manager on stable housing"
     assert goal.version.plan.patient == patient and not goal.version.is_signed  # a revision of the signed plan
@@ -270,3 +271,17 @@ def test_page_query_counts_do_not_grow_with_the_number_of_assessments(login, pee
                     {"goal": f"Housing step {month}", "dimension": "environmental"})
     with django_assert_max_num_queries(small):
         assert client.get(urls[page]).status_code == 200
+
+
+def test_date_labels_of_the_trend_chart_never_touch_however_close_the_dates():
+    from wellness.charts import _extent
+
+    days = [datetime.date(2026, 1, 1) + datetime.timedelta(days=n) for n in (0, 3, 9, 20, 24, 40, 41, 60)]
+    for width in (340, 640):
+        chart = line_chart([(d, 20 + i) for i, d in enumerate(days)], y_min=10, y_max=50, title="t", width=width)
+        labels = chart.x_ticks
+        extents = [_extent(x, label, anchor) for x, label, anchor in labels]
+        assert all(a[1] < b[0] for a, b in zip(extents, extents[1:], strict=False)), (width, labels)
+        assert all(0 <= start and end <= width for start, end in extents), (width, labels)
+        assert labels[-1][1] == "Mar 2, 2026"  # the latest assessment is always labelled
+    assert len(line_chart([(d, 20) for d in days], y_min=10, y_max=50, title="t", width=640).x_ticks) > 2

@@ -79,7 +79,8 @@ def test_goals_signs_and_supports_are_added_changed_and_removed_with_history(log
     client.post(reverse("wellness:plan_item_edit", args=[patient.public_id, "goals", goal.pk]),
                 {"goal": "Go to a meeting each week", "dimension": "social", "steps": "Find one\nGo once",
                  "status": "reached"})
-    client.post(reverse("wellness:plan_item_remove", args=[patient.public_id, "supports", Support.objects.get().pk]))
+    client.post(reverse("wellness:plan_item_remove", args=[patient.public_id, "supports", Support.objects.get().pk]),
+                {"confirm": "yes"})
     assert not Support.objects.exists()
     log = [(c.section, c.action, c.summary) for c in PlanChange.objects.order_by("id")]
     assert log == [
@@ -115,7 +116,7 @@ def test_staff_not_on_the_care_team_can_read_but_not_change(login, clinic, patie
     assert "Add a goal" not in page.content.decode()
     assert client.post(reverse("wellness:plan_edit", args=[patient.public_id]), plan_data()).status_code == 403
     remove = reverse("wellness:plan_item_remove", args=[patient.public_id, "goals", goal.pk])
-    assert client.post(remove).status_code == 403
+    assert client.post(remove, {"confirm": "yes"}).status_code == 403
     assert WellnessGoal.objects.filter(pk=goal.pk).exists()
 
 
@@ -130,7 +131,7 @@ def test_another_clinics_plan_is_a_404_for_get_and_post(login, clinician, other_
         assert client.get(url).status_code == 404, name
         assert client.post(url, plan_data()).status_code == 404, name
     remove = reverse("wellness:plan_item_remove", args=[foreign.public_id, "goals", goal.pk])
-    assert client.post(remove).status_code == 404
+    assert client.post(remove, {"confirm": "yes"}).status_code == 404
     assert WellnessGoal.objects.filter(pk=goal.pk).exists()
 
 

@@ -60,6 +60,39 @@ def _nice_step(span, target_ticks):
     return 100
 
 
+#: How wide a date label is, per character, in the chart's own units (font-size 11), and the room kept between two.
+LABEL_CHAR_WIDTH = 6.4
+LABEL_GAP = 8
+
+
+def _extent(x, label, anchor):
+    width = len(label) * LABEL_CHAR_WIDTH
+    start = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+    return start, start + width
+
+
+def date_labels(points):
+    """(x, label, anchor) for the assessments' dates that fit without touching: the first (anchored at its start,
+    inside the picture) and the last (anchored at its end) always; between them each date whose label clears the
+    one before and the last one. The chart is scaled as a whole, so what fits here fits at any screen width."""
+    if not points:
+        return []
+    if len(points) == 1:
+        return [(points[0].x, points[0].label, "middle")]
+    first, last = points[0], points[-1]
+    kept = [(first.x, first.label, "start")]
+    last_start = _extent(last.x, last.label, "end")[0]
+    for p in points[1:-1]:
+        start, end = _extent(p.x, p.label, "middle")
+        if start >= _extent(*kept[-1])[1] + LABEL_GAP and end + LABEL_GAP <= last_start:
+            kept.append((p.x, p.label, "middle"))
+    if last_start >= _extent(*kept[-1])[1] + LABEL_GAP:
+        kept.append((last.x, last.label, "end"))
+    elif len(kept) == 1:  # two dates too close for both: the latest one says more
+        kept = [(last.x, last.label, "end")]
+    return kept
+
+
 def line_chart(series, *, y_min, y_max, title, references=(), width=640, height=220, y_ticks=5):
     """``series``: [(date, value)] oldest first; ``references``: [(value, label)] drawn as dashed lines."""
     left, right, top, bottom = 44, 16, 14, 34
@@ -84,14 +117,7 @@ def line_chart(series, *, y_min, y_max, title, references=(), width=640, height=
     start = y_min if y_min % step == 0 else y_min + (step - y_min % step)
     values = [v for v in range(int(start), int(y_max) + 1, step) if min(v - y_min, y_max - v) >= step * 0.4]
     ticks = [(y_of(v), v) for v in [y_min, *values, y_max]]  # the ends of the range are always labelled
-    x_ticks = []
-    for p in points:  # label each assessment's date unless it would collide with the previous label
-        if not x_ticks or p.x - x_ticks[-1][0] > 80:
-            x_ticks.append((p.x, p.label))
-    anchors = ["middle"] * len(x_ticks)
-    if len(x_ticks) > 1:  # keep the outer labels inside the picture
-        anchors[0], anchors[-1] = "start", "end"
-    x_ticks = [(x, label, anchor) for (x, label), anchor in zip(x_ticks, anchors, strict=True)]
+    x_ticks = date_labels(points)
     description = "; ".join(f"{p.label}: {p.value:g}" for p in points)
     return Chart(
         width=width, height=height, left=left, right=right, top=top, bottom=bottom, points=points,

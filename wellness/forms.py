@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from patients.date_windows import HAPPENED, TARGET, DateWindowsMixin
+
 from .definitions import DefinitionError, parse_definition
 from .models import SignAndAction, Support, WellnessGoal, WellnessPlan
 
@@ -68,7 +70,9 @@ class WellnessPlanForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class WellnessGoalForm(forms.ModelForm):
+class WellnessGoalForm(DateWindowsMixin, forms.ModelForm):
+    date_windows = {"target_date": ("The date aimed for", TARGET)}
+
     class Meta:
         model = WellnessGoal
         fields = ["goal", "dimension", "steps", "target_date", "status"]
@@ -110,16 +114,19 @@ class SupportForm(forms.ModelForm):
         ))
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(DateWindowsMixin, forms.Form):
     """One radio question per item of a questionnaire definition; every item needs an answer."""
+
+    date_windows = {"taken_on": ("The date of the assessment", HAPPENED)}
 
     taken_on = forms.DateField(label=_("Date"), widget=DateInput())
     notes = forms.CharField(label=_("What we talked about (optional)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, definition, **kwargs):
+    def __init__(self, *args, definition, patient=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.definition = definition
+        self.patient = patient
         self.fields["taken_on"].initial = timezone.localdate()
         for number, item in enumerate(definition.items, start=1):
             self.fields[self.field_name(item)] = forms.TypedChoiceField(
@@ -136,12 +143,6 @@ class AssessmentForm(forms.Form):
 
     def item_fields(self):
         return [self[self.field_name(item)] for item in self.definition.items]
-
-    def clean_taken_on(self):
-        taken_on = self.cleaned_data["taken_on"]
-        if taken_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return taken_on
 
     def answers(self):
         return {item.id: self.cleaned_data[self.field_name(item)] for item in self.definition.items}
@@ -184,7 +185,9 @@ class QuestionnaireDefinitionForm(forms.Form):
         return cleaned
 
 
-class TreatmentGoalFromGapForm(forms.Form):
+class TreatmentGoalFromGapForm(DateWindowsMixin, forms.Form):
+    date_windows = {"target_date": ("The target date", TARGET)}
+
     description = forms.CharField(label=_("Treatment-plan goal"), max_length=500,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
@@ -193,8 +196,3 @@ class TreatmentGoalFromGapForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
-    def clean_target_date(self):
-        target = self.cleaned_data["target_date"]
-        if target and target < timezone.localdate():
-            raise forms.ValidationError(_("The target date cannot be in the past."))
-        return target

@@ -62,6 +62,10 @@ class Clinic(models.Model):
         "failed attempts to reach a patient before the queue flags them", default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("Counted since the patient was last reached (a follow-up logged, or the patient answered)."))
+    # Stop 1: a revision of a plan whose review date has passed proposes this many days from the day it starts.
+    plan_review_days = models.PositiveSmallIntegerField(
+        "days until a plan's next review", default=90, validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text=_("The next review a new draft proposes when the plan it revises was due for review already."))
     limit_to_caseload = models.BooleanField(
         "limit staff to their caseload", default=False,
         help_text=_("When on, staff see only patients on their care team (and patients they registered). "

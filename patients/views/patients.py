@@ -41,7 +41,14 @@ def care_team_remove(request, public_id, member_id):
     patient = patient_for_request(request, public_id)
     care_teams.require_care_team_editor(request.user, patient)
     member = get_object_or_404(CareTeamMember.objects.select_related("staff"), pk=member_id, patient=patient)
+    who = f"{member.staff} ({member.get_role_display().lower()})"
+    if request.POST.get("confirm") != "yes":  # the Remove button asks first; the confirmation posts confirm=yes
+        return render(request, "confirm_remove.html", {
+            "patient": patient, "title": "Remove from the care team?", "button": "Remove from the care team",
+            "question": f"Remove {who} from {patient.display_name}'s care team?",
+            "consequence": "They no longer follow this patient here; whose turn each stop is may change.",
+            "action": request.path, "back_url": patient.get_absolute_url(), "back_label": "Care team",
+        })
     care_teams.remove_member(patient=patient, member=member, by=request.user)
-    messages.success(request, _("%(staff)s left the care team (%(role)s).")
-                              % {"staff": member.staff, "role": member.get_role_display().lower()})
+    messages.success(request, _("Removed %(who)s from the care team.") % {"who": who})
     return redirect(patient)

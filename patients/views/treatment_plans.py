@@ -123,7 +123,7 @@ def plan_edit(request, public_id, number):
         # A signed version never changes, whatever the request says; nothing is read from the POST.
         return render(request, "patients/treatment_plan_signed.html",
                       {"patient": patient, "version": version}, status=409)
-    forms = PlanEditForms(request.POST or None, version, request.user.clinic)
+    forms = PlanEditForms(request.POST or None, version, request.user.clinic, patient=patient)
     conflict = None
     if request.method == "POST" and forms.is_valid():
         try:
@@ -159,7 +159,7 @@ def _conflict(request, patient, version, saved):
     # second save (after comparing) goes through.
     data = request.POST.copy()
     data["plan-lock_version"] = str(saved.lock_version)
-    forms = PlanEditForms(data, saved, request.user.clinic)
+    forms = PlanEditForms(data, saved, request.user.clinic, patient=patient)
     forms.is_valid()
     current = plans.versions_with_entries(PlanVersion.objects.filter(pk=version.pk)).first()
     return render(request, "patients/treatment_plan_edit.html", {

@@ -4,11 +4,14 @@ import uuid
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
+
+from patients.date_windows import REVIEWED, DateWindowsMixin
 
 from . import type_codes
 from .feed_entries import EntryInvalid, clean_entry, known_time_zones
@@ -29,11 +32,12 @@ from .models import (
 MAX_FEED_BYTES = 20 * 1024 * 1024
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(DateWindowsMixin, forms.ModelForm):
     """A clinic's own program (a local cultural group, a local recovery community organization, Moderation
     Management...): only the clinic sees it; it is matched and exported like a shared program."""
 
     website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+    date_windows = {"reviewed_on": ("The date last reviewed", REVIEWED)}
 
     class Meta:
         model = Program
@@ -432,7 +436,8 @@ class MatchingPreferencesForm(forms.ModelForm):
             "transportation", "language", "gender_groups", "cultural_focuses", "cultural_notes", "available_days",
             "available_times", "notes",
         ]
-        labels = {"on_maud": gettext_lazy("Takes a medication for alcohol use disorder (MAUD)")}
+        labels = {"on_maud": gettext_lazy("Takes a medication for alcohol use disorder (MAUD)"),
+                  "notes": gettext_lazy("Anything else that matters for finding a group")}
         help_texts = {
             "drinking_goal": gettext_lazy("Used only while the patient has no signed treatment plan; once a plan is "
                                           "signed, matching uses its drinking goal and medications."),
@@ -440,7 +445,9 @@ class MatchingPreferencesForm(forms.ModelForm):
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan=None, plan_url="", **kwargs):
+        """``plan`` (``matching.drinking_goal_and_maud``): when a signed treatment plan decides the drinking goal
+        and MAUD, the form shows them read-only with a link to the plan (``plan_url``) instead of asking."""
         super().__init__(*args, **kwargs)
         languages = type_codes.language_choices()
         current = self.initial.get("language") or self.instance.language
@@ -449,8 +456,18 @@ class MatchingPreferencesForm(forms.ModelForm):
         self.fields["language"].choices = [(name, name) for name in languages]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        if plan is not None and plan.from_plan:
+            del self.fields["drinking_goal"], self.fields["on_maud"]
+            goal_and_medication = HTML(format_html(
+                '<div class="plan-decides mb-3"><p class="mb-1">The signed treatment plan (version {}) decides '
+                'these; matching uses them.</p><dl class="facts mb-1"><dt>Drinking goal</dt><dd>{}</dd>'
+                '<dt>Takes a medication for alcohol use disorder (MAUD)</dt><dd>{}</dd></dl>'
+                '<a href="{}">See the treatment plan</a></div>',
+                plan.plan_version, plan.drinking_goal_label, "Yes" if plan.on_maud else "No", plan_url))
+        else:
+            goal_and_medication = Row(Column("drinking_goal"), Column("on_maud", css_class="pt-md-4"))
         self.helper.layout = Layout(
-            Fieldset("Goal and medication", Row(Column("drinking_goal"), Column("on_maud", css_class="pt-md-4"))),
+            Fieldset("Goal and medication", goal_and_medication),
             Fieldset("Kind of group", Row(Column("spiritual_content"), Column("gender_groups")),
                      Row(Column("language"), Column("cultural_notes")), "cultural_focuses"),
             Fieldset("How and when",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from patients.date_windows import HAPPENED, SOON, DateWindowsMixin, not_before
 from patients.forms import DateInput, ModelMultipleIdField
 from patients.models import Clinic, Patient
 
@@ -44,7 +45,9 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class BarrierForm(forms.ModelForm):
+class BarrierForm(DateWindowsMixin, forms.ModelForm):
+    date_windows = {"noted_on": ("The date noted", HAPPENED)}
+
     class Meta:
         model = Barrier
         fields = ["kind", "other_kind", "severity", "details", "noted_on", "owner"]
@@ -55,6 +58,7 @@ class BarrierForm(forms.ModelForm):
 
     def __init__(self, *args, patient, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.patient = patient
         self.instance.patient = patient
         self.instance.noted_by = user
         self.fields["owner"].queryset = assignable_staff(patient.clinic_id)
@@ -97,7 +101,7 @@ class BarrierStatusForm(forms.Form):
         return status
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(DateWindowsMixin, forms.ModelForm):
     class Meta:
         model = Intervention
         fields = ["kind", "what", "owner", "due_on"]
@@ -109,6 +113,9 @@ class InterventionForm(forms.ModelForm):
         self.barrier = barrier
         self.instance.barrier = barrier
         self.instance.created_by = user
+        # Not before the barrier was noted (the rule below says so first), and within the next two years.
+        self.date_windows = {"due_on": ("The due date", not_before(barrier.noted_on, "the day the barrier was noted",
+                                                                   latest=SOON.latest))}
         self.fields["owner"].queryset = assignable_staff(barrier.patient.clinic_id)
         self.fields["owner"].initial = user.pk
         self.fields["owner"].empty_label = None
@@ -132,7 +139,7 @@ class InterventionForm(forms.ModelForm):
 
 
 
-class InterventionOutcomeForm(forms.Form):
+class InterventionOutcomeForm(DateWindowsMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Outcome"), widget=forms.RadioSelect,
         choices=[(v, label) for v, label in InterventionStatus.choices if v != InterventionStatus.PLANNED],
@@ -145,6 +152,8 @@ class InterventionOutcomeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.intervention = intervention
         self.fields["completed_on"].initial = timezone.localdate()
+        noted_on = intervention.barrier.noted_on  # the view has loaded the barrier
+        self.date_windows = {"completed_on": ("The date", not_before(noted_on, "the day the barrier was noted"))}
         self.helper = _helper("status", "completed_on", "outcome_note", "barrier_resolved",
                               Submit("save", "Save outcome"))
 
@@ -175,8 +184,11 @@ class ReferralChoiceField(ModelMultipleIdField):
         return f"{obj.target_name} ({obj.get_status_display().lower()})"
 
 
-class FollowUpLogForm(forms.ModelForm):
+class FollowUpLogForm(DateWindowsMixin, forms.ModelForm):
     """Log a follow-up as done: what happened, what changed, and when the next one is."""
+
+    date_windows = {"done_on": ("The date of the follow-up", HAPPENED),
+                    "next_follow_up_on": ("The next follow-up", SOON)}
 
     attended_referrals = ReferralChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label=_("Which groups they went to"),
@@ -206,11 +218,12 @@ class FollowUpLogForm(forms.ModelForm):
             "in_their_words": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, choices, user, **kwargs):
+    def __init__(self, *args, choices, user, patient=None, **kwargs):
         """``instance`` is the follow-up being logged (``services.follow_up_to_log``); ``choices`` what the form
         offers (``services.follow_up_log_choices``), looked up beforehand: the form itself asks no queries."""
         super().__init__(*args, **kwargs)
         self.user = user
+        self.patient = patient
         today = timezone.localdate()
 
         f = self.fields
@@ -304,12 +317,14 @@ class FollowUpLogForm(forms.ModelForm):
         }
 
 
-class FollowUpScheduleForm(forms.Form):
+class FollowUpScheduleForm(DateWindowsMixin, forms.Form):
+    date_windows = {"due_on": ("The follow-up", SOON)}
     due_on = forms.DateField(label=_("Date"), widget=DateInput())
     assigned_to = StaffChoiceField(queryset=None, label=_("Who follows up"))
 
     def __init__(self, *args, patient, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.patient = patient
         self.fields["assigned_to"].queryset = assignable_staff(patient.clinic_id)
         self.fields["assigned_to"].initial = user.pk
         self.fields["assigned_to"].empty_label = None
@@ -320,8 +335,10 @@ class FollowUpScheduleForm(forms.Form):
 
 
 # Tries to reach a patient, and the clinic's thresholds -------------------------------------------------
-class OutreachAttemptForm(forms.ModelForm):
+class OutreachAttemptForm(DateWindowsMixin, forms.ModelForm):
     """A try to reach the patient that did not reach them: how, when, a note (no meeting count)."""
+
+    date_windows = {"attempted_on": ("The date of the try", HAPPENED)}
 
     attempted_on = forms.DateField(label=_("Date"), widget=DateInput())
     attempted_time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
@@ -333,6 +350,7 @@ class OutreachAttemptForm(forms.ModelForm):
 
     def __init__(self, *args, patient, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.patient = patient
         self.instance.patient, self.instance.by = patient, user
         now = timezone.localtime()
         self.fields["attempted_on"].initial = now.date()

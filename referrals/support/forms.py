@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from patients.date_windows import CONSENT_EXPIRY, HAPPENED, SOON, DateWindowsMixin, not_before
 from patients.forms import DateInput
 from patients.models import Role, StaffMember
 
@@ -49,7 +50,8 @@ class MeetingChoiceField(forms.ModelChoiceField):
 
 
 # Conversation ----------------------------------------------------------------------------------
-class ConversationForm(forms.ModelForm):
+class ConversationForm(DateWindowsMixin, forms.ModelForm):
+    date_windows = {"held_on": ("The date of the conversation", HAPPENED), "next_step_on": ("The next step", SOON)}
     options_explained = forms.MultipleChoiceField(
         label=_("Kinds of groups explained"), choices=ProgramGroup.choices, widget=forms.CheckboxSelectMultiple)
     concerns = forms.MultipleChoiceField(
@@ -66,14 +68,16 @@ class ConversationForm(forms.ModelForm):
             "concerns_addressed": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {"notes": _("Other notes on the conversation")}
 
     open_barriers = forms.BooleanField(
         label=_("Open a Stop 5 barrier for each concern"), required=False,
         help_text=_("Each concern ticked above becomes a barrier of the fitting kind, owned by the case manager on "
                   "the care team, so it is followed up."))
 
-    def __init__(self, *args, join_role=None, team_has_peer=True, may_open_barriers=True, **kwargs):
+    def __init__(self, *args, join_role=None, team_has_peer=True, may_open_barriers=True, patient=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.patient = patient
         self.may_open_barriers = may_open_barriers
         self.fields["companion_offer"].choices = CompanionOffer.choices
         # A week out unless changed: a next step with a date reaches the home queue of whoever agreed it.
@@ -222,7 +226,8 @@ def _move_label(current, target):
     return ReferralStatus(target).label
 
 
-class FirstMeetingPlanForm(forms.ModelForm):
+class FirstMeetingPlanForm(DateWindowsMixin, forms.ModelForm):
+    date_windows = {"planned_for": ("The first meeting", SOON)}
     meeting = MeetingChoiceField(queryset=Meeting.objects.none(), label=_("Which meeting"))
 
     class Meta:
@@ -254,7 +259,9 @@ class OutcomeForm(forms.Form):
 
 
 # Consent (42 CFR Part 2) -----------------------------------------------------------------------
-class ConsentForm(forms.ModelForm):
+class ConsentForm(DateWindowsMixin, forms.ModelForm):
+    date_windows = {"signed_on": ("The date signed", HAPPENED), "expires_on": ("The expiry date", CONSENT_EXPIRY)}
+
     information_categories = forms.MultipleChoiceField(
         label=_("Information the patient agrees to share"), choices=InformationCategory.choices,
         widget=forms.CheckboxSelectMultiple)
@@ -273,6 +280,7 @@ class ConsentForm(forms.ModelForm):
 
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
+        self.patient = patient
         self.instance.patient = patient
         clinic = patient.clinic
         self.fields["program"].queryset = Program.objects.for_clinic(clinic)
@@ -295,7 +303,7 @@ class ConsentForm(forms.ModelForm):
         ))
 
 
-class RevokeConsentForm(forms.Form):
+class RevokeConsentForm(DateWindowsMixin, forms.Form):
     """The patient's written revocation: how it reached the clinic and when (42 CFR 2.31(a)(6))."""
 
     received_as = forms.ChoiceField(
@@ -309,6 +317,9 @@ class RevokeConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.consent = consent
         self.initial.setdefault("received_on", timezone.localdate())
+        if consent is not None:
+            self.date_windows = {"received_on": ("The date received", not_before(
+                consent.signed_on, "the date the consent was signed"))}
         self.helper = _helper(Layout("received_as", Row(Column("received_on"), Column("note"))))
 
     def clean_received_on(self):
@@ -334,7 +345,7 @@ class LetterForm(forms.Form):
         self.helper = _helper()
 
 
-class OutsideDisclosureForm(forms.Form):
+class OutsideDisclosureForm(DateWindowsMixin, forms.Form):
     """A disclosure made outside the product (a phone call, an e-mail), logged under the consent it used."""
 
     method = forms.ChoiceField(label=_("How"), choices=[c for c in DisclosureMethod.choices
@@ -346,10 +357,13 @@ class OutsideDisclosureForm(forms.Form):
         help_text=_("In words, e.g. “name, phone number and that she is starting on Tuesday”. "
                   "Share only what the consent allows."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consent=None, **kwargs):
         super().__init__(*args, **kwargs)
         now = timezone.localtime()
         self.initial.setdefault("disclosed_on", now.date())
+        if consent is not None:  # made while the consent was in force: not before it was signed
+            self.date_windows = {"disclosed_on": ("The date", not_before(consent.signed_on,
+                                                                         "the date the consent was signed"))}
         self.initial.setdefault("disclosed_at_time", now.strftime("%H:%M"))
         self.helper = _helper(Layout(Row(Column("method"), Column("disclosed_on"), Column("disclosed_at_time")),
                                      "information"))

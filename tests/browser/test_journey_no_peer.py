@@ -81,8 +81,9 @@ def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     page.get_by_label("Not offered").check()
     page.get_by_label("Agreed next step").fill("Go to the Thursday Big Book meeting")
     page.get_by_label("Next step by").fill((today + datetime.timedelta(days=7)).isoformat())
-    page.get_by_label("Drinking goal").select_option(label="Abstinence")
-    page.get_by_label("Takes a medication for alcohol use disorder (MAUD)").check()
+    # The signed plan decides the drinking goal and MAUD: shown, with a link to the plan, not asked again.
+    expect(page.get_by_text("The signed treatment plan (version 1) decides these")).to_be_visible()
+    expect(page.get_by_role("link", name="See the treatment plan")).to_be_visible()
     page.get_by_label("Spiritual or religious content").select_option(label="Wants spiritual or faith-based support")
     page.get_by_label("Transportation").select_option(label="Has a car or a reliable ride")
     page.get_by_role("button", name="Save conversation").click()
@@ -119,8 +120,8 @@ def test_a_case_manager_leads_stop_3b_when_no_peer_is_on_the_team(visit):
     assert patient.follow_ups.get().due_on == follow_up_on
 
     page.get_by_role("link", name="Marcus Reed").click()
-    stop3 = page.get_by_role("region", name="Stop 3 · Mutual support")
-    expect(stop3).to_contain_text("Riverside Big Book")
+    expect(page.get_by_role("region", name="Stop 4 · Mutual-support options and referral")).to_contain_text(
+        "Riverside Big Book")
     expect(page.get_by_role("region", name="Stop 5 · Barriers and follow-up")).to_contain_text(
         f"{follow_up_on:%b %-d, %Y}")
     # Plan signed, Stop 3b talked through with mutual support in the plan, referred: done. No one has started

@@ -164,8 +164,9 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
         "SMART Recovery welcomes people on medication; online meetings need no ride.")
     page.get_by_label("Offered, patient accepted").check()
     page.get_by_label("Agreed next step").fill("Join an online SMART Recovery meeting together")
-    page.get_by_label("Drinking goal").select_option(label="Abstinence")
-    page.get_by_label("Takes a medication for alcohol use disorder (MAUD)").check()
+    # The signed plan decides the drinking goal and MAUD: shown, with a link to the plan, not asked again.
+    expect(page.get_by_text("The signed treatment plan (version 1) decides these")).to_be_visible()
+    expect(page.get_by_role("link", name="See the treatment plan")).to_be_visible()
     page.get_by_label("Spiritual or religious content").select_option(
         label="Prefers no spiritual or religious content")
     page.get_by_label("Transportation").select_option(label="No transportation")
@@ -176,8 +177,9 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
 
     # Stop 4 — the options that fit Elena, and a referral to the best-matched meeting. ----------------------
     page.get_by_role("link", name="Elena Ibarra").click()
-    page.get_by_role("region", name="Stop 4 · Mutual-support options").get_by_role("link", name="Find options").click()
-    expect(page.get_by_role("heading", name="Mutual-support options")).to_be_visible()
+    page.get_by_role("region", name="Stop 4 · Mutual-support options and referral").get_by_role(
+        "link", name="Find options").click()
+    expect(page.get_by_role("heading", name="Stop 4 · Mutual-support options and referral")).to_be_visible()
     jordan.check("matched options")
     # Elena and Jordan talked it through: Jordan refers her right here (click 2), with the match reasons.
     meetings = page.get_by_role("region", name="Meetings in the clinic's list")

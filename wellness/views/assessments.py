@@ -88,7 +88,7 @@ def assessment_new(request, public_id):
         questionnaire = options[0]
     version = questionnaire.current_version
     definition = version.parsed
-    form = AssessmentForm(request.POST or None, definition=definition)
+    form = AssessmentForm(request.POST or None, definition=definition, patient=patient)
     if request.method == "POST" and form.is_valid():
         assessment = RecoveryCapitalAssessment(
             patient=patient, version=version, taken_on=form.cleaned_data["taken_on"], answers=form.answers(),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -30,9 +31,18 @@ SAVED = {
     "supports": gettext_lazy("The support is saved in the wellness plan."),
 }
 REMOVED = {
-    "goals": gettext_lazy("The goal was removed from the wellness plan."),
-    "signs": gettext_lazy("The trigger or warning sign was removed from the wellness plan."),
-    "supports": gettext_lazy("The support was removed from the wellness plan."),
+    "goals": gettext_lazy("Removed the goal “%(item)s” from the wellness plan."),
+    "signs": gettext_lazy("Removed the trigger or warning sign “%(item)s” from the wellness plan."),
+    "supports": gettext_lazy("Removed the support “%(item)s” from the wellness plan."),
+}
+# The confirmation before a removal, by list: (title, button, question with the item and the patient).
+CONFIRM_REMOVAL = {
+    "goals": (gettext_lazy("Remove this goal?"), gettext_lazy("Remove the goal"),
+              gettext_lazy("Remove the goal “%(item)s” from %(patient)s's wellness plan?")),
+    "signs": (gettext_lazy("Remove this trigger or warning sign?"), gettext_lazy("Remove the trigger or warning sign"),
+              gettext_lazy("Remove the trigger or warning sign “%(item)s” from %(patient)s's wellness plan?")),
+    "supports": (gettext_lazy("Remove this support?"), gettext_lazy("Remove the support"),
+                 gettext_lazy("Remove the support “%(item)s” from %(patient)s's wellness plan?")),
 }
 
 
@@ -101,8 +111,17 @@ def plan_item_remove(request, public_id, kind, pk):
         raise Http404("No such item.")
     item = get_object_or_404(model, pk=pk, plan=plan)
     require_care_team(request.user, patient, CARE_TEAM_ONLY)
+    if request.POST.get("confirm") != "yes":  # the Remove button asks first; the confirmation posts confirm=yes
+        title, button, question = CONFIRM_REMOVAL[kind]
+        return render(request, "confirm_remove.html", {
+            "patient": patient, "title": title, "button": button,
+            "question": question % {"item": item, "patient": patient.display_name},
+            "consequence": _("The plan's history keeps what it said, who removed it and when."),
+            "action": request.path, "back_url": reverse("wellness:plan", args=[patient.public_id]),
+            "back_label": _("Wellness plan"),
+        })
     remove_item(plan, item=item, section=section, by=request.user)
-    messages.success(request, REMOVED[kind])
+    messages.success(request, REMOVED[kind] % {"item": item})
     return redirect("wellness:plan", patient.public_id)
 
 

@@ -68,7 +68,7 @@ def follow_up_log(request, public_id, pk=None):
     require_stop5_access(request.user, patient)
     form = FollowUpLogForm(request.POST or None, instance=follow_up_to_log(patient, scheduled=scheduled),
                            choices=follow_up_log_choices(patient, scheduled=scheduled, today=today),
-                           user=request.user)
+                           user=request.user, patient=patient)
     if request.method == "POST" and form.is_valid():
         follow_up = form.save(commit=False)
         try:

@@ -70,7 +70,7 @@ def consent_disclose(request, public_id, pk):
     """Log a disclosure made outside the product (phone, e-mail, fax, in person) under this consent."""
     patient = patient_for_request(request, public_id)
     consent = _consent(patient, pk)
-    form = OutsideDisclosureForm(request.POST)
+    form = OutsideDisclosureForm(request.POST, consent=consent)
     if form.is_valid():
         try:
             disclosure = record_disclosure(

@@ -12,6 +12,7 @@ from patients.access import clinic_staff_required, patient_for_request, role_req
 from patients.models import Patient
 from patients.request_input import id_or_404, parse_id
 
+from ...directory.matching import drinking_goal_and_maud
 from ...directory.services import matched_option, matches_for, preferences_of
 from ...followup.access import can_work_on_stop5, require_stop5_access
 from ...followup.services import barrier_from_concern
@@ -57,14 +58,17 @@ def overview(request, public_id):
 # Conversation log ------------------------------------------------------------------------------
 @care_role_required
 def conversation_new(request, public_id):
-    patient = patient_for_request(request, public_id)
+    patient = patient_for_request(request, public_id, queryset=Patient.objects.with_plan_status())
     lead = stop3_lead(patient)
     # Staff outside the care team are offered to join it, in the role they talk in, when they see the patient in
     # their own right (not only through emergency access: patients.care_teams).
     join_role = conversation_role(request.user, patient) if care_teams.may_join(request.user, patient) else None
     form = ConversationForm(request.POST or None, join_role=join_role, team_has_peer=lead.track == Stop3Track.PEER,
-                            may_open_barriers=can_work_on_stop5(request.user, patient))
-    prefs_form = PreferencesForm(request.POST or None, instance=preferences_of(patient))
+                            may_open_barriers=can_work_on_stop5(request.user, patient), patient=patient)
+    preferences = preferences_of(patient)
+    prefs_form = PreferencesForm(request.POST or None, instance=preferences,
+                                 plan=drinking_goal_and_maud(patient, preferences),
+                                 plan_url=reverse("patients:plan", args=[patient.public_id]))
     if request.method == "POST":
         forms_valid = form.is_valid() & prefs_form.is_valid()  # both, so every error shows at once
         if forms_valid:
