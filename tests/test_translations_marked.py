@@ -50,12 +50,6 @@ NOT_YET_MARKED = {
     # Patient-facing: marked by the `spanish` branch (the patient's language, whatever the staff member's).
     "referrals/handout.html", "referrals/letter.html", "referrals/partials/part2_notice.html",
     "wellness/assessment_form.html", "wellness/plan_print.html",
-    # Staff pages still to mark.
-    "home.html", "pathway/patient/page.html", "pathway/patient/pathway.html", "pathway/patient/stop1.html",
-    "pathway/patient/stop2.html", "pathway/patient/stop3.html", "pathway/patient/stop5.html",
-    "pathway/patient_list.html", "pathway/queue.html", "referrals/barrier_detail.html",
-    "referrals/barrier_list.html", "referrals/consent_detail.html", "referrals/partials/preferences_summary.html",
-    "wellness/plan_detail.html", "wellness/plan_item_form.html",
 }
 
 #: Text that is the same in every language: the product's name, standards' names and codes.
