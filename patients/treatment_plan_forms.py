@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,9 +54,9 @@ class PlanVersionForm(DateWindowsMixin, forms.ModelForm):
         if not self.is_bound and review is not None and review < timezone.localdate():
             # A revision of an overdue plan made before the proposal rule (or a draft left open): say so now,
             # not at the signature.
-            self.fields["next_review_date"].help_text = (
-                f"This date ({review:%b} {review.day}, {review.year}) has passed: choose today or a later date "
-                "before signing.")
+            self.fields["next_review_date"].help_text = _(
+                "This date (%(date)s) has passed: choose today or a later date before signing."
+            ) % {"date": date_format(review, "DATE_FORMAT")}
             self.fields["next_review_date"].widget.attrs.update({"class": "is-invalid", "aria-invalid": "true"})
         self.helper = _helper(Layout(
             "lock_version",

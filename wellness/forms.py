@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from patients.date_windows import HAPPENED, TARGET, DateWindowsMixin
@@ -35,7 +36,7 @@ def _display(form, name, value):
     if getattr(field, "choices", None):
         return str(dict(field.choices).get(value, value))
     if hasattr(value, "isoformat"):
-        return value.strftime("%b %-d, %Y")
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 

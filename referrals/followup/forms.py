@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -134,7 +135,7 @@ class InterventionForm(DateWindowsMixin, forms.ModelForm):
         if due_on < self.barrier.noted_on:
             raise forms.ValidationError(
                 _("The due date cannot be before the barrier was noted (%(noted_on)s).")
-                % {"noted_on": format(self.barrier.noted_on, '%b %-d, %Y')})
+                % {"noted_on": date_format(self.barrier.noted_on, "DATE_FORMAT")})
         return due_on
 
 

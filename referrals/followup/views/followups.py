@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,14 +77,18 @@ def follow_up_log(request, public_id, pk=None):
         except ValidationError as error:  # e.g. a referral changed by someone else meanwhile
             form.add_error(None, error.messages)
         else:
-            text = f"Follow-up of {follow_up.done_on:%b %-d} saved."
+            text = _("Follow-up of %(done_on)s saved.") % {
+                "done_on": date_format(follow_up.done_on, "MONTH_DAY_FORMAT")}
             for referral, status in follow_up.referral_moves:
-                text += f" {referral.target_name}: now “{ReferralStatus(status).label.lower()}”."
+                text += " " + _("%(target)s: now “%(status)s”.") % {
+                    "target": referral.target_name, "status": ReferralStatus(status).label.lower()}
             if follow_up.judged_barrier:
-                text += (f" Feeling judged for taking medication: the barrier “{follow_up.judged_barrier.label}” is "
-                         f"open, owned by {follow_up.judged_barrier.owner}, and the meeting is marked for review.")
+                text += " " + _("Feeling judged for taking medication: the barrier “%(label)s” is open, owned by "
+                                "%(owner)s, and the meeting is marked for review.") % {
+                    "label": follow_up.judged_barrier.label, "owner": follow_up.judged_barrier.owner}
             if next_scheduled:
-                text += f" Next follow-up: {next_scheduled.due_on:%b %-d, %Y}."
+                text += " " + _("Next follow-up: %(due_on)s.") % {
+                    "due_on": date_format(next_scheduled.due_on, "DATE_FORMAT")}
             messages.success(request, text)
             return redirect(_safe_next(request) or follow_ups_url(patient))
     return render(request, "referrals/follow_up_form.html", {
@@ -101,7 +106,7 @@ def outreach_attempt_new(request, public_id):
         attempt = form.save()
         messages.success(request, _("Logged: %(method)s on %(attempted_at)s did not reach the patient.") % {
             "method": attempt.get_method_display().lower(),
-            "attempted_at": format(timezone.localtime(attempt.attempted_at), "%b %-d")})
+            "attempted_at": date_format(timezone.localtime(attempt.attempted_at), "MONTH_DAY_FORMAT")})
         return redirect(_safe_next(request) or follow_ups_url(patient))
     return render(request, "referrals/outreach_attempt_form.html", {
         "patient": patient, "form": form, "next": _safe_next(request),
@@ -127,7 +132,7 @@ def follow_up_schedule(request, public_id):
             form.add_error(None, error)
         else:
             messages.success(request, _("Follow-up scheduled for %(due_on)s with %(assigned_to)s.") % {
-                "due_on": format(follow_up.due_on, "%b %-d, %Y"), "assigned_to": follow_up.assigned_to})
+                "due_on": date_format(follow_up.due_on, "DATE_FORMAT"), "assigned_to": follow_up.assigned_to})
             return redirect(follow_ups_url(patient))
     return render(request, "referrals/follow_up_schedule.html", {"patient": patient, "form": form},
                   status=400 if form.errors else 200)
@@ -141,5 +146,5 @@ def follow_up_cancel(request, public_id, pk):
     require_stop5_access(request.user, patient)
     follow_up.delete()
     messages.success(request, _("The follow-up of %(due_on)s is cancelled.")
-                              % {"due_on": format(follow_up.due_on, '%b %-d, %Y')})
+                              % {"due_on": date_format(follow_up.due_on, "DATE_FORMAT")})
     return redirect(follow_ups_url(patient))

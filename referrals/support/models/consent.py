@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
@@ -348,7 +349,7 @@ def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTE
             raise ValidationError(_("A disclosure cannot be logged before it happens."))
         if timezone.localdate(disclosed_at) < locked.signed_on:
             raise ValidationError(_("The patient signed this consent on %(signed_on)s; nothing disclosed before that "
-                                    "was covered by it.") % {"signed_on": format(locked.signed_on, '%b %-d, %Y')})
+                                    "was covered by it.") % {"signed_on": date_format(locked.signed_on, "DATE_FORMAT")})
         if not locked.was_active_at(disclosed_at):
             when = "then" if disclosed_at < now - datetime.timedelta(minutes=5) else "now"
             if locked.revoked_at and disclosed_at >= locked.revoked_at:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient, Role
@@ -86,8 +87,8 @@ class MutualSupportConversation(models.Model):
         with transaction.atomic():
             locked = MutualSupportConversation.objects.select_for_update().get(pk=self.pk)
             if locked.next_step_done_on:
-                raise ValidationError(_("This next step was already marked done on %(next_step_done_on)s.")
-                                      % {"next_step_done_on": format(locked.next_step_done_on, '%b %-d')})
+                raise ValidationError(_("This next step was already marked done on %(done_on)s.")
+                                      % {"done_on": date_format(locked.next_step_done_on, "MONTH_DAY_FORMAT")})
             locked.next_step_done_on, locked.next_step_done_by = timezone.localdate(), by
             locked.save(update_fields=["next_step_done_on", "next_step_done_by"])
         self.next_step_done_on, self.next_step_done_by = locked.next_step_done_on, by

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -324,7 +325,8 @@ def first_meeting_new(request, public_id, pk):
         plan.save()
         messages.success(request, gettext("First meeting planned: %(companion)s goes with the patient on "
                                           "%(planned_for)s.")
-                                  % {"companion": plan.companion, "planned_for": format(plan.planned_for, '%b %-d')})
+                                  % {"companion": plan.companion,
+                                     "planned_for": date_format(plan.planned_for, "MONTH_DAY_FORMAT")})
         return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     return render(request, "referrals/plan_form.html", {"patient": patient, "referral": referral, "form": form},
                   status=400 if request.method == "POST" else 200)
