@@ -265,3 +265,14 @@ def test_a_questionnaire_without_the_patients_language_says_so(login, peer, rosa
     assert "This questionnaire has no Spanish text yet: its sentences are shown in English." in page
     assert "I feel hopeful about where my life is heading." in page and 'lang="en"' in page
 
+
+
+def test_rosas_calendar_file_is_worded_in_spanish(client, peer, rosa, programs):
+    meeting = MeetingFactory(clinic=peer.clinic, program=programs["smart-recovery"], name="SMART en línea",
+                             online=True, days="2", start_time=datetime.time(18, 30),
+                             conference_url="https://meet.example/smart")
+    referral = ReferralFactory(patient=rosa, program=meeting.program, meeting=meeting, referred_by=peer,
+                               status="referred")
+    given = give_link(referral, by=peer, delivery=LinkDelivery.PRINTED)
+    ics = client.get(reverse("referrals:patient_link_calendar", args=[given.token])).content.decode()
+    assert "Entrar en línea: https://meet.example/smart" in ics and "Join online" not in ics

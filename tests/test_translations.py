@@ -29,6 +29,7 @@ PATIENT_FACING_TEMPLATES = [
 ]
 PATIENT_FACING_MODULES = [
     "referrals/patient_link/forms.py", "referrals/patient_link/reminders.py", "referrals/patient_link/services.py",
+    "referrals/patient_link/calendar.py",
     "referrals/support/handout.py", "referrals/directory/guides.py", "referrals/directory/type_codes.py",
     "wellness/models/plan.py",
 ]

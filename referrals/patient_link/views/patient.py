@@ -108,7 +108,8 @@ def patient_calendar(request, token):
     link, refusal = _link_or_refusal(request, token)
     if refusal:
         return refusal
-    content = calendar_file(link)
+    with patient_material(link.referral.patient):
+        content = calendar_file(link)
     if content is None:
         return _not_active(request)
     note_use(link)
