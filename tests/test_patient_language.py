@@ -192,8 +192,9 @@ def test_an_al_anon_suggestion_is_for_someone_close_in_spanish_too(login, peer, 
 
 def test_rosas_own_page_opens_in_spanish(client, peer, smart_referral):
     given = give_link(smart_referral, by=peer, delivery=LinkDelivery.PRINTED)
-    page = client.get(reverse("referrals:patient_link", args=[given.token])).content.decode()
-    assert html_lang(page) == "es"
+    response = client.get(reverse("referrals:patient_link", args=[given.token]))
+    page = response.content.decode()
+    assert html_lang(page) == "es" and response["Content-Language"] == "es"
     for text in ("Cuándo", "18:30", "Agregar a mi calendario", "El grupo se reúne cada martes.",
                  "Qué esperar en una primera reunión", "Las reuniones duran entre 60 y 90 minutos",
                  "Esta página es privada"):

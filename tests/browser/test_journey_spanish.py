@@ -84,8 +84,11 @@ def test_an_english_speaking_peer_prints_in_spanish_and_rosa_reads_her_page_in_s
     page.get_by_label("Print it: a QR code and the address on a page for the patient").check()
     page.get_by_role("button", name="Make the link").click()
     expect(page.get_by_role("heading", name="The personal link is ready")).to_be_visible()
-    address = page.get_by_role("region", name="Your page about SMART Recovery Riverside") \
-        .locator("strong").first.inner_text()
+    sheet = page.get_by_role("region", name="Su página sobre SMART Recovery Riverside")  # the printed sheet, for Rosa
+    assert sheet.get_attribute("lang") == "es"
+    expect(sheet.get_by_role("img", name="Código QR que abre la misma dirección que aparece abajo")).to_be_visible()
+    jordan.check("her link printed in Spanish")
+    address = sheet.locator("strong").first.inner_text()
 
     # Rosa, on her phone. -------------------------------------------------------------------------------------
     phone = visit("patient", width=390)

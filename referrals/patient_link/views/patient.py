@@ -70,7 +70,7 @@ def patient_page(request, token):
     patient = link.referral.patient
     now = timezone.now()
     can_answer = link.answered_at is None and link.meeting_is_over(now)
-    with patient_material(patient), timezone.override(patient.clinic.time_zone):
+    with patient_material(patient) as material, timezone.override(patient.clinic.time_zone):
         form = AnswerForm(request.POST if request.method == "POST" and can_answer else None)
         status = 200
         if request.method == "POST":
@@ -99,6 +99,7 @@ def patient_page(request, token):
             "companions": [{"first_name": p.companion.first_name, "meet_at": p.meet_at} for p in plans],
             "handout": handout_for(referral), "token": token,
         }, status=status)
+    response["Content-Language"] = material.code  # as <html lang>; LocaleMiddleware keeps a header already set
     return _private(response)
 
 
