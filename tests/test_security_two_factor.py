@@ -311,7 +311,7 @@ def test_clinic_admin_turns_two_factor_off_only_with_a_reason_shown_with_who_and
     assert (clinic.two_factor_optional_by, clinic.two_factor_optional_reason) == (clinic_admin, reason)
     body = response.content.decode()
     assert "Two-factor authentication is optional." in body
-    assert "optional</strong> at this clinic since 4 March 2026" in body
+    assert "optional</strong> at this clinic since March 4, 2026" in body
     assert f"decided by {clinic_admin}" in body and reason in body
 
     # Saving another setting keeps the recorded reason; requiring two-factor again clears it.
