@@ -336,8 +336,8 @@ LOGGING = {
 
 
 # The patient's own link (referrals/patient_link/): how long it stays open after the meeting, where the reminders
-# command builds its addresses, how text messages go out, and the languages the patient pages are written in.
+# command builds its addresses and how text messages go out. The pages are in the patient's language
+# (patients/languages.py).
 PATIENT_LINK_DAYS = int(os.environ.get("PATIENT_LINK_DAYS", "30"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 TEXT_MESSAGE_BACKEND = os.environ.get("TEXT_MESSAGE_BACKEND", "referrals.patient_link.messaging.ConsoleTextBackend")
-PATIENT_PAGE_LANGUAGES = [("en", "English")]

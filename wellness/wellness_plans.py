@@ -58,7 +58,7 @@ def save_sections(patient, *, sections, changes, by):
         plan.updated_by = by
         plan.save()
         if changes:
-            plan.record(by, ABOUT_ME, PlanChange.Action.CHANGED, ", ".join(label for label, _b, _a in changes),
+            plan.record(by, ABOUT_ME, PlanChange.Action.CHANGED, ", ".join(str(label) for label, _b, _a in changes),
                         changes)
     return plan
 

@@ -50,11 +50,12 @@ def program_ref(program):
 
 
 def coding(system, code, display=None):
-    return Coding(system=system, code=str(code), display=display or None)
+    # str(): choice labels are translatable (lazy) strings.
+    return Coding(system=system, code=str(code), display=str(display) if display else None)
 
 
 def concept(*codings, text=None):
-    return CodeableConcept(coding=list(codings) or None, text=text or None)
+    return CodeableConcept(coding=list(codings) or None, text=str(text) if text else None)
 
 
 def note(text, *, author=None, time=None):

@@ -1,19 +1,20 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class WellnessDimension(models.TextChoices):
     """The eight dimensions of wellness a personal goal can be tagged with."""
 
-    EMOTIONAL = "emotional", "Emotional"
-    ENVIRONMENTAL = "environmental", "Environmental"
-    FINANCIAL = "financial", "Financial"
-    INTELLECTUAL = "intellectual", "Intellectual"
-    OCCUPATIONAL = "occupational", "Occupational"
-    PHYSICAL = "physical", "Physical"
-    SOCIAL = "social", "Social"
-    SPIRITUAL = "spiritual", "Spiritual"
+    EMOTIONAL = "emotional", _("Emotional")
+    ENVIRONMENTAL = "environmental", _("Environmental")
+    FINANCIAL = "financial", _("Financial")
+    INTELLECTUAL = "intellectual", _("Intellectual")
+    OCCUPATIONAL = "occupational", _("Occupational")
+    PHYSICAL = "physical", _("Physical")
+    SOCIAL = "social", _("Social")
+    SPIRITUAL = "spiritual", _("Spiritual")
 
 
 class WellnessPlan(models.Model):
@@ -24,14 +25,14 @@ class WellnessPlan(models.Model):
     """
 
     patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE, related_name="wellness_plan")
-    vision = models.TextField("When I am well, my life looks like", blank=True)
-    values = models.TextField("What matters most to me", blank=True)
-    strengths = models.TextField("My strengths", blank=True)
-    daily_routine = models.TextField("My daily routine", blank=True)
-    daily_goals = models.TextField("Small things I aim to do every day", blank=True)
-    coping_strategies = models.TextField("What helps me cope", blank=True)
-    stress_management = models.TextField("How I handle stress", blank=True)
-    crisis_plan = models.TextField("If I am in crisis", blank=True,
+    vision = models.TextField(_("When I am well, my life looks like"), blank=True)
+    values = models.TextField(_("What matters most to me"), blank=True)
+    strengths = models.TextField(_("My strengths"), blank=True)
+    daily_routine = models.TextField(_("My daily routine"), blank=True)
+    daily_goals = models.TextField(_("Small things I aim to do every day"), blank=True)
+    coping_strategies = models.TextField(_("What helps me cope"), blank=True)
+    stress_management = models.TextField(_("How I handle stress"), blank=True)
+    crisis_plan = models.TextField(_("If I am in crisis"), blank=True,
                                    help_text="What helps, what does not, and who to call.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -100,8 +101,8 @@ class SignAndAction(models.Model):
     """A trigger or an early warning sign, and what the patient will do about it."""
 
     class Kind(models.TextChoices):
-        TRIGGER = "trigger", "Trigger"
-        WARNING_SIGN = "warning_sign", "Early warning sign"
+        TRIGGER = "trigger", _("Trigger")
+        WARNING_SIGN = "warning_sign", _("Early warning sign")
 
     plan = models.ForeignKey(WellnessPlan, on_delete=models.CASCADE, related_name="signs")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request, require_care_team
+from patients.languages import material_language
 from patients.models import Patient
 
 from ..forms import SignAndActionForm, SupportForm, WellnessGoalForm, WellnessPlanForm, changed_fields, filled_fields
@@ -115,4 +116,5 @@ def plan_history(request, public_id):
 def plan_print(request, public_id):
     patient = patient_for_request(request, public_id, queryset=Patient.objects.select_related("clinic"))
     plan = plan_for(patient, with_lists=True)
-    return render(request, "wellness/plan_print.html", {"patient": patient, "plan": plan, "clinic": patient.clinic})
+    return render(request, "wellness/plan_print.html", {"patient": patient, "plan": plan, "clinic": patient.clinic,
+                                                        "material": material_language(patient)})
