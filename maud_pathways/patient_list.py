@@ -43,7 +43,7 @@ def patient_listing(user, form, today, *, page_number):
     # those patients with the pathway's facts.
     page = Paginator(patients.values_list("pk", flat=True), per_page=settings.PATIENTS_PER_PAGE).get_page(page_number)
     ids = list(page.object_list)
-    loaded = {p.pk: p for p in with_pathway(Patient.objects.filter(pk__in=ids))} if ids else {}
+    loaded = {p.pk: p for p in with_pathway(ids)} if ids else {}
     shown = [loaded[pk] for pk in ids]
     pathways = build_pathways(shown, today)
     page.object_list = [_row(patient, pathways[patient.pk], user) for patient in shown]

@@ -9,7 +9,6 @@ tests/query_budgets.py).
 """
 
 from patients.access import patient_for_request
-from patients.models import Patient
 from patients.treatment_plans import latest_signed_version
 from referrals.followup.access import can_work_on_stop5
 from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
@@ -22,7 +21,7 @@ from .pathway import annotate_pathway, build_pathways
 
 def patient_for_page(request, public_id):
     """The patient named in the URL (through the one access rule), with the pathway's facts and the care team."""
-    return patient_for_request(request, public_id, queryset=annotate_pathway(Patient.objects.all()))
+    return patient_for_request(request, public_id, queryset=annotate_pathway())
 
 
 def page_context(patient, user, today, *, care_team_form):
