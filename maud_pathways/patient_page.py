@@ -8,7 +8,10 @@ A fixed number of queries whatever the number of plans, assessments, referrals o
 tests/query_budgets.py).
 """
 
+from django.db.models import Count
+
 from patients.access import patient_for_request
+from patients.models import Patient
 from patients.treatment_plans import latest_signed_version
 from referrals.followup.access import can_work_on_stop5
 from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
@@ -20,8 +23,10 @@ from .pathway import build_pathways, pathway_facts
 
 
 def patient_for_page(request, public_id):
-    """The patient named in the URL (through the one access rule), with the care team and the pathway's facts."""
-    return pathway_facts(patient_for_request(request, public_id))
+    """The patient named in the URL (through the one access rule), with the care team, the matching preferences
+    (Stop 4 shows them) and the pathway's facts."""
+    return pathway_facts(patient_for_request(request, public_id,
+                                             queryset=Patient.objects.select_related("matching_preferences")))
 
 
 def page_context(patient, user, today, *, care_team_form):
@@ -49,13 +54,14 @@ def _stop1(patient, today):
 
 def _stop2(patient, user, latest):
     """The wellness plan at a glance and the latest recovery-capital result (``latest``: the pathway loaded it)."""
-    plan = WellnessPlan.objects.filter(patient=patient).select_related("updated_by").first()
+    plan = (WellnessPlan.objects.filter(patient=patient).select_related("updated_by")
+            .annotate(goal_count=Count("goals")).first())
     if latest is not None:
         latest.patient = patient  # its link needs the patient's public id, already at hand
     return {
         "plan": plan,
         "latest": latest,
-        "goal_count": plan.goals.count() if plan else 0,
+        "goal_count": plan.goal_count if plan else 0,
         "can_edit": patient.has_on_care_team(user),  # the wellness plan is co-created by the care team
     }
 
