@@ -274,7 +274,8 @@ class _CompiledPathwayQuery:
         sentinels = _sentinels(count)
         compiler = annotate_pathway().filter(pk__in=sentinels).order_by().query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        assert all(params.count(s) == 1 for s in sentinels), "each id must be one parameter of the query"
+        if not all(params.count(s) == 1 for s in sentinels):
+            raise RuntimeError("Each patient id must be exactly one parameter of the pathway query.")
         start, end = compiler.klass_info["select_fields"][0], compiler.klass_info["select_fields"][-1] + 1
         return cls(
             sql=sql, params=tuple(params), id_positions=tuple(params.index(s) for s in sentinels),
