@@ -8,6 +8,8 @@ A fixed number of queries whatever the number of plans, assessments, referrals o
 tests/query_budgets.py).
 """
 
+from django.db.models import Count
+
 from patients.access import patient_for_request
 from patients.models import Patient
 from patients.treatment_plans import latest_signed_version
@@ -15,14 +17,16 @@ from referrals.followup.access import can_work_on_stop5
 from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
 from referrals.followup.models.followups import follow_up_summary
 from referrals.support.summary import stop3_summary
-from wellness.models import RecoveryCapitalAssessment, WellnessPlan
+from wellness.models import WellnessPlan
 
-from .pathway import annotate_pathway, build_pathways
+from .pathway import build_pathways, pathway_facts
 
 
 def patient_for_page(request, public_id):
-    """The patient named in the URL (through the one access rule), with the pathway's facts and the care team."""
-    return patient_for_request(request, public_id, queryset=annotate_pathway(Patient.objects.all()))
+    """The patient named in the URL (through the one access rule), with the care team, the matching preferences
+    (Stop 4 shows them) and the pathway's facts."""
+    return pathway_facts(patient_for_request(request, public_id,
+                                             queryset=Patient.objects.select_related("matching_preferences")))
 
 
 def page_context(patient, user, today, *, care_team_form):
@@ -36,7 +40,7 @@ def page_context(patient, user, today, *, care_team_form):
         "stops": stops,
         "your_stops": [item["stop"] for item in stops if item["yours"]],
         "stop1": _stop1(patient, today),
-        "stop2": _stop2(patient, user),
+        "stop2": _stop2(patient, user, pathway.latest_assessment),
         "stop3": stop3_summary(patient),
         "stop5": _stop5(patient, user, today),
         "care_team_form": care_team_form,
@@ -48,17 +52,16 @@ def _stop1(patient, today):
     return {"signed": latest_signed_version(patient), "draft_number": patient.plan_draft_number, "today": today}
 
 
-def _stop2(patient, user):
-    """The wellness plan at a glance and the latest recovery-capital result."""
-    plan = WellnessPlan.objects.filter(patient=patient).select_related("updated_by").first()
-    latest = (RecoveryCapitalAssessment.objects.filter(patient=patient)
-              .select_related("version__questionnaire").first())
+def _stop2(patient, user, latest):
+    """The wellness plan at a glance and the latest recovery-capital result (``latest``: the pathway loaded it)."""
+    plan = (WellnessPlan.objects.filter(patient=patient).select_related("updated_by")
+            .annotate(goal_count=Count("goals")).first())
     if latest is not None:
         latest.patient = patient  # its link needs the patient's public id, already at hand
     return {
         "plan": plan,
         "latest": latest,
-        "goal_count": plan.goals.count() if plan else 0,
+        "goal_count": plan.goal_count if plan else 0,
         "can_edit": patient.has_on_care_team(user),  # the wellness plan is co-created by the care team
     }
 

@@ -82,7 +82,8 @@ class Gap:
 
 def gaps_of(assessments):
     """``{assessment pk: [Gap]}`` for assessments that are each the latest of their patient (at most two
-    queries: the gap-goal links of the patients and the questionnaire versions, for domain labels)."""
+    queries: the gap-goal links of the patients and the questionnaire versions, for domain labels, unless the
+    assessments were loaded with their versions)."""
     with_gaps = [a for a in assessments if a.gap_domains]
     if not with_gaps:
         return {a.pk: [] for a in assessments}
@@ -91,8 +92,11 @@ def gaps_of(assessments):
              .values_list("assessment__patient_id", "domain", "treatment_goal_key"))
     for patient_id, domain, treatment_goal_key in links:
         goals[patient_id][domain] = goals[patient_id].get(domain, False) or treatment_goal_key is not None
-    versions = QuestionnaireVersion.objects.filter(pk__in={a.version_id for a in with_gaps})
-    labels = {v.pk: {d.id: d.label for d in v.parsed.domains} for v in versions}
+    versions = {a.version_id: a.version for a in with_gaps if RecoveryCapitalAssessment.version.is_cached(a)}
+    missing = {a.version_id for a in with_gaps} - set(versions)
+    if missing:
+        versions.update((v.pk, v) for v in QuestionnaireVersion.objects.filter(pk__in=missing))
+    labels = {pk: {d.id: d.label for d in v.parsed.domains} for pk, v in versions.items()}
     return {
         a.pk: [Gap(domain, labels.get(a.version_id, {}).get(domain, domain), domain in goals[a.patient_id],
                    goals[a.patient_id].get(domain, False))

@@ -176,7 +176,7 @@ def test_every_handout_carries_988_and_the_clinics_crisis_line_and_reads_right(p
     patient = PatientFactory(clinic=clinic)
     referral = Referral.start(patient=patient, program=programs[slug], by=peer)
     page = login(peer).get(reverse("referrals:handout", args=[patient.public_id, referral.pk])).content.decode()
-    body = page.split('<article class="handout">')[1]
+    body = page.split('<article class="handout" lang="en">')[1]  # the patient's language: English
     assert "call or text 988" in body and "(217) 555-0199" in body
     for wrong in PHRASES_THAT_READ_WRONG:
         assert wrong not in body.lower()

@@ -189,7 +189,7 @@ def test_the_accounting_lists_three_years_of_disclosures(login, peer, patient, r
 
 def test_the_handout_without_patient_data_is_always_possible(login, peer, patient, referral):
     page = login(peer).get(reverse("referrals:handout", args=[patient.public_id, referral.pk])).content.decode()
-    body = page.split('<article class="handout">')[1]
+    body = page.split('<article class="handout" lang="en">')[1]  # the patient's language: English
     assert "Ibarra" not in body and "555-0101" not in body
     assert "Recovery community organization" in body
 

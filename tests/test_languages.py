@@ -3,9 +3,11 @@ the way that language writes them."""
 
 import datetime
 import importlib
+import io
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -102,3 +104,16 @@ def test_charts_keep_svg_coordinates_in_plain_numbers_in_spanish():
 def _chart():
     return line_chart([(datetime.date(2026, 1, 5), 12.5), (datetime.date(2026, 3, 9), 17.25)],
                       y_min=0, y_max=30, title="Total")
+
+
+def test_a_staff_member_reading_spanish_sees_the_programs_spanish_texts(login, peer):
+    call_command("load_programs", stdout=io.StringIO())
+    StaffMember.objects.filter(pk=peer.pk).update(language="es")
+    client = login(peer)
+    page = client.get(reverse("referrals:program_detail", args=["wellbriety"])).content.decode()
+    assert "En la lista de opciones, Wellbriety aparece entre las seculares." in page
+    assert "Un movimiento de sobriedad y bienestar de White Bison" in page
+    assert "Se comparte en un círculo de palabra" in page  # the first-meeting guide
+    StaffMember.objects.filter(pk=peer.pk).update(language="en")
+    page = client.get(reverse("referrals:program_detail", args=["wellbriety"])).content.decode()
+    assert "The pathway lists Wellbriety among the secular options." in page

@@ -8,9 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from maud_pathways.pathway import StopStatus, pathway_for_patients
+from maud_pathways.pathway import (
+    StopStatus,
+    annotate_pathway,
+    pathway_facts,
+    pathway_for_patients,
+    patients_with_pathway,
+)
 from patients.models import Patient, Role
 from referrals.lifecycle import CloseReason
+from referrals.models import OutreachAttempt, OutreachMethod
 from wellness.models import GapGoalLink
 
 from .factories.dates import days_from_today, today
@@ -253,6 +260,32 @@ def test_the_bulk_form_keeps_to_the_patients_it_is_given(clinic, other_clinic, t
                                             (Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER)))
     pathways = pathway_for_patients(Patient.objects.visible_to(team["clinician"]), today())
     assert set(pathways) == {mine.pk} and theirs.pk not in pathways
+
+
+def test_the_pages_precompiled_query_reads_the_same_facts_as_the_orm(clinic, team):
+    """The pages run ``annotate_pathway``'s query compiled once per process (and time zone, and number of ids):
+    every fact and every field comes back as the ORM reads them, for patients in any state and any order."""
+    walked = [walked_patient(clinic, **team, records=n) for n in (1, 2)]
+    bare = patient_with_team(clinic, **team)
+    OutreachAttempt.objects.create(patient=walked[1], by=team["case_manager"], method=OutreachMethod.PHONE,
+                                   attempted_at=timezone.now() - datetime.timedelta(days=2))
+    names = list(annotate_pathway().query.annotations)
+    fields = [f.attname for f in Patient._meta.concrete_fields]
+
+    def facts(patient):
+        return [getattr(patient, name) for name in names + fields]
+
+    for zone in ("America/Chicago", "Pacific/Auckland"):
+        with timezone.override(zone):
+            by_orm = {p.pk: facts(p) for p in annotate_pathway().filter(clinic=clinic)}
+            ids = [bare.pk, walked[1].pk, walked[0].pk]
+            loaded = patients_with_pathway(ids)
+            assert [p.pk for p in loaded] == ids
+            assert {p.pk: facts(p) for p in loaded} == by_orm
+            assert [m.staff for m in loaded[1].care_team.all()] == [m.staff for m in walked[1].care_team.all()]
+            one = pathway_facts(Patient.objects.get(pk=walked[1].pk))
+            assert facts(one) == by_orm[walked[1].pk]
+    assert by_orm[walked[1].pk][names.index("pw_last_attempt_at")] is not None
 
 
 # The patient page ------------------------------------------------------------------------------------

@@ -5,6 +5,11 @@ domains, items (each in one declared domain, optionally reverse-scored), and sco
 thresholds the instrument itself publishes, and an optional per-domain *gap rule*. Nothing here
 touches the database, so tests (and the loader) call these functions directly.
 
+Languages: the texts are written in the definition's ``language`` ("en" unless it says otherwise); its optional
+``translations`` give, per language code, what the patient reads in that language: ``name``, ``instructions``,
+``scale`` (point → label), ``domains`` (id → label) and ``items`` (id → text). A text without a translation stays
+in the definition's own language. ``Definition.in_language(code)`` is the definition as the patient reads it.
+
 Scoring: each answer is a point on the scale; a reverse-scored item counts as ``min + max - answer``.
 The total is the sum over all items; a domain's score is the sum over its items, and its mean is
 that sum divided by its number of items.
@@ -12,7 +17,9 @@ that sum divided by its number of items.
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
 
 from patients.request_input import JSONInputError, read_json
 
@@ -136,6 +143,31 @@ class Definition:
     thresholds: tuple
     gap_rule: GapRule | None
     raw: dict
+    language: str = "en"
+    translations: dict = field(default_factory=dict)
+
+    def has_language(self, code):
+        """Whether a patient reading ``code`` can be given this questionnaire in it (its items all translated)."""
+        if code == self.language:
+            return True
+        texts = self.translations.get(code, {})
+        return all(item.id in texts.get("items", {}) for item in self.items)
+
+    def in_language(self, code):
+        """This definition as a patient reading ``code`` sees it: the translated texts where the definition has
+        them, its own elsewhere. Scoring is the same (ids, scale points and reverse items do not change)."""
+        texts = self.translations.get(code)
+        if code == self.language or not texts:
+            return self
+        labels = {point: texts.get("scale", {}).get(str(point)) or label for point, label in self.scale.labels.items()}
+        return replace(
+            self, language=code,
+            name=texts.get("name") or self.name,
+            instructions=texts.get("instructions") or self.instructions,
+            scale=Scale(self.scale.min, self.scale.max, labels),
+            domains=tuple(replace(d, label=texts.get("domains", {}).get(d.id) or d.label) for d in self.domains),
+            items=tuple(replace(i, text=texts.get("items", {}).get(i.id) or i.text) for i in self.items),
+        )
 
     @property
     def domain_map(self):
@@ -234,10 +266,13 @@ def parse_definition(source):
     scoring = _scoring(data.get("scoring", {}), problems)
     thresholds = _thresholds(scoring.get("thresholds", []), scale, domains, items, problems)
     gap_rule = _gap_rule(scoring.get("gap_rule"), scale, domains, items, problems)
+    language = _text(data, "language", problems, "Definition", required=False, max_length=12) or "en"
+    translations = _translations(data.get("translations"), language, scale, domains, items, problems)
     if problems:
         raise DefinitionError(problems)
     return Definition(**header, scale=scale, domains=tuple(domains), items=tuple(items),
-                      thresholds=tuple(thresholds), gap_rule=gap_rule, raw=data)
+                      thresholds=tuple(thresholds), gap_rule=gap_rule, raw=data, language=language,
+                      translations=translations)
 
 
 def _decode(source):
@@ -453,3 +488,48 @@ def _gap_rule(raw_rule, scale, domains, items, problems):
                 problems.append(f"Gap rule: value {_fmt(value)} is outside the possible score range "
                                 f"{low}-{high} of domain “{d.id}”.")
     return GapRule(kind, value, explanation)
+
+
+TRANSLATED_TEXTS = ("name", "instructions")
+
+
+def _translations(raw, language, scale, domains, items, problems):
+    """The optional texts in other languages: per language code of the site, its name, instructions, scale labels,
+    domain labels and item texts, each for a point or an id the definition declares."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append("“translations” must map a language code (e.g. \"es\") to the texts in that language.")
+        return {}
+    known = {code for code, _name in settings.LANGUAGES}
+    translations = {}
+    for code, texts in raw.items():
+        where = f"Translations “{code}”"
+        if code not in known or code == language:
+            problems.append(f"{where}: not a language of the site to translate into ({', '.join(sorted(known))}).")
+            continue
+        if not isinstance(texts, dict):
+            problems.append(f"{where}: must be an object (name, instructions, scale, domains, items).")
+            continue
+        unknown = sorted(set(texts) - {*TRANSLATED_TEXTS, "scale", "domains", "items"})
+        if unknown:
+            problems.append(f"{where}: unknown keys {', '.join(unknown)}.")
+        clean = {key: _text(texts, key, problems, where, required=False) for key in TRANSLATED_TEXTS}
+        allowed = {
+            "scale": {str(p) for p in scale.points} if scale else set(),
+            "domains": {d.id for d in domains},
+            "items": {i.id for i in items},
+        }
+        for key, ids in allowed.items():
+            mapping = texts.get(key, {})
+            if not isinstance(mapping, dict):
+                problems.append(f"{where}: “{key}” must map ids to texts.")
+                continue
+            for entry_id, text in mapping.items():
+                if entry_id not in ids:
+                    problems.append(f"{where}: {key} has “{entry_id}”, which the definition does not declare.")
+                elif not isinstance(text, str) or not text.strip():
+                    problems.append(f"{where}: {key} “{entry_id}” must be a text.")
+            clean[key] = {k: v.strip() for k, v in mapping.items() if k in ids and isinstance(v, str) and v.strip()}
+        translations[code] = clean
+    return translations

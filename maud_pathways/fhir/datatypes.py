@@ -50,6 +50,7 @@ def program_ref(program):
 
 
 def coding(system, code, display=None):
+    # str(): choice labels are translatable (lazy) strings.
     return Coding(system=system, code=str(code), display=str(display) if display else None)
 
 

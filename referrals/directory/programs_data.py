@@ -3,6 +3,11 @@
 The data file is where site administrators keep the facts every clinic shares. Every fact carries its sources
 (title, address, what the page says and who published it); a fact that could not be sourced is "unknown" with a
 note saying so. ``unsourced_facts`` names what an entry is missing, and the loader refuses such an entry.
+
+An entry's ``translations`` give the texts a patient reads in other languages, by language code:
+``{"es": {"description": "...", "listing_note": "...", "first_meeting": ["...", ...]}}``. They say the same facts
+as the English texts, so they carry the same sources; a translated text needs its English one
+(``translation_problems``). A field with no translation is shown in English.
 """
 
 import datetime
@@ -10,11 +15,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import DrinkingApproach, MedicationWelcome, Program, SpiritualContent
-from .models.directory import SOURCE_PUBLISHERS, SOURCED_FACTS
+from .models.directory import SOURCE_PUBLISHERS, SOURCED_FACTS, TRANSLATED_FIELDS
 
 PROGRAMS_FILE = Path(__file__).resolve().parent / "data" / "programs.json"
 
@@ -88,6 +94,33 @@ def unsourced_facts(entry):
     return problems
 
 
+def translation_problems(entry):
+    """What is wrong with an entry's ``translations`` (an empty list when nothing is)."""
+    problems = []
+    languages = {code for code, _name in settings.LANGUAGES} - {"en"}
+    for language, texts in (entry.get("translations") or {}).items():
+        if language not in languages:
+            problems.append(f"translations into “{language}”, a language the site does not have "
+                            f"({', '.join(sorted(languages))})")
+            continue
+        for key, text in texts.items():
+            if key not in TRANSLATED_FIELDS:
+                problems.append(f"{language}: “{key}” is not a translated text ({', '.join(TRANSLATED_FIELDS)})")
+            elif not entry.get(key):
+                problems.append(f"{language}: {key} is translated, but the entry has no English {key} to source it")
+            elif key == "first_meeting" and not (isinstance(text, list) and all(isinstance(t, str) for t in text)):
+                problems.append(f"{language}: first_meeting is a list of lines, as in English")
+            elif key != "first_meeting" and not isinstance(text, str):
+                problems.append(f"{language}: {key} is text")
+    return problems
+
+
+def _translations(entry):
+    """The entry's translations as ``Program.translations`` keeps them (the first-meeting guide one line a point)."""
+    return {language: {key: "\n".join(text) if key == "first_meeting" else text for key, text in texts.items()}
+            for language, texts in (entry.get("translations") or {}).items()}
+
+
 def _titles(entry, fact):
     return "; ".join(s["title"] for s in entry.get("sources", {}).get(fact, []))[:300]
 
@@ -101,7 +134,8 @@ def load_programs(path=PROGRAMS_FILE, *, overwrite=False):
     Each entry is validated with the model's own rules before it is saved.
     """
     entries, reviewed = read_programs(path)
-    problems = [f"{entry.get('slug', '?')}: {problem}" for entry in entries for problem in unsourced_facts(entry)]
+    problems = [f"{entry.get('slug', '?')}: {problem}" for entry in entries
+                for problem in [*unsourced_facts(entry), *translation_problems(entry)]]
     if problems:
         raise ValidationError(problems)
     existing = {p.slug: p for p in Program.objects.shared()}
@@ -111,7 +145,7 @@ def load_programs(path=PROGRAMS_FILE, *, overwrite=False):
         values.update(
             first_meeting="\n".join(entry.get("first_meeting", [])), sources=entry.get("sources", {}),
             not_known=entry.get("not_known", {}), description_source=_titles(entry, "description"),
-            medication_source=_titles(entry, "medication_welcome"),
+            medication_source=_titles(entry, "medication_welcome"), translations=_translations(entry),
         )
         program = existing.get(entry["slug"])
         if program is not None and not overwrite:

@@ -1,5 +1,9 @@
 """Meeting Guide type codes, read from the data file copied from the format's published list.
 
+The file has a column per language: ``en`` (the codes' meaning, used for matching, filters and the export) and
+``es`` (Spanish, copied from the same published list: code4recovery/spec ``src/types.ts``). Words shown to people
+come in the active language (``label_for``; English when the file has no column for it).
+
 A meeting stores the codes its feed gives (unknown ones too); here they become words. The export gives back exactly
 the codes a meeting's feed gave, so a code the specification retired is written only when it came from the feed;
 the app never adds one (meetings added by hand cannot carry them).
@@ -8,6 +12,8 @@ the app never adds one (meetings added by hand cannot carry them).
 import csv
 from functools import cache
 from pathlib import Path
+
+from django.utils.translation import get_language, gettext, gettext_noop
 
 TYPES_FILE = Path(__file__).resolve().parent / "data" / "meeting-guide-types.tsv"
 
@@ -33,7 +39,7 @@ WHEELCHAIR = "X"
 # was rewritten in early 2022 (spec, Meeting Types; the repository's history). Online meetings are now known by their
 # conference_url or conference_phone (spec, Online Meeting Fields). Feeds still send them, so they are read and
 # shown in words, and kept on the meetings that came with them.
-RETIRED_CODES = {ONLINE: "Online", "NS": "Non-Smoking"}
+RETIRED_CODES = {ONLINE: gettext_noop("Online"), "NS": gettext_noop("Non-Smoking")}
 
 # Codes a staff member can filter on besides language (women/men-only and other attributes).
 FILTER_ATTRIBUTES = [
@@ -42,17 +48,39 @@ FILTER_ATTRIBUTES = [
 
 
 @cache
-def type_labels():
-    """Code → English meaning, from the data file (plus the retired codes, which many feeds still use)."""
+def _rows():
     with TYPES_FILE.open(encoding="utf-8", newline="") as fh:
-        labels = {row["code"]: row["en"] for row in csv.DictReader(fh, delimiter="\t")}
+        return tuple(csv.DictReader(fh, delimiter="\t"))
+
+
+@cache
+def type_labels(language="en"):
+    """Code → meaning in ``language`` (a column of the data file; English where it has none), plus the retired
+    codes, which many feeds still use."""
+    labels = {row["code"]: row.get(language) or row["en"] for row in _rows()}
     for code, label in RETIRED_CODES.items():
         labels.setdefault(code, label)
     return labels
 
 
+def _column():
+    """The data file's column for the active language ("en" when it has none)."""
+    language = (get_language() or "en").split("-", 1)[0]
+    return language if language in _rows()[0] else "en"
+
+
 def label_for(code):
-    return type_labels().get(code, f"Unknown code “{code}”")
+    """The code in words, in the active language."""
+    label = type_labels(_column()).get(code)
+    if label is None:
+        return gettext("Unknown code “%(code)s”") % {"code": code}
+    return gettext(label) if code in RETIRED_CODES else label
+
+
+def language_label(name):
+    """A meeting language as stored (its English name, "Spanish") in the active language ("Español")."""
+    code = code_for_language(name)
+    return label_for(code) if code else name
 
 
 def is_known(code):

@@ -1,8 +1,10 @@
-"""The "Add to my calendar" file of a personal link: one event, the meeting, made with ``icalendar``."""
+"""The "Add to my calendar" file of a personal link: one event, the meeting, made with ``icalendar``. Its words are
+the patient's: make it inside ``patients.languages.patient_material``."""
 
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 
@@ -31,10 +33,10 @@ def calendar_file(link):
         event.add("location", where)
     lines = []
     if meeting is not None and meeting.conference_url:
-        lines.append(f"Join online: {meeting.conference_url}")
+        lines.append(gettext("Join online: %(url)s") % {"url": meeting.conference_url})
         event.add("url", meeting.conference_url)
     if meeting is not None and meeting.conference_phone:
-        lines.append(f"Join by phone: {meeting.conference_phone}")
+        lines.append(gettext("Join by phone: %(phone)s") % {"phone": meeting.conference_phone})
     if lines:
         event.add("description", "\n".join(lines))
     calendar.add_component(event)

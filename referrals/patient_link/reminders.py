@@ -22,8 +22,11 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext
 
 from patients.audit import record_without_staff
+from patients.languages import patient_material
 from patients.models import AuditAction, AuditActor
 
 from ..lifecycle import OPEN_VALUES
@@ -94,10 +97,13 @@ def message(link, kind, url):
     zone = _zone(link.referral.patient.clinic.time_zone)
     start = timezone.localtime(link.meeting_starts_at, timezone=zone)
     if kind == ReminderKind.DAY_BEFORE:
-        return ("Your meeting tomorrow",
-                f"A reminder: {target} is tomorrow, {start:%A} at {start:%-I:%M %p}. Your page with the details: {url}")
-    return ("How did your meeting go?",
-            f"How did {target} go? Tell us in a minute whether you went and how it felt: {url}")
+        return (gettext("Your meeting tomorrow"),
+                gettext("A reminder: %(group)s is tomorrow, %(day)s at %(time)s. Your page with the details: %(url)s")
+                % {"group": target, "day": date_format(start, "l"), "time": time_format(start, "TIME_FORMAT"),
+                   "url": url})
+    return (gettext("How did your meeting go?"),
+            gettext("How did %(group)s go? Tell us in a minute whether you went and how it felt: %(url)s")
+            % {"group": target, "url": url})
 
 
 def send_due_reminders(now=None):
@@ -114,7 +120,8 @@ def send_due_reminders(now=None):
                 continue
             try:
                 token = add_token(link, delivered=LinkDelivery.REMINDER)
-                subject, body = message(link, kind, page_url(token))
+                with patient_material(patient):  # in the patient's language (patients/languages.py)
+                    subject, body = message(link, kind, page_url(token))
                 send(link.reminders_by, patient=patient, subject=subject, body=body)
             except Exception as error:  # any failure of one message: record it and go on with the others
                 Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.FAILED,

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from patients.languages import patient_material
 from patients.models import ContactMethod
 
 from ..followup.models import FeltWelcome, FollowUp, FollowUpMethod, FollowUpStatus
@@ -107,8 +109,8 @@ def add_token(link, *, delivered):
 def message_for(link, url):
     """The words of a message that carries the link: the group, and nothing about the patient or their health."""
     target = link.meeting.name if link.meeting_id else link.referral.program.name
-    return (f"Here is your page about {target}: when and where it meets, what to expect, and a calendar file. "
-            f"After the meeting you can tell us how it went. {url}")
+    return gettext("Here is your page about %(group)s: when and where it meets, what to expect, and a calendar "
+                   "file. After the meeting you can tell us how it went. %(url)s") % {"group": target, "url": url}
 
 
 def give_link(referral, *, by, delivery, reminders=False, request=None, now=None):
@@ -140,7 +142,9 @@ def give_link(referral, *, by, delivery, reminders=False, request=None, now=None
         token = add_token(link, delivered=delivery)
         url = page_url(token, request=request)
         if delivery != LinkDelivery.PRINTED:
-            send(delivery, patient=patient, subject="Your meeting", body=message_for(link, url))
+            with patient_material(patient):  # in the patient's language (patients/languages.py)
+                subject, body = gettext("Your meeting"), message_for(link, url)
+            send(delivery, patient=patient, subject=subject, body=body)
     return GivenLink(link=link, token=token, url=url, sent_by=delivery if delivery != LinkDelivery.PRINTED else "")
 
 

@@ -93,9 +93,10 @@ def test_a_patient_walks_the_pathway_with_a_peer_specialist(visit):
     maya.check("patient page with the signed plan")
 
     # Stop 2 — Jordan, the peer specialist, checks in on Elena's recovery resources. -------------------------
-    jordan = visit("peer").login(staff[Role.PEER_SPECIALIST].username, TEST_PASSWORD)
+    jordan = visit("peer-phone", width=390).login(staff[Role.PEER_SPECIALIST].username, TEST_PASSWORD)
     page = jordan.page
     jordan.check("peer home")
+    page.get_by_role("button", name="Open menu").click()  # on a phone the menu is folded away
     page.get_by_role("link", name="Patients", exact=True).click()
     page.get_by_role("link", name="Ibarra, Elena").click()
     # Stop 2 and the talk about mutual support (3a) wait for Jordan.

@@ -25,14 +25,14 @@ class WellnessPlan(models.Model):
     """
 
     patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE, related_name="wellness_plan")
-    vision = models.TextField("When I am well, my life looks like", blank=True)
-    values = models.TextField("What matters most to me", blank=True)
-    strengths = models.TextField("My strengths", blank=True)
-    daily_routine = models.TextField("My daily routine", blank=True)
-    daily_goals = models.TextField("Small things I aim to do every day", blank=True)
-    coping_strategies = models.TextField("What helps me cope", blank=True)
-    stress_management = models.TextField("How I handle stress", blank=True)
-    crisis_plan = models.TextField("If I am in crisis", blank=True,
+    vision = models.TextField(_("When I am well, my life looks like"), blank=True)
+    values = models.TextField(_("What matters most to me"), blank=True)
+    strengths = models.TextField(_("My strengths"), blank=True)
+    daily_routine = models.TextField(_("My daily routine"), blank=True)
+    daily_goals = models.TextField(_("Small things I aim to do every day"), blank=True)
+    coping_strategies = models.TextField(_("What helps me cope"), blank=True)
+    stress_management = models.TextField(_("How I handle stress"), blank=True)
+    crisis_plan = models.TextField(_("If I am in crisis"), blank=True,
                                    help_text=_("What helps, what does not, and who to call."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

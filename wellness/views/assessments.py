@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from patients.access import clinic_staff_required, patient_for_request, require_care_team
+from patients.languages import material_language
 from patients.request_input import id_or_404
 
 from .. import treatment_goals
@@ -87,7 +89,12 @@ def assessment_new(request, public_id):
             return render(request, "wellness/assessment_choose.html", {"patient": patient, "options": options})
         questionnaire = options[0]
     version = questionnaire.current_version
+    # The sentences and answers are the patient's: in their language when the questionnaire has it (scores are
+    # the same in every language); the form around them stays in the staff member's.
+    material = material_language(patient)
     definition = version.parsed
+    if definition.has_language(material.code):
+        definition = definition.in_language(material.code)
     form = AssessmentForm(request.POST or None, definition=definition, patient=patient)
     if request.method == "POST" and form.is_valid():
         assessment = RecoveryCapitalAssessment(
@@ -98,8 +105,14 @@ def assessment_new(request, public_id):
         assessment.save()
         messages.success(request, _("Assessment saved."))
         return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
+    notice = material.staff_notice
+    if notice is None and definition.language != material.code:
+        language = translation.get_language_info(material.code)["name_translated"]
+        notice = _("This questionnaire has no %(language)s text yet: its sentences are shown in English.") % {
+            "language": language}
     return render(request, "wellness/assessment_form.html", {
         "patient": patient, "form": form, "questionnaire": questionnaire, "definition": definition,
+        "language_notice": notice,
     }, status=400 if form.errors else 200)
 
 

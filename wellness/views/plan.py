@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request, require_care_team
+from patients.languages import material_language
 from patients.models import Patient
 
 from ..forms import SignAndActionForm, SupportForm, WellnessGoalForm, WellnessPlanForm, changed_fields, filled_fields
@@ -138,4 +139,5 @@ def plan_history(request, public_id):
 def plan_print(request, public_id):
     patient = patient_for_request(request, public_id, queryset=Patient.objects.select_related("clinic"))
     plan = plan_for(patient, with_lists=True)
-    return render(request, "wellness/plan_print.html", {"patient": patient, "plan": plan, "clinic": patient.clinic})
+    return render(request, "wellness/plan_print.html", {"patient": patient, "plan": plan, "clinic": patient.clinic,
+                                                        "material": material_language(patient)})

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Clinic
@@ -119,6 +120,9 @@ SOURCED_FACTS = {
     "app": "App",
 }
 
+#: The program texts a patient reads, which the data file and ``Program.translations`` give in other languages.
+TRANSLATED_FIELDS = ("description", "listing_note", "first_meeting")
+
 #: Who published a source: the program itself, one of its local groups or affiliates, or someone else.
 SOURCE_PUBLISHERS = {
     "program": "the program's own page",
@@ -170,7 +174,14 @@ class Program(models.Model):
     description_source = models.CharField("source (description)", max_length=300, blank=True)
     first_meeting = models.TextField(
         "what to expect at a first meeting", blank=True,
-        help_text=_("One point a line, in plain words for the patient. Empty: the guide of its kind of group is used."))
+        help_text=_("One point a line, in plain words for the patient. Empty: the guide of its kind of group is "
+                    "used."))
+    # {"es": {"description": "...", "listing_note": "...", "first_meeting": "one point a line"}}: the patient-facing
+    # text in other languages (the same facts, the same sources); a field without one is shown in English.
+    translations = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("Patient-facing text in other languages, by language code: description, listing_note, "
+                    "first_meeting (one point a line). A field without one is shown in English."))
     # {"drinking_approach": [{"title", "url", "says", "publisher"}], ...} and {"formats": "why it is not known"}
     sources = models.JSONField(default=dict, blank=True, help_text=_("Where each fact comes from (keys: "
                                                                      "SOURCED_FACTS)."))
@@ -247,6 +258,28 @@ class Program(models.Model):
     def first_meeting_lines(self):
         return [line.strip() for line in self.first_meeting.splitlines() if line.strip()]
 
+    def text_in(self, field, language=None):
+        """``field`` (one of TRANSLATED_FIELDS) in ``language`` (the active language by default), or in English
+        when the program has no text in that language."""
+        language = (language or get_language() or "en").split("-", 1)[0]
+        translated = ((self.translations or {}).get(language) or {}).get(field)
+        if translated and getattr(self, field):
+            return translated
+        return getattr(self, field)
+
+    def first_meeting_lines_in(self, language=None):
+        """The first-meeting guide in ``language`` (active by default), one point a line; English as a fallback."""
+        return [line.strip() for line in self.text_in("first_meeting", language).splitlines() if line.strip()]
+
+    @property
+    def description_here(self):
+        """The description in the active language (the patient's, on patient material)."""
+        return self.text_in("description")
+
+    @property
+    def listing_note_here(self):
+        return self.text_in("listing_note")
+
     @property
     def fact_sources(self):
         """[(fact label, [source, ...], note when not known)] in the order of SOURCED_FACTS, for pages."""
@@ -310,6 +343,11 @@ class MeetingAttendance(models.TextChoices):
 
 
 WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+
+def weekday_name(number):
+    """Day ``number`` (0 Sunday) in the active language: Django's own catalogue names the days ("lunes")."""
+    return gettext(WEEKDAY_NAMES[number])
 
 
 class TimeOfDay(models.TextChoices):
@@ -528,7 +566,13 @@ class Meeting(models.Model):
     # Words for people ---------------------------------------------------------------------------
     @property
     def weekday_names(self):
-        return [WEEKDAY_NAMES[d] for d in self.weekday_numbers]
+        """The days it meets, in the active language (the patient's on patient material)."""
+        return [weekday_name(d) for d in self.weekday_numbers]
+
+    @property
+    def language_words(self):
+        """The languages it is held in, named in the active language ("Español" on Spanish material)."""
+        return [type_codes.language_label(name) for name in self.language_list]
 
     @property
     def weekday_short(self):
@@ -604,11 +648,11 @@ class Meeting(models.Model):
         codes = self.type_code_list
         if type_codes.CLOSED in codes:
             if self.program.audience == Audience.FAMILY_AND_FRIENDS:
-                return "Closed meeting: for family members and friends affected by someone's drinking only."
-            return ("Closed meeting: only for people who want to stop drinking or get help with their own "
-                    "drinking. Family or friends coming along should choose an open meeting.")
+                return gettext("Closed meeting: for family members and friends affected by someone's drinking only.")
+            return gettext("Closed meeting: only for people who want to stop drinking or get help with their own "
+                           "drinking. Family or friends coming along should choose an open meeting.")
         if type_codes.OPEN in codes:
-            return "Open meeting: anyone may attend, including family or friends who come along."
+            return gettext("Open meeting: anyone may attend, including family or friends who come along.")
         return ""
 
     @property

@@ -3,14 +3,14 @@ revoked tokens all get the same "This link is no longer active" page with the sa
 
 from csp.constants import NONE, SELF
 from csp.decorators import csp
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from patients.audit import client_ip, record_without_staff
+from patients.languages import patient_material
 from patients.models import AuditAction, AuditActor
 
 from ...support.handout import handout_for
@@ -27,16 +27,6 @@ PATIENT_PAGE_CSP = {
     "default-src": [NONE], "style-src": [SELF], "img-src": [SELF], "font-src": [SELF], "form-action": [SELF],
     "frame-ancestors": [NONE], "base-uri": [NONE],
 }
-
-
-def language_for(patient):
-    """The patient's language when the patient pages are translated into it (``PATIENT_PAGE_LANGUAGES``), else
-    English: the page's ``lang`` always names the language it is written in."""
-    wanted = (patient.preferred_language or "").strip().lower()
-    for code, name in settings.PATIENT_PAGE_LANGUAGES:
-        if wanted in (code, name.lower()):
-            return code
-    return "en"
 
 
 def _private(response):
@@ -80,7 +70,7 @@ def patient_page(request, token):
     patient = link.referral.patient
     now = timezone.now()
     can_answer = link.answered_at is None and link.meeting_is_over(now)
-    with translation.override(language_for(patient)), timezone.override(patient.clinic.time_zone):
+    with patient_material(patient) as material, timezone.override(patient.clinic.time_zone):
         form = AnswerForm(request.POST if request.method == "POST" and can_answer else None)
         status = 200
         if request.method == "POST":
@@ -108,8 +98,8 @@ def patient_page(request, token):
             "meeting_over": link.meeting_is_over(now),
             "companions": [{"first_name": p.companion.first_name, "meet_at": p.meet_at} for p in plans],
             "handout": handout_for(referral), "token": token,
-            "language_code": translation.get_language(),
         }, status=status)
+    response["Content-Language"] = material.code  # as <html lang>; LocaleMiddleware keeps a header already set
     return _private(response)
 
 
@@ -119,7 +109,8 @@ def patient_calendar(request, token):
     link, refusal = _link_or_refusal(request, token)
     if refusal:
         return refusal
-    content = calendar_file(link)
+    with patient_material(link.referral.patient):
+        content = calendar_file(link)
     if content is None:
         return _not_active(request)
     note_use(link)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from patients import audit
 from patients.access import patient_for_request, role_required
+from patients.languages import material_language
 from patients.models import AuditAction
 
 from ...support.lead import CARE_ROLES
@@ -61,7 +62,7 @@ def patient_link_give(request, public_id, pk):
                              detail=f"personal link for referral {referral.pk} ({how})")
                 return render(request, "referrals/patient_link_given.html", {
                     "patient": patient, "referral": referral, "given": given, "link": given.link,
-                    "qr_code": qr_code_data_uri(given.url),
+                    "qr_code": qr_code_data_uri(given.url), "material": material_language(patient),
                 })
     return render(request, "referrals/patient_link_give.html", {
         "patient": patient, "referral": referral, "form": form, "channel": channel, "days": link_days().days,

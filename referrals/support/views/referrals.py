@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from patients import care_teams
 from patients.access import clinic_staff_required, patient_for_request, role_required
+from patients.languages import patient_material
 from patients.models import Patient
 from patients.request_input import id_or_404, parse_id
 
@@ -366,8 +367,11 @@ def handout(request, public_id, pk):
     for plan in plans:
         if plan.meeting not in meetings:
             meetings.append(plan.meeting)
+    # The handout is the patient's: in their language (the template's {% language %} block), whatever the staff's.
+    with patient_material(patient) as material:
+        handout = handout_for(referral)
     return render(request, "referrals/handout.html", {
         "patient": patient, "referral": referral, "program": referral.program, "meetings": meetings,
-        "plans": plans, "handout": handout_for(referral), "clinic": patient.clinic,
+        "plans": plans, "handout": handout, "clinic": patient.clinic, "material": material,
         "status_referred": ReferralStatus.REFERRED,
     })
