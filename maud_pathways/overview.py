@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Lower, Trim
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.access import role_required
 from patients.forms import FilterDateField
@@ -64,8 +65,8 @@ def default_period(today):
 
 
 class OverviewPeriodForm(forms.Form):
-    since = FilterDateField(label="From")
-    until = FilterDateField(label="Until")
+    since = FilterDateField(label=_("From"))
+    until = FilterDateField(label=_("Until"))
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,20 +75,21 @@ class OverviewPeriodForm(forms.Form):
     def clean_since(self):
         since = self.cleaned_data["since"]
         if since > self.today:
-            raise forms.ValidationError("The start cannot be in the future.")
+            raise forms.ValidationError(_("The start cannot be in the future."))
         return since
 
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until > self.today:
-            raise forms.ValidationError(f"The end cannot be in the future (today is {day(self.today)}).")
+            raise forms.ValidationError(_("The end cannot be in the future (today is %(day)s).")
+                                        % {"day": day(self.today)})
         return until
 
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end must be on or after the start.")
+            self.add_error("until", _("The end must be on or after the start."))
         return data
 
 

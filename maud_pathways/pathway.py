@@ -84,6 +84,7 @@ from dataclasses import dataclass, field
 from django.db import connections, models, router
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import (
     CareTeamMember,
@@ -119,10 +120,10 @@ PARTICIPATION = "pw_"
 
 
 class StopStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    NEEDS_ATTENTION = "needs_attention", "Needs attention"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
 
 
 #: A symbol for each status, always shown next to the words (never colour alone).
@@ -181,7 +182,7 @@ class Stop:
 
     @property
     def turn_label(self):
-        return " or ".join(t.label for t in self.turns)
+        return " or ".join(str(t.label) for t in self.turns)
 
     def is_turn_of(self, user):
         """True when the logged-in staff member is (one of) the people whose turn it is."""
@@ -397,26 +398,26 @@ def _stops(patient, related, today):
 
 
 def stop1(patient, today):
-    title = "Treatment plan"
+    title = _("Treatment plan")
     turn = [_team(patient, Role.CLINICIAN)]
     plan_url = patient_url("patients:plan", patient)
     if patient.plan_signed_number is None:
         if patient.plan_draft_number is not None:
             return Stop("1", title, StopStatus.IN_PROGRESS,
                         f"Version {patient.plan_draft_number} is a draft; nothing is signed yet.", turn,
-                        "Finish and sign the draft", plan_url)
-        return Stop("1", title, StopStatus.NOT_STARTED, "No treatment plan yet.", turn,
-                    "Start the treatment plan", plan_url)
+                        _("Finish and sign the draft"), plan_url)
+        return Stop("1", title, StopStatus.NOT_STARTED, _("No treatment plan yet."), turn,
+                    _("Start the treatment plan"), plan_url)
     review = patient.plan_next_review_date
     if review_is_due(review, today):
         when = "today" if review == today else f"since {day(review)}"
         reason = f"Version {patient.plan_signed_number} is due for review {when}."
         if patient.plan_draft_number is not None:
             reason += f" A revision (version {patient.plan_draft_number}) is being drafted."
-        return Stop("1", title, StopStatus.NEEDS_ATTENTION, reason, turn, "Review the plan", plan_url)
+        return Stop("1", title, StopStatus.NEEDS_ATTENTION, reason, turn, _("Review the plan"), plan_url)
     return Stop("1", title, StopStatus.DONE,
                 f"Version {patient.plan_signed_number} signed {day(timezone.localdate(patient.plan_signed_at))}; "
-                f"next review {day(review)}.", [], "Open the plan", plan_url)
+                f"next review {day(review)}.", [], _("Open the plan"), plan_url)
 
 
 def _stop2_turn(patient):
@@ -428,7 +429,7 @@ def _stop2_turn(patient):
 
 
 def stop2(patient, gaps, latest, today):
-    title = "Wellness plan and recovery capital"
+    title = _("Wellness plan and recovery capital")
     turn = _stop2_turn(patient)
     has_plan = patient.pw_wellness_plan
     taken_on = patient.pw_assessment_on
@@ -438,25 +439,25 @@ def stop2(patient, gaps, latest, today):
         what = ", ".join(unanswered)
         return Stop("2", title, StopStatus.NEEDS_ATTENTION,
                     f"Recovery-capital gap{'s' if len(unanswered) > 1 else ''} with no goal yet: {what}.",
-                    turn, "Turn the gaps into goals",
+                    turn, _("Turn the gaps into goals"),
                     patient_url("wellness:assessment_detail", patient, latest.pk))
     if has_plan and fresh:
         return Stop("2", title, StopStatus.DONE,
                     f"Wellness plan in place; recovery capital assessed {day(taken_on)}.", [],
-                    "Open the wellness plan", patient_url("wellness:plan", patient))
+                    _("Open the wellness plan"), patient_url("wellness:plan", patient))
     if not has_plan and taken_on is None:
-        return Stop("2", title, StopStatus.NOT_STARTED, "No wellness plan and no recovery-capital assessment yet.",
-                    turn, "Start the wellness plan together", patient_url("wellness:plan_edit", patient))
+        return Stop("2", title, StopStatus.NOT_STARTED, _("No wellness plan and no recovery-capital assessment yet."),
+                    turn, _("Start the wellness plan together"), patient_url("wellness:plan_edit", patient))
     if not has_plan:
         return Stop("2", title, StopStatus.IN_PROGRESS,
                     f"Recovery capital assessed {day(taken_on)}; no wellness plan yet.", turn,
-                    "Start the wellness plan together", patient_url("wellness:plan_edit", patient))
+                    _("Start the wellness plan together"), patient_url("wellness:plan_edit", patient))
     if taken_on is None:
-        reason = "Wellness plan started; recovery capital not assessed yet."
+        reason = _("Wellness plan started; recovery capital not assessed yet.")
     else:
         reason = (f"Wellness plan started; the last assessment ({day(taken_on)}) is more than "
                   f"{ASSESSMENT_FRESH_DAYS} days old.")
-    return Stop("2", title, StopStatus.IN_PROGRESS, reason, turn, "Assess recovery capital",
+    return Stop("2", title, StopStatus.IN_PROGRESS, reason, turn, _("Assess recovery capital"),
                 patient_url("wellness:assessment_new", patient))
 
 
@@ -470,27 +471,27 @@ def _lead_turns(patient, lead):
 
 def stop3(patient, lead):
     number = lead.track.value
-    title = "Talk about mutual support" + (" (peer-led)" if lead.track == Stop3Track.PEER else
-                                          " (clinician or case manager)")
+    title = (_("Talk about mutual support (peer-led)") if lead.track == Stop3Track.PEER
+             else _("Talk about mutual support (clinician or case manager)"))
     turns = _lead_turns(patient, lead)
     talked_on = patient.pw_conversation_on
     if talked_on is None:
         if not lead.leads:
             return Stop(number, title, StopStatus.NEEDS_ATTENTION,
-                        "Nobody on the care team can lead this talk: add a peer support specialist, "
-                        "clinician or case manager.", turns, "Add someone to the care team",
+                        _("Nobody on the care team can lead this talk: add a peer support specialist, "
+                        "clinician or case manager."), turns, _("Add someone to the care team"),
                         patient.get_absolute_url() + "#care-team-heading")
-        return Stop(number, title, StopStatus.NOT_STARTED, "No conversation about mutual support logged yet.",
-                    turns, "Log the conversation", patient_url("referrals:conversation_new", patient))
+        return Stop(number, title, StopStatus.NOT_STARTED, _("No conversation about mutual support logged yet."),
+                    turns, _("Log the conversation"), patient_url("referrals:conversation_new", patient))
     if not patient.plan_mutual_support:
         plan = ("no treatment plan is signed yet" if patient.plan_signed_number is None
                 else "the signed treatment plan does not include mutual support yet")
         return Stop(number, title, StopStatus.IN_PROGRESS, f"Talked on {day(talked_on)}; {plan}.",
-                    [_team(patient, Role.CLINICIAN)], "Add mutual support to the plan",
+                    [_team(patient, Role.CLINICIAN)], _("Add mutual support to the plan"),
                     patient_url("patients:plan", patient))
     return Stop(number, title, StopStatus.DONE,
                 f"Talked on {day(talked_on)}; mutual support is part of the treatment plan.", [],
-                "Open Stop 3", patient_url("referrals:support", patient))
+                _("Open Stop 3"), patient_url("referrals:support", patient))
 
 
 def _target(row):
@@ -498,29 +499,29 @@ def _target(row):
 
 
 def stop4(patient, lead, referrals):
-    title = "Mutual-support options and referral"
+    title = _("Mutual-support options and referral")
     turns = _lead_turns(patient, lead)
     find = patient_url("referrals:find_options", patient)
     if not referrals:
         if patient.pw_preferences:
-            return Stop("4", title, StopStatus.IN_PROGRESS, "Preferences recorded; no group suggested yet.",
-                        turns, "Find options", find)
-        return Stop("4", title, StopStatus.NOT_STARTED, "No preferences recorded and no referral yet.", turns,
-                    "Find options", find)
+            return Stop("4", title, StopStatus.IN_PROGRESS, _("Preferences recorded; no group suggested yet."),
+                        turns, _("Find options"), find)
+        return Stop("4", title, StopStatus.NOT_STARTED, _("No preferences recorded and no referral yet."), turns,
+                    _("Find options"), find)
     open_rows = [r for r in referrals if r["status"] not in CLOSED_STATUSES]
     if not open_rows:
         return Stop("4", title, StopStatus.NEEDS_ATTENTION,
                     f"All {len(referrals)} referrals were declined or stopped." if len(referrals) > 1
                     else "The only referral was declined or stopped.",
-                    turns, "Find other options", find)
+                    turns, _("Find other options"), find)
     furthest = max(open_rows, key=lambda r: PATH.index(r["status"]))
     label = ReferralStatus(furthest["status"]).label.lower()
     detail = patient_url("referrals:referral_detail", patient, furthest["pk"])
     if furthest["status"] in REFERRED_OR_FURTHER:
-        return Stop("4", title, StopStatus.DONE, f"{_target(furthest)}: {label}.", [], "Open the referral",
+        return Stop("4", title, StopStatus.DONE, f"{_target(furthest)}: {label}.", [], _("Open the referral"),
                     detail)
     return Stop("4", title, StopStatus.IN_PROGRESS, f"{_target(furthest)}: {label}, not referred yet.", turns,
-                "Move the referral on", detail)
+                _("Move the referral on"), detail)
 
 
 def _stop5_turns(patient):
@@ -529,15 +530,15 @@ def _stop5_turns(patient):
 
 
 def stop5(patient, referrals, today):
-    title = "Barriers and follow-up"
+    title = _("Barriers and follow-up")
     turns = _stop5_turns(patient)
     due = patient.pw_follow_up_due
     if due is not None and due < today:
         return Stop("5", title, StopStatus.NEEDS_ATTENTION, f"The follow-up due {day(due)} is overdue.", turns,
-                    "Log the follow-up", patient_url("referrals:follow_up_log", patient, patient.pw_follow_up_pk))
+                    _("Log the follow-up"), patient_url("referrals:follow_up_log", patient, patient.pw_follow_up_pk))
     if patient.pw_unplanned_barrier_pk is not None:
-        return Stop("5", title, StopStatus.NEEDS_ATTENTION, "A barrier is open with nothing planned about it.",
-                    turns, "Plan help with the barrier",
+        return Stop("5", title, StopStatus.NEEDS_ATTENTION, _("A barrier is open with nothing planned about it."),
+                    turns, _("Plan help with the barrier"),
                     patient_url("referrals:barrier_detail", patient, patient.pw_unplanned_barrier_pk))
     participation = participation_of(patient, today, prefix=PARTICIPATION)
     if participation.lapsed:
@@ -555,23 +556,23 @@ def stop5(patient, referrals, today):
     if statuses & ATTENDED_OR_FURTHER and not patient.pw_active_barriers:
         went = "Engaged with a group" if ReferralStatus.ENGAGED in statuses else "First meeting attended"
         return Stop("5", title, StopStatus.DONE, f"{went}; no barrier open.{next_follow_up}", [],
-                    "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient))
+                    _("Follow-ups and engagement"), patient_url("referrals:follow_up_list", patient))
     started = statuses & REFERRED_OR_FURTHER or due is not None or patient.pw_follow_up_done \
         or patient.pw_active_barriers
     if not started:
-        return Stop("5", title, StopStatus.NOT_STARTED, "Starts once the patient is referred to a group.", [],
-                    "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient))
+        return Stop("5", title, StopStatus.NOT_STARTED, _("Starts once the patient is referred to a group."), [],
+                    _("Follow-ups and engagement"), patient_url("referrals:follow_up_list", patient))
     if patient.pw_active_barriers:
-        reason = "A barrier is being worked on."
+        reason = _("A barrier is being worked on.")
         action, url = "See the barriers", patient_url("referrals:barrier_list", patient)
     elif statuses & ATTENDED_OR_FURTHER:
-        reason = "First meeting attended."
+        reason = _("First meeting attended.")
         action, url = "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient)
     elif statuses & REFERRED_OR_FURTHER:
-        reason = "Referred; the first meeting is still to come."
+        reason = _("Referred; the first meeting is still to come.")
         action, url = "Log a follow-up", patient_url("referrals:follow_up_log_new", patient)
     else:
-        reason = "Follow-ups under way; no referral is active."
+        reason = _("Follow-ups under way; no referral is active.")
         action, url = "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient)
     if due is not None:
         action, url = "Log the next follow-up", patient_url("referrals:follow_up_log", patient, patient.pw_follow_up_pk)

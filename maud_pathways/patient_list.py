@@ -9,6 +9,7 @@ with the pathway's facts, their care teams, and the few queries of ``build_pathw
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
 
 from patients.forms import PatientSearchForm
 from patients.models import Patient
@@ -17,7 +18,7 @@ from .pathway import PATHWAY_FILTERS, StopStatus, build_pathways, patients_with_
 
 
 class PatientListForm(PatientSearchForm):
-    status = forms.ChoiceField(label="Pathway", required=False,
+    status = forms.ChoiceField(label=_("Pathway"), required=False,
                                choices=[("", "Any status"), *((f.key, f.label) for f in PATHWAY_FILTERS.values())])
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -94,7 +95,8 @@ def care_team_add(request, public_id):
             form.add_error(None, error)
         else:
             messages.success(request,
-                             f"{member.staff} joined the care team as {member.get_role_display().lower()}.")
+                             _("%(staff)s joined the care team as %(role)s.")
+                             % {"staff": member.staff, "role": member.get_role_display().lower()})
             return redirect(patient)
     return render(request, "pathway/patient/page.html", page_context(
         patient, request.user, timezone.localdate(), care_team_form=form), status=400)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .forms import TwoFactorRuleForm
@@ -90,9 +91,9 @@ class PatientDataAdmin(admin.ModelAdmin):
 class ClinicAdminForm(TwoFactorRuleForm, forms.ModelForm):
     website = forms.URLField(required=False, max_length=200, assume_scheme="https")
     plan_review_days = forms.IntegerField(
-        label="Days until a plan's next review", required=False, min_value=7, max_value=730,
-        help_text="The next review a new draft proposes when the plan it revises was due for review already. "
-                  "Empty: 90 days.")
+        label=_("Days until a plan's next review"), required=False, min_value=7, max_value=730,
+        help_text=_("The next review a new draft proposes when the plan it revises was due for review already. "
+                    "Empty: 90 days."))
 
     def clean_plan_review_days(self):
         return self.cleaned_data["plan_review_days"] or self.instance.plan_review_days or 90

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .models import AuditAction, EmergencyAccess, OutsideCaseload
@@ -31,7 +32,7 @@ def access_duration():
 
 class EmergencyAccessForm(forms.Form):
     reason = forms.CharField(
-        label="Why do you need this record now?",
+        label=_("Why do you need this record now?"),
         min_length=REASON_MIN_LENGTH, max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=f"At least {REASON_MIN_LENGTH} characters, e.g. “covering for the patient's clinician, "
@@ -46,7 +47,8 @@ class EmergencyAccessForm(forms.Form):
     def clean_reason(self):
         reason = " ".join(self.cleaned_data["reason"].split())
         if len(reason) < REASON_MIN_LENGTH:
-            raise forms.ValidationError(f"Say a little more: at least {REASON_MIN_LENGTH} characters.")
+            raise forms.ValidationError(_("Say a little more: at least %(REASON_MIN_LENGTH)s characters.")
+                                        % {"REASON_MIN_LENGTH": REASON_MIN_LENGTH})
         return reason
 
 

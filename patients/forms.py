@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy
 
 from .date_windows import BIRTH_DATE, DateWindowsMixin
 from .models import CareTeamMember, Patient, Role, StaffMember
@@ -35,9 +35,11 @@ class FilterDateField(forms.DateField):
     def validate(self, value):
         super().validate(value)
         if value and value < EARLIEST_FILTER_DATE:
-            raise ValidationError(f"Pick a date from {EARLIEST_FILTER_DATE.year} on.", code="too_early")
+            raise ValidationError(gettext("Pick a date from %(year)s on.")
+                                  % {"year": EARLIEST_FILTER_DATE.year}, code="too_early")
         if value and value > LATEST_FILTER_DATE:
-            raise ValidationError(f"Pick a date before {LATEST_FILTER_DATE.year + 1}.", code="too_late")
+            raise ValidationError(gettext("Pick a date before %(year)s.")
+                                  % {"year": LATEST_FILTER_DATE.year + 1}, code="too_late")
 
 
 class ModelMultipleIdField(forms.ModelMultipleChoiceField):
@@ -97,7 +99,8 @@ class PatientForm(DateWindowsMixin, forms.ModelForm):
         mrn = self.cleaned_data["mrn"].strip()
         clash = Patient.objects.filter(clinic=self.clinic, mrn__iexact=mrn).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("Another patient of this clinic already has this medical record number.")
+            raise forms.ValidationError(gettext("Another patient of this clinic already has this medical record "
+                                                "number."))
         return mrn
 
 
@@ -133,18 +136,18 @@ class CareTeamMemberForm(forms.ModelForm):
         try:
             self.instance.validate_constraints()
         except forms.ValidationError:
-            self.add_error("staff", "This person already has that role on the care team.")
+            self.add_error("staff", gettext("This person already has that role on the care team."))
 
 
 def language_choices():
     """A staff member's language: blank follows the browser; each language named in its own words."""
-    return [("", _("The browser's language")), *settings.LANGUAGES]
+    return [("", gettext_lazy("The browser's language")), *settings.LANGUAGES]
 
 
 class StaffMemberForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
         choices=Role.choices, widget=forms.CheckboxSelectMultiple,
-        help_text="Pick every role this person holds at the clinic.",
+        help_text=gettext_lazy("Pick every role this person holds at the clinic."),
     )
 
     class Meta:
@@ -206,9 +209,9 @@ class PatientSearchForm(forms.Form):
     SCOPE_MINE = "mine"
     SCOPE_ALL = "all"
 
-    q = forms.CharField(label="Search", required=False, max_length=100,
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "Name or MRN"}))
-    dob = FilterDateField(label="Date of birth", required=False)
+    dob = FilterDateField(label=gettext_lazy("Date of birth"), required=False)
     scope = forms.ChoiceField(
         choices=[(SCOPE_MINE, "My patients"), (SCOPE_ALL, "All clinic patients")], required=False,
     )
@@ -221,10 +224,10 @@ class TwoFactorRuleForm(forms.Form):
 
     # Not the model field's name: the model form must not copy it onto the clinic (the rule does).
     optional_two_factor_reason = forms.CharField(
-        label="Why may staff sign in without two-factor?", required=False, max_length=1000,
+        label=gettext_lazy("Why may staff sign in without two-factor?"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed only to turn the requirement off. It is kept with your name and the date, and shown on "
-                  "the clinic's security page.",
+        help_text=gettext_lazy("Needed only to turn the requirement off. It is kept with your name and the date, "
+                               "and shown on the clinic's security page."),
     )
     two_factor_rule_by = None
 

@@ -16,6 +16,8 @@ and its answer are kept with the signed version (``PlanSafetyCheck``); ``sign_ve
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_lazy
+
 from .models import DrinkingGoal, Medication, MedicationStatus, SafetyPrompt
 
 ACKNOWLEDGED = "acknowledged"
@@ -37,30 +39,31 @@ class Prompt:
 
 PROMPTS = {
     SafetyPrompt.DISULFIRAM_REDUCED_DRINKING: Prompt(
-        SafetyPrompt.DISULFIRAM_REDUCED_DRINKING, "Disulfiram with a goal of drinking less",
-        "Disulfiram makes any alcohol cause a severe reaction, and this plan's goal is to drink less, not to stop. "
-        "Change the medication or the goal, or acknowledge this and say why the plan keeps both.",
-        ((ACKNOWLEDGED, "Acknowledged: the plan keeps disulfiram with a goal of drinking less"),),
+        SafetyPrompt.DISULFIRAM_REDUCED_DRINKING, gettext_lazy("Disulfiram with a goal of drinking less"),
+        gettext_lazy("Disulfiram makes any alcohol cause a severe reaction, and this plan's goal is to drink less, "
+                     "not to stop. Change the medication or the goal, or acknowledge this and say why the plan keeps "
+                     "both."),
+        ((ACKNOWLEDGED, gettext_lazy("Acknowledged: the plan keeps disulfiram with a goal of drinking less")),),
         needs_acknowledgement=True),
     SafetyPrompt.NALTREXONE_OPIOIDS: Prompt(
-        SafetyPrompt.NALTREXONE_OPIOIDS, "Naltrexone and opioids",
-        "Does the patient use opioids now, or take opioids for pain? Naltrexone blocks opioids and can bring on "
-        "withdrawal.",
-        (("no", "No current opioid use and no opioid pain treatment"),
-         ("yes", "Uses opioids or takes them for pain: discussed and planned for"))),
+        SafetyPrompt.NALTREXONE_OPIOIDS, gettext_lazy("Naltrexone and opioids"),
+        gettext_lazy("Does the patient use opioids now, or take opioids for pain? Naltrexone blocks opioids and can "
+                     "bring on withdrawal."),
+        (("no", gettext_lazy("No current opioid use and no opioid pain treatment")),
+         ("yes", gettext_lazy("Uses opioids or takes them for pain: discussed and planned for")))),
     SafetyPrompt.ACAMPROSATE_KIDNEYS: Prompt(
-        SafetyPrompt.ACAMPROSATE_KIDNEYS, "Acamprosate and kidney function",
-        "How are the patient's kidneys working? Acamprosate leaves the body through the kidneys.",
-        (("normal", "Kidney function known to be normal"),
-         ("reduced", "Kidney function is reduced: dose or choice of medication reviewed"),
-         ("not_checked", "Not checked yet"))),
+        SafetyPrompt.ACAMPROSATE_KIDNEYS, gettext_lazy("Acamprosate and kidney function"),
+        gettext_lazy("How are the patient's kidneys working? Acamprosate leaves the body through the kidneys."),
+        (("normal", gettext_lazy("Kidney function known to be normal")),
+         ("reduced", gettext_lazy("Kidney function is reduced: dose or choice of medication reviewed")),
+         ("not_checked", gettext_lazy("Not checked yet")))),
     SafetyPrompt.LIVER_DISEASE: Prompt(
-        SafetyPrompt.LIVER_DISEASE, "Liver disease",
-        "Does the patient have liver disease or raised liver tests? Naltrexone and disulfiram are used with care "
-        "then.",
-        (("none_known", "No known liver disease"),
-         ("present", "Liver disease or raised liver tests: benefit and risk reviewed"),
-         ("not_checked", "Not checked yet"))),
+        SafetyPrompt.LIVER_DISEASE, gettext_lazy("Liver disease"),
+        gettext_lazy("Does the patient have liver disease or raised liver tests? Naltrexone and disulfiram are used "
+                     "with care then."),
+        (("none_known", gettext_lazy("No known liver disease")),
+         ("present", gettext_lazy("Liver disease or raised liver tests: benefit and risk reviewed")),
+         ("not_checked", gettext_lazy("Not checked yet")))),
 }
 
 
@@ -93,7 +96,8 @@ def answer_problems(prompts, answers):
     for prompt in prompts:
         answer, note = answers.get(prompt.code, ("", ""))
         if answer and answer not in prompt.answer_labels:
-            problems.append(f"“{prompt.title}”: choose one of the answers offered.")
+            problems.append(gettext("“%(title)s”: choose one of the answers offered.") % {"title": prompt.title})
         elif prompt.needs_acknowledgement and (answer != ACKNOWLEDGED or not (note or "").strip()):
-            problems.append(f"“{prompt.title}” needs an acknowledgement with a reason before the plan is signed.")
+            problems.append(gettext("“%(title)s” needs an acknowledgement with a reason before the plan is signed.")
+                            % {"title": prompt.title})
     return problems

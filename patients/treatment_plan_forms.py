@@ -5,7 +5,10 @@ from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .date_windows import MEDICATION, REVIEW, TARGET, DateWindowsMixin
 from .forms import DateInput
@@ -39,7 +42,7 @@ class PlanVersionForm(DateWindowsMixin, forms.ModelForm):
             "next_review_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {"next_review_date": "When the clinician and patient review the plan again."}
+        help_texts = {"next_review_date": gettext_lazy("When the clinician and patient review the plan again.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,9 +54,9 @@ class PlanVersionForm(DateWindowsMixin, forms.ModelForm):
         if not self.is_bound and review is not None and review < timezone.localdate():
             # A revision of an overdue plan made before the proposal rule (or a draft left open): say so now,
             # not at the signature.
-            self.fields["next_review_date"].help_text = (
-                f"This date ({review:%b} {review.day}, {review.year}) has passed: choose today or a later date "
-                "before signing.")
+            self.fields["next_review_date"].help_text = _(
+                "This date (%(date)s) has passed: choose today or a later date before signing."
+            ) % {"date": date_format(review, "DATE_FORMAT")}
             self.fields["next_review_date"].widget.attrs.update({"class": "is-invalid", "aria-invalid": "true"})
         self.helper = _helper(Layout(
             "lock_version",
@@ -222,14 +225,15 @@ class SignForm(forms.Form):
                 self.fields[prompt.code] = forms.BooleanField(
                     label=prompt.answer_labels[ACKNOWLEDGED], required=False, help_text=prompt.question)
                 self.fields[f"{prompt.code}_note"] = forms.CharField(
-                    label="Reason", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                    help_text="Why the plan keeps disulfiram with a goal of drinking less. Kept with the signed plan.")
+                    label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=_("Why the plan keeps disulfiram with a goal of drinking less. Kept with the signed "
+                                "plan."))
             else:
                 self.fields[prompt.code] = forms.ChoiceField(
                     label=prompt.question, required=False, widget=forms.RadioSelect,
                     choices=[*prompt.answers, ("", "Not answered now")])
                 self.fields[f"{prompt.code}_note"] = forms.CharField(
-                    label="Note (optional)", max_length=1000, required=False)
+                    label=_("Note (optional)"), max_length=1000, required=False)
         self.helper = _helper(Layout("lock_version", *[
             Div(HTML(f'<h3 class="h6">{escape(p.title)}</h3>'), Field(p.code), Field(f"{p.code}_note"),
                 css_class="safety-prompt") for p in prompts]))
@@ -239,8 +243,8 @@ class SignForm(forms.Form):
         for prompt in self.prompts:
             if prompt.needs_acknowledgement and not (data.get(prompt.code) and
                                                      (data.get(f"{prompt.code}_note") or "").strip()):
-                self.add_error(prompt.code, "Tick the acknowledgement and give the reason to sign, or change the "
-                                            "medication or the drinking goal first.")
+                self.add_error(prompt.code, _("Tick the acknowledgement and give the reason to sign, or change the "
+                                            "medication or the drinking goal first."))
         return data
 
     def safety_answers(self):

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from .medication_safety import answer_problems, prompts_for_version
 from .models import (
@@ -106,11 +107,11 @@ def revise(signed_version, by, *, at=None):
     """Start a new draft from a signed version, carrying every entry over with its key."""
     require_plan_editor(by, signed_version.plan.patient)
     if not signed_version.is_signed:
-        raise ValidationError("Only a signed version can be revised.")
+        raise ValidationError(gettext("Only a signed version can be revised."))
     plan = signed_version.plan
     with transaction.atomic():
         if plan.versions.drafts().exists():
-            raise ValidationError("A draft is already being edited; finish or discard it first.")
+            raise ValidationError(gettext("A draft is already being edited; finish or discard it first."))
         fields = {name: getattr(signed_version, name) for name in (
             "drinking_goal", "drinking_goal_in_own_words", "includes_peer_support", "includes_mutual_support",
             "next_review_date", "notes",
@@ -301,22 +302,25 @@ def _show(obj, name):
 
 
 VERSION_FIELDS = [
-    ("drinking_goal", "Drinking goal"),
-    ("drinking_goal_in_own_words", "In the patient's own words"),
-    ("includes_peer_support", "Peer support is part of the plan"),
-    ("includes_mutual_support", "Mutual support is part of the plan"),
-    ("next_review_date", "Next review"),
-    ("notes", "Other notes"),
+    ("drinking_goal", gettext_lazy("Drinking goal")),
+    ("drinking_goal_in_own_words", gettext_lazy("In the patient's own words")),
+    ("includes_peer_support", gettext_lazy("Peer support is part of the plan")),
+    ("includes_mutual_support", gettext_lazy("Mutual support is part of the plan")),
+    ("next_review_date", gettext_lazy("Next review")),
+    ("notes", gettext_lazy("Other notes")),
 ]
 MEDICATION_FIELDS = [
-    ("name", "Medication"), ("dose", "Dose"), ("schedule", "Schedule"), ("status", "Status"),
-    ("status_reason", "Reason"), ("start_date", "Start date"), ("stop_date", "Stop or pause date"),
-    ("prescriber_label", "Prescriber"),
+    ("name", gettext_lazy("Medication")), ("dose", gettext_lazy("Dose")), ("schedule", gettext_lazy("Schedule")),
+    ("status", gettext_lazy("Status")), ("status_reason", gettext_lazy("Reason")),
+    ("start_date", gettext_lazy("Start date")), ("stop_date", gettext_lazy("Stop or pause date")),
+    ("prescriber_label", gettext_lazy("Prescriber")),
 ]
-THERAPY_FIELDS = [("name", "Therapy"), ("frequency", "Frequency"), ("provider", "Provided by")]
+THERAPY_FIELDS = [("name", gettext_lazy("Therapy")), ("frequency", gettext_lazy("Frequency")),
+                  ("provider", gettext_lazy("Provided by"))]
 GOAL_FIELDS = [
-    ("description", "Goal"), ("target_date", "Target date"), ("status", "Status"),
-    ("source", "Where it came from"), ("source_note", "About the source"),
+    ("description", gettext_lazy("Goal")), ("target_date", gettext_lazy("Target date")),
+    ("status", gettext_lazy("Status")), ("source", gettext_lazy("Where it came from")),
+    ("source_note", gettext_lazy("About the source")),
 ]
 
 

@@ -14,16 +14,17 @@ Pure Python: the ``Referral`` model calls ``check_move`` before it records a tra
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralStatus(models.TextChoices):
-    SUGGESTED = "suggested", "Suggested"
-    DISCUSSED = "discussed", "Discussed with patient"
-    REFERRED = "referred", "Referred"
-    FIRST_MEETING_ATTENDED = "first_meeting_attended", "First meeting attended"
-    ENGAGED = "engaged", "Engaged"
-    DECLINED = "declined", "Declined"
-    STOPPED = "stopped", "Stopped"
+    SUGGESTED = "suggested", _("Suggested")
+    DISCUSSED = "discussed", _("Discussed with patient")
+    REFERRED = "referred", _("Referred")
+    FIRST_MEETING_ATTENDED = "first_meeting_attended", _("First meeting attended")
+    ENGAGED = "engaged", _("Engaged")
+    DECLINED = "declined", _("Declined")
+    STOPPED = "stopped", _("Stopped")
 
 
 #: The forward path, in order.
@@ -54,7 +55,7 @@ def skipped_at_start(status):
     made at "referred", nothing for one that starts as a suggestion."""
     status = ReferralStatus(status)
     if status not in START_STATUSES:
-        raise ValidationError("A new referral starts as suggested, discussed or referred.", code="start")
+        raise ValidationError(_("A new referral starts as suggested, discussed or referred."), code="start")
     return PATH[:PATH.index(status)]
 
 #: The steps of a suggestion for someone close to the patient (Al-Anon for a family member): the clinic suggests
@@ -79,14 +80,14 @@ NEEDS_REASON = CLOSED_STATUSES
 
 
 class CloseReason(models.TextChoices):
-    NOT_READY = "not_ready", "Patient not ready now"
-    PREFERS_OTHER = "prefers_other", "Prefers another group or option"
-    MEDICATION_NOT_WELCOME = "medication_not_welcome", "Medication use not welcome at the group"
-    DID_NOT_FIT = "did_not_fit", "Group did not feel like a fit"
-    SCHEDULE_OR_TRANSPORT = "schedule_or_transport", "Schedule or transport"
-    MEETING_ENDED = "meeting_ended", "Meeting no longer held"
-    LOST_CONTACT = "lost_contact", "Lost contact with patient"
-    OTHER = "other", "Other (see note)"
+    NOT_READY = "not_ready", _("Patient not ready now")
+    PREFERS_OTHER = "prefers_other", _("Prefers another group or option")
+    MEDICATION_NOT_WELCOME = "medication_not_welcome", _("Medication use not welcome at the group")
+    DID_NOT_FIT = "did_not_fit", _("Group did not feel like a fit")
+    SCHEDULE_OR_TRANSPORT = "schedule_or_transport", _("Schedule or transport")
+    MEETING_ENDED = "meeting_ended", _("Meeting no longer held")
+    LOST_CONTACT = "lost_contact", _("Lost contact with patient")
+    OTHER = "other", _("Other (see note)")
 
 
 def allowed_moves(status, reopen_to=None, *, for_someone_close=False):
@@ -107,25 +108,26 @@ def allowed_moves(status, reopen_to=None, *, for_someone_close=False):
 def check_move(current, new, *, reopen_to=None, reason="", for_someone_close=False):
     """Raise ``ValidationError`` unless moving from ``current`` to ``new`` is allowed."""
     if new not in ReferralStatus.values:
-        raise ValidationError("Unknown referral status “%(new)s”.", params={"new": new}, code="unknown")
+        raise ValidationError(_("Unknown referral status “%(new)s”."), params={"new": new}, code="unknown")
     new = ReferralStatus(new)
     current = ReferralStatus(current)
     if new == current:
-        raise ValidationError("The referral is already “%(label)s”.", params={"label": new.label}, code="same")
+        raise ValidationError(_("The referral is already “%(label)s”."), params={"label": new.label}, code="same")
     if new not in allowed_moves(current, reopen_to, for_someone_close=for_someone_close):
         if for_someone_close and new not in SOMEONE_CLOSE_STATUSES:
             raise ValidationError(
-                "This is a suggestion for someone close to the patient; the clinic does not follow it as a "
-                "referral of the patient's own, so it cannot be “%(label)s”.", params={"label": new.label},
+                _("This is a suggestion for someone close to the patient; the clinic does not follow it as a "
+                "referral of the patient's own, so it cannot be “%(label)s”."), params={"label": new.label},
                 code="someone_close")
-        if current in CLOSED_STATUSES:
-            message = (f"This referral is {current.label.lower()}; it can only be re-opened "
-                       f"(back to “{ReferralStatus(reopen_to).label}”)." if reopen_to in OPEN_STATUSES
-                       else f"This referral is {current.label.lower()} and cannot be re-opened.")
+        if current in CLOSED_STATUSES and reopen_to in OPEN_STATUSES:
+            message = _("This referral is %(status)s; it can only be re-opened (back to “%(reopen)s”).") % {
+                "status": current.label.lower(), "reopen": ReferralStatus(reopen_to).label}
+        elif current in CLOSED_STATUSES:
+            message = _("This referral is %(status)s and cannot be re-opened.") % {"status": current.label.lower()}
         else:
-            nxt = [s.label for s in allowed_moves(current, for_someone_close=for_someone_close)]
-            message = (f"A referral that is “{current.label}” cannot move to “{new.label}”. "
-                       f"Next possible: {', '.join(nxt)}.")
+            nxt = [str(s.label) for s in allowed_moves(current, for_someone_close=for_someone_close)]
+            message = _("A referral that is “%(current)s” cannot move to “%(new)s”. Next possible: %(next)s.") % {
+                "current": current.label, "new": new.label, "next": ", ".join(nxt)}
         raise ValidationError(message, code="invalid_move")
     if new in NEEDS_REASON:
         if reason not in CloseReason.values:

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from patients.forms import TwoFactorRuleForm
 from patients.models import Clinic
@@ -19,8 +20,8 @@ class _Helped:
 
 class CodeForm(_Helped, forms.Form):
     code = forms.CharField(
-        label="Code", max_length=20, strip=True,
-        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        label=_("Code"), max_length=20, strip=True,
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
                                       "autocapitalize": "off"}),
     )
@@ -35,7 +36,7 @@ class CodeForm(_Helped, forms.Form):
 
 class PasswordConfirmForm(_Helped, forms.Form):
     password = forms.CharField(
-        label="Your password", strip=False,
+        label=_("Your password"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
 

@@ -16,6 +16,7 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,9 +43,10 @@ def requirement(user):
     records there, so they always need it; everyone else when their clinic requires it.
     """
     if user.is_staff or user.is_superuser:
-        return "Your account can open the site administration (Django admin), which needs two-factor authentication."
+        return gettext("Your account can open the site administration (Django admin), which needs two-factor "
+                       "authentication.")
     if user.clinic_id and user.clinic.require_two_factor:
-        return f"{user.clinic.name} requires two-factor authentication for all staff."
+        return gettext("%(clinic)s requires two-factor authentication for all staff.") % {"clinic": user.clinic.name}
     return None
 
 

@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -82,7 +84,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                                            defaults={"staff": request.user})
         mark_password_confirmed(request)
         if ended:
-            messages.info(request, f"Your other sessions ({ended}) were logged out.")
+            messages.info(request, _("Your other sessions (%(ended)s) were logged out.") % {"ended": ended})
         return response
 
 
@@ -104,7 +106,7 @@ def confirm_password(request):
         if user is not None and user.pk == request.user.pk:
             mark_password_confirmed(request)
             return redirect(_safe_next(request, "security:two_factor"))
-        form.add_error("password", "That password is not right.")
+        form.add_error("password", _("That password is not right."))
     context = {"form": form, "next": _safe_next(request, "security:two_factor")}
     return render(request, "security/confirm_password.html", context)
 
@@ -136,8 +138,11 @@ def two_factor_setup(request):
             django_otp.login(request, device)
             two_factor.remember_status(request, True)
             ended = sessions.end_sessions(request.user, keep_session_key=request.session.session_key)
-            messages.success(request, "Two-factor authentication is on."
-                             + (f" Your other sessions ({ended}) were logged out." if ended else ""))
+            if ended:
+                messages.success(request, _("Two-factor authentication is on. Your other sessions (%(ended)s) were "
+                                            "logged out.") % {"ended": ended})
+            else:
+                messages.success(request, _("Two-factor authentication is on."))
             return _show_recovery_codes(request, codes)
     return render(request, "security/two_factor_setup.html", {
         "form": form,
@@ -160,7 +165,7 @@ def recovery_codes_new(request):
     if not two_factor.has_two_factor(request.user):
         return redirect("security:two_factor")
     codes = two_factor.new_recovery_codes(request.user)
-    messages.success(request, "New recovery codes made. The old ones no longer work.")
+    messages.success(request, _("New recovery codes made. The old ones no longer work."))
     return _show_recovery_codes(request, codes)
 
 
@@ -171,12 +176,13 @@ def two_factor_disable(request):
     user = request.user
     required = two_factor.requirement(user)
     if required:
-        messages.error(request, f"{required} It cannot be turned off. To move it to a new phone, set it up again.")
+        messages.error(request, _("%(required)s It cannot be turned off. To move it to a new phone, set it up again.")
+                                % {"required": required})
         return redirect("security:two_factor")
     two_factor.turn_off(user)
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
     two_factor.remember_status(request, False)
-    messages.success(request, "Two-factor authentication is off.")
+    messages.success(request, _("Two-factor authentication is off."))
     return redirect("security:two_factor")
 
 
@@ -194,8 +200,8 @@ def two_factor_verify(request):
             django_otp.login(request, device)
             if isinstance(device, StaticDevice):
                 left = two_factor.recovery_codes_left(request.user)
-                messages.warning(request, f"You used a recovery code; {left} left. "
-                                          "Make new ones from your two-factor settings if you are running low.")
+                messages.warning(request, _("You used a recovery code; %(left)s left. Make new ones from your "
+                                            "two-factor settings if you are running low.") % {"left": left})
             return redirect(_safe_next(request))
     return render(request, "security/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
 
@@ -265,7 +271,9 @@ def staff_end_sessions(request, pk):
     staff = get_object_or_404(_clinic_staff(request), pk=pk)
     keep = request.session.session_key if staff.pk == request.user.pk else None
     ended = sessions.end_sessions(staff, keep_session_key=keep)
-    messages.success(request, f"Ended {ended} session{'s' if ended != 1 else ''} of {staff}.")
+    messages.success(request, ngettext("Ended %(ended)s session of %(staff)s.",
+                                       "Ended %(ended)s sessions of %(staff)s.", ended)
+                              % {"ended": ended, "staff": staff})
     return redirect(_safe_next(request, "security:clinic_security"))
 
 
@@ -275,10 +283,10 @@ def staff_end_sessions(request, pk):
 def staff_reset_two_factor(request, pk):
     staff = get_object_or_404(_clinic_staff(request), pk=pk)
     if staff.pk == request.user.pk:
-        messages.error(request, "Change your own two-factor settings from your account menu.")
+        messages.error(request, _("Change your own two-factor settings from your account menu."))
         return redirect("security:clinic_security")
     two_factor.turn_off(staff)
     sessions.end_sessions(staff)
-    messages.success(request, f"Two-factor authentication of {staff} was reset and their sessions ended. "
-                              "They set it up again at their next login.")
+    messages.success(request, _("Two-factor authentication of %(staff)s was reset and their sessions ended. They set "
+                                "it up again at their next login.") % {"staff": staff})
     return redirect("security:clinic_security")

@@ -2,6 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from patients.date_windows import HAPPENED, TARGET, DateWindowsMixin
 
@@ -34,7 +36,7 @@ def _display(form, name, value):
     if getattr(field, "choices", None):
         return str(dict(field.choices).get(value, value))
     if hasattr(value, "isoformat"):
-        return value.strftime("%b %-d, %Y")
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 
@@ -60,8 +62,8 @@ class WellnessPlanForm(forms.ModelForm):
         fields = WellnessPlan.TEXT_SECTIONS
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in WellnessPlan.TEXT_SECTIONS}
         help_texts = {
-            "vision": "In the patient's own words: what a good, meaningful life looks like.",
-            "daily_goals": "Small, doable things, e.g. a walk, a call to a friend, taking medication.",
+            "vision": _("In the patient's own words: what a good, meaningful life looks like."),
+            "daily_goals": _("Small, doable things, e.g. a walk, a call to a friend, taking medication."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -92,7 +94,7 @@ class SignAndActionForm(forms.ModelForm):
         model = SignAndAction
         fields = ["kind", "what", "my_action"]
         widgets = {"my_action": forms.Textarea(attrs={"rows": 2})}
-        labels = {"kind": "This is a"}
+        labels = {"kind": _("This is a")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +105,7 @@ class SupportForm(forms.ModelForm):
     class Meta:
         model = Support
         fields = ["kind", "name", "relationship", "how_to_reach", "call_in_crisis"]
-        labels = {"kind": "This is a"}
+        labels = {"kind": _("This is a")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,8 +120,8 @@ class AssessmentForm(DateWindowsMixin, forms.Form):
 
     date_windows = {"taken_on": ("The date of the assessment", HAPPENED)}
 
-    taken_on = forms.DateField(label="Date", widget=DateInput())
-    notes = forms.CharField(label="What we talked about (optional)", required=False,
+    taken_on = forms.DateField(label=_("Date"), widget=DateInput())
+    notes = forms.CharField(label=_("What we talked about (optional)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, definition, patient=None, **kwargs):
@@ -130,8 +132,8 @@ class AssessmentForm(DateWindowsMixin, forms.Form):
         for number, item in enumerate(definition.items, start=1):
             self.fields[self.field_name(item)] = forms.TypedChoiceField(
                 label=item.text, choices=definition.scale.choices(), coerce=int, widget=forms.RadioSelect,
-                error_messages={"required": "Choose an answer for this sentence.",
-                                "invalid_choice": "Choose one of the answers shown."},
+                error_messages={"required": _("Choose an answer for this sentence."),
+                                "invalid_choice": _("Choose one of the answers shown.")},
             )
             self.fields[self.field_name(item)].item = item
             self.fields[self.field_name(item)].number = number
@@ -150,8 +152,8 @@ class AssessmentForm(DateWindowsMixin, forms.Form):
 class QuestionnaireDefinitionForm(forms.Form):
     """A definition given as an uploaded JSON file or as pasted text; validated in full before anything is saved."""
 
-    file = forms.FileField(label="Definition file (JSON)", required=False)
-    text = forms.CharField(label="…or paste or edit the definition", required=False,
+    file = forms.FileField(label=_("Definition file (JSON)"), required=False)
+    text = forms.CharField(label=_("…or paste or edit the definition"), required=False,
                            widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace", "spellcheck": "false"}))
 
     def __init__(self, *args, allow_file=True, **kwargs):
@@ -168,14 +170,14 @@ class QuestionnaireDefinitionForm(forms.Form):
         field = "file" if upload else "text"
         if upload:
             if upload.size > 512 * 1024:
-                self.add_error("file", "The file is larger than 512 KB.")
+                self.add_error("file", _("The file is larger than 512 KB."))
                 return cleaned
             source = upload.read()
         elif text.strip():
             source = text
         else:
             self.add_error("text" if "file" not in self.fields else "file",
-                           "Choose a definition file or paste a definition.")
+                           _("Choose a definition file or paste a definition."))
             return cleaned
         try:
             cleaned["definition"] = parse_definition(source)
@@ -187,9 +189,9 @@ class QuestionnaireDefinitionForm(forms.Form):
 class TreatmentGoalFromGapForm(DateWindowsMixin, forms.Form):
     date_windows = {"target_date": ("The target date", TARGET)}
 
-    description = forms.CharField(label="Treatment-plan goal", max_length=500,
+    description = forms.CharField(label=_("Treatment-plan goal"), max_length=500,
                                   widget=forms.Textarea(attrs={"rows": 2}))
-    target_date = forms.DateField(label="Target date", required=False, widget=DateInput())
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.formats import date_format
 
 from patients.models import GoalSource, PlanGoal, PlanVersion
 from patients.treatment_plans import add_plan_goal
@@ -20,7 +21,7 @@ from .models import GapGoalLink
 def gap_source_note(assessment, domain):
     """Where a treatment-plan goal from a gap came from, in the plan's words."""
     return (f"Recovery-capital gap: {domain.label} ({assessment.version.parsed.name}, "
-            f"{assessment.taken_on:%b %-d, %Y})")
+            f"{date_format(assessment.taken_on, 'DATE_FORMAT')})")
 
 
 def add_goal_from_gap(patient, *, assessment, domain, description, target_date=None, by):

@@ -8,6 +8,7 @@ The plan is co-created: anyone on the patient's care team may change it, everyon
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.formats import date_format
 
 from .models import GapGoalLink, PlanChange, WellnessGoal, WellnessPlan
 
@@ -98,6 +99,6 @@ def add_goal_from_gap(patient, *, goal, assessment, domain, changes, by):
         goal.save()
         GapGoalLink.objects.create(assessment=assessment, domain=domain.id, wellness_goal=goal, created_by=by)
         plan.record(by, GOALS, PlanChange.Action.ADDED, str(goal), [*changes, (
-            "From recovery-capital gap", "", f"{domain.label} ({assessment.taken_on:%b %-d, %Y})")])
+            "From recovery-capital gap", "", f"{domain.label} ({date_format(assessment.taken_on, 'DATE_FORMAT')})")])
         _touched(plan, by)
     return goal

@@ -30,7 +30,7 @@ def resource_id(prefix, key):
 
 
 def ref(resource_type, rid, display=None):
-    return Reference(reference=f"{resource_type}/{rid}", display=display or None)
+    return Reference(reference=f"{resource_type}/{rid}", display=str(display) if display else None)
 
 
 def patient_ref(patient):

@@ -1,25 +1,26 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    VIEW = "view", "Viewed"
-    CREATE = "create", "Created"
-    CHANGE = "change", "Changed"
-    DELETE = "delete", "Deleted"
-    PRINT = "print", "Printed"
-    EXPORT = "export", "Exported"
-    DISCLOSE = "disclose", "Disclosed"
-    EMERGENCY_ACCESS = "emergency", "Emergency access"
-    SEND = "send", "Sent to the patient"
+    VIEW = "view", _("Viewed")
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    DELETE = "delete", _("Deleted")
+    PRINT = "print", _("Printed")
+    EXPORT = "export", _("Exported")
+    DISCLOSE = "disclose", _("Disclosed")
+    EMERGENCY_ACCESS = "emergency", _("Emergency access")
+    SEND = "send", _("Sent to the patient")
 
 
 class AuditActor(models.TextChoices):
     """Who acted: a staff member (named in ``actor``), or someone who is not staff."""
 
-    STAFF = "staff", "Staff member"
-    PATIENT = "patient", "The patient, through their personal link"
-    AUTOMATIC = "automatic", "Automatic (reminders)"
+    STAFF = "staff", _("Staff member")
+    PATIENT = "patient", _("The patient, through their personal link")
+    AUTOMATIC = "automatic", _("Automatic (reminders)")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -42,7 +43,7 @@ class AuditEntry(models.Model):
     actor_kind = models.CharField(max_length=16, choices=AuditActor.choices, default=AuditActor.STAFF)
     patient_public_id = models.UUIDField(null=True, blank=True, db_index=True)
     action = models.CharField(max_length=16, choices=AuditAction.choices)
-    what = models.CharField(max_length=120, help_text="The page or record type, by URL name; no patient data.")
+    what = models.CharField(max_length=120, help_text=_("The page or record type, by URL name; no patient data."))
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
-        raise ValidationError("Unknown time zone “%(value)s”; use a name such as America/Chicago.",
+        raise ValidationError(_("Unknown time zone “%(value)s”; use a name such as America/Chicago."),
                               params={"value": value})
 
 
@@ -35,20 +35,20 @@ class Clinic(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     crisis_line = models.CharField(
         "crisis line", max_length=120, blank=True,
-        help_text="A number patients can call in a crisis, printed on every handout and plan next to 988 "
-                  "(e.g. the clinic's after-hours line). Empty: the clinic's phone number is printed.")
+        help_text=_("A number patients can call in a crisis, printed on every handout and plan next to 988 "
+                  "(e.g. the clinic's after-hours line). Empty: the clinic's phone number is printed."))
     fax = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
     # Security. Two-factor is required unless a clinic admin turned it off, saying why (kept with who and when).
     require_two_factor = models.BooleanField(
         "require two-factor authentication for all staff", default=True,
-        help_text="When on, staff without two-factor authentication must set it up before they can open any page.",
+        help_text=_("When on, staff without two-factor authentication must set it up before they can open any page."),
     )
     two_factor_optional_reason = models.TextField("why two-factor is optional", blank=True)
     two_factor_optional_by = models.ForeignKey(
         "patients.StaffMember", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="two-factor made optional by",
+        verbose_name=_("two-factor made optional by"),
     )
     two_factor_optional_since = models.DateTimeField(null=True, blank=True)
     # Following up on participation (Stop 5): when a patient who went to meetings counts as lapsed, and how many
@@ -56,21 +56,21 @@ class Clinic(models.Model):
     lapse_days = models.PositiveSmallIntegerField(
         "days without a reported meeting before a lapse", default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="A patient who went to a first meeting (or is engaged) and has no meeting reported for this many "
-                  "days has lapsed: Stop 5 needs attention and the case manager's queue shows it.")
+        help_text=_("A patient who went to a first meeting (or is engaged) and has no meeting reported for this many "
+                  "days has lapsed: Stop 5 needs attention and the case manager's queue shows it."))
     outreach_attempts_alert = models.PositiveSmallIntegerField(
         "failed attempts to reach a patient before the queue flags them", default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text="Counted since the patient was last reached (a follow-up logged, or the patient answered).")
+        help_text=_("Counted since the patient was last reached (a follow-up logged, or the patient answered)."))
     # Stop 1: a revision of a plan whose review date has passed proposes this many days from the day it starts.
     plan_review_days = models.PositiveSmallIntegerField(
         "days until a plan's next review", default=90, validators=[MinValueValidator(7), MaxValueValidator(730)],
-        help_text="The next review a new draft proposes when the plan it revises was due for review already.")
+        help_text=_("The next review a new draft proposes when the plan it revises was due for review already."))
     limit_to_caseload = models.BooleanField(
         "limit staff to their caseload", default=False,
-        help_text="When on, staff see only patients on their care team (and patients they registered). "
+        help_text=_("When on, staff see only patients on their care team (and patients they registered). "
                   "Opening anyone else's record needs a stated reason, gives access for a few hours, "
-                  "and is listed for clinic admins.",
+                  "and is listed for clinic admins."),
     )
 
     class Meta:
@@ -122,10 +122,10 @@ class Clinic(models.Model):
 
 
 class Role(models.TextChoices):
-    CLINICIAN = "clinician", "Clinician"
-    PEER_SPECIALIST = "peer_specialist", "Peer support specialist"
-    CASE_MANAGER = "case_manager", "Case manager"
-    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+    CLINICIAN = "clinician", _("Clinician")
+    PEER_SPECIALIST = "peer_specialist", _("Peer support specialist")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    CLINIC_ADMIN = "clinic_admin", _("Clinic admin")
 
 
 def interface_languages():

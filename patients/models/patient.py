@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .clinic import Clinic, Role
 from .emergency import EmergencyAccess
@@ -144,10 +145,10 @@ class PatientManager(models.Manager.from_queryset(PatientQuerySet)):
 
 
 class ContactMethod(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    TEXT = "text", "Text message"
-    EMAIL = "email", "E-mail"
-    DO_NOT_CONTACT = "do_not_contact", "Do not contact"
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("E-mail")
+    DO_NOT_CONTACT = "do_not_contact", _("Do not contact")
 
 
 class Patient(models.Model):
@@ -156,8 +157,8 @@ class Patient(models.Model):
 
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    preferred_name = models.CharField(max_length=100, blank=True, help_text="What the patient likes to be called.")
-    pronouns = models.CharField(max_length=40, blank=True, help_text="e.g. she/her, he/him, they/them")
+    preferred_name = models.CharField(max_length=100, blank=True, help_text=_("What the patient likes to be called."))
+    pronouns = models.CharField(max_length=40, blank=True, help_text=_("e.g. she/her, he/him, they/them"))
     date_of_birth = models.DateField()
     mrn = models.CharField("medical record number", max_length=40)
     preferred_language = models.CharField(max_length=60, default="English")

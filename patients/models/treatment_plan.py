@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SignedVersionError(Exception):
@@ -34,69 +35,69 @@ class SignedVersionError(Exception):
 # Choices ------------------------------------------------------------------------------------------
 
 class DrinkingGoal(models.TextChoices):
-    ABSTINENCE = "abstinence", "Abstinence (no alcohol)"
-    REDUCED = "reduced", "Reduced drinking"
-    UNDECIDED = "undecided", "Undecided, still exploring"
+    ABSTINENCE = "abstinence", _("Abstinence (no alcohol)")
+    REDUCED = "reduced", _("Reduced drinking")
+    UNDECIDED = "undecided", _("Undecided, still exploring")
 
 
 class Medication(models.TextChoices):
-    NALTREXONE_ORAL = "naltrexone_oral", "Naltrexone, oral"
-    NALTREXONE_XR = "naltrexone_xr", "Naltrexone, extended-release injectable"
-    ACAMPROSATE = "acamprosate", "Acamprosate"
-    DISULFIRAM = "disulfiram", "Disulfiram"
-    TOPIRAMATE = "topiramate", "Topiramate (off-label)"
-    GABAPENTIN = "gabapentin", "Gabapentin (off-label)"
-    OTHER = "other", "Other (name it)"
+    NALTREXONE_ORAL = "naltrexone_oral", _("Naltrexone, oral")
+    NALTREXONE_XR = "naltrexone_xr", _("Naltrexone, extended-release injectable")
+    ACAMPROSATE = "acamprosate", _("Acamprosate")
+    DISULFIRAM = "disulfiram", _("Disulfiram")
+    TOPIRAMATE = "topiramate", _("Topiramate (off-label)")
+    GABAPENTIN = "gabapentin", _("Gabapentin (off-label)")
+    OTHER = "other", _("Other (name it)")
 
 
 class MedicationStatus(models.TextChoices):
-    CONSIDERING = "considering", "Considering"
-    STARTED = "started", "Started"
-    PAUSED = "paused", "Paused"
-    STOPPED = "stopped", "Stopped"
+    CONSIDERING = "considering", _("Considering")
+    STARTED = "started", _("Started")
+    PAUSED = "paused", _("Paused")
+    STOPPED = "stopped", _("Stopped")
 
 
 class Therapy(models.TextChoices):
-    CBT = "cbt", "Cognitive behavioral therapy"
-    MOTIVATIONAL_INTERVIEWING = "motivational_interviewing", "Motivational interviewing"
-    MOTIVATIONAL = "motivational", "Motivational enhancement therapy"
-    CRA = "cra", "Community reinforcement approach (CRA)"
-    CRAFT = "craft", "CRAFT (community reinforcement and family training), for family members"
-    CONTINGENCY = "contingency", "Contingency management"
-    MEDICAL_MANAGEMENT = "medical_management", "Medical management"
-    TWELVE_STEP = "twelve_step", "Twelve-step facilitation"
-    COUPLES_FAMILY = "couples_family", "Couples or family therapy"
-    OTHER = "other", "Other (name it)"
+    CBT = "cbt", _("Cognitive behavioral therapy")
+    MOTIVATIONAL_INTERVIEWING = "motivational_interviewing", _("Motivational interviewing")
+    MOTIVATIONAL = "motivational", _("Motivational enhancement therapy")
+    CRA = "cra", _("Community reinforcement approach (CRA)")
+    CRAFT = "craft", _("CRAFT (community reinforcement and family training), for family members")
+    CONTINGENCY = "contingency", _("Contingency management")
+    MEDICAL_MANAGEMENT = "medical_management", _("Medical management")
+    TWELVE_STEP = "twelve_step", _("Twelve-step facilitation")
+    COUPLES_FAMILY = "couples_family", _("Couples or family therapy")
+    OTHER = "other", _("Other (name it)")
 
 
 class SafetyPrompt(models.TextChoices):
     """Medication safety questions the plan asks (the rules are in ``patients/medication_safety.py``)."""
 
-    DISULFIRAM_REDUCED_DRINKING = "disulfiram_reduced_drinking", "Disulfiram with a goal of drinking less"
-    NALTREXONE_OPIOIDS = "naltrexone_opioids", "Naltrexone and opioids"
-    ACAMPROSATE_KIDNEYS = "acamprosate_kidneys", "Acamprosate and kidney function"
-    LIVER_DISEASE = "liver_disease", "Liver disease"
+    DISULFIRAM_REDUCED_DRINKING = "disulfiram_reduced_drinking", _("Disulfiram with a goal of drinking less")
+    NALTREXONE_OPIOIDS = "naltrexone_opioids", _("Naltrexone and opioids")
+    ACAMPROSATE_KIDNEYS = "acamprosate_kidneys", _("Acamprosate and kidney function")
+    LIVER_DISEASE = "liver_disease", _("Liver disease")
 
 
 class GoalStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    MET = "met", "Met"
-    DROPPED = "dropped", "Dropped"
+    ACTIVE = "active", _("Active")
+    MET = "met", _("Met")
+    DROPPED = "dropped", _("Dropped")
 
 
 class GoalSource(models.TextChoices):
-    CLINICAL = "clinical", "Clinical"
-    RECOVERY_CAPITAL_GAP = "recovery_capital_gap", "Recovery-capital gap"
-    PEER_MUTUAL_SUPPORT = "peer_mutual_support", "Peer or mutual support"
+    CLINICAL = "clinical", _("Clinical")
+    RECOVERY_CAPITAL_GAP = "recovery_capital_gap", _("Recovery-capital gap")
+    PEER_MUTUAL_SUPPORT = "peer_mutual_support", _("Peer or mutual support")
 
 
 class PlanAction(models.TextChoices):
-    STARTED = "started", "Started the plan"
-    SAVED = "saved", "Saved the draft"
-    GOAL_ADDED = "goal_added", "Added a goal"
-    SIGNED = "signed", "Signed"
-    REVISED = "revised", "Started a revision"
-    DISCARDED = "discarded", "Discarded the draft"
+    STARTED = "started", _("Started the plan")
+    SAVED = "saved", _("Saved the draft")
+    GOAL_ADDED = "goal_added", _("Added a goal")
+    SIGNED = "signed", _("Signed")
+    REVISED = "revised", _("Started a revision")
+    DISCARDED = "discarded", _("Discarded the draft")
 
 
 # Guards -------------------------------------------------------------------------------------------
@@ -194,15 +195,15 @@ class PlanVersion(models.Model):
     drinking_goal = models.CharField(max_length=20, choices=DrinkingGoal.choices, blank=True)
     drinking_goal_in_own_words = models.TextField(
         "drinking goal in the patient's own words", blank=True,
-        help_text="What the patient says they want, in their words.",
+        help_text=_("What the patient says they want, in their words."),
     )
     includes_peer_support = models.BooleanField(
         "peer support is part of this plan", default=False,
-        help_text="The patient works with a peer support specialist.",
+        help_text=_("The patient works with a peer support specialist."),
     )
     includes_mutual_support = models.BooleanField(
         "mutual support is part of this plan", default=False,
-        help_text="The patient will explore or attend mutual-support groups.",
+        help_text=_("The patient will explore or attend mutual-support groups."),
     )
     next_review_date = models.DateField(null=True, blank=True)
     notes = models.TextField("other notes", blank=True)
@@ -278,7 +279,7 @@ class PlanEntry(models.Model):
     """Shared shape of a version's entries: a stable key across versions and the immutability guard."""
 
     key = models.UUIDField(default=uuid.uuid4, editable=False,
-                           help_text="Stays the same when the entry is carried into a revised version.")
+                           help_text=_("Stays the same when the entry is carried into a revised version."))
 
     objects = PlanEntryQuerySet.as_manager()
 
@@ -314,18 +315,18 @@ class PlanMedication(PlanEntry):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="medications")
     medication = models.CharField(max_length=30, choices=Medication.choices)
     other_name = models.CharField("name of the other medication", max_length=100, blank=True)
-    dose = models.CharField(max_length=100, blank=True, help_text="e.g. 50 mg, 380 mg")
-    schedule = models.CharField(max_length=100, blank=True, help_text="e.g. once a day, every 4 weeks")
+    dose = models.CharField(max_length=100, blank=True, help_text=_("e.g. 50 mg, 380 mg"))
+    schedule = models.CharField(max_length=100, blank=True, help_text=_("e.g. once a day, every 4 weeks"))
     start_date = models.DateField(null=True, blank=True)
     stop_date = models.DateField("stop or pause date", null=True, blank=True)
     status = models.CharField(max_length=20, choices=MedicationStatus.choices, default=MedicationStatus.CONSIDERING)
     status_reason = models.CharField("reason for pausing or stopping", max_length=300, blank=True)
     prescriber = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="A clinician of this clinic.",
+        help_text=_("A clinician of this clinic."),
     )
     outside_prescriber = models.CharField(
-        max_length=200, blank=True, help_text="If someone outside the clinic prescribes it.",
+        max_length=200, blank=True, help_text=_("If someone outside the clinic prescribes it."),
     )
 
     objects = PlanMedicationQuerySet.as_manager()
@@ -383,7 +384,7 @@ class PlanTherapy(PlanEntry):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="therapies")
     therapy = models.CharField(max_length=30, choices=Therapy.choices)
     other_name = models.CharField("name of the other therapy", max_length=100, blank=True)
-    frequency = models.CharField(max_length=100, blank=True, help_text="e.g. weekly, twice a month")
+    frequency = models.CharField(max_length=100, blank=True, help_text=_("e.g. weekly, twice a month"))
     provider = models.CharField("who provides it", max_length=200, blank=True)
 
     class Meta:
@@ -419,7 +420,7 @@ class PlanGoal(PlanEntry):
                               default=GoalSource.CLINICAL)
     source_note = models.TextField(
         "about the source", blank=True,
-        help_text="e.g. which recovery-capital gap, or which group or peer activity.",
+        help_text=_("e.g. which recovery-capital gap, or which group or peer activity."),
     )
     added_at = models.DateTimeField(default=timezone.now, editable=False)
     added_by = models.ForeignKey(
@@ -448,7 +449,7 @@ class PlanSafetyCheck(PlanEntry):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="safety_checks")
     prompt = models.CharField(max_length=40, choices=SafetyPrompt.choices)
     question = models.TextField("what was asked")
-    answer = models.CharField(max_length=30, blank=True, help_text="Empty: not answered when signed.")
+    answer = models.CharField(max_length=30, blank=True, help_text=_("Empty: not answered when signed."))
     answer_label = models.CharField("answer in words", max_length=300, blank=True)
     note = models.TextField(blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

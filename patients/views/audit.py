@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from .. import audit
 from ..access import role_required
@@ -10,11 +11,11 @@ from ..models import AuditAction, AuditEntry, Patient, Role, StaffMember
 
 
 class AuditFilterForm(forms.Form):
-    mrn = forms.CharField(label="Patient MRN", required=False, max_length=40)
-    staff = forms.ModelChoiceField(label="Staff member", queryset=StaffMember.objects.none(), required=False)
-    action = forms.ChoiceField(label="Action", choices=[("", "Any")] + AuditAction.choices, required=False)
-    since = FilterDateField(label="From", required=False)
-    until = FilterDateField(label="Until", required=False)
+    mrn = forms.CharField(label=_("Patient MRN"), required=False, max_length=40)
+    staff = forms.ModelChoiceField(label=_("Staff member"), queryset=StaffMember.objects.none(), required=False)
+    action = forms.ChoiceField(label=_("Action"), choices=[("", _("Any"))] + AuditAction.choices, required=False)
+    since = FilterDateField(label=_("From"), required=False)
+    until = FilterDateField(label=_("Until"), required=False)
 
     def __init__(self, *args, clinic_id, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import audit, emergency
@@ -27,9 +28,9 @@ def emergency_access(request, public_id):
     form = emergency.EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         access = emergency.grant(request, patient, form.cleaned_data["reason"])
-        until = date_format(timezone.localtime(access.expires_at), "g:i A")
-        messages.warning(request, f"Emergency access until {until}. Your reason was recorded; "
-                                  "your clinic admin reviews it.")
+        until = date_format(timezone.localtime(access.expires_at), "TIME_FORMAT")
+        messages.warning(request, _("Emergency access until %(until)s. Your reason was recorded; your clinic admin "
+                                    "reviews it.") % {"until": until})
         return redirect(next_url)
     return emergency.break_the_glass_page(request, patient, form, next_url,
                                           status=400 if request.method == "POST" else 200)
@@ -61,7 +62,7 @@ def emergency_access_end(request, pk):
     access = get_object_or_404(_clinic_grants(request).select_related("staff"), pk=pk)
     if access.is_current():
         emergency.end(access, request.user)
-        messages.success(request, f"Emergency access of {access.staff} ended.")
+        messages.success(request, _("Emergency access of %(staff)s ended.") % {"staff": access.staff})
     else:
-        messages.info(request, "That access had already ended.")
+        messages.info(request, _("That access had already ended."))
     return redirect("staff:emergency_access")

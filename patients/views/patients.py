@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import audit, care_teams
@@ -16,7 +17,7 @@ def patient_create(request):
         patient.created_by = patient.updated_by = request.user
         patient.save()
         audit.record(request, audit.AuditAction.CREATE, patient=patient)
-        messages.success(request, "Patient added.")
+        messages.success(request, _("Patient added."))
         return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
 
@@ -29,7 +30,7 @@ def patient_edit(request, public_id):
         patient = form.save(commit=False)
         patient.updated_by = request.user
         patient.save()
-        messages.success(request, "Patient details saved.")
+        messages.success(request, _("Patient details saved."))
         return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
@@ -49,5 +50,5 @@ def care_team_remove(request, public_id, member_id):
             "action": request.path, "back_url": patient.get_absolute_url(), "back_label": "Care team",
         })
     care_teams.remove_member(patient=patient, member=member, by=request.user)
-    messages.success(request, f"Removed {who} from the care team.")
+    messages.success(request, _("Removed %(who)s from the care team.") % {"who": who})
     return redirect(patient)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import audit
@@ -106,9 +107,10 @@ def plan_start(request, public_id):
     plans.require_plan_editor(request.user, patient)
     draft, created = plans.get_or_start_draft(patient, request.user)
     if created:
-        messages.success(request, f"Draft version {draft.number} started.")
+        messages.success(request, _("Draft version %(number)s started.") % {"number": draft.number})
     else:
-        messages.info(request, f"Version {draft.number} is already being drafted; you are editing it.")
+        messages.info(request, _("Version %(number)s is already being drafted; you are editing it.")
+                               % {"number": draft.number})
     return redirect("patients:plan_edit", patient.public_id, draft.number)
 
 
@@ -132,7 +134,7 @@ def plan_edit(request, public_id, number):
         except (plans.DraftConflict, SignedVersionError):
             conflict = PlanVersion.objects.select_related("updated_by").filter(pk=version.pk).first()
         else:
-            messages.success(request, f"Draft version {version.number} saved.")
+            messages.success(request, _("Draft version %(number)s saved.") % {"number": version.number})
             if "continue" in request.POST:
                 return redirect("patients:plan_edit", patient.public_id, version.number)
             return redirect("patients:plan", patient.public_id)
@@ -146,8 +148,8 @@ def plan_edit(request, public_id, number):
 def _conflict(request, patient, version, saved):
     """Someone saved (or signed) first: keep what this clinician typed and show what is saved now."""
     if saved is None or saved.is_signed:
-        messages.error(request, "Someone else signed or discarded this draft while you were editing; "
-                                "your changes were not saved.")
+        messages.error(request, _("Someone else signed or discarded this draft while you were editing; "
+                                "your changes were not saved."))
         return render(request, "patients/treatment_plan_edit.html", {
             "patient": patient, "version": version, "forms": PlanEditForms(request.POST, version,
                                                                           request.user.clinic),
@@ -172,12 +174,13 @@ def plan_sign(request, public_id, number):
     plans.require_plan_editor(request.user, patient)
     version = _version_or_404(patient, number, plans.versions_with_entries())
     if version.is_signed:
-        messages.error(request, f"Version {version.number} is already signed; it cannot change.")
+        messages.error(request, _("Version %(number)s is already signed; it cannot change.")
+                                % {"number": version.number})
         return redirect("patients:plan_version", patient.public_id, version.number)
     form = SignForm(request.POST, version=version, prompts=prompts_for_version(version))
     if not form.is_valid():
         if "lock_version" in form.errors:
-            messages.error(request, "The page was out of date; check the draft and sign again.")
+            messages.error(request, _("The page was out of date; check the draft and sign again."))
             return redirect("patients:plan", patient.public_id)
         return _version_page(request, patient, version, status=400, sign_form=form)
     try:
@@ -185,14 +188,14 @@ def plan_sign(request, public_id, number):
                            safety_answers=form.safety_answers())
     except ValidationError as error:
         for problem in error.messages:
-            form.add_error(None, f"Not signed: {problem}")
+            form.add_error(None, _("Not signed: %(problem)s") % {"problem": problem})
         return _version_page(request, patient, version, status=400, sign_form=form)
     except (plans.DraftConflict, SignedVersionError):
-        messages.error(request, "Someone changed this draft after you opened it; nothing was signed. "
-                                "Check the draft below and sign again.")
+        messages.error(request, _("Someone changed this draft after you opened it; nothing was signed. "
+                                "Check the draft below and sign again."))
         return redirect("patients:plan", patient.public_id)
-    messages.success(request, f"Version {version.number} signed. It can no longer change; "
-                              "revise the plan to make a new version.")
+    messages.success(request, _("Version %(number)s signed. It can no longer change; revise the plan to make a new "
+                                "version.") % {"number": version.number})
     return redirect("patients:plan", patient.public_id)
 
 
@@ -203,10 +206,10 @@ def plan_discard(request, public_id, number):
     plans.require_plan_editor(request.user, patient)
     version = _version_or_404(patient, number)
     if version.is_signed:
-        messages.error(request, f"Version {version.number} is signed; it cannot be discarded.")
+        messages.error(request, _("Version %(number)s is signed; it cannot be discarded.") % {"number": version.number})
         return redirect("patients:plan_version", patient.public_id, version.number)
     plans.discard_draft(version, request.user)
-    messages.success(request, f"Draft version {version.number} discarded.")
+    messages.success(request, _("Draft version %(number)s discarded.") % {"number": version.number})
     return redirect("patients:plan", patient.public_id)
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from patients.date_windows import REVIEWED, DateWindowsMixin
 
@@ -51,7 +52,8 @@ class ProgramForm(DateWindowsMixin, forms.ModelForm):
             "first_meeting": forms.Textarea(attrs={"rows": 4}),
             "reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        help_texts = {"description_source": "Where the description comes from, e.g. the group's own website."}
+        help_texts = {"description_source": gettext_lazy("Where the description comes from, e.g. the group's own "
+                                                         "website.")}
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,19 +77,21 @@ class ProgramForm(DateWindowsMixin, forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if Program.objects.shared().filter(name__iexact=name).exists():
-            raise forms.ValidationError(f"The shared directory already has “{name}”: add a clinic note to it "
-                                        "instead of a program of your own.")
+            raise forms.ValidationError(gettext("The shared directory already has “%(name)s”: add a clinic note to it "
+                                                "instead of a program of your own.") % {"name": name})
         mine = Program.objects.of_clinic(self.clinic).filter(name__iexact=name).exclude(pk=self.instance.pk)
         if mine.exists():
-            raise forms.ValidationError(f"Your clinic already has a program called “{name}”.")
+            raise forms.ValidationError(gettext("Your clinic already has a program called “%(name)s”.")
+                                        % {"name": name})
         return name
 
     def clean(self):
         data = super().clean()
         if data.get("medication_welcome") == "welcoming" and not data.get("medication_source"):
-            self.add_error("medication_source", "Say where this comes from before marking the program welcoming.")
+            self.add_error("medication_source", gettext("Say where this comes from before marking the program "
+                                                        "welcoming."))
         if data.get("description") and not data.get("description_source"):
-            self.add_error("description_source", "Say where the description comes from.")
+            self.add_error("description_source", gettext("Say where the description comes from."))
         return data
 
 
@@ -108,19 +112,21 @@ class ProgramNoteForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not (data.get("local_contact") or "").strip() and not (data.get("note") or "").strip():
-            raise forms.ValidationError("Write a local contact or a note (or both).")
+            raise forms.ValidationError(gettext("Write a local contact or a note (or both)."))
         return data
 
 
 class MeetingImportForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label="Choose a program")
-    feed = forms.FileField(label="Meeting Guide JSON file", help_text="A .json file: an array of meetings.")
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label=gettext_lazy("Choose a program"))
+    feed = forms.FileField(label=gettext_lazy("Meeting Guide JSON file"),
+                           help_text=gettext_lazy("A .json file: an array of meetings."))
     source = forms.CharField(
-        label="Name of the feed", max_length=200, required=False,
-        help_text="As staff will see it, e.g. “Springfield Intergroup”. A program can have several feeds (say, a "
-                  "local intergroup's and an online one); each import updates the feed of its name and marks "
-                  "inactive only that feed's missing meetings. Leave empty to update the program's only feed, or "
-                  "to name a first feed after the file.")
+        label=gettext_lazy("Name of the feed"), max_length=200, required=False,
+        help_text=gettext_lazy(
+            "As staff will see it, e.g. “Springfield Intergroup”. A program can have several feeds (say, a "
+            "local intergroup's and an online one); each import updates the feed of its name and marks "
+            "inactive only that feed's missing meetings. Leave empty to update the program's only feed, or "
+            "to name a first feed after the file."))
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,11 +138,11 @@ class MeetingImportForm(forms.Form):
     def clean_feed(self):
         upload = self.cleaned_data["feed"]
         if upload.size > MAX_FEED_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB.")
+            raise forms.ValidationError(gettext("The file is larger than 20 MB."))
         try:
             self.entries = read_feed(upload.read())
         except FeedError as exc:
-            raise forms.ValidationError(f"{exc} Nothing was imported.") from None
+            raise forms.ValidationError(gettext("%(exc)s Nothing was imported.") % {"exc": exc}) from None
         return upload
 
 
@@ -177,7 +183,8 @@ class MeetingMedicationForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["medication_welcome", "medication_note"]
-        help_texts = {"medication_note": "What you learned and from whom, e.g. “Asked the secretary, 2026-03”."}
+        help_texts = {"medication_note": gettext_lazy("What you learned and from whom, e.g. “Asked the secretary, "
+                                                      "2026-03”.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,33 +194,34 @@ class MeetingMedicationForm(forms.ModelForm):
 
 
 ATTENDANCE_FILTERS = [
-    ("in_person", "In person (incl. hybrid)"),
-    ("online", "Online (incl. hybrid)"),
-    ("hybrid", "Hybrid only"),
+    ("in_person", gettext_lazy("In person (incl. hybrid)")),
+    ("online", gettext_lazy("Online (incl. hybrid)")),
+    ("hybrid", gettext_lazy("Hybrid only")),
 ]
 MEDICATION_FILTERS = [
-    ("welcoming", "Known to be welcoming"),
-    ("not_unwelcoming", "Not reported as unwelcoming"),
+    ("welcoming", gettext_lazy("Known to be welcoming")),
+    ("not_unwelcoming", gettext_lazy("Not reported as unwelcoming")),
 ]
 
 
 class MeetingFilterForm(forms.Form):
-    q = forms.CharField(label="Name, place or group", required=False, max_length=100)
-    group = forms.ChoiceField(label="Kind of group", required=False,
-                              choices=[("", "Any")] + list(ProgramGroup.choices))
-    program = forms.ModelChoiceField(queryset=Program.objects.all(), required=False, empty_label="Any",
+    q = forms.CharField(label=gettext_lazy("Name, place or group"), required=False, max_length=100)
+    group = forms.ChoiceField(label=gettext_lazy("Kind of group"), required=False,
+                              choices=[("", gettext_lazy("Any"))] + list(ProgramGroup.choices))
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), required=False, empty_label=gettext_lazy("Any"),
                                      to_field_name="slug")
-    attendance = forms.ChoiceField(label="Format", required=False, choices=[("", "Any")] + ATTENDANCE_FILTERS)
-    day = forms.TypedChoiceField(label="Day", required=False, coerce=int, empty_value=None,
-                                 choices=[("", "Any")] + list(enumerate(WEEKDAY_NAMES)))
-    time_of_day = forms.ChoiceField(label="Time of day", required=False,
-                                    choices=[("", "Any")] + list(TimeOfDay.choices))
-    language = forms.ChoiceField(label="Language", required=False)
-    attributes = forms.MultipleChoiceField(label="Attributes (all must apply)", required=False,
+    attendance = forms.ChoiceField(label=gettext_lazy("Format"), required=False,
+                                   choices=[("", gettext_lazy("Any"))] + ATTENDANCE_FILTERS)
+    day = forms.TypedChoiceField(label=gettext_lazy("Day"), required=False, coerce=int, empty_value=None,
+                                 choices=[("", gettext_lazy("Any"))] + list(enumerate(WEEKDAY_NAMES)))
+    time_of_day = forms.ChoiceField(label=gettext_lazy("Time of day"), required=False,
+                                    choices=[("", gettext_lazy("Any"))] + list(TimeOfDay.choices))
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
+    attributes = forms.MultipleChoiceField(label=gettext_lazy("Attributes (all must apply)"), required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    medication = forms.ChoiceField(label="Welcoming of medication", required=False,
-                                   choices=[("", "Any")] + MEDICATION_FILTERS)
-    include_inactive = forms.BooleanField(label="Include inactive meetings", required=False)
+    medication = forms.ChoiceField(label=gettext_lazy("Welcoming of medication"), required=False,
+                                   choices=[("", gettext_lazy("Any"))] + MEDICATION_FILTERS)
+    include_inactive = forms.BooleanField(label=gettext_lazy("Include inactive meetings"), required=False)
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,35 +285,38 @@ class MeetingForm(forms.Form):
     by hand is stored, filtered, matched and exported exactly like a feed's.
     """
 
-    program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label="Choose a program")
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label=gettext_lazy("Choose a program"))
     name = forms.CharField(max_length=200)
-    days = forms.TypedMultipleChoiceField(label="Days", required=False, coerce=int,
+    days = forms.TypedMultipleChoiceField(label=gettext_lazy("Days"), required=False, coerce=int,
                                           choices=list(enumerate(WEEKDAY_NAMES)),
                                           widget=forms.CheckboxSelectMultiple,
-                                          help_text="Leave all empty for a meeting by appointment.")
-    start_time = forms.TimeField(label="Starts", required=False,
+                                          help_text=gettext_lazy("Leave all empty for a meeting by appointment."))
+    start_time = forms.TimeField(label=gettext_lazy("Starts"), required=False,
                                  widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    end_time = forms.TimeField(label="Ends", required=False,
+    end_time = forms.TimeField(label=gettext_lazy("Ends"), required=False,
                                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                               help_text="Leave empty if it runs past midnight or has no set end.")
+                               help_text=gettext_lazy("Leave empty if it runs past midnight or has no set end."))
     time_zone = forms.ChoiceField()
-    location_name = forms.CharField(label="Venue", max_length=200, required=False,
-                                    help_text="e.g. “St. Mark's Church, lower hall”.")
-    formatted_address = forms.CharField(label="Address", max_length=500, required=False,
-                                        help_text="Street, city, state and ZIP, for an in-person meeting.")
-    location_notes = forms.CharField(label="How to find it", required=False, max_length=1000,
+    location_name = forms.CharField(label=gettext_lazy("Venue"), max_length=200, required=False,
+                                    help_text=gettext_lazy("e.g. “St. Mark's Church, lower hall”."))
+    formatted_address = forms.CharField(label=gettext_lazy("Address"), max_length=500, required=False,
+                                        help_text=gettext_lazy("Street, city, state and ZIP, for an in-person "
+                                                               "meeting."))
+    location_notes = forms.CharField(label=gettext_lazy("How to find it"), required=False, max_length=1000,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    conference_url = forms.URLField(label="Online link", max_length=2000, required=False, assume_scheme="https")
-    conference_phone = forms.CharField(label="Dial-in phone", max_length=120, required=False)
+    conference_url = forms.URLField(label=gettext_lazy("Online link"), max_length=2000, required=False,
+                                    assume_scheme="https")
+    conference_phone = forms.CharField(label=gettext_lazy("Dial-in phone"), max_length=120, required=False)
     online_area = forms.CharField(
-        label="Town or area of an online meeting", max_length=300, required=False,
-        help_text="For a meeting held only online: where the group is based, e.g. “Springfield, IL, USA”. The "
-                  "Meeting Guide app lists online meetings only with one.")
+        label=gettext_lazy("Town or area of an online meeting"), max_length=300, required=False,
+        help_text=gettext_lazy("For a meeting held only online: where the group is based, e.g. “Springfield, IL, "
+                               "USA”. The Meeting Guide app lists online meetings only with one."))
     language = forms.ChoiceField(initial=type_codes.DEFAULT_LANGUAGE)
     attributes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    is_active = forms.BooleanField(label="Still meets", required=False, initial=True,
-                                   help_text="Untick when the group stops meeting; it stays on referrals made to it.")
+    is_active = forms.BooleanField(label=gettext_lazy("Still meets"), required=False, initial=True,
+                                   help_text=gettext_lazy("Untick when the group stops meeting; it stays on referrals "
+                                                          "made to it."))
 
     def __init__(self, *args, clinic, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -356,15 +367,15 @@ class MeetingForm(forms.Form):
             return data
         start, end = data.get("start_time"), data.get("end_time")
         if data.get("days") and start is None:
-            self.add_error("start_time", "Give the start time of a meeting held on set days.")
+            self.add_error("start_time", gettext("Give the start time of a meeting held on set days."))
         if end is not None and start is None:
-            self.add_error("start_time", "Give the start time too, or leave the end time empty.")
+            self.add_error("start_time", gettext("Give the start time too, or leave the end time empty."))
         elif start is not None and end is not None and end <= start:
-            self.add_error("end_time", "The meeting ends before it starts. If it runs past midnight, "
-                                       "leave the end time empty.")
+            self.add_error("end_time", gettext("The meeting ends before it starts. If it runs past midnight, "
+                                       "leave the end time empty."))
         online = data.get("conference_url") or data.get("conference_phone")
         if not (data.get("formatted_address") or online):
-            self.add_error("formatted_address", "Give an address, or an online link or dial-in phone number.")
+            self.add_error("formatted_address", gettext("Give an address, or an online link or dial-in phone number."))
         if self.errors:
             return data
         # The town or area counts only for a meeting held only online (a street address makes it in person).
@@ -402,18 +413,20 @@ class MeetingForm(forms.Form):
 
 # Matching preferences -----------------------------------------------------------------------------
 class MatchingPreferencesForm(forms.ModelForm):
-    language = forms.ChoiceField(label="Meeting language")
+    language = forms.ChoiceField(label=gettext_lazy("Meeting language"))
     cultural_focuses = forms.MultipleChoiceField(
-        label="Cultural preferences", required=False, choices=CulturalFocus.choices,
-        widget=forms.CheckboxSelectMultiple, help_text="Groups grounded in these communities are brought forward.",
+        label=gettext_lazy("Cultural preferences"), required=False, choices=CulturalFocus.choices,
+        widget=forms.CheckboxSelectMultiple, help_text=gettext_lazy("Groups grounded in these communities are brought "
+                                                                    "forward."),
     )
     available_days = forms.TypedMultipleChoiceField(
-        label="Days available", required=False, coerce=int, choices=list(enumerate(WEEKDAY_NAMES)),
-        widget=forms.CheckboxSelectMultiple, help_text="Leave all unticked for any day.",
+        label=gettext_lazy("Days available"), required=False, coerce=int, choices=list(enumerate(WEEKDAY_NAMES)),
+        widget=forms.CheckboxSelectMultiple, help_text=gettext_lazy("Leave all unticked for any day."),
     )
     available_times = forms.MultipleChoiceField(
-        label="Times available", required=False, choices=TimeOfDay.choices, widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked for any time.",
+        label=gettext_lazy("Times available"), required=False, choices=TimeOfDay.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Leave all unticked for any time."),
     )
 
     class Meta:
@@ -423,12 +436,12 @@ class MatchingPreferencesForm(forms.ModelForm):
             "transportation", "language", "gender_groups", "cultural_focuses", "cultural_notes", "available_days",
             "available_times", "notes",
         ]
-        labels = {"on_maud": "Takes a medication for alcohol use disorder (MAUD)",
-                  "notes": "Anything else that matters for finding a group"}
+        labels = {"on_maud": gettext_lazy("Takes a medication for alcohol use disorder (MAUD)"),
+                  "notes": gettext_lazy("Anything else that matters for finding a group")}
         help_texts = {
-            "drinking_goal": "Used only while the patient has no signed treatment plan; once a plan is signed, "
-                             "matching uses its drinking goal and medications.",
-            "gender_groups": "Women-only or men-only groups are suggested only when they fit.",
+            "drinking_goal": gettext_lazy("Used only while the patient has no signed treatment plan; once a plan is "
+                                          "signed, matching uses its drinking goal and medications."),
+            "gender_groups": gettext_lazy("Women-only or men-only groups are suggested only when they fit."),
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -468,7 +481,7 @@ class MatchingPreferencesForm(forms.ModelForm):
         data = super().clean()
         if data.get("online_only"):
             if not (data.get("online_ok") or data.get("app_ok")):
-                self.add_error("online_only", "Online only needs “open to online meetings” or “open to apps”.")
+                self.add_error("online_only", gettext("Online only needs “open to online meetings” or “open to apps”."))
         elif not (data.get("in_person_ok") or data.get("online_ok") or data.get("app_ok")):
-            self.add_error("in_person_ok", "Tick at least one format the patient is open to.")
+            self.add_error("in_person_ok", gettext("Tick at least one format the patient is open to."))
         return data

@@ -26,6 +26,9 @@ the matching preferences' own answers count only while there is no signed plan.
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from .models import (
     Audience,
     CulturalFocus,
@@ -136,6 +139,7 @@ class Option:
     travel_free: bool | None = False  # None: not known (a program whose formats are not recorded)
 
     def add(self, points, text):
+        text = str(text)  # words in the language of the request (lazy ones from the tables above), kept as text
         self.score += points
         if points > 0:
             self.fits.append(text)
@@ -170,37 +174,38 @@ def _drinking(needs, program, option):
     approach = program.drinking_approach
     if needs.drinking_goal == DrinkingGoal.REDUCED:
         if approach == DrinkingApproach.REDUCED_ACCEPTED:
-            option.add(4, "Accepts reduced drinking as a goal, which is the patient's goal")
+            option.add(4, _("Accepts reduced drinking as a goal, which is the patient's goal"))
         elif approach == DrinkingApproach.ABSTINENCE:
-            option.add(-3, "Expects abstinence, while the patient's goal is to drink less")
+            option.add(-3, _("Expects abstinence, while the patient's goal is to drink less"))
         elif approach == DrinkingApproach.VARIES:
-            option.add(0, "Whether reduced drinking is accepted varies by group")
+            option.add(0, _("Whether reduced drinking is accepted varies by group"))
         else:
-            option.add(-1, "Not known whether reduced drinking is accepted")
+            option.add(-1, _("Not known whether reduced drinking is accepted"))
     elif needs.drinking_goal == DrinkingGoal.ABSTINENCE:
         if approach == DrinkingApproach.ABSTINENCE:
-            option.add(2, "Built around abstinence, the patient's goal")
+            option.add(2, _("Built around abstinence, the patient's goal"))
         elif approach == DrinkingApproach.REDUCED_ACCEPTED:
-            option.add(1, "Supports stopping as well as cutting down")
+            option.add(1, _("Supports stopping as well as cutting down"))
     elif approach == DrinkingApproach.REDUCED_ACCEPTED:
-        option.add(1, "Welcomes stopping or drinking less, so it fits while the patient decides")
+        option.add(1, _("Welcomes stopping or drinking less, so it fits while the patient decides"))
     elif approach == DrinkingApproach.ABSTINENCE:
-        option.add(1, "Built around stopping, one of the goals the patient is weighing")
+        option.add(1, _("Built around stopping, one of the goals the patient is weighing"))
     elif approach == DrinkingApproach.VARIES:
-        option.add(0, "Whether reduced drinking is accepted varies by group")
+        option.add(0, _("Whether reduced drinking is accepted varies by group"))
 
 
 SPIRITUAL_WHEN_AVOIDED = {
-    SpiritualContent.NONE: (2, "No spiritual or religious content, as the patient prefers"),
-    SpiritualContent.SOME: (-2, "Includes some spiritual content; the patient prefers none"),
-    SpiritualContent.CENTRAL: (-4, "Spiritual or religious content is central; the patient prefers none"),
-    SpiritualContent.VARIES: (-1, "Spiritual content varies by group; the patient prefers none"),
-    SpiritualContent.UNKNOWN: (-1, "Not known whether it has spiritual content; the patient prefers none"),
+    SpiritualContent.NONE: (2, gettext_lazy("No spiritual or religious content, as the patient prefers")),
+    SpiritualContent.SOME: (-2, gettext_lazy("Includes some spiritual content; the patient prefers none")),
+    SpiritualContent.CENTRAL: (-4, gettext_lazy("Spiritual or religious content is central; the patient prefers none")),
+    SpiritualContent.VARIES: (-1, gettext_lazy("Spiritual content varies by group; the patient prefers none")),
+    SpiritualContent.UNKNOWN: (-1, gettext_lazy("Not known whether it has spiritual content; the patient prefers "
+                                                "none")),
 }
 SPIRITUAL_WHEN_WANTED = {
-    SpiritualContent.CENTRAL: (3, "Spiritual or religious content is central, as the patient wants"),
-    SpiritualContent.SOME: (2, "Includes spiritual content, as the patient wants"),
-    SpiritualContent.NONE: (-1, "Secular, while the patient wants spiritual support"),
+    SpiritualContent.CENTRAL: (3, gettext_lazy("Spiritual or religious content is central, as the patient wants")),
+    SpiritualContent.SOME: (2, gettext_lazy("Includes spiritual content, as the patient wants")),
+    SpiritualContent.NONE: (-1, gettext_lazy("Secular, while the patient wants spiritual support")),
 }
 
 
@@ -210,13 +215,23 @@ def _spiritual(needs, program, option):
     points, text = table.get(program.spiritual_content, (0, ""))
     if program.listed_as_secular_but_spiritual:
         # Both facts, whatever the preference: where the pathway lists it, and what it is.
-        grounded = f", grounded in {CulturalFocus(program.cultural_focus).label}" if program.cultural_focus else ""
-        text = f"Listed among the pathway's secular options, but openly spiritual{grounded}"
-        if needs.spiritual_content == SpiritualPreference.AVOID:
-            text += "; the patient prefers no spiritual content"
-        elif needs.spiritual_content == SpiritualPreference.WANTS:
-            text += ", as the patient wants"
-        option.add(points, text)
+        # Both facts, written whole for each case, so that each language can word them its own way.
+        focus = CulturalFocus(program.cultural_focus).label if program.cultural_focus else ""
+        wish = {SpiritualPreference.AVOID: "avoid", SpiritualPreference.WANTS: "wants"}.get(needs.spiritual_content)
+        texts = {
+            (True, "avoid"): _("Listed among the pathway's secular options, but openly spiritual, grounded in "
+                               "%(focus)s; the patient prefers no spiritual content"),
+            (True, "wants"): _("Listed among the pathway's secular options, but openly spiritual, grounded in "
+                               "%(focus)s, as the patient wants"),
+            (True, None): _("Listed among the pathway's secular options, but openly spiritual, grounded in "
+                            "%(focus)s"),
+            (False, "avoid"): _("Listed among the pathway's secular options, but openly spiritual; the patient "
+                                "prefers no spiritual content"),
+            (False, "wants"): _("Listed among the pathway's secular options, but openly spiritual, as the patient "
+                                "wants"),
+            (False, None): _("Listed among the pathway's secular options, but openly spiritual"),
+        }
+        option.add(points, texts[(bool(focus), wish)] % {"focus": focus} if focus else texts[(False, wish)])
     elif text:
         option.add(points, text)
 
@@ -225,11 +240,11 @@ def _program_medication(needs, program, option):
     if not needs.on_maud:
         return
     if program.medication_welcome == MedicationWelcome.WELCOMING:
-        option.add(3, "Known to welcome people who take medication for alcohol use disorder")
+        option.add(3, _("Known to welcome people who take medication for alcohol use disorder"))
     elif program.medication_welcome == MedicationWelcome.VARIES:
-        option.add(-1, "How groups treat medication varies: check before the first meeting")
+        option.add(-1, _("How groups treat medication varies: check before the first meeting"))
     else:
-        option.add(-1, "Not known how it treats medication: ask before the first meeting")
+        option.add(-1, _("Not known how it treats medication: ask before the first meeting"))
 
 
 #: From this share of patients who felt welcome, reports count for a group; below the lower one, against it.
@@ -241,8 +256,13 @@ def _from_reports(needs, rating, option, where):
     them (``rating.shown``): used before the published stance. Returns whether they were used."""
     if not needs.on_maud or rating is None or not rating.shown:
         return False
-    text = (f"{rating.welcomed} of {rating.reports} of the clinic's patients felt welcome {where} as someone taking "
-            "medication (their reports, used before the published stance)")
+    values = {"welcomed": rating.welcomed, "reports": rating.reports}
+    if where == "meeting":
+        text = _("%(welcomed)s of %(reports)s of the clinic's patients felt welcome at this meeting as someone taking "
+                 "medication (their reports, used before the published stance)") % values
+    else:
+        text = _("%(welcomed)s of %(reports)s of the clinic's patients felt welcome in this program as someone "
+                 "taking medication (their reports, used before the published stance)") % values
     if rating.share >= REPORTS_WELCOMING:
         option.add(3, text)
     elif rating.share < REPORTS_UNWELCOMING:
@@ -257,9 +277,9 @@ def _cultural_program(needs, program, option):
         return
     label = CulturalFocus(program.cultural_focus).label
     if program.cultural_focus in needs.cultural_focuses:
-        option.add(4, f"Grounded in {label}, as the patient wished")
+        option.add(4, _("Grounded in %(label)s, as the patient wished") % {"label": label})
     else:
-        option.add(0, f"Grounded in {label}: ask whether this fits the patient")
+        option.add(0, _("Grounded in %(label)s: ask whether this fits the patient") % {"label": label})
 
 
 # Programs ---------------------------------------------------------------------------------------
@@ -271,46 +291,47 @@ def _formats_known(program):
 def score_program(needs, program, fitting_meetings=0, rating=None):
     option = Option(program, travel_free=program.can_join_without_travel if _formats_known(program) else None)
     if program.audience == Audience.FAMILY_AND_FRIENDS:
-        option.left_out = "For the patient's family and friends, not the patient's own group"
+        option.left_out = _("For the patient's family and friends, not the patient's own group")
         return option
     if program.audience == Audience.WOMEN and needs.gender_groups != GenderGroups.WOMEN:
-        option.left_out = "For women only, and the patient's preferences do not say women's groups fit"
+        option.left_out = _("For women only, and the patient's preferences do not say women's groups fit")
         return option
     if program.audience == Audience.WOMEN:
-        option.add(2, "A women's program, which fits the patient")
+        option.add(2, _("A women's program, which fits the patient"))
     if needs.online_only and option.travel_free is False:
-        option.left_out = "Does not meet online or by app, and the patient joins online only"
+        option.left_out = _("Does not meet online or by app, and the patient joins online only")
         return option
     _drinking(needs, program, option)
     _spiritual(needs, program, option)
-    if not _from_reports(needs, rating, option, "in this program"):
+    if not _from_reports(needs, rating, option, "program"):
         _program_medication(needs, program, option)
     _cultural_program(needs, program, option)
     _program_formats(needs, program, option)
     if fitting_meetings:
-        option.add(1, f"{fitting_meetings} fitting meeting{'s' if fitting_meetings != 1 else ''} "
-                      "in the clinic's list")
+        option.add(1, ngettext("%(count)s fitting meeting in the clinic's list",
+                               "%(count)s fitting meetings in the clinic's list", fitting_meetings)
+                   % {"count": fitting_meetings})
     return option
 
 
 def _program_formats(needs, program, option):
     if option.travel_free is None:
         if needs.must_avoid_travel:
-            option.add(-1, "Formats not known: check whether it meets online or by app before suggesting it")
+            option.add(-1, _("Formats not known: check whether it meets online or by app before suggesting it"))
         else:
-            option.add(-1, "Formats not known yet")
+            option.add(-1, _("Formats not known yet"))
         return
     if needs.must_avoid_travel:
         if option.travel_free:
-            option.add(4, "Can be joined online or by app, so no travel is needed")
+            option.add(4, _("Can be joined online or by app, so no travel is needed"))
         else:
-            option.add(-4, "Meets in person only, and the patient has no transportation")
+            option.add(-4, _("Meets in person only, and the patient has no transportation"))
     elif not needs.in_person_ok and not option.travel_free:
-        option.add(-3, "Meets in person only; the patient prefers not to")
+        option.add(-3, _("Meets in person only; the patient prefers not to"))
     if program.offers_app and needs.app_ok:
-        option.add(1, "Has an app for support at any hour")
+        option.add(1, _("Has an app for support at any hour"))
     if not needs.online_ok and program.offers_online and not (program.offers_in_person or program.offers_app):
-        option.add(-2, "Meets online only; the patient prefers not to meet online")
+        option.add(-2, _("Meets online only; the patient prefers not to meet online"))
 
 
 def gender_fit_concern(gender_groups, program, meeting=None):
@@ -318,21 +339,27 @@ def gender_fit_concern(gender_groups, program, meeting=None):
 
     Women-only programs and meetings fit when the preferences say women's groups fit; men-only meetings when
     they say men's groups fit."""
-    saying = f"the patient's preferences say “{GenderGroups(gender_groups).label}”" \
-        if gender_groups in GenderGroups.values else "the patient's preferences do not say"
+    said = gender_groups in GenderGroups.values
+    values = {"label": GenderGroups(gender_groups).label if said else ""}
     if program.audience == Audience.WOMEN and gender_groups != GenderGroups.WOMEN:
-        return f"{program.name} is for women only, and {saying}"
+        values["name"] = program.name
+        return (_("%(name)s is for women only, and the patient's preferences say “%(label)s”") if said
+                else _("%(name)s is for women only, and the patient's preferences do not say")) % values
     if meeting is not None and meeting.is_women_only and gender_groups != GenderGroups.WOMEN:
-        return f"{meeting.name} is a women-only meeting, and {saying}"
+        values["name"] = meeting.name
+        return (_("%(name)s is a women-only meeting, and the patient's preferences say “%(label)s”") if said
+                else _("%(name)s is a women-only meeting, and the patient's preferences do not say")) % values
     if meeting is not None and meeting.is_men_only and gender_groups != GenderGroups.MEN:
-        return f"{meeting.name} is a men-only meeting, and {saying}"
+        values["name"] = meeting.name
+        return (_("%(name)s is a men-only meeting, and the patient's preferences say “%(label)s”") if said
+                else _("%(name)s is a men-only meeting, and the patient's preferences do not say")) % values
     return ""
 
 
 def family_option(program):
     option = Option(program, travel_free=program.can_join_without_travel)
-    option.add(0, "For the people close to the patient, who are affected by the drinking")
-    option.add(0, "Not a group for the patient: suggest it to family and friends")
+    option.add(0, _("For the people close to the patient, who are affected by the drinking"))
+    option.add(0, _("Not a group for the patient: suggest it to family and friends"))
     return option
 
 
@@ -343,21 +370,21 @@ def meeting_left_out(needs, meeting, *, any_language=False):
     nothing is in the patient's language, another language does not leave a meeting out)."""
     program = meeting.program
     if program.audience == Audience.FAMILY_AND_FRIENDS:
-        return "For family and friends"
+        return _("For family and friends")
     if (meeting.is_women_only or program.audience == Audience.WOMEN) and needs.gender_groups != GenderGroups.WOMEN:
-        return "Women-only"
+        return _("Women-only")
     if meeting.is_men_only and needs.gender_groups != GenderGroups.MEN:
-        return "Men-only"
+        return _("Men-only")
     if needs.language not in meeting.language_list and not any_language:
-        return f"Not in {needs.language}"
+        return _("Not in %(language)s") % {"language": needs.language}
     if meeting.is_temporarily_closed and not meeting.can_join_online:
-        return "Location temporarily closed"
+        return _("Location temporarily closed")
     if meeting.is_not_meeting:
-        return "Not meeting for now (no place or online link in its feed)"
+        return _("Not meeting for now (no place or online link in its feed)")
     if needs.online_only and not meeting.can_join_online:
-        return "In person only"
+        return _("In person only")
     if needs.on_maud and meeting.medication_welcome == MeetingMedicationWelcome.NOT_WELCOMING:
-        return "Reported as unwelcoming of medication"
+        return _("Reported as unwelcoming of medication")
     return ""
 
 
@@ -368,46 +395,47 @@ def score_meeting(needs, meeting, rating=None, *, any_language=False):
         return option
     program = meeting.program
     if meeting.is_women_only or program.audience == Audience.WOMEN:
-        option.add(2, "A women's meeting, which fits the patient")
+        option.add(2, _("A women's meeting, which fits the patient"))
     if meeting.is_men_only:
-        option.add(2, "A men's meeting, which fits the patient")
+        option.add(2, _("A men's meeting, which fits the patient"))
     if needs.language not in meeting.language_list:
-        spoken = ", ".join(meeting.language_list) or "another language"
-        option.add(-2, f"Not in {needs.language}, the patient's preferred language (held in {spoken})")
+        spoken = ", ".join(meeting.language_list) or _("another language")
+        option.add(-2, _("Not in %(language)s, the patient's preferred language (held in %(spoken)s)")
+                   % {"language": needs.language, "spoken": spoken})
     elif needs.language != "English":
-        option.add(2, f"Held in {needs.language}")
+        option.add(2, _("Held in %(language)s") % {"language": needs.language})
     _drinking(needs, program, option)
     _spiritual(needs, program, option)
-    if _from_reports(needs, rating, option, "at this meeting"):
+    if _from_reports(needs, rating, option, "meeting"):
         pass
     elif needs.on_maud and meeting.medication_welcome == MeetingMedicationWelcome.WELCOMING:
-        option.add(3, "This meeting is known to welcome people who take medication")
+        option.add(3, _("This meeting is known to welcome people who take medication"))
     else:
         _program_medication(needs, program, option)
     _cultural_program(needs, program, option)
     shared = meeting.cultural_focuses() & needs.cultural_focuses
     for focus in sorted(shared):
-        option.add(3, f"A meeting for {CulturalFocus(focus).label}, as the patient wished")
+        option.add(3, _("A meeting for %(focus)s, as the patient wished") % {"focus": CulturalFocus(focus).label})
     _meeting_format(needs, meeting, option)
     _meeting_time(needs, meeting, option)
     if "BE" in meeting.type_code_list:
-        option.add(0.5, "Newcomer-friendly")
+        option.add(0.5, _("Newcomer-friendly"))
     return option
 
 
 def _meeting_format(needs, meeting, option):
     if needs.must_avoid_travel:
         if meeting.can_join_online:
-            option.add(4, "Online, so no travel is needed")
+            option.add(4, _("Online, so no travel is needed"))
         else:
-            option.add(-4, "In person, and the patient has no transportation: a ride or transit help is needed")
+            option.add(-4, _("In person, and the patient has no transportation: a ride or transit help is needed"))
         return
     if not needs.in_person_ok and not meeting.can_join_online:
-        option.add(-3, "In person; the patient prefers not to meet in person")
+        option.add(-3, _("In person; the patient prefers not to meet in person"))
     if not needs.online_ok and meeting.attendance == MeetingAttendance.ONLINE:
-        option.add(-3, "Online; the patient prefers not to meet online")
+        option.add(-3, _("Online; the patient prefers not to meet online"))
     if needs.transportation == Transportation.TRANSIT and meeting.can_attend_in_person:
-        option.add(0, "Check the transit route to the address")
+        option.add(0, _("Check the transit route to the address"))
 
 
 def _meeting_time(needs, meeting, option):
@@ -415,15 +443,25 @@ def _meeting_time(needs, meeting, option):
     if needs.available_days and days:
         shared = [d for d in days if d in needs.available_days]
         if shared:
-            option.add(1, f"On {', '.join(WEEKDAY_NAMES[d] for d in shared)}, when the patient is free")
+            option.add(1, _("On %(days)s, when the patient is free")
+                       % {"days": ", ".join(str(WEEKDAY_NAMES[d]) for d in shared)})
         else:
-            option.add(-3, "Not on a day the patient is free")
+            option.add(-3, _("Not on a day the patient is free"))
     if needs.available_times and meeting.start_time:
         slot = TimeOfDay.of(meeting.start_time_in(needs.time_zone))
-        if slot in needs.available_times:
-            option.add(1, f"In the {slot.value}, when the patient is free")
-        else:
-            option.add(-3, f"In the {slot.value}, when the patient is not free")
+        free = slot in needs.available_times
+        option.add(1 if free else -3, SLOT_WORDS[(slot, free)])
+
+
+#: "In the morning, when the patient is free": whole phrases, each slot's words its language's own.
+SLOT_WORDS = {
+    (TimeOfDay.MORNING, True): gettext_lazy("In the morning, when the patient is free"),
+    (TimeOfDay.MORNING, False): gettext_lazy("In the morning, when the patient is not free"),
+    (TimeOfDay.AFTERNOON, True): gettext_lazy("In the afternoon, when the patient is free"),
+    (TimeOfDay.AFTERNOON, False): gettext_lazy("In the afternoon, when the patient is not free"),
+    (TimeOfDay.EVENING, True): gettext_lazy("In the evening, when the patient is free"),
+    (TimeOfDay.EVENING, False): gettext_lazy("In the evening, when the patient is not free"),
+}
 
 
 # Ranking ----------------------------------------------------------------------------------------

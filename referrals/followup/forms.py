@@ -7,6 +7,9 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from patients.date_windows import HAPPENED, SOON, DateWindowsMixin, not_before
 from patients.forms import DateInput, ModelMultipleIdField
@@ -79,8 +82,8 @@ class BarrierForm(DateWindowsMixin, forms.ModelForm):
 
 
 class BarrierStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=BarrierStatus.choices, label="Status")
-    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+    status = forms.ChoiceField(choices=BarrierStatus.choices, label=_("Status"))
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
 
     def __init__(self, *args, barrier, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +97,8 @@ class BarrierStatusForm(forms.Form):
     def clean_status(self):
         status = self.cleaned_data["status"]
         if status == self.barrier.status:
-            raise forms.ValidationError(f"The barrier is already “{self.barrier.get_status_display()}”.")
+            raise forms.ValidationError(_("The barrier is already “%(status)s”.")
+                                        % {"status": self.barrier.get_status_display()})
         return status
 
 
@@ -130,19 +134,20 @@ class InterventionForm(DateWindowsMixin, forms.ModelForm):
         due_on = self.cleaned_data["due_on"]
         if due_on < self.barrier.noted_on:
             raise forms.ValidationError(
-                f"The due date cannot be before the barrier was noted ({self.barrier.noted_on:%b %-d, %Y}).")
+                _("The due date cannot be before the barrier was noted (%(noted_on)s).")
+                % {"noted_on": date_format(self.barrier.noted_on, "DATE_FORMAT")})
         return due_on
 
 
 
 class InterventionOutcomeForm(DateWindowsMixin, forms.Form):
     status = forms.ChoiceField(
-        label="Outcome", widget=forms.RadioSelect,
+        label=_("Outcome"), widget=forms.RadioSelect,
         choices=[(v, label) for v, label in InterventionStatus.choices if v != InterventionStatus.PLANNED],
     )
-    completed_on = forms.DateField(label="Date", widget=DateInput())
-    outcome_note = forms.CharField(label="How it went", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    barrier_resolved = forms.BooleanField(label="The barrier is resolved now", required=False)
+    completed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    outcome_note = forms.CharField(label=_("How it went"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    barrier_resolved = forms.BooleanField(label=_("The barrier is resolved now"), required=False)
 
     def __init__(self, *args, intervention, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,13 +161,13 @@ class InterventionOutcomeForm(DateWindowsMixin, forms.Form):
     def clean_completed_on(self):
         day = self.cleaned_data["completed_on"]
         if day > timezone.localdate():
-            raise forms.ValidationError("An outcome cannot be dated in the future.")
+            raise forms.ValidationError(_("An outcome cannot be dated in the future."))
         return day
 
     def clean(self):
         cleaned = super().clean()
         if not self.intervention.is_planned:
-            raise forms.ValidationError("This intervention's outcome is already recorded.")
+            raise forms.ValidationError(_("This intervention's outcome is already recorded."))
         return cleaned
 
 
@@ -187,22 +192,22 @@ class FollowUpLogForm(DateWindowsMixin, forms.ModelForm):
                     "next_follow_up_on": ("The next follow-up", SOON)}
 
     attended_referrals = ReferralChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Which groups they went to",
-        help_text="Ticking a referral moves it forward: referred → first meeting attended; first meeting "
-                  "attended (on an earlier day) → engaged.",
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label=_("Which groups they went to"),
+        help_text=_("Ticking a referral moves it forward: referred → first meeting attended; first meeting "
+                  "attended (on an earlier day) → engaged."),
     )
     resolved_barriers = BarrierChoiceField(
         queryset=Barrier.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Barriers now resolved",
+        label=_("Barriers now resolved"),
     )
-    new_barrier_kind = forms.ChoiceField(label="New barrier", required=False,
-                                         choices=[("", "None")] + BarrierKind.choices)
-    new_barrier_other = forms.CharField(label="Name it (for “Other”)", max_length=120, required=False)
-    new_barrier_severity = forms.ChoiceField(label="How much it gets in the way", choices=BarrierSeverity.choices,
+    new_barrier_kind = forms.ChoiceField(label=_("New barrier"), required=False,
+                                         choices=[("", _("None"))] + BarrierKind.choices)
+    new_barrier_other = forms.CharField(label=_("Name it (for “Other”)"), max_length=120, required=False)
+    new_barrier_severity = forms.ChoiceField(label=_("How much it gets in the way"), choices=BarrierSeverity.choices,
                                              initial=BarrierSeverity.SOMEWHAT, required=False)
-    new_barrier_details = forms.CharField(label="What gets in the way", required=False,
+    new_barrier_details = forms.CharField(label=_("What gets in the way"), required=False,
                                           widget=forms.Textarea(attrs={"rows": 2}))
-    next_assigned_to = StaffChoiceField(queryset=None, label="Who does the next follow-up", required=False)
+    next_assigned_to = StaffChoiceField(queryset=None, label=_("Who does the next follow-up"), required=False)
 
     class Meta:
         model = FollowUp
@@ -281,16 +286,18 @@ class FollowUpLogForm(DateWindowsMixin, forms.ModelForm):
         meetings = cleaned.get("meetings_attended")
         groups = cleaned.get("attended_referrals") or []
         if meetings is not None and len(groups) > meetings:
-            self.add_error("meetings_attended", f"You ticked {len(groups)} group{'s' if len(groups) > 1 else ''} "
-                                                "they went to; count at least that many meetings.")
+            self.add_error("meetings_attended", ngettext(
+                "You ticked %(count)s group they went to; count at least that many meetings.",
+                "You ticked %(count)s groups they went to; count at least that many meetings.",
+                len(groups)) % {"count": len(groups)})
         if meetings and not cleaned.get("felt_welcome"):
-            self.add_error("felt_welcome", "Say whether they felt welcome as someone taking medication, "
-                                           "or choose “Did not say”.")
+            self.add_error("felt_welcome", _("Say whether they felt welcome as someone taking medication, "
+                                           "or choose “Did not say”."))
         kind = cleaned.get("new_barrier_kind")
         if kind == BarrierKind.OTHER and not (cleaned.get("new_barrier_other") or "").strip():
-            self.add_error("new_barrier_other", "Name the new barrier when its kind is “Other”.")
+            self.add_error("new_barrier_other", _("Name the new barrier when its kind is “Other”."))
         if kind and not cleaned.get("new_barrier_severity"):
-            self.add_error("new_barrier_severity", "Say how much the new barrier gets in the way.")
+            self.add_error("new_barrier_severity", _("Say how much the new barrier gets in the way."))
         return cleaned
 
     def new_barrier(self):
@@ -313,8 +320,8 @@ class FollowUpLogForm(DateWindowsMixin, forms.ModelForm):
 
 class FollowUpScheduleForm(DateWindowsMixin, forms.Form):
     date_windows = {"due_on": ("The follow-up", SOON)}
-    due_on = forms.DateField(label="Date", widget=DateInput())
-    assigned_to = StaffChoiceField(queryset=None, label="Who follows up")
+    due_on = forms.DateField(label=_("Date"), widget=DateInput())
+    assigned_to = StaffChoiceField(queryset=None, label=_("Who follows up"))
 
     def __init__(self, *args, patient, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -334,8 +341,8 @@ class OutreachAttemptForm(DateWindowsMixin, forms.ModelForm):
 
     date_windows = {"attempted_on": ("The date of the try", HAPPENED)}
 
-    attempted_on = forms.DateField(label="Date", widget=DateInput())
-    attempted_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    attempted_on = forms.DateField(label=_("Date"), widget=DateInput())
+    attempted_time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     class Meta:
         model = OutreachAttempt
@@ -359,10 +366,10 @@ class OutreachAttemptForm(DateWindowsMixin, forms.ModelForm):
             try:
                 when = timezone.make_aware(datetime.datetime.combine(day, time))
             except (OverflowError, ValueError):
-                self.add_error("attempted_on", "Enter a real date and time.")
+                self.add_error("attempted_on", _("Enter a real date and time."))
                 return cleaned
             if when > timezone.now():
-                self.add_error("attempted_time", "This is in the future: log a try once it is made.")
+                self.add_error("attempted_time", _("This is in the future: log a try once it is made."))
             else:
                 self.instance.attempted_at = when
         return cleaned

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from patients.models import Role
 
@@ -31,7 +32,7 @@ def barrier_from_concern(conversation, *, concern, by):
     where it came from, how it was addressed; owned by the case manager on the team) and linked back to the
     conversation, or the one made before. Returns ``(barrier, created)``."""
     if concern not in conversation.concerns:
-        raise ValidationError("This concern was not raised in that conversation.")
+        raise ValidationError(_("This concern was not raised in that conversation."))
     existing = Barrier.objects.filter(from_conversation=conversation, from_concern=concern).first()
     if existing is not None:
         return existing, False

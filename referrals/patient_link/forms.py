@@ -11,16 +11,16 @@ from .models import LinkDelivery
 class GiveLinkForm(forms.Form):
     """How the patient gets their link: printed as a QR code, or by the contact method they agreed to."""
 
-    delivery = forms.ChoiceField(label="How the patient gets it", widget=forms.RadioSelect)
+    delivery = forms.ChoiceField(label=_("How the patient gets it"), widget=forms.RadioSelect)
     agreed = forms.BooleanField(
-        label="The patient agreed to get it this way", required=False,
-        help_text="Needed to send it by text message or e-mail.")
+        label=_("The patient agreed to get it this way"), required=False,
+        help_text=_("Needed to send it by text message or e-mail."))
     reminders = forms.BooleanField(label="", required=False)
 
     def __init__(self, *args, patient, channel, **kwargs):
         super().__init__(*args, **kwargs)
         self.channel = channel
-        choices = [(LinkDelivery.PRINTED.value, "Print it: a QR code and the address on a page for the patient")]
+        choices = [(LinkDelivery.PRINTED.value, _("Print it: a QR code and the address on a page for the patient"))]
         if channel == LinkDelivery.TEXT:
             choices.append((channel.value, f"Send it by text message to {patient.phone}"))
         elif channel == LinkDelivery.EMAIL:
@@ -39,7 +39,7 @@ class GiveLinkForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("delivery") in (LinkDelivery.TEXT, LinkDelivery.EMAIL) and not cleaned.get("agreed"):
-            self.add_error("agreed", "Send the link only when the patient agreed to get it this way.")
+            self.add_error("agreed", _("Send the link only when the patient agreed to get it this way."))
         return cleaned
 
 

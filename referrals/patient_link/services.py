@@ -12,6 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from patients.languages import patient_material
 from patients.models import ContactMethod
@@ -121,10 +122,10 @@ def give_link(referral, *, by, delivery, reminders=False, request=None, now=None
     patient = referral.patient
     channel = agreed_channel(patient)
     if not referral.is_open:
-        raise ValidationError("This referral is closed; re-open it before giving the patient a link.")
+        raise ValidationError(_("This referral is closed; re-open it before giving the patient a link."))
     if referral.for_someone_close:
-        raise ValidationError("This is a suggestion for someone close to the patient, not the patient's own group: "
-                              "a personal link is for the patient's own referrals.")
+        raise ValidationError(_("This is a suggestion for someone close to the patient, not the patient's own group: "
+                              "a personal link is for the patient's own referrals."))
     if delivery not in (LinkDelivery.PRINTED, LinkDelivery.TEXT, LinkDelivery.EMAIL):
         raise ValidationError({"delivery": "Choose how the patient gets the link."})
     if delivery != LinkDelivery.PRINTED and delivery != channel:
@@ -150,7 +151,7 @@ def give_link(referral, *, by, delivery, reminders=False, request=None, now=None
 def revoke_link(link, *, by, now=None):
     """End a link: none of its tokens opens the page any more."""
     if link.revoked_at is not None:
-        raise ValidationError("This link is already revoked.")
+        raise ValidationError(_("This link is already revoked."))
     now = now or timezone.now()
     PatientLink.objects.filter(pk=link.pk).update(revoked_at=now, revoked_by=by)
     link.revoked_at, link.revoked_by = now, by
@@ -178,13 +179,13 @@ def record_answer(link, *, went, felt_welcome="", comment="", now=None):
     attended". One answer per link; the care team sees it as the patient's own."""
     now = now or timezone.now()
     if not link.meeting_is_over(now):
-        raise ValidationError("You can answer once the meeting is over.")
+        raise ValidationError(_("You can answer once the meeting is over."))
     if felt_welcome and felt_welcome not in FeltWelcome.values:
         raise ValidationError({"felt_welcome": "Choose one of the answers."})
     with transaction.atomic():
         locked = PatientLink.objects.select_for_update().get(pk=link.pk)
         if locked.answered_at is not None:
-            raise ValidationError("Thank you: your answer is already with your care team.")
+            raise ValidationError(_("Thank you: your answer is already with your care team."))
         follow_up = FollowUp(
             patient=link.referral.patient, status=FollowUpStatus.DONE, done_on=timezone.localdate(now),
             due_on=timezone.localdate(now), method=FollowUpMethod.PATIENT_LINK, reported_by_patient=True,

@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.date_windows import CONSENT_EXPIRY, HAPPENED, SOON, DateWindowsMixin, not_before
 from patients.forms import DateInput
@@ -52,9 +53,9 @@ class MeetingChoiceField(forms.ModelChoiceField):
 class ConversationForm(DateWindowsMixin, forms.ModelForm):
     date_windows = {"held_on": ("The date of the conversation", HAPPENED), "next_step_on": ("The next step", SOON)}
     options_explained = forms.MultipleChoiceField(
-        label="Kinds of groups explained", choices=ProgramGroup.choices, widget=forms.CheckboxSelectMultiple)
+        label=_("Kinds of groups explained"), choices=ProgramGroup.choices, widget=forms.CheckboxSelectMultiple)
     concerns = forms.MultipleChoiceField(
-        label="Concerns or misconceptions the patient raised", choices=Concern.choices,
+        label=_("Concerns or misconceptions the patient raised"), choices=Concern.choices,
         widget=forms.CheckboxSelectMultiple, required=False)
 
     class Meta:
@@ -67,12 +68,12 @@ class ConversationForm(DateWindowsMixin, forms.ModelForm):
             "concerns_addressed": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"notes": "Other notes on the conversation"}
+        labels = {"notes": _("Other notes on the conversation")}
 
     open_barriers = forms.BooleanField(
-        label="Open a Stop 5 barrier for each concern", required=False,
-        help_text="Each concern ticked above becomes a barrier of the fitting kind, owned by the case manager on "
-                  "the care team, so it is followed up.")
+        label=_("Open a Stop 5 barrier for each concern"), required=False,
+        help_text=_("Each concern ticked above becomes a barrier of the fitting kind, owned by the case manager on "
+                  "the care team, so it is followed up."))
 
     def __init__(self, *args, join_role=None, team_has_peer=True, may_open_barriers=True, patient=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,10 +108,10 @@ class ConversationForm(DateWindowsMixin, forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("open_barriers"):
             if not cleaned.get("concerns"):
-                self.add_error("open_barriers", "Tick the concerns the patient raised first.")
+                self.add_error("open_barriers", _("Tick the concerns the patient raised first."))
             elif not (self.may_open_barriers or cleaned.get("join_care_team")):
-                self.add_error("open_barriers", "Only case managers and the patient's care team open barriers: "
-                                                "join the care team above, or leave this unticked.")
+                self.add_error("open_barriers", _("Only case managers and the patient's care team open barriers: "
+                                                "join the care team above, or leave this unticked."))
         return cleaned
 
 
@@ -131,20 +132,20 @@ class ReferralForm(forms.Form):
     patient; a women-only (or men-only) program or meeting that the patient's preferences do not say fits needs a
     confirmation with the reason."""
 
-    program = forms.ModelChoiceField(queryset=Program.objects.none(), label="Program")
-    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label="Specific meeting",
-                                 help_text="Optional. Only meetings in your clinic's list are offered.")
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("Program"))
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label=_("Specific meeting"),
+                                 help_text=_("Optional. Only meetings in your clinic's list are offered."))
     status = forms.ChoiceField(
-        label="Where things stand", initial=ReferralStatus.SUGGESTED,
+        label=_("Where things stand"), initial=ReferralStatus.SUGGESTED,
         choices=[(s.value, s.label) for s in ReferralStatus if s in START_STATUSES], widget=forms.RadioSelect)
     for_whom = forms.CharField(
-        label="Who it is for (groups for family and friends)", max_length=120, required=False,
-        help_text="A program such as Al-Anon is suggested for someone close to the patient, never as the patient's "
-                  "own group. Optional: who, in the patient's words, e.g. “her husband”.")
-    fits_anyway = forms.BooleanField(label="It fits the patient all the same", required=False)
-    fit_reason = forms.CharField(label="Why it fits", max_length=300, required=False,
-                                 help_text="Only asked when the group is for women or men only and the patient's "
-                                           "preferences do not say so.")
+        label=_("Who it is for (groups for family and friends)"), max_length=120, required=False,
+        help_text=_("A program such as Al-Anon is suggested for someone close to the patient, never as the patient's "
+                  "own group. Optional: who, in the patient's words, e.g. “her husband”."))
+    fits_anyway = forms.BooleanField(label=_("It fits the patient all the same"), required=False)
+    fit_reason = forms.CharField(label=_("Why it fits"), max_length=300, required=False,
+                                 help_text=_("Only asked when the group is for women or men only and the patient's "
+                                           "preferences do not say so."))
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, patient, gender_groups=GenderGroups.NOT_ASKED, **kwargs):
@@ -159,30 +160,34 @@ class ReferralForm(forms.Form):
         data = super().clean()
         meeting, program = data.get("meeting"), data.get("program")
         if meeting and program and meeting.program_id != program.pk:
-            self.add_error("meeting", f"This meeting belongs to {meeting.program.name}, not {program.name}.")
+            self.add_error("meeting", _("This meeting belongs to %(meeting_program)s, not %(program)s.")
+                                      % {"meeting_program": meeting.program.name, "program": program.name})
         if program is None:
             return data
         if program.is_for_family_and_friends:
             if meeting:
-                self.add_error("meeting", f"{program.name} is for family and friends: it is suggested for someone "
-                                          "close to the patient, without one of the clinic's meetings.")
+                self.add_error("meeting", _("%(program_name)s is for family and friends: it is suggested for someone "
+                                            "close to the patient, without one of the clinic's meetings.")
+                                          % {"program_name": program.name})
             if data.get("status") == ReferralStatus.REFERRED:
-                self.add_error("status", f"{program.name} is for family and friends: record it as suggested or "
-                                         "discussed, a suggestion for someone close to the patient.")
+                self.add_error("status", _("%(program_name)s is for family and friends: record it as suggested or "
+                                           "discussed, a suggestion for someone close to the patient.")
+                                         % {"program_name": program.name})
         elif data.get("for_whom"):
-            self.add_error("for_whom", f"{program.name} is the patient's own group; leave “who it is for” empty.")
+            self.add_error("for_whom", _("%(program_name)s is the patient's own group; leave “who it is for” empty.")
+                                       % {"program_name": program.name})
         self.fit_concern = gender_fit_concern(self.gender_groups, program, meeting)
         if self.fit_concern and not (data.get("fits_anyway") and (data.get("fit_reason") or "").strip()):
-            self.add_error("fits_anyway", f"{self.fit_concern}. Tick “It fits the patient all the same” and say why "
-                                          "to go ahead, or choose another group.")
+            self.add_error("fits_anyway", _("%(fit_concern)s. Tick “It fits the patient all the same” and say why to "
+                                            "go ahead, or choose another group.") % {"fit_concern": self.fit_concern})
         if not self.fit_concern:
             data["fit_reason"] = ""
         return data
 
 
 class MoveForm(forms.Form):
-    new_status = forms.ChoiceField(label="Move to", widget=forms.RadioSelect)
-    reason = forms.ChoiceField(label="Reason (when declined or stopped)", required=False,
+    new_status = forms.ChoiceField(label=_("Move to"), widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label=_("Reason (when declined or stopped)"), required=False,
                                choices=[("", "—")] + CloseReason.choices)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -199,10 +204,10 @@ class MoveForm(forms.Form):
 class ReferralMeetingForm(forms.Form):
     """Change which meeting of the program a referral is for (optimistic locking through ``version``)."""
 
-    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label="Meeting",
-                                 empty_label="Any meeting of the program",
-                                 help_text="Only this program's meetings in your clinic's list are offered.")
-    note = forms.CharField(label="Why (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label=_("Meeting"),
+                                 empty_label=_("Any meeting of the program"),
+                                 help_text=_("Only this program's meetings in your clinic's list are offered."))
+    note = forms.CharField(label=_("Why (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            max_length=1000)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -223,7 +228,7 @@ def _move_label(current, target):
 
 class FirstMeetingPlanForm(DateWindowsMixin, forms.ModelForm):
     date_windows = {"planned_for": ("The first meeting", SOON)}
-    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), label="Which meeting")
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), label=_("Which meeting"))
 
     class Meta:
         model = FirstMeetingPlan
@@ -244,9 +249,9 @@ class FirstMeetingPlanForm(DateWindowsMixin, forms.ModelForm):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="What happened", widget=forms.RadioSelect,
+        label=_("What happened"), widget=forms.RadioSelect,
         choices=[c for c in FirstMeetingPlan.Outcome.choices if c[0] != FirstMeetingPlan.Outcome.PLANNED])
-    note = forms.CharField(label="How it went", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("How it went"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -258,7 +263,7 @@ class ConsentForm(DateWindowsMixin, forms.ModelForm):
     date_windows = {"signed_on": ("The date signed", HAPPENED), "expires_on": ("The expiry date", CONSENT_EXPIRY)}
 
     information_categories = forms.MultipleChoiceField(
-        label="Information the patient agrees to share", choices=InformationCategory.choices,
+        label=_("Information the patient agrees to share"), choices=InformationCategory.choices,
         widget=forms.CheckboxSelectMultiple)
 
     class Meta:
@@ -302,11 +307,11 @@ class RevokeConsentForm(DateWindowsMixin, forms.Form):
     """The patient's written revocation: how it reached the clinic and when (42 CFR 2.31(a)(6))."""
 
     received_as = forms.ChoiceField(
-        label="How the written revocation was received", widget=forms.RadioSelect,
+        label=_("How the written revocation was received"), widget=forms.RadioSelect,
         choices=[c for c in RevocationReceipt.choices if c[0] != RevocationReceipt.NOT_RECORDED])
-    received_on = forms.DateField(label="Date received", widget=DateInput())
-    note = forms.CharField(label="Note (optional)", max_length=300, required=False,
-                           help_text="e.g. “letter kept in the paper chart”.")
+    received_on = forms.DateField(label=_("Date received"), widget=DateInput())
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False,
+                           help_text=_("e.g. “letter kept in the paper chart”."))
 
     def __init__(self, *args, consent=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -320,14 +325,14 @@ class RevokeConsentForm(DateWindowsMixin, forms.Form):
     def clean_received_on(self):
         day = self.cleaned_data["received_on"]
         if day > timezone.localdate():
-            raise forms.ValidationError("This date is in the future.")
+            raise forms.ValidationError(_("This date is in the future."))
         if self.consent is not None and day < self.consent.signed_on:
-            raise forms.ValidationError("The consent was signed after this date.")
+            raise forms.ValidationError(_("The consent was signed after this date."))
         return day
 
 
 class LetterForm(forms.Form):
-    consent = forms.ModelChoiceField(queryset=Consent.objects.none(), label="Under which consent",
+    consent = forms.ModelChoiceField(queryset=Consent.objects.none(), label=_("Under which consent"),
                                      widget=forms.RadioSelect, empty_label=None)
 
     def __init__(self, *args, consents, **kwargs):
@@ -343,14 +348,14 @@ class LetterForm(forms.Form):
 class OutsideDisclosureForm(DateWindowsMixin, forms.Form):
     """A disclosure made outside the product (a phone call, an e-mail), logged under the consent it used."""
 
-    method = forms.ChoiceField(label="How", choices=[c for c in DisclosureMethod.choices
+    method = forms.ChoiceField(label=_("How"), choices=[c for c in DisclosureMethod.choices
                                                      if c[0] != DisclosureMethod.LETTER])
-    disclosed_on = forms.DateField(label="Date", widget=DateInput())
-    disclosed_at_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    disclosed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    disclosed_at_time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     information = forms.CharField(
-        label="What you shared", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="In words, e.g. “name, phone number and that she is starting on Tuesday”. "
-                  "Share only what the consent allows.")
+        label=_("What you shared"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("In words, e.g. “name, phone number and that she is starting on Tuesday”. "
+                  "Share only what the consent allows."))
 
     def __init__(self, *args, consent=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -370,8 +375,8 @@ class OutsideDisclosureForm(DateWindowsMixin, forms.Form):
             try:
                 cleaned["disclosed_at"] = timezone.make_aware(datetime.datetime.combine(day, time))
             except (OverflowError, ValueError):
-                self.add_error("disclosed_on", "Enter a real date and time.")
+                self.add_error("disclosed_on", _("Enter a real date and time."))
                 return cleaned
             if cleaned["disclosed_at"] > timezone.now():
-                self.add_error("disclosed_at_time", "This is in the future: log a disclosure once it is made.")
+                self.add_error("disclosed_at_time", _("This is in the future: log a disclosure once it is made."))
         return cleaned

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Role
 
 
 class Stop3Track(models.TextChoices):
-    PEER = "3a", "Stop 3a: peer-led"
-    STAFF = "3b", "Stop 3b: clinician or case manager leads"
+    PEER = "3a", _("Stop 3a: peer-led")
+    STAFF = "3b", _("Stop 3b: clinician or case manager leads")
 
 
 #: A next step agreed in a conversation reaches the home queue of whoever agreed it this many days early.

@@ -33,7 +33,7 @@ class WellnessPlan(models.Model):
     coping_strategies = models.TextField(_("What helps me cope"), blank=True)
     stress_management = models.TextField(_("How I handle stress"), blank=True)
     crisis_plan = models.TextField(_("If I am in crisis"), blank=True,
-                                   help_text="What helps, what does not, and who to call.")
+                                   help_text=_("What helps, what does not, and who to call."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -66,14 +66,14 @@ class WellnessPlan(models.Model):
 
 class WellnessGoal(models.Model):
     class Status(models.TextChoices):
-        WORKING_ON_IT = "working_on_it", "Working on it"
-        REACHED = "reached", "Reached"
-        SET_ASIDE = "set_aside", "Set aside for now"
+        WORKING_ON_IT = "working_on_it", _("Working on it")
+        REACHED = "reached", _("Reached")
+        SET_ASIDE = "set_aside", _("Set aside for now")
 
     plan = models.ForeignKey(WellnessPlan, on_delete=models.CASCADE, related_name="goals")
     goal = models.CharField("My goal", max_length=300)
     dimension = models.CharField("Part of my wellness", max_length=20, choices=WellnessDimension.choices)
-    steps = models.TextField("Small steps", blank=True, help_text="One step per line.")
+    steps = models.TextField("Small steps", blank=True, help_text=_("One step per line."))
     target_date = models.DateField("Aiming for", null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.WORKING_ON_IT)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -124,16 +124,16 @@ class Support(models.Model):
     """Someone (or a group) the patient can lean on; some are who to call in a crisis."""
 
     class Kind(models.TextChoices):
-        PERSON = "person", "Person"
-        GROUP = "group", "Group or meeting"
+        PERSON = "person", _("Person")
+        GROUP = "group", _("Group or meeting")
 
     plan = models.ForeignKey(WellnessPlan, on_delete=models.CASCADE, related_name="supports")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(max_length=200)
     relationship = models.CharField("Who they are to me", max_length=100, blank=True,
-                                    help_text="e.g. sister, sponsor, neighbour; or what the group is.")
+                                    help_text=_("e.g. sister, sponsor, neighbour; or what the group is."))
     how_to_reach = models.CharField("How to reach them", max_length=200, blank=True,
-                                    help_text="Phone, or when and where the group meets.")
+                                    help_text=_("Phone, or when and where the group meets."))
     call_in_crisis = models.BooleanField("Call in a crisis", default=False)
 
     class Meta:
@@ -150,10 +150,10 @@ class PlanChange(models.Model):
     """One entry of a wellness plan's history: who changed which part, when, and the before and after."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "created"
-        ADDED = "added", "added"
-        CHANGED = "changed", "changed"
-        REMOVED = "removed", "removed"
+        CREATED = "created", _("created")
+        ADDED = "added", _("added")
+        CHANGED = "changed", _("changed")
+        REMOVED = "removed", _("removed")
 
     plan = models.ForeignKey(WellnessPlan, on_delete=models.CASCADE, related_name="changes")
     changed_at = models.DateTimeField(auto_now_add=True)

@@ -103,7 +103,7 @@ def assessment_new(request, public_id):
         )
         assessment.apply_scores()
         assessment.save()
-        messages.success(request, "Assessment saved.")
+        messages.success(request, _("Assessment saved."))
         return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     notice = material.staff_notice
     if notice is None and definition.language != material.code:
@@ -177,7 +177,8 @@ def gap_to_wellness_goal(request, public_id, pk, domain):
     if request.method == "POST" and form.is_valid():
         add_goal_from_gap(patient, goal=form.save(commit=False), assessment=assessment, domain=gap_domain,
                           changes=filled_fields(form), by=request.user)
-        messages.success(request, f"Goal added to the wellness plan for the {gap_domain.label.lower()} gap.")
+        messages.success(request, _("Goal added to the wellness plan for the %(label)s gap.")
+                                  % {"label": gap_domain.label.lower()})
         return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     return render(request, "wellness/gap_goal_form.html", {
         "patient": patient, "assessment": assessment, "domain": gap_domain, "answers": answers, "form": form,
@@ -203,8 +204,9 @@ def gap_to_treatment_goal(request, public_id, pk, domain):
             for message in exc.messages:
                 form.add_error("description", message)
         else:
-            messages.success(request, f"Goal added to the treatment plan (draft) for the "
-                             f"{gap_domain.label.lower()} gap. It takes effect when a clinician signs the plan.")
+            messages.success(request, _("Goal added to the treatment plan (draft) for the %(label)s gap. It takes "
+                                        "effect when a clinician signs the plan.")
+                                      % {"label": gap_domain.label.lower()})
             return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     return render(request, "wellness/gap_goal_form.html", {
         "patient": patient, "assessment": assessment, "domain": gap_domain, "answers": answers, "form": form,

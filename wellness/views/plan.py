@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request, require_care_team
@@ -22,6 +24,26 @@ PLAN_LISTS = {
     "goals": (WellnessGoal, WellnessGoalForm, GOALS, "goal"),
     "signs": (SignAndAction, SignAndActionForm, "Triggers and warning signs", "trigger or warning sign"),
     "supports": (Support, SupportForm, "Supports", "support"),
+}
+# What staff read once an item is saved or removed, by list (whole sentences, so each language words its own).
+SAVED = {
+    "goals": gettext_lazy("The goal is saved in the wellness plan."),
+    "signs": gettext_lazy("The trigger or warning sign is saved in the wellness plan."),
+    "supports": gettext_lazy("The support is saved in the wellness plan."),
+}
+REMOVED = {
+    "goals": gettext_lazy("Removed the goal “%(item)s” from the wellness plan."),
+    "signs": gettext_lazy("Removed the trigger or warning sign “%(item)s” from the wellness plan."),
+    "supports": gettext_lazy("Removed the support “%(item)s” from the wellness plan."),
+}
+# The confirmation before a removal, by list: (title, button, question with the item and the patient).
+CONFIRM_REMOVAL = {
+    "goals": (gettext_lazy("Remove this goal?"), gettext_lazy("Remove the goal"),
+              gettext_lazy("Remove the goal “%(item)s” from %(patient)s's wellness plan?")),
+    "signs": (gettext_lazy("Remove this trigger or warning sign?"), gettext_lazy("Remove the trigger or warning sign"),
+              gettext_lazy("Remove the trigger or warning sign “%(item)s” from %(patient)s's wellness plan?")),
+    "supports": (gettext_lazy("Remove this support?"), gettext_lazy("Remove the support"),
+                 gettext_lazy("Remove the support “%(item)s” from %(patient)s's wellness plan?")),
 }
 
 
@@ -45,7 +67,7 @@ def plan_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         if form.has_changed() or plan is None:
             save_sections(patient, sections=form.cleaned_data, changes=changed_fields(form), by=request.user)
-            messages.success(request, "Wellness plan saved.")
+            messages.success(request, _("Wellness plan saved."))
         return redirect("wellness:plan", patient.public_id)
     return render(request, "wellness/plan_form.html", {"patient": patient, "form": form, "plan": plan})
 
@@ -73,7 +95,7 @@ def plan_item_edit(request, public_id, kind, pk=None):
     if request.method == "POST" and form.is_valid():
         save_item(patient, item=form.save(commit=False), section=section, by=request.user,
                   changes=filled_fields(form) if item is None else changed_fields(form))
-        messages.success(request, f"The {noun} is saved in the wellness plan.")
+        messages.success(request, SAVED[kind])
         return redirect("wellness:plan", patient.public_id)
     return render(request, "wellness/plan_item_form.html", {
         "patient": patient, "form": form, "item": item, "noun": noun, "kind": kind,
@@ -91,15 +113,16 @@ def plan_item_remove(request, public_id, kind, pk):
     item = get_object_or_404(model, pk=pk, plan=plan)
     require_care_team(request.user, patient, CARE_TEAM_ONLY)
     if request.POST.get("confirm") != "yes":  # the Remove button asks first; the confirmation posts confirm=yes
+        title, button, question = CONFIRM_REMOVAL[kind]
         return render(request, "confirm_remove.html", {
-            "patient": patient, "title": f"Remove this {noun}?", "button": f"Remove the {noun}",
-            "question": f"Remove the {noun} “{item}” from {patient.display_name}'s wellness plan?",
-            "consequence": "The plan's history keeps what it said, who removed it and when.",
+            "patient": patient, "title": title, "button": button,
+            "question": question % {"item": item, "patient": patient.display_name},
+            "consequence": _("The plan's history keeps what it said, who removed it and when."),
             "action": request.path, "back_url": reverse("wellness:plan", args=[patient.public_id]),
-            "back_label": "Wellness plan",
+            "back_label": _("Wellness plan"),
         })
     remove_item(plan, item=item, section=section, by=request.user)
-    messages.success(request, f"Removed the {noun} “{item}” from the wellness plan.")
+    messages.success(request, REMOVED[kind] % {"item": item})
     return redirect("wellness:plan", patient.public_id)
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, role_required
@@ -98,6 +99,9 @@ def questionnaire_set_active(request, pk):
     questionnaire = _own(request, pk)
     questionnaire.is_active = request.POST.get("active") == "1"
     questionnaire.save(update_fields=["is_active"])
-    state = "offered" if questionnaire.is_active else "no longer offered"
-    messages.success(request, f"“{questionnaire.name}” is {state} for new assessments.")
+    if questionnaire.is_active:
+        message = _("“%(questionnaire_name)s” is offered for new assessments.")
+    else:
+        message = _("“%(questionnaire_name)s” is no longer offered for new assessments.")
+    messages.success(request, message % {"questionnaire_name": questionnaire.name})
     return redirect(questionnaire)

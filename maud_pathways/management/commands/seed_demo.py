@@ -102,7 +102,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {clinic.name} and {other.name}."))
         self.stdout.write(f"Demo logins (password for all: {password}):")
         for username, _first, _last, _title, roles in DEMO_STAFF + OTHER_STAFF:
-            labels = ", ".join(Role(r).label for r in roles)
+            labels = ", ".join(str(Role(r).label) for r in roles)
             self.stdout.write(f"  {username:<20} {labels}")
 
     def _clinic(self, data):

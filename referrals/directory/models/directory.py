@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Clinic
 
@@ -20,44 +21,44 @@ from .. import type_codes
 class ProgramGroup(models.TextChoices):
     """The five kinds of mutual support the pathway lists, in its order."""
 
-    TWELVE_STEP = "twelve_step", "12-step"
-    SECULAR = "secular", "Secular"
-    FAITH_BASED = "faith_based", "Faith-based"
-    PEER_RUN_CENTER = "peer_run_center", "Peer-run recovery center"
-    ONLINE_APP = "online_app", "Online or app-based"
+    TWELVE_STEP = "twelve_step", _("12-step")
+    SECULAR = "secular", _("Secular")
+    FAITH_BASED = "faith_based", _("Faith-based")
+    PEER_RUN_CENTER = "peer_run_center", _("Peer-run recovery center")
+    ONLINE_APP = "online_app", _("Online or app-based")
 
 
 class DrinkingApproach(models.TextChoices):
-    ABSTINENCE = "abstinence", "Abstinence"
-    REDUCED_ACCEPTED = "reduced_accepted", "Reduced drinking or harm reduction accepted"
-    VARIES = "varies", "Varies by group"
-    NOT_APPLICABLE = "not_applicable", "Not applicable (not for the person who drinks)"
-    UNKNOWN = "unknown", "Not known"
+    ABSTINENCE = "abstinence", _("Abstinence")
+    REDUCED_ACCEPTED = "reduced_accepted", _("Reduced drinking or harm reduction accepted")
+    VARIES = "varies", _("Varies by group")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable (not for the person who drinks)")
+    UNKNOWN = "unknown", _("Not known")
 
 
 class SpiritualContent(models.TextChoices):
-    NONE = "none", "None"
-    SOME = "some", "Some"
-    CENTRAL = "central", "Central"
-    VARIES = "varies", "Varies by group"
-    UNKNOWN = "unknown", "Not known"
+    NONE = "none", _("None")
+    SOME = "some", _("Some")
+    CENTRAL = "central", _("Central")
+    VARIES = "varies", _("Varies by group")
+    UNKNOWN = "unknown", _("Not known")
 
 
 class Audience(models.TextChoices):
-    ANYONE = "anyone", "Anyone who wants help with drinking"
-    WOMEN = "women", "Women"
-    FAMILY_AND_FRIENDS = "family_and_friends", "Family and friends of someone who drinks"
-    CULTURAL_COMMUNITY = "cultural_community", "A cultural community"
+    ANYONE = "anyone", _("Anyone who wants help with drinking")
+    WOMEN = "women", _("Women")
+    FAMILY_AND_FRIENDS = "family_and_friends", _("Family and friends of someone who drinks")
+    CULTURAL_COMMUNITY = "cultural_community", _("A cultural community")
 
 
 class CulturalFocus(models.TextChoices):
     """Cultural communities a program or meeting is grounded in; patients can ask for the same."""
 
-    NATIVE = "native", "Native American or Indigenous traditions"
-    LGBTQ = "lgbtq", "LGBTQ+ people"
-    PEOPLE_OF_COLOR = "people_of_color", "People of color"
-    YOUNG_PEOPLE = "young_people", "Young people"
-    SENIORS = "seniors", "Older adults"
+    NATIVE = "native", _("Native American or Indigenous traditions")
+    LGBTQ = "lgbtq", _("LGBTQ+ people")
+    PEOPLE_OF_COLOR = "people_of_color", _("People of color")
+    YOUNG_PEOPLE = "young_people", _("Young people")
+    SENIORS = "seniors", _("Older adults")
 
 
 # Meeting Guide type codes that show a meeting serves a cultural community.
@@ -73,17 +74,17 @@ CULTURAL_TYPE_CODES = {
 class MedicationWelcome(models.TextChoices):
     """How welcoming a program is of people taking medication (e.g. for alcohol use disorder)."""
 
-    WELCOMING = "welcoming", "Welcoming"
-    VARIES = "varies", "Varies by group"
-    UNKNOWN = "unknown", "Not known"
+    WELCOMING = "welcoming", _("Welcoming")
+    VARIES = "varies", _("Varies by group")
+    UNKNOWN = "unknown", _("Not known")
 
 
 class MeetingMedicationWelcome(models.TextChoices):
     """What the clinic has learned about one meeting (not part of the Meeting Guide format)."""
 
-    UNKNOWN = "unknown", "Not known"
-    WELCOMING = "welcoming", "Welcoming"
-    NOT_WELCOMING = "not_welcoming", "Reported as unwelcoming"
+    UNKNOWN = "unknown", _("Not known")
+    WELCOMING = "welcoming", _("Welcoming")
+    NOT_WELCOMING = "not_welcoming", _("Reported as unwelcoming")
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -140,14 +141,15 @@ class Program(models.Model):
     """
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, null=True, blank=True, related_name="own_programs",
-                               help_text="Empty for the programs every clinic shares; set for a clinic's own program.")
+                               help_text=_("Empty for the programs every clinic shares; set for a clinic's own "
+                                           "program."))
     slug = models.SlugField(max_length=64, unique=True,
-                            help_text="Stable key: the data file's for shared programs, made up for a clinic's own.")
+                            help_text=_("Stable key: the data file's for shared programs, made up for a clinic's own."))
     name = models.CharField(max_length=120)
     group = models.CharField("listed under", max_length=32, choices=ProgramGroup.choices)
     listing_note = models.TextField(
         "where the pathway lists it, and what it is", blank=True,
-        help_text="Shown with the program wherever it is named, when where it is listed could mislead.")
+        help_text=_("Shown with the program wherever it is named, when where it is listed could mislead."))
     sort_order = models.PositiveSmallIntegerField(default=100)
     drinking_approach = models.CharField("approach to drinking", max_length=32, choices=DrinkingApproach.choices,
                                          default=DrinkingApproach.UNKNOWN)
@@ -155,33 +157,35 @@ class Program(models.Model):
                                          choices=SpiritualContent.choices, default=SpiritualContent.UNKNOWN)
     audience = models.CharField("who it is for", max_length=32, choices=Audience.choices, default=Audience.ANYONE)
     cultural_focus = models.CharField("grounded in", max_length=32, choices=CulturalFocus.choices, blank=True,
-                                      help_text="The cultural community it is grounded in, if any.")
+                                      help_text=_("The cultural community it is grounded in, if any."))
     medication_welcome = models.CharField("welcoming of medication", max_length=16,
                                           choices=MedicationWelcome.choices, default=MedicationWelcome.UNKNOWN)
     medication_note = models.TextField("about medication", blank=True)
     medication_source = models.CharField("source (medication)", max_length=300, blank=True,
-                                         help_text="Where the entry about medication comes from.")
+                                         help_text=_("Where the entry about medication comes from."))
     offers_in_person = models.BooleanField("meets in person", default=False)
     offers_online = models.BooleanField("meets online", default=False)
     offers_app = models.BooleanField("has an app", default=False)
     online_languages = models.JSONField(
         "languages of its online meetings", default=list, blank=True,
-        help_text="Languages the program is known to hold online meetings in (from its own material).")
+        help_text=_("Languages the program is known to hold online meetings in (from its own material)."))
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
     description_source = models.CharField("source (description)", max_length=300, blank=True)
     first_meeting = models.TextField(
         "what to expect at a first meeting", blank=True,
-        help_text="One point a line, in plain words for the patient. Empty: the guide of its kind of group is used.")
+        help_text=_("One point a line, in plain words for the patient. Empty: the guide of its kind of group is "
+                    "used."))
     # {"es": {"description": "...", "listing_note": "...", "first_meeting": "one point a line"}}: the patient-facing
     # text in other languages (the same facts, the same sources); a field without one is shown in English.
     translations = models.JSONField(
         default=dict, blank=True,
-        help_text="Patient-facing text in other languages, by language code: description, listing_note, "
-                  "first_meeting (one point a line). A field without one is shown in English.")
+        help_text=_("Patient-facing text in other languages, by language code: description, listing_note, "
+                    "first_meeting (one point a line). A field without one is shown in English."))
     # {"drinking_approach": [{"title", "url", "says", "publisher"}], ...} and {"formats": "why it is not known"}
-    sources = models.JSONField(default=dict, blank=True, help_text="Where each fact comes from (keys: SOURCED_FACTS).")
-    not_known = models.JSONField(default=dict, blank=True, help_text="Facts we could not source, and why.")
+    sources = models.JSONField(default=dict, blank=True, help_text=_("Where each fact comes from (keys: "
+                                                                     "SOURCED_FACTS)."))
+    not_known = models.JSONField(default=dict, blank=True, help_text=_("Facts we could not source, and why."))
     reviewed_on = models.DateField("last reviewed", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -302,10 +306,10 @@ class ProgramNote(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="clinic_notes")
     local_contact = models.CharField(
         "local contact", max_length=300, blank=True,
-        help_text="Who to call or write to locally, e.g. “Intergroup office, (555) 010-2000”.")
+        help_text=_("Who to call or write to locally, e.g. “Intergroup office, (555) 010-2000”."))
     note = models.TextField(
         "what the clinic has learned", blank=True,
-        help_text="For example how local meetings treat medication, and who told you when.")
+        help_text=_("For example how local meetings treat medication, and who told you when."))
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
@@ -330,12 +334,12 @@ def _unwrap(text):
 
 
 class MeetingAttendance(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    ONLINE = "online", "Online"
-    HYBRID = "hybrid", "In person and online"
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("In person and online")
     # Listed, but with no way to attend now: its location is temporarily closed (TC) and it has no online link, or
     # its feed says it meets online without giving a link. It comes back when its feed gives a place or a link.
-    NOT_MEETING = "not_meeting", "Not meeting for now"
+    NOT_MEETING = "not_meeting", _("Not meeting for now")
 
 
 WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
@@ -347,9 +351,9 @@ def weekday_name(number):
 
 
 class TimeOfDay(models.TextChoices):
-    MORNING = "morning", "Morning (before noon)"
-    AFTERNOON = "afternoon", "Afternoon (noon to 5 pm)"
-    EVENING = "evening", "Evening (from 5 pm)"
+    MORNING = "morning", _("Morning (before noon)")
+    AFTERNOON = "afternoon", _("Afternoon (noon to 5 pm)")
+    EVENING = "evening", _("Evening (from 5 pm)")
 
     @classmethod
     def bounds(cls, value):
@@ -455,7 +459,7 @@ class Meeting(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="meetings")
     # The Meeting Guide specification allows names of 255 characters and asks for slugs of at most 64 but does not
     # require it; real feeds use longer ones (e.g. WordPress post slugs, up to 200).
-    slug = models.CharField(max_length=255, help_text="The meeting's id in its feed.")
+    slug = models.CharField(max_length=255, help_text=_("The meeting's id in its feed."))
     name = models.CharField(max_length=255)
     # Weekdays as digits, 0 = Sunday (e.g. "135" is Monday, Wednesday, Friday); empty = by appointment.
     days = models.CharField(max_length=7, blank=True)
@@ -466,7 +470,7 @@ class Meeting(models.Model):
     formatted_address = models.CharField("address", max_length=500, blank=True)
     address_approximate = models.BooleanField(
         "address is only approximate", default=False,
-        help_text="The address is a town or area (where an online group is based), not a place to meet.")
+        help_text=_("The address is a town or area (where an online group is based), not a place to meet."))
     location_notes = models.TextField(blank=True)
     region = models.CharField(max_length=120, blank=True)
     latitude = models.FloatField(null=True, blank=True)
@@ -478,8 +482,8 @@ class Meeting(models.Model):
     notes = models.TextField(blank=True)
     group_name = models.CharField("group", max_length=255, blank=True)
     website = models.URLField(max_length=2000, blank=True)
-    type_codes = models.CharField(max_length=400, blank=True, help_text="Meeting Guide codes, stored as ,O,W,")
-    languages = models.CharField(max_length=300, default=",English,", help_text="Stored as ,English,Spanish,")
+    type_codes = models.CharField(max_length=400, blank=True, help_text=_("Meeting Guide codes, stored as ,O,W,"))
+    languages = models.CharField(max_length=300, default=",English,", help_text=_("Stored as ,English,Spanish,"))
     attendance = models.CharField(max_length=16, choices=MeetingAttendance.choices)
     # Meeting Guide fields with no column of their own (regions, group notes, contacts, service entity, feedback
     # and edit links, 7th Tradition handles), exactly as the feed gave them, so the export gives them back.
@@ -757,7 +761,7 @@ class PendingMeetingImport(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     source = models.CharField("feed", max_length=200)
     file_name = models.CharField(max_length=200, blank=True)
-    entries = models.JSONField(default=list, help_text="The file's entries as read, unchanged.")
+    entries = models.JSONField(default=list, help_text=_("The file's entries as read, unchanged."))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
 
@@ -10,29 +11,29 @@ from .directory import WEEKDAY_NAMES, CulturalFocus, TimeOfDay
 
 
 class DrinkingGoal(models.TextChoices):
-    ABSTINENCE = "abstinence", "Abstinence"
-    REDUCED = "reduced", "Reduced drinking"
-    UNDECIDED = "undecided", "Not decided yet"
+    ABSTINENCE = "abstinence", _("Abstinence")
+    REDUCED = "reduced", _("Reduced drinking")
+    UNDECIDED = "undecided", _("Not decided yet")
 
 
 class SpiritualPreference(models.TextChoices):
-    NO_PREFERENCE = "no_preference", "No preference"
-    AVOID = "avoid", "Prefers no spiritual or religious content"
-    WANTS = "wants", "Wants spiritual or faith-based support"
+    NO_PREFERENCE = "no_preference", _("No preference")
+    AVOID = "avoid", _("Prefers no spiritual or religious content")
+    WANTS = "wants", _("Wants spiritual or faith-based support")
 
 
 class GenderGroups(models.TextChoices):
-    NOT_ASKED = "not_asked", "Not asked yet"
-    MIXED_ONLY = "mixed_only", "Mixed groups only"
-    WOMEN = "women", "Women's groups fit"
-    MEN = "men", "Men's groups fit"
+    NOT_ASKED = "not_asked", _("Not asked yet")
+    MIXED_ONLY = "mixed_only", _("Mixed groups only")
+    WOMEN = "women", _("Women's groups fit")
+    MEN = "men", _("Men's groups fit")
 
 
 class Transportation(models.TextChoices):
-    NOT_ASKED = "not_asked", "Not asked yet"
-    CAR = "car", "Has a car or a reliable ride"
-    TRANSIT = "transit", "Uses public transit"
-    NONE = "none", "No transportation"
+    NOT_ASKED = "not_asked", _("Not asked yet")
+    CAR = "car", _("Has a car or a reliable ride")
+    TRANSIT = "transit", _("Uses public transit")
+    NONE = "none", _("No transportation")
 
 
 class MatchingPreferences(models.Model):
@@ -49,7 +50,7 @@ class MatchingPreferences(models.Model):
     online_ok = models.BooleanField("open to online meetings", default=True)
     app_ok = models.BooleanField("open to apps", default=True)
     online_only = models.BooleanField("online only", default=False,
-                                      help_text="The patient will only join online or by app.")
+                                      help_text=_("The patient will only join online or by app."))
     language = models.CharField(max_length=60, default="English")
     gender_groups = models.CharField("gender-specific groups", max_length=16, choices=GenderGroups.choices,
                                      default=GenderGroups.NOT_ASKED)
@@ -57,7 +58,7 @@ class MatchingPreferences(models.Model):
                                         help_text=f"Values of {CulturalFocus.__name__}.")
     cultural_notes = models.CharField("more about cultural preferences", max_length=300, blank=True)
     available_days = models.JSONField("days available", default=list, blank=True,
-                                      help_text="Weekday numbers, 0 = Sunday; empty means any day.")
+                                      help_text=_("Weekday numbers, 0 = Sunday; empty means any day."))
     available_times = models.JSONField("times available", default=list, blank=True,
                                        help_text=f"Values of {TimeOfDay.__name__}; empty means any time.")
     transportation = models.CharField(max_length=16, choices=Transportation.choices,

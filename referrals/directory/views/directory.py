@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patients import audit
@@ -106,7 +107,8 @@ def _program_form_page(request, program):
     form = ProgramForm(request.POST or None, instance=program, clinic=request.user.clinic)
     if request.method == "POST" and form.is_valid():
         saved = save_clinic_program(form.save(commit=False), by=request.user)
-        messages.success(request, f"{saved.name} saved. Only {request.user.clinic.name} sees it.")
+        messages.success(request, _("%(saved_name)s saved. Only %(clinic_name)s sees it.")
+                                  % {"saved_name": saved.name, "clinic_name": request.user.clinic.name})
         return redirect(saved)
     return render(request, "referrals/program_form.html", {"form": form, "program": program},
                   status=400 if request.method == "POST" else 200)
@@ -120,7 +122,8 @@ def program_note(request, slug):
     form = ProgramNoteForm(request.POST or None, instance=note)
     if request.method == "POST" and form.is_valid():
         save_program_note(form.save(commit=False), program=program, by=request.user)
-        messages.success(request, f"{request.user.clinic.name}'s note on {program.name} saved.")
+        messages.success(request, _("%(clinic_name)s's note on %(program_name)s saved.")
+                                  % {"clinic_name": request.user.clinic.name, "program_name": program.name})
         return redirect(program)
     return render(request, "referrals/program_note_form.html", {"form": form, "program": program},
                   status=400 if request.method == "POST" else 200)
@@ -184,7 +187,7 @@ def meeting_review_done(request, pk):
     meeting = get_object_or_404(_clinic_meetings(request), pk=pk)
     if meeting.review_requested_on is not None:
         Meeting.objects.filter(pk=meeting.pk).update(review_requested_on=None, review_reason="")
-        messages.success(request, "Marked as reviewed. Record what the clinic knows about medication below.")
+        messages.success(request, _("Marked as reviewed. Record what the clinic knows about medication below."))
     return redirect(meeting)
 
 
@@ -204,8 +207,8 @@ def _meeting_form_page(request, meeting):
     form = MeetingForm(request.POST or None, clinic=request.user.clinic, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         saved = form.save(by=request.user)
-        done = "saved" if meeting else "added to the clinic's meetings"
-        messages.success(request, f"{saved.name} {done}.")
+        message = _("%(saved_name)s saved.") if meeting else _("%(saved_name)s added to the clinic's meetings.")
+        messages.success(request, message % {"saved_name": saved.name})
         return redirect(saved)
     return render(request, "referrals/meeting_form.html", {"form": form, "meeting": meeting},
                   status=400 if request.method == "POST" else 200)
@@ -217,7 +220,7 @@ def meeting_medication_edit(request, pk):
     form = MeetingMedicationForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Saved what the clinic knows about this meeting and medication.")
+        messages.success(request, _("Saved what the clinic knows about this meeting and medication."))
         return redirect(meeting)
     status = 400 if request.method == "POST" else 200
     ratings = welcome_ratings(request.user.clinic_id)
@@ -254,7 +257,7 @@ def meeting_import(request):
         )
         if pending is not None:
             return redirect("referrals:import_confirm", pk=pending.pk)
-        messages.success(request, f"Import finished: {record.summary.as_text()}.")
+        messages.success(request, _("Import finished: %(summary)s.") % {"summary": record.summary.as_text()})
         return redirect("referrals:import_detail", pk=record.pk)
     imports = (MeetingImport.objects.filter(clinic_id=request.user.clinic_id)
                .select_related("program", "imported_by")[:10])
@@ -271,7 +274,7 @@ def import_confirm(request, pk):
                                 clinic_id=request.user.clinic_id)
     if request.method == "POST" and "cancel" in request.POST:
         cancel_pending_import(pending)
-        messages.info(request, f"Import of “{pending.source}” cancelled: nothing was changed.")
+        messages.info(request, _("Import of “%(source)s” cancelled: nothing was changed.") % {"source": pending.source})
         return redirect("referrals:meeting_import")
     plan, changed = None, False
     if request.method == "POST":
@@ -281,7 +284,7 @@ def import_confirm(request, pk):
             record, plan = confirm_pending_import(pending, confirmed=posted.confirmations,
                                                   expected_deactivated=expected, by=request.user)
             if record is not None:
-                messages.success(request, f"Import finished: {record.summary.as_text()}.")
+                messages.success(request, _("Import finished: %(summary)s.") % {"summary": record.summary.as_text()})
                 return redirect("referrals:import_detail", pk=record.pk)
             changed = plan.summary.deactivated != expected  # another import ran since the page was shown
     plan = plan or pending_import_plan(pending)

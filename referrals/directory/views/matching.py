@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from patients.access import clinic_staff_required, patient_for_request
 from patients.models import Patient, Role
@@ -24,7 +25,7 @@ def preferences_edit(request, public_id):
                                    plan_url=reverse("patients:plan", args=[patient.public_id]))
     if request.method == "POST" and form.is_valid():
         save_preferences(form.save(commit=False), by=request.user)
-        messages.success(request, "Matching preferences saved.")
+        messages.success(request, _("Matching preferences saved."))
         return redirect("referrals:find_options", public_id=patient.public_id)
     return render(request, "referrals/preferences_form.html", {"patient": patient, "form": form},
                   status=400 if request.method == "POST" else 200)

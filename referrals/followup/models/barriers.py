@@ -7,36 +7,37 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ...support.models.conversation import Concern
 
 
 class BarrierKind(models.TextChoices):
-    ANXIETY = "anxiety", "Anxiety or fear"
-    MEDICATION_STIGMA = "medication_stigma", "Stigma about taking medication"
-    TRANSPORTATION = "transportation", "Transportation"
-    FEW_OPTIONS = "few_options", "Too few options that fit"
-    MISINFORMATION = "misinformation", "Confusion or misinformation"
-    SCHEDULE = "schedule", "Schedule"
-    CHILDCARE = "childcare", "Childcare"
-    COST = "cost", "Cost"
-    PHONE_INTERNET = "phone_internet", "Access to a phone or internet"
-    OTHER = "other", "Other"
+    ANXIETY = "anxiety", _("Anxiety or fear")
+    MEDICATION_STIGMA = "medication_stigma", _("Stigma about taking medication")
+    TRANSPORTATION = "transportation", _("Transportation")
+    FEW_OPTIONS = "few_options", _("Too few options that fit")
+    MISINFORMATION = "misinformation", _("Confusion or misinformation")
+    SCHEDULE = "schedule", _("Schedule")
+    CHILDCARE = "childcare", _("Childcare")
+    COST = "cost", _("Cost")
+    PHONE_INTERNET = "phone_internet", _("Access to a phone or internet")
+    OTHER = "other", _("Other")
 
 
 class BarrierSeverity(models.TextChoices):
     """How much the barrier gets in the way of going to meetings."""
 
-    A_LITTLE = "a_little", "A little"
-    SOMEWHAT = "somewhat", "Somewhat"
-    A_LOT = "a_lot", "A lot: keeps them from going"
+    A_LITTLE = "a_little", _("A little")
+    SOMEWHAT = "somewhat", _("Somewhat")
+    A_LOT = "a_lot", _("A lot: keeps them from going")
 
 
 class BarrierStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    BEING_ADDRESSED = "being_addressed", "Being addressed"
-    RESOLVED = "resolved", "Resolved"
-    CANNOT_RESOLVE_NOW = "cannot_resolve_now", "Cannot be resolved now"
+    OPEN = "open", _("Open")
+    BEING_ADDRESSED = "being_addressed", _("Being addressed")
+    RESOLVED = "resolved", _("Resolved")
+    CANNOT_RESOLVE_NOW = "cannot_resolve_now", _("Cannot be resolved now")
 
 
 CLOSED_BARRIER_STATUSES = (BarrierStatus.RESOLVED, BarrierStatus.CANNOT_RESOLVE_NOW)
@@ -44,19 +45,19 @@ ACTIVE_BARRIER_STATUSES = (BarrierStatus.OPEN, BarrierStatus.BEING_ADDRESSED)
 
 
 class InterventionKind(models.TextChoices):
-    EDUCATION = "education", "Education about medication and groups"
-    PEER_GOES_ALONG = "peer_goes_along", "A peer goes along"
-    TRANSPORT_HELP = "transport_help", "Transport help (bus pass, ride)"
-    ONLINE_ALTERNATIVE = "online_alternative", "Online or app alternative"
-    DIFFERENT_GROUP = "different_group", "A different kind of group"
-    OTHER = "other", "Other"
+    EDUCATION = "education", _("Education about medication and groups")
+    PEER_GOES_ALONG = "peer_goes_along", _("A peer goes along")
+    TRANSPORT_HELP = "transport_help", _("Transport help (bus pass, ride)")
+    ONLINE_ALTERNATIVE = "online_alternative", _("Online or app alternative")
+    DIFFERENT_GROUP = "different_group", _("A different kind of group")
+    OTHER = "other", _("Other")
 
 
 class InterventionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    HELPED = "helped", "Done: it helped"
-    DID_NOT_HELP = "did_not_help", "Done: it did not help"
-    NOT_DONE = "not_done", "Not done"
+    PLANNED = "planned", _("Planned")
+    HELPED = "helped", _("Done: it helped")
+    DID_NOT_HELP = "did_not_help", _("Done: it did not help")
+    NOT_DONE = "not_done", _("Not done")
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ class Barrier(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="barriers")
     kind = models.CharField("kind of barrier", max_length=32, choices=BarrierKind.choices)
     other_kind = models.CharField("name it", max_length=120, blank=True,
-                                  help_text="Needed when the kind is “Other”.")
+                                  help_text=_("Needed when the kind is “Other”."))
     details = models.TextField("what gets in the way", blank=True)
     severity = models.CharField("how much it gets in the way", max_length=16, choices=BarrierSeverity.choices,
                                 default=BarrierSeverity.SOMEWHAT)
@@ -165,7 +166,7 @@ class Barrier(models.Model):
     noted_on = models.DateField("noted on", default=timezone.localdate)
     noted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_barriers",
-                              verbose_name="who is working on it")
+                              verbose_name=_("who is working on it"))
     noted_at_follow_up = models.ForeignKey("referrals.FollowUp", on_delete=models.SET_NULL, null=True,
                                            blank=True, related_name="new_barriers")
     # A barrier made from a concern raised in a Stop 3 conversation links back to it (one barrier per concern).
@@ -229,10 +230,10 @@ class Barrier(models.Model):
 
     def check_can_take_interventions(self):
         if self.status == BarrierStatus.RESOLVED:
-            raise ValidationError("This barrier is resolved. Reopen it before adding an intervention.")
+            raise ValidationError(_("This barrier is resolved. Reopen it before adding an intervention."))
         if self.status == BarrierStatus.CANNOT_RESOLVE_NOW:
-            raise ValidationError("This barrier is marked “cannot be resolved now”. Reopen it before adding an "
-                                  "intervention.")
+            raise ValidationError(_("This barrier is marked “cannot be resolved now”. Reopen it before adding an "
+                                  "intervention."))
 
     def set_status(self, status, by, note="", on=None):
         """Move the barrier to ``status``; closing records who and when, reopening clears it."""
@@ -254,7 +255,7 @@ class Intervention(models.Model):
     kind = models.CharField("kind of help", max_length=32, choices=InterventionKind.choices)
     what = models.CharField("what exactly", max_length=300)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="owned_interventions", verbose_name="who does it")
+                              related_name="owned_interventions", verbose_name=_("who does it"))
     due_on = models.DateField("due")
     status = models.CharField("outcome", max_length=16, choices=InterventionStatus.choices,
                               default=InterventionStatus.PLANNED)

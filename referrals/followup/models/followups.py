@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Role
 
@@ -20,15 +21,15 @@ DEFAULT_FOLLOW_UP_INTERVAL = datetime.timedelta(days=14)
 
 
 class FollowUpStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    DONE = "done", "Done"
+    SCHEDULED = "scheduled", _("Scheduled")
+    DONE = "done", _("Done")
 
 
 class FollowUpMethod(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Phone call"
-    TEXT = "text", "Text messages"
-    PATIENT_LINK = "patient_link", "The patient's own answer (personal link)"
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text messages")
+    PATIENT_LINK = "patient_link", _("The patient's own answer (personal link)")
 
 
 #: How staff log a follow-up (the patient's own answers come through their personal link only).
@@ -38,10 +39,10 @@ STAFF_METHODS = [FollowUpMethod.IN_PERSON, FollowUpMethod.PHONE, FollowUpMethod.
 class FeltWelcome(models.TextChoices):
     """Whether the patient felt welcome at meetings as someone taking medication."""
 
-    YES = "yes", "Yes, felt welcome"
-    PARTLY = "partly", "Partly"
-    NO = "no", "No, felt judged for taking medication"
-    DID_NOT_SAY = "did_not_say", "Did not say"
+    YES = "yes", _("Yes, felt welcome")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No, felt judged for taking medication")
+    DID_NOT_SAY = "did_not_say", _("Did not say")
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -62,7 +63,7 @@ class FollowUp(models.Model):
     status = models.CharField(max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.SCHEDULED)
     due_on = models.DateField("due")
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="assigned_follow_ups", verbose_name="who follows up")
+                                    related_name="assigned_follow_ups", verbose_name=_("who follows up"))
     #: The patient answered "did you go?" themselves, through their personal link: no staff member logged it.
     reported_by_patient = models.BooleanField(default=False)
 
@@ -81,7 +82,7 @@ class FollowUp(models.Model):
     resolved_barriers = models.ManyToManyField("referrals.Barrier", blank=True,
                                                related_name="resolved_at_follow_ups")
     attended_referrals = models.ManyToManyField("referrals.Referral", blank=True, related_name="follow_ups",
-                                                verbose_name="groups they went to")
+                                                verbose_name=_("groups they went to"))
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
                                    blank=True)

@@ -5,14 +5,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutreachMethod(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    TEXT = "text", "Text message"
-    EMAIL = "email", "E-mail"
-    VISIT = "visit", "Visit or in person"
-    LETTER = "letter", "Letter"
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("E-mail")
+    VISIT = "visit", _("Visit or in person")
+    LETTER = "letter", _("Letter")
 
 
 class OutreachAttempt(models.Model):
@@ -24,7 +25,7 @@ class OutreachAttempt(models.Model):
     method = models.CharField("how", max_length=16, choices=OutreachMethod.choices)
     attempted_at = models.DateTimeField("when", default=timezone.now)
     note = models.CharField(max_length=300, blank=True,
-                            help_text="e.g. “no answer, left a message” or “number not in service”.")
+                            help_text=_("e.g. “no answer, left a message” or “number not in service”."))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request
@@ -50,7 +51,7 @@ def barrier_create(request, public_id):
     form = BarrierForm(request.POST or None, patient=patient, user=request.user)
     if request.method == "POST" and form.is_valid():
         barrier = form.save()
-        messages.success(request, f"Barrier noted: {barrier.label}. Pick an intervention below.")
+        messages.success(request, _("Barrier noted: %(label)s. Pick an intervention below.") % {"label": barrier.label})
         return redirect(barrier_url(barrier))
     return render(request, "referrals/barrier_form.html", {"patient": patient, "form": form},
                   status=400 if form.errors else 200)
@@ -85,7 +86,7 @@ def barrier_status(request, public_id, pk):
         return _render_detail(request, patient, barrier, form, status=400)
     with transaction.atomic():
         barrier.set_status(form.cleaned_data["status"], request.user, note=form.cleaned_data["note"])
-    messages.success(request, f"Barrier is now “{barrier.get_status_display()}”.")
+    messages.success(request, _("Barrier is now “%(status)s”.") % {"status": barrier.get_status_display()})
     return redirect(barrier_url(barrier))
 
 
@@ -104,7 +105,7 @@ def intervention_create(request, public_id, pk):
     form = InterventionForm(request.POST or None, barrier=barrier, user=request.user, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():
         intervention = plan_intervention(form.save(commit=False), by=request.user)
-        messages.success(request, f"Intervention added: {intervention.what}.")
+        messages.success(request, _("Intervention added: %(what)s.") % {"what": intervention.what})
         return redirect(barrier_url(barrier))
     return render(request, "referrals/intervention_form.html", {
         "patient": patient, "barrier": barrier, "form": form, "suggestion": suggestion,

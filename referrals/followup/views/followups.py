@@ -6,6 +6,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request
@@ -62,7 +64,7 @@ def follow_up_log(request, public_id, pk=None):
     else:
         scheduled = get_object_or_404(FollowUp, pk=pk, patient=patient)
         if scheduled.is_done:
-            messages.info(request, "This follow-up is already logged.")
+            messages.info(request, _("This follow-up is already logged."))
             return redirect(follow_ups_url(patient))
     require_stop5_access(request.user, patient)
     form = FollowUpLogForm(request.POST or None, instance=follow_up_to_log(patient, scheduled=scheduled),
@@ -75,14 +77,18 @@ def follow_up_log(request, public_id, pk=None):
         except ValidationError as error:  # e.g. a referral changed by someone else meanwhile
             form.add_error(None, error.messages)
         else:
-            text = f"Follow-up of {follow_up.done_on:%b %-d} saved."
+            text = _("Follow-up of %(done_on)s saved.") % {
+                "done_on": date_format(follow_up.done_on, "MONTH_DAY_FORMAT")}
             for referral, status in follow_up.referral_moves:
-                text += f" {referral.target_name}: now “{ReferralStatus(status).label.lower()}”."
+                text += " " + _("%(target)s: now “%(status)s”.") % {
+                    "target": referral.target_name, "status": ReferralStatus(status).label.lower()}
             if follow_up.judged_barrier:
-                text += (f" Feeling judged for taking medication: the barrier “{follow_up.judged_barrier.label}” is "
-                         f"open, owned by {follow_up.judged_barrier.owner}, and the meeting is marked for review.")
+                text += " " + _("Feeling judged for taking medication: the barrier “%(label)s” is open, owned by "
+                                "%(owner)s, and the meeting is marked for review.") % {
+                    "label": follow_up.judged_barrier.label, "owner": follow_up.judged_barrier.owner}
             if next_scheduled:
-                text += f" Next follow-up: {next_scheduled.due_on:%b %-d, %Y}."
+                text += " " + _("Next follow-up: %(due_on)s.") % {
+                    "due_on": date_format(next_scheduled.due_on, "DATE_FORMAT")}
             messages.success(request, text)
             return redirect(_safe_next(request) or follow_ups_url(patient))
     return render(request, "referrals/follow_up_form.html", {
@@ -98,8 +104,9 @@ def outreach_attempt_new(request, public_id):
     form = OutreachAttemptForm(request.POST or None, patient=patient, user=request.user)
     if request.method == "POST" and form.is_valid():
         attempt = form.save()
-        messages.success(request, f"Logged: {attempt.get_method_display().lower()} on "
-                                  f"{timezone.localtime(attempt.attempted_at):%b %-d} did not reach the patient.")
+        messages.success(request, _("Logged: %(method)s on %(attempted_at)s did not reach the patient.") % {
+            "method": attempt.get_method_display().lower(),
+            "attempted_at": date_format(timezone.localtime(attempt.attempted_at), "MONTH_DAY_FORMAT")})
         return redirect(_safe_next(request) or follow_ups_url(patient))
     return render(request, "referrals/outreach_attempt_form.html", {
         "patient": patient, "form": form, "next": _safe_next(request),
@@ -124,8 +131,8 @@ def follow_up_schedule(request, public_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Follow-up scheduled for {follow_up.due_on:%b %-d, %Y} "
-                                      f"with {follow_up.assigned_to}.")
+            messages.success(request, _("Follow-up scheduled for %(due_on)s with %(assigned_to)s.") % {
+                "due_on": date_format(follow_up.due_on, "DATE_FORMAT"), "assigned_to": follow_up.assigned_to})
             return redirect(follow_ups_url(patient))
     return render(request, "referrals/follow_up_schedule.html", {"patient": patient, "form": form},
                   status=400 if form.errors else 200)
@@ -138,5 +145,6 @@ def follow_up_cancel(request, public_id, pk):
     follow_up = get_object_or_404(FollowUp, pk=pk, patient=patient, status=FollowUpStatus.SCHEDULED)
     require_stop5_access(request.user, patient)
     follow_up.delete()
-    messages.success(request, f"The follow-up of {follow_up.due_on:%b %-d, %Y} is cancelled.")
+    messages.success(request, _("The follow-up of %(due_on)s is cancelled.")
+                              % {"due_on": date_format(follow_up.due_on, "DATE_FORMAT")})
     return redirect(follow_ups_url(patient))

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from patients import audit
 from patients.access import role_required
@@ -44,7 +45,7 @@ def follow_up_settings(request):
     form = FollowUpSettingsForm(request.POST or None, instance=request.user.clinic)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Follow-up settings saved; the pathway and the queues use them from now on.")
+        messages.success(request, _("Follow-up settings saved; the pathway and the queues use them from now on."))
         return redirect("referrals:follow_up_settings")
     return render(request, "referrals/follow_up_settings.html", {"form": form},
                   status=400 if form.errors else 200)

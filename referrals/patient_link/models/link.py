@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 #: Bytes of randomness in a token (43 URL-safe characters).
 TOKEN_BYTES = 32
@@ -25,10 +26,10 @@ def new_token():
 class LinkDelivery(models.TextChoices):
     """How a token reached the patient."""
 
-    PRINTED = "printed", "Printed (QR code on the handout)"
-    TEXT = "text", "Text message"
-    EMAIL = "email", "E-mail"
-    REMINDER = "reminder", "In a reminder"
+    PRINTED = "printed", _("Printed (QR code on the handout)")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("E-mail")
+    REMINDER = "reminder", _("In a reminder")
 
 
 class PatientLinkQuerySet(models.QuerySet):
@@ -123,14 +124,14 @@ class PatientLinkToken(models.Model):
 
 
 class ReminderKind(models.TextChoices):
-    DAY_BEFORE = "day_before", "Reminder the day before the first meeting"
-    DID_YOU_GO = "did_you_go", "“Did you go?” after the meeting"
+    DAY_BEFORE = "day_before", _("Reminder the day before the first meeting")
+    DID_YOU_GO = "did_you_go", _("“Did you go?” after the meeting")
 
 
 class ReminderStatus(models.TextChoices):
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Could not be sent"
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
 
 
 class Reminder(models.Model):

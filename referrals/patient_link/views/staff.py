@@ -8,6 +8,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patients import audit
@@ -79,5 +80,5 @@ def patient_link_revoke(request, public_id, pk, link_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The personal link is revoked: it no longer opens the patient's page.")
+        messages.success(request, _("The personal link is revoked: it no longer opens the patient's page."))
     return redirect("referrals:referral_detail", patient.public_id, referral.pk)

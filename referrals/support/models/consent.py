@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
 
@@ -51,22 +53,22 @@ ACCOUNTING_YEARS = 3
 
 
 class InformationCategory(models.TextChoices):
-    IDENTITY = "identity", "Name and how to reach the patient"
-    REFERRAL = "referral", "The referral: which group or meeting, and why"
-    MEDICATION = "medication", "That the patient takes medication for alcohol use disorder"
-    ACCOMPANIMENT = "accompaniment", "Who from the clinic will go to the first meeting"
-    ATTENDANCE = "attendance", "Whether the patient attends meetings"
+    IDENTITY = "identity", _("Name and how to reach the patient")
+    REFERRAL = "referral", _("The referral: which group or meeting, and why")
+    MEDICATION = "medication", _("That the patient takes medication for alcohol use disorder")
+    ACCOMPANIMENT = "accompaniment", _("Who from the clinic will go to the first meeting")
+    ATTENDANCE = "attendance", _("Whether the patient attends meetings")
 
 
 class RevocationReceipt(models.TextChoices):
     """How the patient's written revocation reached the clinic (§ 2.31(a)(6): revocation is in writing)."""
 
-    LETTER = "letter", "Letter by mail"
-    HANDED_IN = "handed_in", "Signed note or form handed in"
-    EMAIL = "email", "E-mail from the patient"
-    FAX = "fax", "Fax"
-    PORTAL = "portal", "Message through a patient portal"
-    NOT_RECORDED = "not_recorded", "Not recorded (revoked before the app asked)"
+    LETTER = "letter", _("Letter by mail")
+    HANDED_IN = "handed_in", _("Signed note or form handed in")
+    EMAIL = "email", _("E-mail from the patient")
+    FAX = "fax", _("Fax")
+    PORTAL = "portal", _("Message through a patient portal")
+    NOT_RECORDED = "not_recorded", _("Not recorded (revoked before the app asked)")
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -85,47 +87,47 @@ class Consent(models.Model):
     """A patient's written consent to disclose specific information to a named recipient for a purpose."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
-        NOT_YET = "not_yet", "Not yet in effect"
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        NOT_YET = "not_yet", _("Not yet in effect")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="part2_consents")
     disclosing_party = models.CharField(
         "who may disclose", max_length=200,
-        help_text="The clinic (or named program of it) that may share the information.")
+        help_text=_("The clinic (or named program of it) that may share the information."))
     program = models.ForeignKey(
-        "referrals.Program", on_delete=models.PROTECT, related_name="+", verbose_name="program or organisation",
-        help_text="Referral letters to this program may be produced under this consent.")
+        "referrals.Program", on_delete=models.PROTECT, related_name="+", verbose_name=_("program or organisation"),
+        help_text=_("Referral letters to this program may be produced under this consent."))
     recipient_name = models.CharField(
-        "recipient", max_length=200, help_text="The organisation (and person, if known) who may receive it.")
+        "recipient", max_length=200, help_text=_("The organisation (and person, if known) who may receive it."))
     information_categories = models.JSONField(
         "information to disclose", default=list,
-        help_text="Only what is ticked here may be shared.")
+        help_text=_("Only what is ticked here may be shared."))
     information_detail = models.TextField(
-        "what exactly may be shared", help_text="Be specific, e.g. “first name, phone number, the meeting chosen”.")
+        "what exactly may be shared", help_text=_("Be specific, e.g. “first name, phone number, the meeting chosen”."))
     purpose = models.TextField(
-        "purpose", help_text="Why it is shared, e.g. “so the recovery center can welcome the patient”.")
+        "purpose", help_text=_("Why it is shared, e.g. “so the recovery center can welcome the patient”."))
     right_to_revoke_explained = models.BooleanField(
         "the consent states that the patient may revoke it in writing, except where it has already been relied on, "
         "and how to revoke it", default=False)
     how_to_revoke = models.TextField(
         "how the patient may revoke it",
-        help_text="As written on the consent, e.g. “Write to the clinic at 12 River St (a letter, or a signed note "
-                  "handed to staff) saying you revoke this consent.”")
+        help_text=_("As written on the consent, e.g. “Write to the clinic at 12 River St (a letter, or a signed note "
+                  "handed to staff) saying you revoke this consent.”"))
     expires_on = models.DateField("expires on")
     expiry_event = models.CharField(
         "or ends earlier when", max_length=200, blank=True,
-        help_text="Optional event or condition, e.g. “when the referral ends”.")
+        help_text=_("Optional event or condition, e.g. “when the referral ends”."))
     signed_by = models.CharField("signed by (name as signed)", max_length=200)
     signed_on = models.DateField("date signed")
     signed_by_representative = models.BooleanField(
         "signed by a personal representative for the patient", default=False,
-        help_text="Someone authorised to sign for the patient (e.g. the parent of a minor, a court-appointed "
-                  "guardian). Then “signed by” is the representative's name.")
+        help_text=_("Someone authorised to sign for the patient (e.g. the parent of a minor, a court-appointed "
+                  "guardian). Then “signed by” is the representative's name."))
     representative_authority = models.CharField(
         "the representative's authority to sign", max_length=200, blank=True,
-        help_text="e.g. “parent of a minor patient”, “guardian appointed by the county court”.")
+        help_text=_("e.g. “parent of a minor patient”, “guardian appointed by the county court”."))
 
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -259,15 +261,15 @@ class Consent(models.Model):
         """Record the patient's written revocation: how and when it was received. Stops future disclosures; past
         disclosures stay in the accounting."""
         if received_as not in RevocationReceipt.values or received_as == RevocationReceipt.NOT_RECORDED:
-            raise ValidationError("Say how the patient's written revocation was received.")
+            raise ValidationError(_("Say how the patient's written revocation was received."))
         if received_on is None or received_on > timezone.localdate():
-            raise ValidationError("Give the date the written revocation was received (today or earlier).")
+            raise ValidationError(_("Give the date the written revocation was received (today or earlier)."))
         if received_on < self.signed_on:
-            raise ValidationError("The revocation cannot have been received before the consent was signed.")
+            raise ValidationError(_("The revocation cannot have been received before the consent was signed."))
         with transaction.atomic():
             locked = Consent.objects.select_for_update().get(pk=self.pk)
             if locked.revoked_at:
-                raise ValidationError("This consent was already revoked.")
+                raise ValidationError(_("This consent was already revoked."))
             locked.revoked_at = timezone.now()
             locked.revoked_by = by
             locked.revocation_note = note
@@ -279,11 +281,11 @@ class Consent(models.Model):
 
 
 class DisclosureMethod(models.TextChoices):
-    LETTER = "letter", "Printed referral letter"
-    PHONE = "phone", "Phone call"
-    EMAIL = "email", "E-mail"
-    FAX = "fax", "Fax"
-    IN_PERSON = "in_person", "In person"
+    LETTER = "letter", _("Printed referral letter")
+    PHONE = "phone", _("Phone call")
+    EMAIL = "email", _("E-mail")
+    FAX = "fax", _("Fax")
+    IN_PERSON = "in_person", _("In person")
 
 
 class DisclosureQuerySet(models.QuerySet):
@@ -342,12 +344,12 @@ def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTE
     with transaction.atomic():
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
         if referral is not None and referral.patient_id != locked.patient_id:
-            raise ValidationError("This consent belongs to another patient.")
+            raise ValidationError(_("This consent belongs to another patient."))
         if disclosed_at > now:
-            raise ValidationError("A disclosure cannot be logged before it happens.")
+            raise ValidationError(_("A disclosure cannot be logged before it happens."))
         if timezone.localdate(disclosed_at) < locked.signed_on:
-            raise ValidationError(f"The patient signed this consent on {locked.signed_on:%b %-d, %Y}; "
-                                  "nothing disclosed before that was covered by it.")
+            raise ValidationError(_("The patient signed this consent on %(signed_on)s; nothing disclosed before that "
+                                    "was covered by it.") % {"signed_on": date_format(locked.signed_on, "DATE_FORMAT")})
         if not locked.was_active_at(disclosed_at):
             when = "then" if disclosed_at < now - datetime.timedelta(minutes=5) else "now"
             if locked.revoked_at and disclosed_at >= locked.revoked_at:
@@ -355,7 +357,8 @@ def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTE
             else:
                 why = f"{'expired' if timezone.localdate(disclosed_at) > locked.expires_on else 'was not in effect'}"
             raise ValidationError(
-                f"The consent to share with {locked.recipient_name} {why}; nothing may be disclosed under it {when}.")
+                _("The consent to share with %(recipient_name)s %(why)s; nothing may be disclosed under it %(when)s.")
+                % {"recipient_name": locked.recipient_name, "why": why, "when": when})
         return Disclosure.objects.create(
             patient_id=locked.patient_id, consent=locked, referral=referral,
             recipient_name=locked.recipient_name, information=information, purpose=locked.purpose,

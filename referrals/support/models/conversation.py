@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient, Role
 
@@ -13,22 +15,22 @@ from ..lead import Stop3Track
 
 
 class Concern(models.TextChoices):
-    MEDICATION_JUDGED = "medication_judged", "Groups will judge my medication"
-    FEAR = "fear", "Fear or anxiety about going"
-    NOT_RELIGIOUS = "not_religious", "I'm not religious"
-    SPEAKING = "speaking", "Don't want to speak in front of people"
-    STIGMA = "stigma", "Worried about being seen or labelled"
-    NOT_FOR_ME = "not_for_me", "Groups are not for people like me"
-    TIME_OR_TRAVEL = "time_or_travel", "No time, or hard to get there"
-    GOAL_NOT_ABSTINENCE = "goal_not_abstinence", "My goal is to drink less, not stop"
-    OTHER = "other", "Other"
+    MEDICATION_JUDGED = "medication_judged", _("Groups will judge my medication")
+    FEAR = "fear", _("Fear or anxiety about going")
+    NOT_RELIGIOUS = "not_religious", _("I'm not religious")
+    SPEAKING = "speaking", _("Don't want to speak in front of people")
+    STIGMA = "stigma", _("Worried about being seen or labelled")
+    NOT_FOR_ME = "not_for_me", _("Groups are not for people like me")
+    TIME_OR_TRAVEL = "time_or_travel", _("No time, or hard to get there")
+    GOAL_NOT_ABSTINENCE = "goal_not_abstinence", _("My goal is to drink less, not stop")
+    OTHER = "other", _("Other")
 
 
 class CompanionOffer(models.TextChoices):
-    NOT_OFFERED = "not_offered", "Not offered"
-    ACCEPTED = "accepted", "Offered, patient accepted"
-    DECLINED = "declined", "Offered, patient declined"
-    UNDECIDED = "undecided", "Offered, patient will think about it"
+    NOT_OFFERED = "not_offered", _("Not offered")
+    ACCEPTED = "accepted", _("Offered, patient accepted")
+    DECLINED = "declined", _("Offered, patient declined")
+    UNDECIDED = "undecided", _("Offered, patient will think about it")
 
 
 class ConversationQuerySet(models.QuerySet):
@@ -41,7 +43,7 @@ class MutualSupportConversation(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="support_conversations")
     held_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                verbose_name="talked with the patient")
+                                verbose_name=_("talked with the patient"))
     held_by_role = models.CharField("in the role of", max_length=32, choices=Role.choices)
     track = models.CharField("Stop 3 track at the time", max_length=2, choices=Stop3Track.choices)
     held_on = models.DateField("date of the conversation", default=timezone.localdate)
@@ -50,7 +52,7 @@ class MutualSupportConversation(models.Model):
     concerns = models.JSONField("concerns or misconceptions raised", default=list, blank=True)
     concerns_addressed = models.TextField(
         "how the concerns were addressed", blank=True,
-        help_text="e.g. “many groups welcome people on medication; we looked at secular options”.")
+        help_text=_("e.g. “many groups welcome people on medication; we looked at secular options”."))
     companion_offer = models.CharField(
         "offer to go to the first meeting together", max_length=20, choices=CompanionOffer.choices,
         default=CompanionOffer.NOT_OFFERED)
@@ -85,7 +87,8 @@ class MutualSupportConversation(models.Model):
         with transaction.atomic():
             locked = MutualSupportConversation.objects.select_for_update().get(pk=self.pk)
             if locked.next_step_done_on:
-                raise ValidationError(f"This next step was already marked done on {locked.next_step_done_on:%b %-d}.")
+                raise ValidationError(_("This next step was already marked done on %(done_on)s.")
+                                      % {"done_on": date_format(locked.next_step_done_on, "MONTH_DAY_FORMAT")})
             locked.next_step_done_on, locked.next_step_done_by = timezone.localdate(), by
             locked.save(update_fields=["next_step_done_on", "next_step_done_by"])
         self.next_step_done_on, self.next_step_done_by = locked.next_step_done_on, by

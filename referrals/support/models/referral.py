@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
 
@@ -58,8 +59,8 @@ class ReferralQuerySet(models.QuerySet):
 
 
 class ReferralSource(models.TextChoices):
-    MATCHING = "matching", "From matching"
-    BY_HAND = "by_hand", "Chosen by hand"
+    MATCHING = "matching", _("From matching")
+    BY_HAND = "by_hand", _("Chosen by hand")
 
 
 class Referral(models.Model):
@@ -71,14 +72,14 @@ class Referral(models.Model):
     program = models.ForeignKey("referrals.Program", on_delete=models.PROTECT, related_name="referrals")
     meeting = models.ForeignKey("referrals.Meeting", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="referrals",
-                                help_text="Optional: a specific meeting of the program.")
+                                help_text=_("Optional: a specific meeting of the program."))
     source = models.CharField(max_length=20, choices=ReferralSource.choices, default=ReferralSource.BY_HAND)
     match_reasons = models.TextField("why it matched", blank=True)
     # A program for family and friends (Al-Anon) is never the patient's own group: such a referral is recorded as
     # a suggestion for someone close to the patient, and worded so wherever it is shown.
     for_someone_close = models.BooleanField("a suggestion for someone close to the patient", default=False)
     for_whom = models.CharField("who it is for", max_length=120, blank=True,
-                                help_text="Optional, in the patient's words, e.g. “her husband”, “his mother”.")
+                                help_text=_("Optional, in the patient's words, e.g. “her husband”, “his mother”."))
     # Why staff went ahead when a program or meeting does not fit the patient's gender preferences (by hand).
     fit_confirmation = models.CharField("why it fits anyway", max_length=300, blank=True)
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -246,7 +247,7 @@ class Referral(models.Model):
                     "Someone else updated this referral while you were editing it. "
                     "Check what it says now below, then save again.", code="stale")
             if current.status not in OPEN_STATUSES:
-                raise ValidationError("This referral is closed; re-open it before changing its meeting.")
+                raise ValidationError(_("This referral is closed; re-open it before changing its meeting."))
             if current.for_someone_close and meeting is not None:
                 raise ValidationError({"meeting": "A suggestion for someone close to the patient names the program, "
                                                   "not one of the clinic's meetings."})
@@ -276,7 +277,7 @@ class ReferralChange(models.Model):
     """
 
     class Field(models.TextChoices):
-        MEETING = "meeting", "Meeting"
+        MEETING = "meeting", _("Meeting")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="changes")
     field = models.CharField(max_length=20, choices=Field.choices)
@@ -361,19 +362,19 @@ class FirstMeetingPlan(models.Model):
     """A plan for someone to go to the patient's first meeting with them, then whether it happened."""
 
     class Outcome(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        WENT_TOGETHER = "went_together", "Went together"
-        PATIENT_WENT_ALONE = "patient_went_alone", "Patient went without companion"
-        DID_NOT_HAPPEN = "did_not_happen", "Did not happen"
+        PLANNED = "planned", _("Planned")
+        WENT_TOGETHER = "went_together", _("Went together")
+        PATIENT_WENT_ALONE = "patient_went_alone", _("Patient went without companion")
+        DID_NOT_HAPPEN = "did_not_happen", _("Did not happen")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="first_meeting_plans")
     companion = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name="who goes with the patient")
+                                  verbose_name=_("who goes with the patient"))
     meeting = models.ForeignKey("referrals.Meeting", on_delete=models.PROTECT, related_name="+",
-                                verbose_name="which meeting")
+                                verbose_name=_("which meeting"))
     planned_for = models.DateField("date")
     meet_at = models.CharField("where to meet beforehand", max_length=200, blank=True,
-                               help_text="e.g. “clinic lobby, 15 minutes before” or “join the video call together”.")
+                               help_text=_("e.g. “clinic lobby, 15 minutes before” or “join the video call together”."))
     outcome = models.CharField(max_length=24, choices=Outcome.choices, default=Outcome.PLANNED)
     outcome_note = models.TextField("how it went", blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -399,8 +400,8 @@ class FirstMeetingPlan(models.Model):
         patient = self.referral.patient if self.referral_id else None
         errors = {}
         if self.referral_id and self.referral.for_someone_close:
-            raise ValidationError("This is a suggestion for someone close to the patient; the clinic does not plan "
-                                  "their first meeting.")
+            raise ValidationError(_("This is a suggestion for someone close to the patient; the clinic does not plan "
+                                  "their first meeting."))
         if patient and self.meeting_id and self.meeting.clinic_id != patient.clinic_id:
             errors["meeting"] = "This meeting is not in your clinic's meeting list."
         if patient and self.companion_id and self.companion.clinic_id != patient.clinic_id:

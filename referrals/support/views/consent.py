@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request
@@ -29,7 +30,8 @@ def consent_new(request, public_id):
         form.instance.recorded_by = request.user
         if form.is_valid():
             consent = form.save()
-            messages.success(request, f"Consent to share with {consent.recipient_name} recorded.")
+            messages.success(request, _("Consent to share with %(recipient_name)s recorded.")
+                                      % {"recipient_name": consent.recipient_name})
             if next_referral and Referral.objects.filter(patient=patient, pk=next_referral).exists():
                 return redirect("referrals:letter", patient.public_id, next_referral)
             return redirect("referrals:consent_detail", patient.public_id, consent.pk)
@@ -78,7 +80,8 @@ def consent_disclose(request, public_id, pk):
             form.add_error(None, error)
         else:
             log_disclosure(request, patient, disclosure)
-            messages.success(request, f"Disclosure to {disclosure.recipient_name} logged in the accounting.")
+            messages.success(request, _("Disclosure to %(recipient_name)s logged in the accounting.")
+                                      % {"recipient_name": disclosure.recipient_name})
             return redirect("referrals:consent_detail", patient.public_id, consent.pk)
     return _consent_page(request, patient, consent, disclose_form=form, status=400)
 
@@ -96,8 +99,8 @@ def consent_revoke(request, public_id, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Consent revoked. Nothing more will be shared under it; "
-                                      "earlier disclosures stay in the accounting.")
+            messages.success(request, _("Consent revoked. Nothing more will be shared under it; "
+                                      "earlier disclosures stay in the accounting."))
             return redirect("referrals:consent_detail", patient.public_id, consent.pk)
     consent = _consent(patient, pk)
     return render(request, "referrals/consent_detail.html", {
@@ -132,7 +135,8 @@ def letter(request, public_id, pk):
                 form.add_error("consent", error)
             else:
                 log_disclosure(request, patient, disclosure)
-                messages.success(request, f"Disclosure to {disclosure.recipient_name} logged. Print the letter below.")
+                messages.success(request, _("Disclosure to %(recipient_name)s logged. Print the letter below.")
+                                          % {"recipient_name": disclosure.recipient_name})
                 return redirect("referrals:disclosure_letter", patient.public_id, disclosure.pk)
     return render(request, "referrals/letter_confirm.html", _letter_context(patient, referral, consents, form),
                   status=400 if request.method == "POST" else 200)

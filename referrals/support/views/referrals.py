@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from patients import care_teams
@@ -98,7 +100,7 @@ def next_step_done(request, public_id, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Next step done: {conversation.next_step}")
+        messages.success(request, gettext("Next step done: %(next_step)s") % {"next_step": conversation.next_step})
     return redirect(_overview_url(patient))
 
 
@@ -116,10 +118,10 @@ def concern_barrier(request, public_id, pk, concern):
         messages.error(request, " ".join(error.messages))
         return redirect(_overview_url(patient))
     if created:
-        messages.success(request, f"Barrier opened: {barrier.label}, owned by {barrier.owner}. "
-                                  "Plan what will help below.")
+        messages.success(request, gettext("Barrier opened: %(label)s, owned by %(owner)s. Plan what will help below.")
+                                  % {"label": barrier.label, "owner": barrier.owner})
     else:
-        messages.info(request, "This concern is already a barrier.")
+        messages.info(request, gettext("This concern is already a barrier."))
     return redirect("referrals:barrier_detail", patient.public_id, barrier.pk)
 
 
@@ -140,11 +142,12 @@ def _refer_from_match(request, patient, matches):
     pk = parse_id(pk)  # a database id, never an overflow
     option = matched_option(patient, matches, kind=kind, pk=pk) if pk else None
     if option is None or status not in FROM_MATCH_STATUSES:
-        messages.error(request, "That option is no longer among the matches; pick again.")
+        messages.error(request, gettext("That option is no longer among the matches; pick again."))
         return None
     if option.left_out:
-        messages.error(request, f"Matching does not offer {option.item} to this patient: {option.left_out}. "
-                                "To refer anyway, choose it by hand below.")
+        messages.error(request, gettext("Matching does not offer %(item)s to this patient: %(left_out)s. To refer "
+                                        "anyway, choose it by hand below.")
+                                % {"item": option.item, "left_out": option.left_out})
         return None
     meeting = option.item if kind == "meeting" else None
     program = meeting.program if meeting else option.item
@@ -160,8 +163,11 @@ def referral_new(request, public_id):
     if request.method == "POST" and "match" in request.POST:
         referral = _refer_from_match(request, patient, matches)
         if referral:
-            done = "referred" if referral.status == ReferralStatus.REFERRED else "saved as a suggestion"
-            messages.success(request, f"{referral.target_name}: {done}, with the reasons it matched.")
+            if referral.status == ReferralStatus.REFERRED:
+                message = gettext("%(target_name)s: referred, with the reasons it matched.")
+            else:
+                message = gettext("%(target_name)s: saved as a suggestion, with the reasons it matched.")
+            messages.success(request, message % {"target_name": referral.target_name})
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
         return redirect("referrals:referral_new", patient.public_id)
     program = id_or_404(request.GET.get("program"), "program")
@@ -179,10 +185,11 @@ def referral_new(request, public_id):
             _add_model_errors(form, error)
         else:
             if referral.for_someone_close:
-                messages.success(request, f"{referral.target_name} recorded as a suggestion for someone close to "
-                                          "the patient.")
+                messages.success(request, gettext("%(target_name)s recorded as a suggestion for someone close to the "
+                                                  "patient.") % {"target_name": referral.target_name})
             else:
-                messages.success(request, f"Referral to {referral.target_name} added.")
+                messages.success(request, gettext("Referral to %(target_name)s added.")
+                                          % {"target_name": referral.target_name})
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     return render(request, "referrals/referral_form.html", {
         "patient": patient, "form": form, "prefs": matches.preferences,
@@ -246,7 +253,8 @@ def referral_move(request, public_id, pk):
         except ValidationError as error:
             _add_model_errors(form, error)
         else:
-            messages.success(request, f"Referral moved to “{referral.get_status_display()}”.")
+            messages.success(request, gettext("Referral moved to “%(status)s”.")
+                                      % {"status": referral.get_status_display()})
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     elif request.POST.get("new_status") and request.POST["new_status"] not in dict(form.fields["new_status"].choices):
         # A move the lifecycle does not offer from here: explain it in the lifecycle's words.
@@ -261,9 +269,9 @@ def referral_move(request, public_id, pk):
                   _detail_context(patient, referral, user=request.user, move_form=form), status=status)
 
 
-def _closed(request, patient, referral, doing):
+def _closed(request, patient, referral, message):
     """A closed referral takes no changes until it is re-opened: back to its page, saying so."""
-    messages.error(request, f"This referral is closed; re-open it before {doing}.")
+    messages.error(request, message)
     return redirect("referrals:referral_detail", patient.public_id, referral.pk)
 
 
@@ -273,7 +281,8 @@ def referral_edit(request, public_id, pk):
     patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk, Referral.objects.select_related("program", "meeting"))
     if not referral.is_open:
-        return _closed(request, patient, referral, "changing its meeting")
+        return _closed(request, patient, referral,
+                       gettext("This referral is closed; re-open it before changing its meeting."))
     form = ReferralMeetingForm(request.POST or None, referral=referral)
     status = 200
     if request.method == "POST":
@@ -295,7 +304,8 @@ def referral_edit(request, public_id, pk):
             except ValidationError as error:
                 _add_model_errors(form, error)
             else:
-                messages.success(request, f"The referral is now for {referral.target_name}.")
+                messages.success(request, gettext("The referral is now for %(target_name)s.")
+                                          % {"target_name": referral.target_name})
                 return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     return render(request, "referrals/referral_edit.html", {"patient": patient, "referral": referral, "form": form},
                   status=status)
@@ -307,14 +317,17 @@ def first_meeting_new(request, public_id, pk):
     patient = patient_for_request(request, public_id)
     referral = visible_referral(patient, pk, Referral.objects.select_related("meeting", "program"))
     if not referral.is_open:
-        return _closed(request, patient, referral, "planning a first meeting")
+        return _closed(request, patient, referral,
+                       gettext("This referral is closed; re-open it before planning a first meeting."))
     form = FirstMeetingPlanForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
         plan = form.save(commit=False)
         plan.planned_by = request.user
         plan.save()
-        messages.success(request, f"First meeting planned: {plan.companion} goes with the patient on "
-                                  f"{plan.planned_for:%b %-d}.")
+        messages.success(request, gettext("First meeting planned: %(companion)s goes with the patient on "
+                                          "%(planned_for)s.")
+                                  % {"companion": plan.companion,
+                                     "planned_for": date_format(plan.planned_for, "MONTH_DAY_FORMAT")})
         return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     return render(request, "referrals/plan_form.html", {"patient": patient, "referral": referral, "form": form},
                   status=400 if request.method == "POST" else 200)
@@ -333,7 +346,8 @@ def first_meeting_outcome(request, public_id, pk, plan_id):
         except ValidationError as error:
             _add_model_errors(form, error)
         else:
-            messages.success(request, f"First meeting logged: {plan.get_outcome_display().lower()}.")
+            messages.success(request, gettext("First meeting logged: %(outcome)s.")
+                                      % {"outcome": plan.get_outcome_display().lower()})
             return redirect("referrals:referral_detail", patient.public_id, referral.pk)
     referral = _referral_with_history(patient, pk)
     return render(request, "referrals/referral_detail.html",
