@@ -67,6 +67,8 @@ def test_an_english_speaking_patient_gets_every_element_of_the_consent_in_englis
     for text in (
         clinic,                                                   # the clinic's name at the top
         "Your consent to share information", "Summary in plain words",
+        f"the consent that lets {consent.disclosing_party} share some of your information with Springfield "
+        "Recovery Community Center",
         "Who may share it", consent.disclosing_party,
         "Who may receive it", "Springfield Recovery Community Center (Springfield Recovery Center)",
         "What may be shared", "Your name and how to reach you",
