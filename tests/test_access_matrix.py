@@ -316,6 +316,7 @@ MATRIX = {
     "referrals:letter": Row(CARE_ROLES, *under_patient("referral")),
     "referrals:consent_new": Row(CARE_ROLES, patient_args, foreign_patient_args),
     "referrals:consent_detail": Row(ALL_STAFF, *under_patient("consent")),
+    "referrals:consent_print": Row(ALL_STAFF, *under_patient("consent")),
     "referrals:consent_revoke": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
     "referrals:consent_disclose": Row(CARE_POST_ONLY, *under_patient("consent"), foreign_method="post"),
     "referrals:accounting": Row(ALL_STAFF, patient_args, foreign_patient_args),

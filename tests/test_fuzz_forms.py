@@ -209,7 +209,8 @@ PAGES_WITHOUT_FORMS = {
     "referrals:import_detail", "referrals:meeting_export", "referrals:meeting_list", "referrals:program_detail",
     "security:session_status", "security:two_factor",
     "staff:audit", "staff:emergency_access",
-    "referrals:accounting", "referrals:disclosure_letter", "referrals:handout", "referrals:support",
+    "referrals:accounting", "referrals:consent_print", "referrals:disclosure_letter", "referrals:handout",
+    "referrals:support",
     "wellness:assessment_detail", "wellness:assessment_list", "wellness:plan", "wellness:plan_history",
     "wellness:plan_print", "wellness:questionnaire_download", "wellness:questionnaire_list",
 }

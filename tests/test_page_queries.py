@@ -73,6 +73,7 @@ PAGE_QUERIES = {
     "referrals:case_manager_queue": 12,
     "referrals:consent_detail": 8,
     "referrals:consent_new": 8,
+    "referrals:consent_print": 8,
     "referrals:conversation_new": 7,
     "referrals:directory": 7,
     "referrals:disclosure_letter": 8,

@@ -24,6 +24,7 @@ urlpatterns = [
     path(PATIENT + "referrals/<int:pk>/letter/", consent.letter, name="letter"),
     path(PATIENT + "consents/new/", consent.consent_new, name="consent_new"),
     path(PATIENT + "consents/<int:pk>/", consent.consent_detail, name="consent_detail"),
+    path(PATIENT + "consents/<int:pk>/print/", consent.consent_print, name="consent_print"),
     path(PATIENT + "consents/<int:pk>/revoke/", consent.consent_revoke, name="consent_revoke"),
     path(PATIENT + "consents/<int:pk>/disclosures/new/", consent.consent_disclose, name="consent_disclose"),
     path(PATIENT + "disclosures/", consent.accounting, name="accounting"),

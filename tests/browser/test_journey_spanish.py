@@ -1,10 +1,11 @@
 """In a real browser: a patient whose language is Spanish (issue 17).
 
 Jordan (peer specialist) works in English. Rosa's preferred language is Spanish. Jordan prints Rosa's wellness
-plan and the handout for her first SMART Recovery meeting: both sheets come out in Spanish, inside Jordan's English
-pages, and each says so to Jordan. Jordan gives Rosa her personal link; Rosa opens it on her phone (390 px) and
-reads it in Spanish. axe finds no serious or critical problem on any of these pages, and the language each page
-declares (``<html lang>``, and ``lang`` on the printed sheet) is the language it is written in.
+plan, the handout for her first SMART Recovery meeting and her copy of the consent to share with the group: each
+sheet comes out in Spanish, inside Jordan's English pages, and each says so to Jordan. Jordan gives Rosa her
+personal link; Rosa opens it on her phone (390 px) and reads it in Spanish. axe finds no serious or critical
+problem on any of these pages, and the language each page declares (``<html lang>``, and ``lang`` on the printed
+sheet) is the language it is written in.
 """
 
 import datetime
@@ -19,7 +20,7 @@ from referrals.lifecycle import ReferralStatus
 from referrals.models import Program
 
 from ..factories.patients import TEST_PASSWORD, patient_with_team
-from ..factories.referrals.conversations import FirstMeetingPlanFactory, ReferralFactory
+from ..factories.referrals.conversations import ConsentFactory, FirstMeetingPlanFactory, ReferralFactory
 from ..factories.referrals.directory import MeetingFactory
 from ..factories.wellness import SupportFactory, WellnessGoalFactory, WellnessPlanFactory
 from .journeys import CLINIC_ZONE, clinic_directory, clinic_today
@@ -76,6 +77,24 @@ def test_an_english_speaking_peer_prints_in_spanish_and_rosa_reads_her_page_in_s
     expect(sheet).to_contain_text(f"{peer.get_full_name()} irá con usted el")
     expect(sheet).not_to_contain_text("6:30 PM")
     jordan.check("handout printed in Spanish")
+
+    # Her copy of the consent she signs to let the clinic tell the group she is coming. ---------------------------
+    consent = ConsentFactory(patient=rosa, program=meeting.program, recorded_by=peer,
+                             recipient_name="SMART Recovery Riverside (facilitator)")
+    page = jordan.goto(f"/patients/{rosa.public_id}/support/consents/{consent.pk}/")
+    page.get_by_role("link", name="Print the patient's copy").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.get_by_text("Printed in the patient's language: español.")).to_be_visible()
+    sheet = page.locator("article.consent-copy")
+    assert sheet.get_attribute("lang") == "es"
+    expect(sheet.get_by_role("heading", name="Su consentimiento para compartir información")).to_be_visible()
+    expect(sheet.get_by_role("heading", name="Su derecho a revocarlo")).to_be_visible()
+    expect(sheet).to_contain_text("Resumen en palabras sencillas")
+    expect(sheet).to_contain_text("Revocarlo no deshace lo que ya se compartió.")
+    expect(sheet).to_contain_text("Su firma")
+    assert sheet.locator("blockquote").get_attribute("lang") == "en"  # the legal statement, word for word
+    expect(sheet).not_to_contain_text("Your consent")
+    jordan.check("her consent copy printed in Spanish")
 
     # Jordan gives Rosa her link, printed. --------------------------------------------------------------------
     page = jordan.goto(f"/patients/{rosa.public_id}/support/referrals/{referral.pk}/")

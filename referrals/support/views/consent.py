@@ -9,9 +9,11 @@ from django.views.decorators.http import require_POST
 
 from patients.access import clinic_staff_required, patient_for_request
 from patients.audit import record
+from patients.languages import patient_material
 from patients.models import AuditAction
 from patients.request_input import id_or_404
 
+from ..consent_copy import copy_for
 from ..forms import ConsentForm, LetterForm, OutsideDisclosureForm, RevokeConsentForm
 from ..models import Consent, Disclosure, Referral
 from ..models.consent import ACCOUNTING_YEARS, part2_notice, record_disclosure
@@ -30,8 +32,8 @@ def consent_new(request, public_id):
         form.instance.recorded_by = request.user
         if form.is_valid():
             consent = form.save()
-            messages.success(request, _("Consent to share with %(recipient_name)s recorded.")
-                                      % {"recipient_name": consent.recipient_name})
+            messages.success(request, _("Consent to share with %(recipient_name)s recorded. Print the patient's copy for "
+                                        "them to sign and keep.") % {"recipient_name": consent.recipient_name})
             if next_referral and Referral.objects.filter(patient=patient, pk=next_referral).exists():
                 return redirect("referrals:letter", patient.public_id, next_referral)
             return redirect("referrals:consent_detail", patient.public_id, consent.pk)
@@ -62,6 +64,20 @@ def log_disclosure(request, patient, disclosure):
 def consent_detail(request, public_id, pk):
     patient = patient_for_request(request, public_id)
     return _consent_page(request, patient, _consent(patient, pk))
+
+
+@clinic_staff_required
+def consent_print(request, public_id, pk):
+    """The patient's copy of the consent, to read, sign and keep: in the patient's language (patients/languages.py),
+    whatever the staff member's. Its URL name ends in "print", so the audit trail records a print."""
+    patient = patient_for_request(request, public_id)
+    consent = _consent(patient, pk)
+    with patient_material(patient) as material:
+        copy = copy_for(consent)
+    return render(request, "referrals/consent_print.html", {
+        "patient": patient, "consent": consent, "copy": copy, "clinic": patient.clinic, "material": material,
+        "notice": part2_notice(), "accounting_years": ACCOUNTING_YEARS,
+    })
 
 
 @care_role_required
