@@ -26,7 +26,7 @@ PATIENT_FACING_TEMPLATES = [
     "templates/patient_link/base.html", "templates/patient_link/page.html", "templates/patient_link/not_active.html",
     "templates/patient_link/too_many.html", "templates/wellness/plan_print.html", "templates/referrals/handout.html",
     "templates/partials/crisis_lines.html", "templates/referrals/patient_link_given.html",
-    "templates/referrals/consent_print.html",
+    "templates/referrals/consent_print.html", "templates/partials/print_letterhead.html",
 ]
 PATIENT_FACING_MODULES = [
     "referrals/patient_link/forms.py", "referrals/patient_link/reminders.py", "referrals/patient_link/services.py",
