@@ -84,6 +84,7 @@ from dataclasses import dataclass, field
 from django.db import connections, models, router
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import (
@@ -150,7 +151,7 @@ class Turn:
     def label(self):
         if self.people:
             return f"{self.role_label}: {', '.join(str(p) for p in self.people)}"
-        return f"{self.role_label} (nobody in this role on the care team)"
+        return gettext("%(role)s (nobody in this role on the care team)") % {"role": self.role_label}
 
     def includes(self, user):
         if self.role not in user.roles:
@@ -404,20 +405,26 @@ def stop1(patient, today):
     if patient.plan_signed_number is None:
         if patient.plan_draft_number is not None:
             return Stop("1", title, StopStatus.IN_PROGRESS,
-                        f"Version {patient.plan_draft_number} is a draft; nothing is signed yet.", turn,
+                        gettext("Version %(number)s is a draft; nothing is signed yet.")
+                        % {"number": patient.plan_draft_number}, turn,
                         _("Finish and sign the draft"), plan_url)
         return Stop("1", title, StopStatus.NOT_STARTED, _("No treatment plan yet."), turn,
                     _("Start the treatment plan"), plan_url)
     review = patient.plan_next_review_date
     if review_is_due(review, today):
-        when = "today" if review == today else f"since {day(review)}"
-        reason = f"Version {patient.plan_signed_number} is due for review {when}."
+        if review == today:
+            reason = gettext("Version %(number)s is due for review today.") % {"number": patient.plan_signed_number}
+        else:
+            reason = gettext("Version %(number)s is due for review since %(day)s.") % {
+                "number": patient.plan_signed_number, "day": day(review)}
         if patient.plan_draft_number is not None:
-            reason += f" A revision (version {patient.plan_draft_number}) is being drafted."
+            reason += " " + gettext("A revision (version %(number)s) is being drafted.") % {
+                "number": patient.plan_draft_number}
         return Stop("1", title, StopStatus.NEEDS_ATTENTION, reason, turn, _("Review the plan"), plan_url)
     return Stop("1", title, StopStatus.DONE,
-                f"Version {patient.plan_signed_number} signed {day(timezone.localdate(patient.plan_signed_at))}; "
-                f"next review {day(review)}.", [], _("Open the plan"), plan_url)
+                gettext("Version %(number)s signed %(signed)s; next review %(review)s.") % {
+                    "number": patient.plan_signed_number, "signed": day(timezone.localdate(patient.plan_signed_at)),
+                    "review": day(review)}, [], _("Open the plan"), plan_url)
 
 
 def _stop2_turn(patient):
@@ -438,25 +445,26 @@ def stop2(patient, gaps, latest, today):
     if unanswered:
         what = ", ".join(unanswered)
         return Stop("2", title, StopStatus.NEEDS_ATTENTION,
-                    f"Recovery-capital gap{'s' if len(unanswered) > 1 else ''} with no goal yet: {what}.",
+                    ngettext("Recovery-capital gap with no goal yet: %(what)s.",
+                             "Recovery-capital gaps with no goal yet: %(what)s.", len(unanswered)) % {"what": what},
                     turn, _("Turn the gaps into goals"),
                     patient_url("wellness:assessment_detail", patient, latest.pk))
     if has_plan and fresh:
         return Stop("2", title, StopStatus.DONE,
-                    f"Wellness plan in place; recovery capital assessed {day(taken_on)}.", [],
+                    gettext("Wellness plan in place; recovery capital assessed %(day)s.") % {"day": day(taken_on)}, [],
                     _("Open the wellness plan"), patient_url("wellness:plan", patient))
     if not has_plan and taken_on is None:
         return Stop("2", title, StopStatus.NOT_STARTED, _("No wellness plan and no recovery-capital assessment yet."),
                     turn, _("Start the wellness plan together"), patient_url("wellness:plan_edit", patient))
     if not has_plan:
         return Stop("2", title, StopStatus.IN_PROGRESS,
-                    f"Recovery capital assessed {day(taken_on)}; no wellness plan yet.", turn,
+                    gettext("Recovery capital assessed %(day)s; no wellness plan yet.") % {"day": day(taken_on)}, turn,
                     _("Start the wellness plan together"), patient_url("wellness:plan_edit", patient))
     if taken_on is None:
         reason = _("Wellness plan started; recovery capital not assessed yet.")
     else:
-        reason = (f"Wellness plan started; the last assessment ({day(taken_on)}) is more than "
-                  f"{ASSESSMENT_FRESH_DAYS} days old.")
+        reason = gettext("Wellness plan started; the last assessment (%(day)s) is more than %(fresh)s days old.") % {
+            "day": day(taken_on), "fresh": ASSESSMENT_FRESH_DAYS}
     return Stop("2", title, StopStatus.IN_PROGRESS, reason, turn, _("Assess recovery capital"),
                 patient_url("wellness:assessment_new", patient))
 
@@ -484,13 +492,17 @@ def stop3(patient, lead):
         return Stop(number, title, StopStatus.NOT_STARTED, _("No conversation about mutual support logged yet."),
                     turns, _("Log the conversation"), patient_url("referrals:conversation_new", patient))
     if not patient.plan_mutual_support:
-        plan = ("no treatment plan is signed yet" if patient.plan_signed_number is None
-                else "the signed treatment plan does not include mutual support yet")
-        return Stop(number, title, StopStatus.IN_PROGRESS, f"Talked on {day(talked_on)}; {plan}.",
+        if patient.plan_signed_number is None:
+            reason = gettext("Talked on %(day)s; no treatment plan is signed yet.") % {"day": day(talked_on)}
+        else:
+            reason = gettext("Talked on %(day)s; the signed treatment plan does not include mutual support yet.") % {
+                "day": day(talked_on)}
+        return Stop(number, title, StopStatus.IN_PROGRESS, reason,
                     [_team(patient, Role.CLINICIAN)], _("Add mutual support to the plan"),
                     patient_url("patients:plan", patient))
     return Stop(number, title, StopStatus.DONE,
-                f"Talked on {day(talked_on)}; mutual support is part of the treatment plan.", [],
+                gettext("Talked on %(day)s; mutual support is part of the treatment plan.") % {"day": day(talked_on)},
+                [],
                 _("Open Stop 3"), patient_url("referrals:support", patient))
 
 
@@ -511,16 +523,18 @@ def stop4(patient, lead, referrals):
     open_rows = [r for r in referrals if r["status"] not in CLOSED_STATUSES]
     if not open_rows:
         return Stop("4", title, StopStatus.NEEDS_ATTENTION,
-                    f"All {len(referrals)} referrals were declined or stopped." if len(referrals) > 1
-                    else "The only referral was declined or stopped.",
+                    gettext("All %(count)s referrals were declined or stopped.") % {"count": len(referrals)}
+                    if len(referrals) > 1 else gettext("The only referral was declined or stopped."),
                     turns, _("Find other options"), find)
     furthest = max(open_rows, key=lambda r: PATH.index(r["status"]))
     label = ReferralStatus(furthest["status"]).label.lower()
     detail = patient_url("referrals:referral_detail", patient, furthest["pk"])
     if furthest["status"] in REFERRED_OR_FURTHER:
-        return Stop("4", title, StopStatus.DONE, f"{_target(furthest)}: {label}.", [], _("Open the referral"),
+        return Stop("4", title, StopStatus.DONE, gettext("%(target)s: %(status)s.") % {
+                    "target": _target(furthest), "status": label}, [], _("Open the referral"),
                     detail)
-    return Stop("4", title, StopStatus.IN_PROGRESS, f"{_target(furthest)}: {label}, not referred yet.", turns,
+    return Stop("4", title, StopStatus.IN_PROGRESS, gettext("%(target)s: %(status)s, not referred yet.") % {
+                "target": _target(furthest), "status": label}, turns,
                 _("Move the referral on"), detail)
 
 
@@ -534,7 +548,8 @@ def stop5(patient, referrals, today):
     turns = _stop5_turns(patient)
     due = patient.pw_follow_up_due
     if due is not None and due < today:
-        return Stop("5", title, StopStatus.NEEDS_ATTENTION, f"The follow-up due {day(due)} is overdue.", turns,
+        overdue = gettext("The follow-up due %(day)s is overdue.") % {"day": day(due)}
+        return Stop("5", title, StopStatus.NEEDS_ATTENTION, overdue, turns,
                     _("Log the follow-up"), patient_url("referrals:follow_up_log", patient, patient.pw_follow_up_pk))
     if patient.pw_unplanned_barrier_pk is not None:
         return Stop("5", title, StopStatus.NEEDS_ATTENTION, _("A barrier is open with nothing planned about it."),
@@ -542,20 +557,21 @@ def stop5(patient, referrals, today):
                     patient_url("referrals:barrier_detail", patient, patient.pw_unplanned_barrier_pk))
     participation = participation_of(patient, today, prefix=PARTICIPATION)
     if participation.lapsed:
-        reason = f"No meeting reported since {day(participation.last_meeting_on)}."
+        reason = gettext("No meeting reported since %(day)s.") % {"day": day(participation.last_meeting_on)}
         if participation.not_reached:
-            reason += f" Not reached after {participation.failed_attempts} tries."
+            reason += " " + gettext("Not reached after %(count)s tries.") % {"count": participation.failed_attempts}
         if patient.pw_follow_up_pk is not None:
-            action, url = "Log the next follow-up", patient_url("referrals:follow_up_log", patient,
-                                                                patient.pw_follow_up_pk)
+            action, url = _("Log the next follow-up"), patient_url("referrals:follow_up_log", patient,
+                                                                   patient.pw_follow_up_pk)
         else:
-            action, url = "Log a follow-up", patient_url("referrals:follow_up_log_new", patient)
+            action, url = _("Log a follow-up"), patient_url("referrals:follow_up_log_new", patient)
         return Stop("5", title, StopStatus.NEEDS_ATTENTION, reason, turns, action, url)
     statuses = {r["status"] for r in referrals}
-    next_follow_up = f" Next follow-up {day(due)}." if due is not None else ""
+    next_follow_up = " " + gettext("Next follow-up %(day)s.") % {"day": day(due)} if due is not None else ""
     if statuses & ATTENDED_OR_FURTHER and not patient.pw_active_barriers:
-        went = "Engaged with a group" if ReferralStatus.ENGAGED in statuses else "First meeting attended"
-        return Stop("5", title, StopStatus.DONE, f"{went}; no barrier open.{next_follow_up}", [],
+        went = (gettext("Engaged with a group; no barrier open.") if ReferralStatus.ENGAGED in statuses
+                else gettext("First meeting attended; no barrier open."))
+        return Stop("5", title, StopStatus.DONE, went + next_follow_up, [],
                     _("Follow-ups and engagement"), patient_url("referrals:follow_up_list", patient))
     started = statuses & REFERRED_OR_FURTHER or due is not None or patient.pw_follow_up_done \
         or patient.pw_active_barriers
@@ -564,18 +580,19 @@ def stop5(patient, referrals, today):
                     _("Follow-ups and engagement"), patient_url("referrals:follow_up_list", patient))
     if patient.pw_active_barriers:
         reason = _("A barrier is being worked on.")
-        action, url = "See the barriers", patient_url("referrals:barrier_list", patient)
+        action, url = _("See the barriers"), patient_url("referrals:barrier_list", patient)
     elif statuses & ATTENDED_OR_FURTHER:
         reason = _("First meeting attended.")
-        action, url = "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient)
+        action, url = _("Follow-ups and engagement"), patient_url("referrals:follow_up_list", patient)
     elif statuses & REFERRED_OR_FURTHER:
         reason = _("Referred; the first meeting is still to come.")
-        action, url = "Log a follow-up", patient_url("referrals:follow_up_log_new", patient)
+        action, url = _("Log a follow-up"), patient_url("referrals:follow_up_log_new", patient)
     else:
         reason = _("Follow-ups under way; no referral is active.")
-        action, url = "Follow-ups and engagement", patient_url("referrals:follow_up_list", patient)
+        action, url = _("Follow-ups and engagement"), patient_url("referrals:follow_up_list", patient)
     if due is not None:
-        action, url = "Log the next follow-up", patient_url("referrals:follow_up_log", patient, patient.pw_follow_up_pk)
+        action = _("Log the next follow-up")
+        url = patient_url("referrals:follow_up_log", patient, patient.pw_follow_up_pk)
     return Stop("5", title, StopStatus.IN_PROGRESS, reason + next_follow_up, turns, action, url)
 
 

@@ -6,18 +6,20 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, Func, OuterRef, Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment
 
 
 def day(value):
-    """A date as the pages write it: "Mar 4, 2026"."""
-    return f"{value:%b} {value.day}, {value.year}"
+    """A date as the pages write it in the active language (``DATE_FORMAT``): "Mar 4, 2026", "4 mar 2026"."""
+    return date_format(value, "DATE_FORMAT")
 
 
 def days(n):
     """A number of days in words: "1 day", "3 days"."""
-    return f"{n} day{'s' if n != 1 else ''}"
+    return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
 
 
 def patient_url(name, patient, *args):

@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -11,7 +12,7 @@ def patient_breadcrumbs(patient, *trail):
     ``trail`` alternates label and URL; the last label stands alone (the current page).
     With no trail, the patient's own page is the current page.
     """
-    crumbs = [("Patients", reverse("patients:list"))]
+    crumbs = [(_("Patients"), reverse("patients:list"))]
     crumbs.append((patient.display_name, patient.get_absolute_url() if trail else None))
     items = list(trail)
     while items:

@@ -32,8 +32,9 @@ def consent_new(request, public_id):
         form.instance.recorded_by = request.user
         if form.is_valid():
             consent = form.save()
-            messages.success(request, _("Consent to share with %(recipient_name)s recorded. Print the patient's copy for "
-                                        "them to sign and keep.") % {"recipient_name": consent.recipient_name})
+            recorded = _("Consent to share with %(recipient_name)s recorded. Print the patient's copy for them to "
+                         "sign and keep.")
+            messages.success(request, recorded % {"recipient_name": consent.recipient_name})
             if next_referral and Referral.objects.filter(patient=patient, pk=next_referral).exists():
                 return redirect("referrals:letter", patient.public_id, next_referral)
             return redirect("referrals:consent_detail", patient.public_id, consent.pk)
