@@ -27,7 +27,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower, Trim
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from patients.access import role_required
@@ -382,29 +384,48 @@ def overview_figures(user, since, until):
 
 def figures_cache_key(user, since, until):
     """The figures of a clinic and period are the same for all its staff unless the clinic limits each one to
-    their caseload; then they are each staff member's own. Never shared across clinics."""
+    their caseload; then they are each staff member's own. Never shared across clinics. The section is rendered
+    in the staff member's language, so the language is part of the key."""
     scope = f"staff-{user.pk}" if caseload_limited(user) else "clinic"
-    return f"overview:v2:clinic-{user.clinic_id}:{scope}:{since.isoformat()}:{until.isoformat()}"
+    return (f"overview:v3:clinic-{user.clinic_id}:{scope}:{since.isoformat()}:{until.isoformat()}:"
+            f"{translation.get_language()}")
 
 
-def cached_overview_figures(user, since, until):
-    """``overview_figures``, kept ``OVERVIEW_CACHE_SECONDS`` for the same clinic (and caseload) and period: a
-    busy clinic's staff opening the overview together ask the database once. Figures are at most that old."""
+def render_figures_section(user, since, until):
+    """The figures of the period and their section of the page, rendered: (figures, HTML)."""
+    figures = overview_figures(user, since, until)
+    html = render_to_string("partials/overview_figures.html", {
+        **figures, "since": since, "until": until, "statuses": list(ReferralStatus)})
+    return figures, html
+
+
+def figures_section(user, since, until):
+    """(figures, HTML) of the overview's figures section. The rendered section is kept ``OVERVIEW_CACHE_SECONDS``
+    for the same clinic (and caseload), period and language: a busy clinic's staff opening the overview together
+    ask the database, and render the tables and charts, once; figures are at most that old. From the cache only the
+    HTML comes back (figures None): rendering the section was most of the page's time once the figures were
+    cached."""
     seconds = settings.OVERVIEW_CACHE_SECONDS
     if seconds <= 0:
-        return overview_figures(user, since, until)
-    return caches["figures"].get_or_set(figures_cache_key(user, since, until),
-                                        lambda: overview_figures(user, since, until), seconds)
+        return render_figures_section(user, since, until)
+    key = figures_cache_key(user, since, until)
+    html = caches["figures"].get(key)
+    if html is not None:
+        return None, mark_safe(html)  # noqa: S308 (our own section, rendered above with autoescaping)
+    figures, html = render_figures_section(user, since, until)
+    caches["figures"].set(key, html, seconds)
+    return figures, html
 
 
 @role_required(Role.CLINIC_ADMIN, Role.CLINICIAN)
 def clinic_overview(request):
     today = timezone.localdate()
     form, since, until, used_default = period_from(request.GET, today)
+    figures, html = figures_section(request.user, since, until)
     return render(request, "overview.html", {
         "form": form, "since": since, "until": until, "used_default": used_default,
         "period_has_errors": form.is_bound and not form.is_valid(),
-        **cached_overview_figures(request.user, since, until),
-        "statuses": list(ReferralStatus),
+        **(figures or {}),
+        "figures_html": html,
         "cache_seconds": settings.OVERVIEW_CACHE_SECONDS,
     })

@@ -49,6 +49,10 @@ def pages_to_measure(patient_ids):
     return [
         Page("plain Django view (second gunicorn)", None, ["/"], server="plain"),
         Page("/healthz of the app (no session)", None, ["/healthz"]),
+        # The floor of every logged-in page: session, user and roles, the middleware, a small template; no
+        # patient data, so no audit entry.
+        Page("floor: logged in, no patient data (password change form)", "bench.clinician",
+             ["/accounts/password/change/"]),
         Page("home: clinician (caseload 10,000)", "bench.clinician", ["/"], 0.10, 50),
         Page("home: peer specialist", "bench.peer", ["/"], 0.10, 50),
         Page("home: case manager", "bench.casemanager", ["/"], 0.10, 50),

@@ -368,16 +368,35 @@ def test_figures_are_kept_a_minute_per_clinic_and_never_shown_to_another(login, 
     client = login(clinician)
     first = client.get(reverse("overview"))
     assert first.context["funnel"].steps[0].patients == 1
-    assert "figures up to 60 seconds old" in first.content.decode()
+    page = first.content.decode()
+    assert "figures up to 60 seconds old" in page
+    assert "1 patient had something on the pathway" in page
     with django_assert_max_num_queries(3):  # session, user and roles: the figures come from the cache
         again = client.get(reverse("overview"))
-    assert again.context["funnel"].steps[0].patients == 1
+    assert again.content.decode().count("1 patient had something on the pathway") == 1  # the section, once
+    assert again.context.get("funnel") is None  # shown from the cache: not worked out again
 
     other = login(outsider).get(reverse("overview"))  # another clinic: its own figures, worked out afresh
     assert other.context["funnel"].steps[0].patients == 0
+    assert "0 patients had something on the pathway" in other.content.decode()
     another_period = login(clinician).get(reverse("overview"), {"since": days_from_today(-9).isoformat(),
                                                                 "until": today().isoformat()})
     assert another_period.context["since"] == days_from_today(-9)
+
+
+def test_the_kept_figures_are_in_each_staff_members_language(login, cached_figures, clinician, colleague):
+    """The section is kept per language: a Spanish-speaking colleague opening the overview in the same minute does
+    not get the English one, nor the other way round."""
+    colleague.set_roles([Role.CLINICIAN])
+    colleague.language = "es"
+    colleague.save()
+    patient_with_plan(clinician)
+    english = login(clinician).get(reverse("overview")).content.decode()
+    spanish = login(colleague).get(reverse("overview")).content.decode()
+    assert "Where patients are on the pathway" in english
+    assert "Where patients are on the pathway" not in spanish
+    assert 'lang="es"' in spanish
+    assert "Where patients are on the pathway" in login(clinician).get(reverse("overview")).content.decode()
 
 
 def test_with_caseloads_limited_each_staff_member_has_their_own_figures(login, cached_figures, clinic, clinician,
