@@ -178,6 +178,13 @@ class Stop:
         return STATUS_ICONS[self.status]
 
     @property
+    def number_and_status(self):
+        """"Stop 2: Done", in the page's language: the title of the stop's icon in lists (built here, not with
+        ``blocktranslate`` in the template, which cost a fifth of the patient list's time)."""
+        return gettext("Stop %(number)s: %(status_label)s") % {"number": self.number,
+                                                                "status_label": self.status_label}
+
+    @property
     def is_done(self):
         return self.status == StopStatus.DONE
 
