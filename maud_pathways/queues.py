@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import CareTeamMember, Patient, PlanVersion, Role, StaffMember, review_is_due_q
 from referrals.followup.queue import (
@@ -119,7 +122,7 @@ def _date(value):
 
 
 def _overdue(due, today):
-    return "Due today" if due == today else f"Overdue by {days((today - due).days)}"
+    return gettext("Due today") if due == today else gettext("Overdue by %(days)s") % {"days": days((today - due).days)}
 
 
 # Clinician -----------------------------------------------------------------------------------------
@@ -133,7 +136,8 @@ def plans_due(user, today):
 
 
 def plans_due_rows(versions, today):
-    return [Row(v.plan.patient, f"Review was due {day(v.next_review_date)}", "Review the plan",
+    return [Row(v.plan.patient, gettext("Review was due %(date)s") % {"date": day(v.next_review_date)},
+                gettext("Review the plan"),
                 patient_url("patients:plan", v.plan.patient), _overdue(v.next_review_date, today),
                 since=v.next_review_date)
             for v in versions]
@@ -147,8 +151,9 @@ def no_signed_plan(user, today):
 
 
 def no_signed_plan_rows(patients, today):
-    return [Row(p, "A draft is being written" if p.has_draft else "No treatment plan yet",
-                "Finish the draft" if p.has_draft else "Start the plan", patient_url("patients:plan", p),
+    return [Row(p, gettext("A draft is being written") if p.has_draft else gettext("No treatment plan yet"),
+                gettext("Finish the draft") if p.has_draft else gettext("Start the plan"),
+                patient_url("patients:plan", p),
                 since=_date(p.created_at))
             for p in patients]
 
@@ -166,8 +171,9 @@ def gaps_rows(assessments, today):
     for a in assessments:
         open_gaps = [gap for gap in gaps[a.pk] if not gap.has_treatment_goal]
         names = ", ".join(gap.label for gap in open_gaps)
-        rows.append(Row(a.patient, f"Gap{'s' if len(open_gaps) > 1 else ''}: {names} (assessed {day(a.taken_on)})",
-                        "Add a treatment-plan goal",
+        what = ngettext("Gap: %(names)s (assessed %(date)s)", "Gaps: %(names)s (assessed %(date)s)",
+                        len(open_gaps)) % {"names": names, "date": day(a.taken_on)}
+        rows.append(Row(a.patient, what, gettext("Add a treatment-plan goal"),
                         patient_url("wellness:gap_treatment_goal", a.patient, a.pk, open_gaps[0].domain),
                         since=a.taken_on))
     return rows
@@ -190,7 +196,8 @@ def next_steps(role):
 
 
 def next_steps_rows(conversations, today):
-    return [Row(c.patient, f"{c.next_step} (by {day(c.next_step_on)})", "Open Stop 3",
+    return [Row(c.patient, gettext("%(step)s (by %(date)s)") % {"step": c.next_step, "date": day(c.next_step_on)},
+                gettext("Open Stop 3"),
                 patient_url("referrals:support", c.patient),
                 _overdue(c.next_step_on, today) if c.next_step_on <= today else "", since=c.next_step_on)
             for c in conversations]
@@ -204,7 +211,8 @@ def wellness_plans_to_create(user, today):
 
 
 def wellness_plans_rows(patients, today):
-    return [Row(p, "No wellness plan yet", "Start the wellness plan", patient_url("wellness:plan_edit", p),
+    return [Row(p, gettext("No wellness plan yet"), gettext("Start the wellness plan"),
+                patient_url("wellness:plan_edit", p),
                 since=_date(p.created_at)) for p in patients]
 
 
@@ -220,9 +228,11 @@ def assessments_due(user, today):
 
 def assessments_due_rows(patients, today):
     fresh = datetime.timedelta(days=ASSESSMENT_FRESH_DAYS)
-    return [Row(p, f"Last assessed {day(p.last_assessed)}" if p.last_assessed else "Never assessed",
-                "Assess recovery capital", patient_url("wellness:assessment_new", p),
-                urgent="" if p.last_assessed is None else f"Over {ASSESSMENT_FRESH_DAYS} days ago",
+    return [Row(p, gettext("Last assessed %(date)s") % {"date": day(p.last_assessed)} if p.last_assessed
+                else gettext("Never assessed"),
+                gettext("Assess recovery capital"), patient_url("wellness:assessment_new", p),
+                urgent="" if p.last_assessed is None else gettext("Over %(days)s ago") % {
+                    "days": days(ASSESSMENT_FRESH_DAYS)},
                 since=(p.last_assessed + fresh) if p.last_assessed else _date(p.created_at))
             for p in patients]
 
@@ -236,7 +246,7 @@ def conversations_to_have(user, today):
 
 
 def conversations_rows(patients, today):
-    return [Row(p, "No conversation logged yet", "Log the conversation",
+    return [Row(p, gettext("No conversation logged yet"), gettext("Log the conversation"),
                 patient_url("referrals:conversation_new", p), since=_date(p.created_at)) for p in patients]
 
 
@@ -253,9 +263,10 @@ def first_meetings_rows(plans, today):
         past = plan.planned_for < today
         rows.append(Row(patient, f"{plan.meeting.name}, {day(plan.planned_for)}"
                         + (f" · {plan.meet_at}" if plan.meet_at else ""),
-                        "Log how it went" if past else "Open the referral",
+                        gettext("Log how it went") if past else gettext("Open the referral"),
                         patient_url("referrals:referral_detail", patient, plan.referral_id),
-                        urgent="Happened: log it" if past else ("Today" if plan.planned_for == today else ""),
+                        urgent=gettext("Happened: log it") if past else (
+                            gettext("Today") if plan.planned_for == today else ""),
                         since=plan.planned_for))
     return rows
 
@@ -270,8 +281,9 @@ def to_reach_rows(patients, today):
             since = _date(taking_part.last_attempt_at)
         else:
             since = taking_part.last_meeting_on + datetime.timedelta(days=taking_part.lapse_days)
-        rows.append(Row(p, p.to_reach_reason, "Log a follow-up", patient_url("referrals:follow_up_log_new", p),
-                        urgent="Not reached" if taking_part.not_reached else "Lapsed", since=since))
+        rows.append(Row(p, p.to_reach_reason, gettext("Log a follow-up"),
+                        patient_url("referrals:follow_up_log_new", p),
+                        urgent=gettext("Not reached") if taking_part.not_reached else gettext("Lapsed"), since=since))
     return rows
 
 
@@ -287,14 +299,15 @@ def referred_without_follow_up(user, today):
 
 
 def referred_rows(referrals, today):
-    return [Row(r.patient, f"{r.target_name}: referred {day(timezone.localdate(r.status_changed_at))}, "
-                           "no follow-up yet", "Log a follow-up", patient_url("referrals:follow_up_log_new", r.patient),
+    return [Row(r.patient, gettext("%(target)s: referred %(date)s, no follow-up yet") % {
+                    "target": r.target_name, "date": day(timezone.localdate(r.status_changed_at))},
+                gettext("Log a follow-up"), patient_url("referrals:follow_up_log_new", r.patient),
                 since=timezone.localdate(r.status_changed_at))
             for r in referrals]
 
 
 def follow_ups_rows(follow_ups, today):
-    return [Row(f.patient, f"Follow-up due {day(f.due_on)}", "Log the follow-up",
+    return [Row(f.patient, gettext("Follow-up due %(date)s") % {"date": day(f.due_on)}, gettext("Log the follow-up"),
                 patient_url("referrals:follow_up_log", f.patient, f.pk), _overdue(f.due_on, today), since=f.due_on)
             for f in follow_ups]
 
@@ -304,20 +317,23 @@ def barriers_rows(barriers, today):
     for b in barriers:
         first = b.due_interventions[0] if b.due_interventions else None
         if first:
-            rows.append(Row(b.patient, f"{b.label}: {first.what}", "Record the outcome",
+            rows.append(Row(b.patient, f"{b.label}: {first.what}", gettext("Record the outcome"),
                             patient_url("referrals:intervention_outcome", b.patient, b.pk, first.pk),
-                            urgent="Due today" if first.due_on == today else "Overdue", since=first.due_on))
+                            urgent=gettext("Due today") if first.due_on == today else gettext("Overdue"),
+                            since=first.due_on))
         else:
-            rows.append(Row(b.patient, f"{b.label}: nothing planned yet", "Plan help",
-                            patient_url("referrals:barrier_detail", b.patient, b.pk), urgent="Nothing planned",
+            rows.append(Row(b.patient, gettext("%(barrier)s: nothing planned yet") % {"barrier": b.label},
+                            gettext("Plan help"), patient_url("referrals:barrier_detail", b.patient, b.pk),
+                            urgent=gettext("Nothing planned"),
                             since=b.noted_on))
     return rows
 
 
 def stalled_rows(referrals, today):
-    return [Row(r.patient, f"{r.target_name}: {r.get_status_display().lower()} since "
-                           f"{day(timezone.localdate(r.status_changed_at))}",
-                "Open the referral", patient_url("referrals:referral_detail", r.patient, r.pk),
+    return [Row(r.patient, gettext("%(target)s: %(status)s since %(date)s") % {
+                    "target": r.target_name, "status": r.get_status_display().lower(),
+                    "date": day(timezone.localdate(r.status_changed_at))},
+                gettext("Open the referral"), patient_url("referrals:referral_detail", r.patient, r.pk),
                 since=timezone.localdate(r.status_changed_at))
             for r in referrals]
 
@@ -337,37 +353,40 @@ class Kind:
 
 
 _KINDS = [
-    Kind("plans-due", Role.CLINICIAN, "Plans due for review", "No plan of your patients is due for review.",
+    Kind("plans-due", Role.CLINICIAN, _("Plans due for review"), _("No plan of your patients is due for review."),
          plans_due, plans_due_rows, ("plan__patient",)),
-    Kind("gaps", Role.CLINICIAN, "Recovery-capital gaps with no treatment-plan goal",
-         "No open gaps: every gap has a treatment-plan goal.", gaps_without_treatment_goal, gaps_rows, ("patient",)),
-    Kind("no-plan", Role.CLINICIAN, "Patients with no signed plan", "Every one of your patients has a signed plan.",
-         no_signed_plan, no_signed_plan_rows),
-    Kind("first-meetings", Role.PEER_SPECIALIST, "First meetings to go to together",
-         "No first meetings planned with you.", first_meetings, first_meetings_rows, ("referral__patient", "meeting")),
-    Kind("conversations", Role.PEER_SPECIALIST, "Conversations about mutual support to have (Stop 3a)",
-         "You have talked about mutual support with all your patients.", conversations_to_have, conversations_rows),
-    Kind("wellness-plans", Role.PEER_SPECIALIST, "Wellness plans to create together",
-         "Every one of your patients has a wellness plan.", wellness_plans_to_create, wellness_plans_rows),
-    Kind("assessments-due", Role.PEER_SPECIALIST, "Recovery-capital assessments due",
-         f"Every one of your patients was assessed in the last {ASSESSMENT_FRESH_DAYS} days.", assessments_due,
+    Kind("gaps", Role.CLINICIAN, _("Recovery-capital gaps with no treatment-plan goal"),
+         _("No open gaps: every gap has a treatment-plan goal."), gaps_without_treatment_goal, gaps_rows, ("patient",)),
+    Kind("no-plan", Role.CLINICIAN, _("Patients with no signed plan"),
+         _("Every one of your patients has a signed plan."), no_signed_plan, no_signed_plan_rows),
+    Kind("first-meetings", Role.PEER_SPECIALIST, _("First meetings to go to together"),
+         _("No first meetings planned with you."), first_meetings, first_meetings_rows,
+         ("referral__patient", "meeting")),
+    Kind("conversations", Role.PEER_SPECIALIST, _("Conversations about mutual support to have (Stop 3a)"),
+         _("You have talked about mutual support with all your patients."), conversations_to_have, conversations_rows),
+    Kind("wellness-plans", Role.PEER_SPECIALIST, _("Wellness plans to create together"),
+         _("Every one of your patients has a wellness plan."), wellness_plans_to_create, wellness_plans_rows),
+    Kind("assessments-due", Role.PEER_SPECIALIST, _("Recovery-capital assessments due"),
+         format_lazy(_("Every one of your patients was assessed in the last {days} days."),
+                     days=ASSESSMENT_FRESH_DAYS), assessments_due,
          assessments_due_rows),
-    Kind("to-reach", Role.CASE_MANAGER, "Patients to reach", "Everyone has been reached and keeps going.",
+    Kind("to-reach", Role.CASE_MANAGER, _("Patients to reach"), _("Everyone has been reached and keeps going."),
          lambda user, today: patients_to_reach(user, today), to_reach_rows, (), "referrals:case_manager_queue"),
-    Kind("follow-ups", Role.CASE_MANAGER, "Follow-ups due", "No follow-ups due.",
+    Kind("follow-ups", Role.CASE_MANAGER, _("Follow-ups due"), _("No follow-ups due."),
          lambda user, today: due_follow_ups(user, today), follow_ups_rows, FOLLOW_UP_RELATED,
          "referrals:case_manager_queue"),
-    Kind("barriers", Role.CASE_MANAGER, "Barriers to work on", "No barriers need you today.",
+    Kind("barriers", Role.CASE_MANAGER, _("Barriers to work on"), _("No barriers need you today."),
          lambda user, today: barriers_to_work_on(user, today), barriers_rows, BARRIER_RELATED,
          "referrals:case_manager_queue"),
-    Kind("referred", Role.CASE_MANAGER, "Referred, no follow-up yet",
-         "Every patient you referred lately has a follow-up planned.", referred_without_follow_up, referred_rows,
+    Kind("referred", Role.CASE_MANAGER, _("Referred, no follow-up yet"),
+         _("Every patient you referred lately has a follow-up planned."), referred_without_follow_up, referred_rows,
          REFERRAL_RELATED),
-    Kind("stalled", Role.CASE_MANAGER, f"Referrals with no progress for {NO_PROGRESS_DAYS} days",
-         f"Every referral has moved in the last {NO_PROGRESS_DAYS} days.",
+    Kind("stalled", Role.CASE_MANAGER,
+         format_lazy(_("Referrals with no progress for {days} days"), days=NO_PROGRESS_DAYS),
+         format_lazy(_("Every referral has moved in the last {days} days."), days=NO_PROGRESS_DAYS),
          lambda user, today: stalled_referrals(user, today), stalled_rows, REFERRAL_RELATED,
          "referrals:case_manager_queue"),
-    *(Kind(f"next-steps-{role}", role, "Next steps agreed in conversations", "No next steps of yours are due.",
+    *(Kind(f"next-steps-{role}", role, _("Next steps agreed in conversations"), _("No next steps of yours are due."),
            next_steps(role), next_steps_rows, ("patient",))
       for role in (Role.CLINICIAN, Role.PEER_SPECIALIST, Role.CASE_MANAGER)),
 ]

@@ -6,15 +6,13 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, Func, OuterRef, Q
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
+from patients.date_windows import format_day
 from wellness.models import GapGoalLink, QuestionnaireVersion, RecoveryCapitalAssessment
 
-
-def day(value):
-    """A date as the pages write it in the active language (``DATE_FORMAT``): "Mar 4, 2026", "4 mar 2026"."""
-    return date_format(value, "DATE_FORMAT")
+#: A date as the pages write it in the active language (``DATE_FORMAT``): "Mar 4, 2026", "4 mar 2026".
+day = format_day
 
 
 def days(n):

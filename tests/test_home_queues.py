@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from maud_pathways.queues import QUEUE_LIMIT, queues_for
 from patients.models import Role
@@ -336,3 +337,23 @@ def test_a_case_manager_sees_patients_referred_lately_with_no_follow_up_yet(logi
     assert "Log a follow-up" in follow(client, referred.rows[0].action_url)
     ScheduledFollowUpFactory(patient=patient, assigned_to=case_manager, due_on=days_from_today(7))
     assert queue(home(client), "referred").count == 0  # the follow-up is planned
+
+
+def test_a_spanish_speaking_clinicians_home_names_their_work_in_spanish(login, clinic, clinician):
+    """The queues' titles, each row's words and its action are in the staff member's language, dates included."""
+    clinician.language = "es"
+    clinician.save()
+    due = patient_with_team(clinic, clinician=clinician, last_name="Due")
+    review_date = days_from_today(-3)
+    signed_plan(due, clinician, next_review_date=review_date, at=LONG_AGO)
+    patient_with_team(clinic, clinician=clinician, last_name="Noplan")
+
+    page = home(login(clinician)).content.decode()
+
+    assert "Pacientes sin plan firmado" in page and "Patients with no signed plan" not in page
+    assert "Todavía no hay plan de tratamiento" in page and "No treatment plan yet" not in page
+    with translation.override("es"):
+        assert f"La revisión tocaba el {date_format(review_date, 'DATE_FORMAT')}" in page
+    assert "Review was due" not in page
+    assert "Revisar el plan" in page
+    assert "de atraso" in page and "Overdue by" not in page

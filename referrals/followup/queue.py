@@ -27,6 +27,8 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from patients.models import CareTeamMember, Patient
 
@@ -198,9 +200,12 @@ def to_reach_reason(participation):
     reasons = []
     if participation.not_reached:
         last = timezone.localtime(participation.last_attempt_at)
-        reasons.append(f"Not reached after {participation.failed_attempts} tries (last {last:%b %-d})")
+        reasons.append(ngettext("Not reached after %(n)s try (last %(date)s)",
+                                "Not reached after %(n)s tries (last %(date)s)", participation.failed_attempts)
+                       % {"n": participation.failed_attempts, "date": date_format(last, "MONTH_DAY_FORMAT")})
     if participation.lapsed:
-        reasons.append(f"No meeting reported since {participation.last_meeting_on:%b %-d, %Y}")
+        reasons.append(gettext("No meeting reported since %(date)s")
+                       % {"date": date_format(participation.last_meeting_on, "DATE_FORMAT")})
     return "; ".join(reasons)
 
 
