@@ -210,6 +210,18 @@ def test_staff_revoke_a_link_and_it_stops_at_once(client, login, referral, peer)
     assert given.link.revoked_by == peer and given.link.status_label == "Revoked"
 
 
+def test_a_spanish_speaking_peer_can_revoke_a_link_too(login, referral, peer):
+    """The link's status is shown in the staff member's language, and the revoke button does not depend on it."""
+    give_link(referral, by=peer, delivery=LinkDelivery.PRINTED)
+    peer.language = "es"
+    peer.save()
+    page = login(peer).get(reverse("referrals:referral_detail", args=[referral.patient.public_id, referral.pk]))
+    html = page.content.decode()
+    assert "<strong>Activo</strong>" in html
+    assert reverse("referrals:patient_link_revoke", args=[referral.patient.public_id, referral.pk,
+                                                           referral.patient_links.get().pk]) in html
+
+
 def test_guessing_is_rate_limited_by_address_even_for_a_right_token(client, referral, peer):
     given = give_link(referral, by=peer, delivery=LinkDelivery.PRINTED)
     for n in range(limits.MAX_MISSES):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 #: Bytes of randomness in a token (43 URL-safe characters).
@@ -93,12 +94,12 @@ class PatientLink(models.Model):
     @property
     def status_label(self):
         if self.revoked_at:
-            return "Revoked"
+            return gettext("Revoked")
         if self.expires_at <= timezone.now():
-            return "Expired"
+            return gettext("Expired")
         if not self.referral.is_open:
-            return "Closed with the referral"
-        return "Active"
+            return gettext("Closed with the referral")
+        return gettext("Active")
 
     def meeting_is_over(self, now=None):
         """Whether "Did you go?" may be asked: after the meeting ends (at once when no meeting time is known)."""
