@@ -26,11 +26,12 @@ def main():
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--full", action="store_true", help="capture the full page height")
+    parser.add_argument("--language", default="en", help="the browser's language (Accept-Language), e.g. es")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": args.width, "height": 900})
+        page = browser.new_page(viewport={"width": args.width, "height": 900}, locale=args.language)
         page.goto(args.base + "/accounts/login/")
         page.fill("#id_username", args.user)
         page.fill("#id_password", args.password)
@@ -38,7 +39,8 @@ def main():
         for path in args.paths:
             page.goto(args.base + path)
             name = re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_") or "home"
-            target = os.path.join(args.out, f"{args.user}_{name}_{args.width}.png")
+            suffix = "" if args.language == "en" else f"_{args.language}"
+            target = os.path.join(args.out, f"{args.user}_{name}_{args.width}{suffix}.png")
             page.screenshot(path=target, full_page=args.full)
             print(target)
         browser.close()
