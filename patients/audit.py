@@ -3,7 +3,8 @@
 ``PatientAuditMiddleware`` records one entry per successful request to a URL that names a patient
 (``public_id`` in the URL). What the entry says follows from the URL name and method:
 
-* GET of a URL whose name ends in ``print`` → print; ``export`` → export; otherwise → view;
+* GET of a URL whose name ends in ``print``, or of another sheet made for printing (``PRINTED_SHEETS``) → print;
+  ``export`` → export; otherwise → view;
 * a POST answered with a redirect (the way every form here says "saved") → change, or delete for URL names
   containing ``remove`` or ``delete``;
 * a POST answered with a page (the form shown again with its mistakes) or refused with an error message (e.g.
@@ -64,10 +65,15 @@ def record_without_staff(*, actor_kind, patient, action, what, detail="", ip_add
                                      ip_address=ip_address, detail=detail[:300])
 
 
+#: Pages laid out as a sheet to print (the first-meeting handout, the referral letter, the accounting of
+#: disclosures) whose URL names do not end in ``print``.
+PRINTED_SHEETS = frozenset({"handout", "letter", "accounting"})
+
+
 def action_for(request, response=None):
     name = request.resolver_match.url_name or ""
     if request.method in ("GET", "HEAD"):
-        if name.endswith("print"):
+        if name.endswith("print") or name in PRINTED_SHEETS:
             return AuditAction.PRINT
         if name.endswith("export"):
             return AuditAction.EXPORT

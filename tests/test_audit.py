@@ -6,8 +6,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from patients.models import AuditAction, AuditEntry
+from referrals.models import Referral
 
 from .factories.patients import PatientFactory
+from .factories.referrals.directory import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +125,15 @@ def test_the_recorded_address_is_always_a_valid_normalised_address(login, peer, 
     patient = PatientFactory(clinic=peer.clinic)
     login(peer).get(patient.get_absolute_url(), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert AuditEntry.objects.get().ip_address == recorded
+
+
+def test_opening_a_sheet_made_for_printing_is_recorded_as_printed(login, peer):
+    """The first-meeting handout is a sheet to print, like the printed wellness plan: its entry says Printed."""
+    patient = PatientFactory(clinic=peer.clinic)
+    referral = Referral.start(patient=patient, program=ProgramFactory(), by=peer)
+    client = login(peer)
+    client.get(reverse("referrals:handout", args=[patient.public_id, referral.pk]))
+    client.get(patient.get_absolute_url())
+    entries = AuditEntry.objects.filter(patient_public_id=patient.public_id, actor=peer)
+    assert entries.get(what="referrals:handout").action == AuditAction.PRINT
+    assert entries.get(what="patients:detail").action == AuditAction.VIEW
