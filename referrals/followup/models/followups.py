@@ -130,6 +130,10 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["assigned_to", "status", "due_on"]),
             models.Index(fields=["patient", "status", "done_on"]),
+            # The latest reported meeting of each patient (participation: lapses), read for every patient of a
+            # caseload by the case manager's queue, the pathway and the overview.
+            models.Index(fields=["patient", "-done_on"], name="follow_up_meeting_reported",
+                         condition=Q(status=FollowUpStatus.DONE, meetings_attended__gt=0)),
         ]
 
     def __str__(self):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from patients.models import Patient
 
 from ...lifecycle import (
+    ATTENDED_OR_FURTHER,
     CLOSED_STATUSES,
     CLOSED_VALUES,
     OPEN_STATUSES,
@@ -333,6 +334,10 @@ class ReferralTransition(models.Model):
                                    | Q(by__isnull=True, by_patient=True),
                                    name="transition_by_staff_or_patient"),
         ]
+        # The latest move of each patient's referrals to "first meeting attended" or "engaged" (participation:
+        # a reported meeting), read for every patient of a caseload.
+        indexes = [models.Index(fields=["referral", "-at"], name="transition_to_attended",
+                                condition=Q(to_status__in=sorted(s.value for s in ATTENDED_OR_FURTHER)))]
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
