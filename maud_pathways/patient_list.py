@@ -9,6 +9,7 @@ with the pathway's facts, their care teams, and the few queries of ``build_pathw
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.utils.translation import gettext_lazy as _
 
 from patients.forms import PatientSearchForm
@@ -42,12 +43,31 @@ def patient_listing(user, form, today, *, page_number):
         patients = patients.on_care_team_of(user)
     # The page's ids first (the database sorts the clinic by name without working out anyone's pathway), then
     # those patients with the pathway's facts.
-    page = Paginator(patients.values_list("pk", flat=True), per_page=settings.PATIENTS_PER_PAGE).get_page(page_number)
-    ids = list(page.object_list)
+    page, ids = _page_of_ids(patients, page_number, settings.PATIENTS_PER_PAGE)
     shown = patients_with_pathway(ids)
     pathways = build_pathways(shown, today)
     page.object_list = [_row(patient, pathways[patient.pk], user) for patient in shown]
     return page, scope, outside_caseload
+
+
+def _page_of_ids(patients, page_number, per_page):
+    """``(page, ids)``: the ids of one page of ``patients`` and, in the same query, how many there are in all (a
+    window count, as the work queues do: with a pathway filter, counting first and then paging asked the database
+    to work the filter out twice). A page past the last, or not a number, gives what ``Paginator.get_page`` gives."""
+    paginator = Paginator(patients.values_list("pk", flat=True), per_page=per_page)
+    try:
+        number = int(page_number or 1)
+    except (TypeError, ValueError):
+        number = 1  # not a number: the first page, as Paginator.get_page gives
+    if number >= 1:
+        start = (number - 1) * per_page
+        rows = list(patients.annotate(listed=Window(Count("pk"))).values_list("pk", "listed")[start:start + per_page])
+        if rows or number == 1:
+            paginator.__dict__["count"] = rows[0][1] if rows else 0  # Paginator.count, known without a query
+            page = paginator.page(number)
+            return page, [pk for pk, _listed in rows]
+    page = paginator.get_page(page_number)  # past the last page: the last one, counted and paged as Django does
+    return page, list(page.object_list)
 
 
 def _row(patient, pathway, user):

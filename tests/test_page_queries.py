@@ -59,7 +59,7 @@ PAGE_QUERIES = {
     "patients:detail": 22,
     "patients:edit": 6,
     "patients:emergency_access": 6,
-    "patients:list": 11,
+    "patients:list": 10,
     "patients:plan": 17,
     "patients:plan_edit": 11,
     "patients:plan_history": 8,

@@ -114,3 +114,24 @@ def test_filtering_costs_the_same_queries_whatever_the_number_of_patients(login,
             listed(client, status="stop5-needs-attention", scope="mine")
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_pages_of_the_list_count_every_patient_and_a_page_too_far_shows_the_last(login, clinic, clinician, settings):
+    settings.PATIENTS_PER_PAGE = 2
+    for name in ("Adams", "Baker", "Clark"):
+        PatientFactory(clinic=clinic, last_name=name)
+    client = login(clinician)
+
+    def names(response):
+        return [row["patient"].last_name for row in response.context["page"].object_list]
+
+    first = listed(client)
+    assert names(first) == ["Adams", "Baker"] and first.context["page"].paginator.count == 3
+    assert "3 at " in first.content.decode()
+    second = listed(client, page=2)
+    assert names(second) == ["Clark"] and second.context["page"].has_previous()
+    assert names(listed(client, page=9)) == ["Clark"]  # past the last page: the last one
+    assert names(listed(client, page="two")) == ["Adams", "Baker"]  # not a number: the first
+    assert names(listed(client, page=0)) == ["Clark"]  # below the first: the last, as Django's paginator gives
+    empty = listed(client, q="Nobody")
+    assert names(empty) == [] and empty.context["page"].paginator.count == 0
