@@ -164,15 +164,18 @@ class ImportConfirmForm(forms.Form):
             needed = plan.confirmations_needed
             labels = {
                 Confirmation.MASS_DEACTIVATION:
-                    f"Yes, mark {share_of_active(plan.summary.deactivated, plan.active_before)} of “{plan.source}” "
-                    "inactive" if plan.summary.deactivated
-                    else "Yes, import this file anyway (no meeting will be marked inactive)",
-                Confirmation.PROGRAM: f"Yes, this file is the {plan.program.name} feed “{plan.source}”",
+                    gettext("Yes, mark %(share)s of “%(source)s” inactive") % {
+                        "share": share_of_active(plan.summary.deactivated, plan.active_before),
+                        "source": plan.source} if plan.summary.deactivated
+                    else gettext("Yes, import this file anyway (no meeting will be marked inactive)"),
+                Confirmation.PROGRAM: gettext("Yes, this file is the %(program)s feed “%(source)s”") % {
+                    "program": plan.program.name, "source": plan.source},
             }
             for name in needed:
                 self.fields[name].required = True
                 self.fields[name].label = labels[name]
-                self.fields[name].error_messages["required"] = "Tick this box to confirm, or cancel the import."
+                self.fields[name].error_messages["required"] = gettext("Tick this box to confirm, or cancel the "
+                                                                       "import.")
             self.shown = [self[name] for name in needed]
 
     @property
