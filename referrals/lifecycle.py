@@ -77,6 +77,11 @@ OPEN_MOVES = {
 
 #: Moves that need a reason.
 NEEDS_REASON = CLOSED_STATUSES
+#: What a move that needs a reason asks for without one (whole sentences, each language words the status its way).
+REASON_NEEDED = {
+    ReferralStatus.DECLINED: _("Say why the referral is declined."),
+    ReferralStatus.STOPPED: _("Say why the referral is stopped."),
+}
 
 
 class CloseReason(models.TextChoices):
@@ -131,9 +136,9 @@ def check_move(current, new, *, reopen_to=None, reason="", for_someone_close=Fal
         raise ValidationError(message, code="invalid_move")
     if new in NEEDS_REASON:
         if reason not in CloseReason.values:
-            raise ValidationError({"reason": f"Say why the referral is {new.label.lower()}."}, code="reason")
+            raise ValidationError({"reason": REASON_NEEDED[new]}, code="reason")
     elif reason:
-        raise ValidationError({"reason": "A reason is only recorded when a referral is declined or stopped."},
+        raise ValidationError({"reason": _("A reason is only recorded when a referral is declined or stopped.")},
                               code="reason")
     return new
 

@@ -8,7 +8,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from patients.models import AuditAction, AuditEntry
 from referrals.models import Audience, Consent, Disclosure, InformationCategory, ProgramGroup, RevocationReceipt
@@ -272,9 +273,31 @@ def test_nothing_disclosed_after_a_revocation_can_be_logged_under_it(login, peer
         "method": "phone", "disclosed_on": today().isoformat(),
         "disclosed_at_time": timezone.localtime().strftime("%H:%M"), "information": "Name"})
     assert response.status_code == 400
-    assert "was revoked on" in response.content.decode()
-    assert "nothing may be disclosed under it" in response.content.decode()
+    with translation.override("en"):  # Dec 7, 2026, 6:30 PM
+        revoked_at = date_format(timezone.localtime(Consent.objects.get().revoked_at), "DATETIME_FORMAT")
+    assert (f"The consent to share with {consent.recipient_name} was revoked on {revoked_at}; nothing may be "
+            "disclosed under it now.") in response.content.decode()
     assert not Disclosure.objects.exists()
+
+
+def test_the_refusal_after_a_revocation_is_a_whole_spanish_sentence_for_a_spanish_speaking_peer(
+        login, peer, patient, rco):
+    """The reason and the moment are worded in the sentence, and the date in the language's own format."""
+    consent = ConsentFactory(patient=patient, program=rco, recorded_by=peer)
+    revoke(consent, peer)
+    Consent.objects.filter(pk=consent.pk).update(revoked_at=timezone.now() - datetime.timedelta(minutes=10))
+    peer.language = "es"
+    peer.save()
+    response = login(peer).post(disclose_url(patient, consent), {
+        "method": "phone", "disclosed_on": today().isoformat(),
+        "disclosed_at_time": timezone.localtime().strftime("%H:%M"), "information": "Name"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    with translation.override("es"):
+        revoked_at = date_format(timezone.localtime(Consent.objects.get().revoked_at), "DATETIME_FORMAT")
+    assert (f"El consentimiento para compartir con {consent.recipient_name} se revocó el {revoked_at}; ya no se "
+            "puede divulgar nada en virtud de él.") in page
+    assert "was revoked" not in page and "may be disclosed" not in page and " PM" not in revoked_at
 
 
 def test_a_call_made_while_the_consent_was_active_is_logged_after_it_was_revoked(login, peer, patient, rco):

@@ -181,3 +181,17 @@ def test_query_counts_of_find_options_and_the_meeting_page_for_a_patient(login, 
         client.get(reverse("referrals:find_options", args=[elena.public_id]))
     with django_assert_num_queries(12):
         client.get(f"{tuesday.get_absolute_url()}?patient={elena.public_id}")
+
+
+def test_a_spanish_speaking_peer_reads_the_referral_and_its_history_in_spanish(login, elena, smart, peer):
+    """Who made it and the history's first move are whole Spanish sentences, the statuses in Spanish too."""
+    peer.language = "es"
+    peer.save()
+    client = login(peer)
+    response = client.post(reverse("referrals:referral_new", args=[elena.public_id]),
+                           {"match": f"program:{smart.pk}", "status": "referred"})
+    detail = client.get(response.url).content.decode()
+    assert "derivada por Jordan Bell" in detail
+    assert ("Creada con el estado «Derivado» en un solo paso (se saltaron «Sugerido» y «Hablado con el paciente»)"
+            in detail)
+    assert "referred by" not in detail and "Created as" not in detail and "skipped" not in detail

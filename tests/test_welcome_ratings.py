@@ -8,7 +8,7 @@ import html
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from patients.models import Role
 from referrals.directory.matching import PatientNeeds, rank_options
@@ -160,3 +160,11 @@ def test_ratings_take_two_queries_whatever_the_number_of_reports(clinic, tuesday
         report(clinic, tuesday, answer)
     with django_assert_num_queries(2):
         welcome_ratings(clinic.pk)
+
+
+def test_the_rating_is_worded_in_the_active_language():
+    assert WelcomeRating(2, 3).label == "2 of 3 patients felt welcome"
+    assert WelcomeRating(1, 2).label == "Fewer than 3 of the clinic's patients have said yet"
+    with translation.override("es"):
+        assert WelcomeRating(2, 3).label == "2 de 3 pacientes se sintieron bienvenidos"
+        assert WelcomeRating(1, 2).label == "Todavía han respondido menos de 3 pacientes de la clínica"

@@ -285,3 +285,21 @@ def test_date_labels_of_the_trend_chart_never_touch_however_close_the_dates():
         assert all(0 <= start and end <= width for start, end in extents), (width, labels)
         assert labels[-1][1] == "Mar 2, 2026"  # the latest assessment is always labelled
     assert len(line_chart([(d, 20) for d in days], y_min=10, y_max=50, title="t", width=640).x_ticks) > 2
+
+
+def test_a_spanish_speaking_clinician_reads_the_charts_and_the_gap_goal_page_in_spanish(login, clinician, patient):
+    """The chart titles and the gap line, and "Add to the treatment plan" worded whole, in the staff's language."""
+    AssessmentFactory(patient=patient, taken_on=datetime.date(2026, 2, 1), levels={"personal": 3, "social": 2,
+                                                                                  "community": 2, "cultural": 3})
+    assessment = AssessmentFactory(patient=patient, taken_on=datetime.date(2026, 3, 3),
+                                   levels={"personal": 3, "social": 2, "community": 2, "cultural": 3})
+    clinician.language = "es"
+    clinician.save()
+    client = login(clinician)
+    page = client.get(reverse("wellness:assessment_list", args=[patient.public_id])).content.decode()
+    assert "puntuación total a lo largo del tiempo" in page and "Carencia por debajo de 12.5" in page
+    assert "score over time" not in page and "Gap below" not in page
+    url = reverse("wellness:gap_treatment_goal", args=[patient.public_id, assessment.pk, "community"])
+    form = client.get(url).content.decode()
+    assert '<h1 class="page-title">Añadir al plan de tratamiento</h1>' in form
+    assert "Add to" not in form and "treatment plan" not in form

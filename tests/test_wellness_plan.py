@@ -190,3 +190,29 @@ def test_plan_pages_query_count_does_not_grow_with_the_plan(login, peer, patient
     _plan_with(patient, 15)
     with django_assert_max_num_queries(len(small)):
         assert client.get(reverse(url_name, args=[patient.public_id])).status_code == 200
+
+
+def test_the_item_pages_name_each_kind_in_a_whole_sentence_in_the_staff_members_language(login, peer, patient):
+    """Spanish words the article with the noun ("una meta", "un detonante o una señal de alerta"), so each kind
+    has its own sentences; no English noun is glued into the Spanish page."""
+    plan = WellnessPlanFactory(patient=patient)
+    goal = WellnessGoalFactory(plan=plan)
+    PlanChangeFactory(plan=plan, section="Triggers and warning signs", action="added", summary="Skipping meals",
+                      changes=[])
+    client = login(peer)
+    add_sign = reverse("wellness:plan_item_add", args=[patient.public_id, "signs"])
+    edit_goal = reverse("wellness:plan_item_edit", args=[patient.public_id, "goals", goal.pk])
+    english = client.get(add_sign).content.decode()
+    assert "<h1 class=\"page-title\">Add a trigger or warning sign</h1>" in english
+    assert "<h1 class=\"page-title\">Edit the goal</h1>" in client.get(edit_goal).content.decode()
+    peer.language = "es"
+    peer.save()
+    spanish = client.get(add_sign).content.decode()
+    assert "<h1 class=\"page-title\">Añadir un detonante o una señal de alerta</h1>" in spanish
+    assert "Detonante o señal de alerta" in spanish  # the breadcrumb
+    assert "trigger or warning sign" not in spanish and "Add a" not in spanish
+    spanish = client.get(edit_goal).content.decode()
+    assert "<h1 class=\"page-title\">Editar la meta</h1>" in spanish and "Edit the" not in spanish
+    history = client.get(reverse("wellness:plan", args=[patient.public_id])).content.decode()
+    assert "<strong>Detonantes y señales de alerta</strong>" in history  # kept in English, shown in Spanish
+    assert "Triggers and warning signs" not in history

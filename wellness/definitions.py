@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from patients.request_input import JSONInputError, read_json
 
@@ -93,7 +94,8 @@ class Threshold:
 
     @property
     def direction_words(self):
-        return "at or above" if self.direction == ThresholdDirection.AT_OR_ABOVE else "at or below"
+        """The direction in words, in the active language, to go before the value ("at or above 47")."""
+        return gettext("at or above") if self.direction == ThresholdDirection.AT_OR_ABOVE else gettext("at or below")
 
 
 @dataclass(frozen=True)

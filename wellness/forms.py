@@ -160,7 +160,7 @@ class QuestionnaireDefinitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not allow_file:
             del self.fields["file"]
-            self.fields["text"].label = "Definition (JSON)"
+            self.fields["text"].label = _("Definition (JSON)")
         self.helper = _helper()
 
     def clean(self):

@@ -39,7 +39,7 @@ def get_or_start_plan(patient, *, by):
     """The patient's plan, started (and the start recorded) if there is none yet. Call inside a transaction."""
     plan, created = WellnessPlan.objects.get_or_create(patient=patient, defaults={"updated_by": by})
     if created:
-        plan.record(by, "Plan", PlanChange.Action.CREATED, "Wellness plan started")
+        plan.record(by, "Plan", PlanChange.Action.CREATED, PlanChange.STARTED)
     plan.patient = patient
     return plan
 

@@ -62,16 +62,17 @@ class ProgramForm(DateWindowsMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("About", Row(Column("name"), Column("group")), "description", "description_source",
+            Fieldset(gettext_lazy("About"), Row(Column("name"), Column("group")), "description", "description_source",
                      "website"),
-            Fieldset("Facts that matter for matching",
+            Fieldset(gettext_lazy("Facts that matter for matching"),
                      Row(Column("drinking_approach"), Column("spiritual_content")),
                      Row(Column("audience"), Column("cultural_focus"))),
-            Fieldset("Medication", "medication_welcome", "medication_note", "medication_source"),
-            Fieldset("Formats", Row(Column("offers_in_person"), Column("offers_online"), Column("offers_app"))),
-            Fieldset("For the patient's handout", "first_meeting"),
+            Fieldset(gettext_lazy("Medication"), "medication_welcome", "medication_note", "medication_source"),
+            Fieldset(gettext_lazy("Formats"),
+                     Row(Column("offers_in_person"), Column("offers_online"), Column("offers_app"))),
+            Fieldset(gettext_lazy("For the patient's handout"), "first_meeting"),
             "reviewed_on",
-            Submit("save", "Save program"),
+            Submit("save", gettext_lazy("Save program")),
         )
 
     def clean_name(self):
@@ -107,7 +108,7 @@ class ProgramNoteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout("local_contact", "note", Submit("save", "Save the clinic's note"))
+        self.helper.layout = Layout("local_contact", "note", Submit("save", gettext_lazy("Save the clinic's note")))
 
     def clean(self):
         data = super().clean()
@@ -133,7 +134,7 @@ class MeetingImportForm(forms.Form):
         self.fields["program"].queryset = Program.objects.for_clinic(clinic)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout("program", "feed", "source", Submit("import", "Import meetings"))
+        self.helper.layout = Layout("program", "feed", "source", Submit("import", gettext_lazy("Import meetings")))
 
     def clean_feed(self):
         upload = self.cleaned_data["feed"]
@@ -163,15 +164,18 @@ class ImportConfirmForm(forms.Form):
             needed = plan.confirmations_needed
             labels = {
                 Confirmation.MASS_DEACTIVATION:
-                    f"Yes, mark {share_of_active(plan.summary.deactivated, plan.active_before)} of “{plan.source}” "
-                    "inactive" if plan.summary.deactivated
-                    else "Yes, import this file anyway (no meeting will be marked inactive)",
-                Confirmation.PROGRAM: f"Yes, this file is the {plan.program.name} feed “{plan.source}”",
+                    gettext("Yes, mark %(share)s of “%(source)s” inactive") % {
+                        "share": share_of_active(plan.summary.deactivated, plan.active_before),
+                        "source": plan.source} if plan.summary.deactivated
+                    else gettext("Yes, import this file anyway (no meeting will be marked inactive)"),
+                Confirmation.PROGRAM: gettext("Yes, this file is the %(program)s feed “%(source)s”") % {
+                    "program": plan.program.name, "source": plan.source},
             }
             for name in needed:
                 self.fields[name].required = True
                 self.fields[name].label = labels[name]
-                self.fields[name].error_messages["required"] = "Tick this box to confirm, or cancel the import."
+                self.fields[name].error_messages["required"] = gettext("Tick this box to confirm, or cancel the "
+                                                                       "import.")
             self.shown = [self[name] for name in needed]
 
     @property
@@ -190,7 +194,7 @@ class MeetingMedicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout("medication_welcome", "medication_note", Submit("save", "Save"))
+        self.helper.layout = Layout("medication_welcome", "medication_note", Submit("save", gettext_lazy("Save")))
 
 
 ATTENDANCE_FILTERS = [
@@ -349,15 +353,16 @@ class MeetingForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("The meeting", Row(Column("program", css_class="col-md-5"), Column("name", css_class="col-md-7"))),
-            Fieldset("When", InlineCheckboxes("days"),
+            Fieldset(gettext_lazy("The meeting"),
+                     Row(Column("program", css_class="col-md-5"), Column("name", css_class="col-md-7"))),
+            Fieldset(gettext_lazy("When"), InlineCheckboxes("days"),
                      Row(Column("start_time", css_class="col-6 col-md-3"),
                          Column("end_time", css_class="col-6 col-md-3"), Column("time_zone", css_class="col-md-6"))),
-            Fieldset("Where: an address, an online link or phone, or both",
+            Fieldset(gettext_lazy("Where: an address, an online link or phone, or both"),
                      Row(Column("location_name"), Column("formatted_address")), "location_notes",
                      Row(Column("conference_url", css_class="col-md-8"),
                          Column("conference_phone", css_class="col-md-4")), "online_area"),
-            Fieldset("Who and what", "language", InlineCheckboxes("attributes"), "notes",
+            Fieldset(gettext_lazy("Who and what"), "language", InlineCheckboxes("attributes"), "notes",
                      *(["is_active"] if "is_active" in self.fields else [])),
         )
 
@@ -459,22 +464,24 @@ class MatchingPreferencesForm(forms.ModelForm):
         if plan is not None and plan.from_plan:
             del self.fields["drinking_goal"], self.fields["on_maud"]
             goal_and_medication = HTML(format_html(
-                '<div class="plan-decides mb-3"><p class="mb-1">The signed treatment plan (version {}) decides '
-                'these; matching uses them.</p><dl class="facts mb-1"><dt>Drinking goal</dt><dd>{}</dd>'
-                '<dt>Takes a medication for alcohol use disorder (MAUD)</dt><dd>{}</dd></dl>'
-                '<a href="{}">See the treatment plan</a></div>',
-                plan.plan_version, plan.drinking_goal_label, "Yes" if plan.on_maud else "No", plan_url))
+                '<div class="plan-decides mb-3"><p class="mb-1">{}</p><dl class="facts mb-1"><dt>{}</dt><dd>{}</dd>'
+                '<dt>{}</dt><dd>{}</dd></dl><a href="{}">{}</a></div>',
+                gettext("The signed treatment plan (version %(version)s) decides these; matching uses them.")
+                % {"version": plan.plan_version},
+                gettext("Drinking goal"), plan.drinking_goal_label,
+                gettext("Takes a medication for alcohol use disorder (MAUD)"),
+                gettext("Yes") if plan.on_maud else gettext("No"), plan_url, gettext("See the treatment plan")))
         else:
             goal_and_medication = Row(Column("drinking_goal"), Column("on_maud", css_class="pt-md-4"))
         self.helper.layout = Layout(
-            Fieldset("Goal and medication", goal_and_medication),
-            Fieldset("Kind of group", Row(Column("spiritual_content"), Column("gender_groups")),
+            Fieldset(gettext_lazy("Goal and medication"), goal_and_medication),
+            Fieldset(gettext_lazy("Kind of group"), Row(Column("spiritual_content"), Column("gender_groups")),
                      Row(Column("language"), Column("cultural_notes")), "cultural_focuses"),
-            Fieldset("How and when",
+            Fieldset(gettext_lazy("How and when"),
                      Row(Column("in_person_ok"), Column("online_ok"), Column("app_ok"), Column("online_only")),
                      "transportation", Row(Column("available_days"), Column("available_times"))),
             "notes",
-            Submit("save", "Save preferences"),
+            Submit("save", gettext_lazy("Save preferences")),
         )
 
     def clean(self):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from patients.request_input import JSONInputError, read_json
 
@@ -240,30 +241,46 @@ def plan_import(entries, *, clinic, program, source, progress=no_progress):
 def share_of_active(marked, active):
     """“7 of the 10 active meetings”, “all 10 active meetings”, or “the only active meeting”."""
     if marked == active:
-        return "the only active meeting" if active == 1 else f"all {active} active meetings"
-    return f"{marked} of the {active} active meeting{'s' if active != 1 else ''}"
+        if active == 1:
+            return gettext("the only active meeting")
+        return ngettext("all %(count)d active meeting", "all %(count)d active meetings", active) % {"count": active}
+    return ngettext("%(marked)d of the %(count)d active meeting", "%(marked)d of the %(count)d active meetings",
+                    active) % {"marked": marked, "count": active}
 
 
 def _concerns(plan, valid_entries, file_slugs, feed_active):
     """What would need confirming before ``plan`` is applied (see the module's docstring)."""
     concerns = []
-    feed = f"the feed “{plan.source}”"
+    source = plan.source
     if plan.entry_count == 0:
-        concerns.append(Concern("empty", "The file holds no meetings. " + (
-            f"Importing it would mark {share_of_active(plan.active_before, plan.active_before)} of {feed} inactive; "
-            "a download that came back empty does this." if plan.active_before else "There is nothing to import."),
-            Confirmation.MASS_DEACTIVATION))
+        message = (gettext("The file holds no meetings. Importing it would mark %(share)s of the feed “%(source)s” "
+                           "inactive; a download that came back empty does this.") % {
+            "share": share_of_active(plan.active_before, plan.active_before), "source": source}
+            if plan.active_before else gettext("The file holds no meetings. There is nothing to import."))
+        concerns.append(Concern("empty", message, Confirmation.MASS_DEACTIVATION))
     elif not valid_entries:
-        concerns.append(Concern("all_rejected", f"Every entry of the file ({plan.entry_count}) was rejected, so "
-                                "nothing would be added or updated" + (
-            f", and {share_of_active(len(plan.missing), plan.active_before)} of {feed} would be marked inactive."
-            if plan.missing else "."), Confirmation.MASS_DEACTIVATION))
+        if plan.missing:
+            message = ngettext(
+                "Every entry of the file (%(count)d) was rejected, so nothing would be added or updated, and "
+                "%(share)s of the feed “%(source)s” would be marked inactive.",
+                "Every entry of the file (%(count)d) was rejected, so nothing would be added or updated, and "
+                "%(share)s of the feed “%(source)s” would be marked inactive.", plan.entry_count) % {
+                "count": plan.entry_count, "share": share_of_active(len(plan.missing), plan.active_before),
+                "source": source}
+        else:
+            message = ngettext(
+                "Every entry of the file (%(count)d) was rejected, so nothing would be added or updated.",
+                "Every entry of the file (%(count)d) was rejected, so nothing would be added or updated.",
+                plan.entry_count) % {"count": plan.entry_count}
+        concerns.append(Concern("all_rejected", message, Confirmation.MASS_DEACTIVATION))
     elif plan.missing and len(plan.missing) > MASS_DEACTIVATION_SHARE * plan.active_before:
         concerns.append(Concern(
             "mass_deactivation",
-            f"This import would mark {share_of_active(len(plan.missing), plan.active_before)} of {feed} inactive "
-            f"(more than {MASS_DEACTIVATION_SHARE:.0%}). A download that came back incomplete, or the file of another "
-            "feed, does this.", Confirmation.MASS_DEACTIVATION))
+            gettext("This import would mark %(share)s of the feed “%(source)s” inactive (more than %(percent)s). "
+                    "A download that came back incomplete, or the file of another feed, does this.") % {
+                "share": share_of_active(len(plan.missing), plan.active_before), "source": source,
+                "percent": f"{MASS_DEACTIVATION_SHARE:.0%}"},
+            Confirmation.MASS_DEACTIVATION))
     if not valid_entries:
         return concerns
     programs = list(Program.objects.for_clinic(plan.clinic))  # never another clinic's own programs
@@ -271,16 +288,25 @@ def _concerns(plan, valid_entries, file_slugs, feed_active):
     if other is not None:
         concerns.append(Concern(
             "other_program",
-            f"{other.count} of the {other.total} meetings in this file name {other.program.name} (for example "
-            f"“{other.example}”), not {plan.program.name}: it looks like {other.program.name}'s feed.",
+            ngettext("%(count)d of the %(total)d meetings in this file name %(other)s (for example “%(example)s”), "
+                     "not %(program)s: it looks like %(other)s's feed.",
+                     "%(count)d of the %(total)d meetings in this file name %(other)s (for example “%(example)s”), "
+                     "not %(program)s: it looks like %(other)s's feed.", other.total) % {
+                "count": other.count, "total": other.total, "other": other.program.name,
+                "example": other.example, "program": plan.program.name},
             Confirmation.PROGRAM))
     feed_slugs = {m.slug for m in feed_active}
     if feed_slugs and not feed_slugs & file_slugs:
-        none = "The only active meeting" if len(feed_slugs) == 1 else f"None of the {len(feed_slugs)} active meetings"
+        if len(feed_slugs) == 1:
+            message = gettext("The only active meeting of the feed “%(source)s” (%(program)s) is not in this file: "
+                              "it may be another feed, or another program's.")
+        else:
+            message = gettext("None of the %(count)d active meetings of the feed “%(source)s” (%(program)s) is in "
+                              "this file: it may be another feed, or another program's.")
         concerns.append(Concern(
             "no_slug_in_common",
-            f"{none} of {feed} ({plan.program.name}) is {'not ' if len(feed_slugs) == 1 else ''}in this file: it "
-            "may be another feed, or another program's.", Confirmation.PROGRAM))
+            message % {"count": len(feed_slugs), "source": source, "program": plan.program.name},
+            Confirmation.PROGRAM))
     return concerns
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -66,7 +67,7 @@ class BarrierForm(DateWindowsMixin, forms.ModelForm):
         self.fields["owner"].initial = user.pk
         self.fields["owner"].empty_label = None
         self.fields["noted_on"].initial = timezone.localdate()
-        self.fields["other_kind"].help_text = "For “Other”: pick a name used before, or type a new one."
+        self.fields["other_kind"].help_text = _("For “Other”: pick a name used before, or type a new one.")
         # Names given to "Other" barriers before (of patients this user may see), offered so the same barrier
         # keeps one name and counts together on the clinic overview.
         used = (Barrier.objects.filter(patient__in=Patient.objects.visible_to(user), kind=BarrierKind.OTHER)
@@ -77,7 +78,7 @@ class BarrierForm(DateWindowsMixin, forms.ModelForm):
             "severity",
             "details",
             Row(Column("noted_on"), Column("owner")),
-            Submit("save", "Save barrier"),
+            Submit("save", _("Save barrier")),
         )
 
 
@@ -91,7 +92,7 @@ class BarrierStatusForm(forms.Form):
         self.fields["status"].initial = barrier.status
         self.helper = _helper(
             Row(Column("status", css_class="col-sm-5"), Column("note", css_class="col-sm-7")),
-            Submit("save_status", "Update status"),
+            Submit("save_status", _("Update status")),
         )
 
     def clean_status(self):
@@ -127,7 +128,7 @@ class InterventionForm(DateWindowsMixin, forms.ModelForm):
         self.helper = _helper(
             Row(Column("kind", css_class="col-md-5"), Column("what", css_class="col-md-7")),
             Row(Column("owner"), Column("due_on")),
-            Submit("save", "Add intervention"),
+            Submit("save", _("Add intervention")),
         )
 
     def clean_due_on(self):
@@ -156,7 +157,7 @@ class InterventionOutcomeForm(DateWindowsMixin, forms.Form):
         noted_on = intervention.barrier.noted_on  # the view has loaded the barrier
         self.date_windows = {"completed_on": ("The date", not_before(noted_on, "the day the barrier was noted"))}
         self.helper = _helper("status", "completed_on", "outcome_note", "barrier_resolved",
-                              Submit("save", "Save outcome"))
+                              Submit("save", _("Save outcome")))
 
     def clean_completed_on(self):
         day = self.cleaned_data["completed_on"]
@@ -177,12 +178,14 @@ MAX_MEETINGS_PER_FOLLOW_UP = 200
 
 class BarrierChoiceField(ModelMultipleIdField):
     def label_from_instance(self, obj):
-        return f"{obj.label} ({obj.get_severity_display().lower()}, noted {obj.noted_on:%b %-d})"
+        return _("%(label)s (%(severity)s, noted %(noted_on)s)") % {
+            "label": obj.label, "severity": obj.get_severity_display().lower(),
+            "noted_on": date_format(obj.noted_on, "MONTH_DAY_FORMAT")}
 
 
 class ReferralChoiceField(ModelMultipleIdField):
     def label_from_instance(self, obj):
-        return f"{obj.target_name} ({obj.get_status_display().lower()})"
+        return f"{obj.target_name} ({obj.get_status_display().lower()})"  # both in the active language already
 
 
 class FollowUpLogForm(DateWindowsMixin, forms.ModelForm):
@@ -236,14 +239,15 @@ class FollowUpLogForm(DateWindowsMixin, forms.ModelForm):
         meetings.required = True
         self._default("meetings_attended", 0)
         meetings.validators = [
-            MinValueValidator(0, message="Meetings attended cannot be negative."),
+            MinValueValidator(0, message=_("Meetings attended cannot be negative.")),
             MaxValueValidator(MAX_MEETINGS_PER_FOLLOW_UP,
-                              message=f"Enter at most {MAX_MEETINGS_PER_FOLLOW_UP} meetings for one follow-up."),
+                              message=_("Enter at most %(max)d meetings for one follow-up.") % {
+                                  "max": MAX_MEETINGS_PER_FOLLOW_UP}),
         ]
         meetings.widget.attrs.update({"min": 0, "max": MAX_MEETINGS_PER_FOLLOW_UP})
-        meetings.help_text = "Count every mutual-support meeting, in person or online."
+        meetings.help_text = _("Count every mutual-support meeting, in person or online.")
         f["felt_welcome"].choices = [c for c in f["felt_welcome"].choices if c[0]]
-        f["felt_welcome"].help_text = "Needed when they went to at least one meeting."
+        f["felt_welcome"].help_text = _("Needed when they went to at least one meeting.")
         f["attended_referrals"].queryset = choices.referrals
         f["resolved_barriers"].queryset = choices.open_barriers
         f["next_assigned_to"].queryset = choices.staff
@@ -253,28 +257,29 @@ class FollowUpLogForm(DateWindowsMixin, forms.ModelForm):
         already_scheduled = choices.already_scheduled
         if already_scheduled:
             self._default("next_follow_up_on", already_scheduled.due_on)
-            f["next_follow_up_on"].help_text = (f"Already scheduled for {already_scheduled.due_on:%b %-d, %Y}. "
-                                                "Leave empty to schedule none.")
+            f["next_follow_up_on"].help_text = _("Already scheduled for %(day)s. Leave empty to schedule none.") % {
+                "day": date_format(already_scheduled.due_on, "DATE_FORMAT")}
         else:
             self._default("next_follow_up_on", today + DEFAULT_FOLLOW_UP_INTERVAL)
-            f["next_follow_up_on"].help_text = "Two weeks from today unless you change it. Leave empty for none."
+            f["next_follow_up_on"].help_text = _("Two weeks from today unless you change it. Leave empty for none.")
 
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("The follow-up", Row(Column("done_on", css_class="col-sm-5"), Column("method"))),
-            Fieldset("Meetings since the last follow-up", "meetings_attended",
+            Fieldset(_("The follow-up"), Row(Column("done_on", css_class="col-sm-5"), Column("method"))),
+            Fieldset(_("Meetings since the last follow-up"), "meetings_attended",
                      "attended_referrals" if choices.has_referrals else
-                     HTML('<p class="text-body-secondary small">No referrals to a group yet.</p>'),
+                     HTML(format_html('<p class="text-body-secondary small">{}</p>',
+                                      _("No referrals to a group yet."))),
                      "in_their_words", "felt_welcome"),
-            Fieldset("Barriers",
+            Fieldset(_("Barriers"),
                      "resolved_barriers" if choices.has_open_barriers else
-                     HTML('<p class="text-body-secondary small">No open barriers.</p>'),
+                     HTML(format_html('<p class="text-body-secondary small">{}</p>', _("No open barriers."))),
                      Row(Column("new_barrier_kind"), Column("new_barrier_other")),
                      Row(Column("new_barrier_severity"), Column("new_barrier_details"))),
-            Fieldset("Next follow-up", Row(Column("next_follow_up_on"), Column("next_assigned_to"))),
+            Fieldset(_("Next follow-up"), Row(Column("next_follow_up_on"), Column("next_assigned_to"))),
             "notes",
-            Submit("save", "Save follow-up"),
+            Submit("save", _("Save follow-up")),
         )
 
     def _default(self, name, value):
@@ -332,7 +337,7 @@ class FollowUpScheduleForm(DateWindowsMixin, forms.Form):
         self.fields["due_on"].initial = timezone.localdate() + DEFAULT_FOLLOW_UP_INTERVAL
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Row(Column("due_on"), Column("assigned_to")), Submit("save", "Schedule"))
+        self.helper.layout = Layout(Row(Column("due_on"), Column("assigned_to")), Submit("save", _("Schedule")))
 
 
 # Tries to reach a patient, and the clinic's thresholds -------------------------------------------------
@@ -357,7 +362,7 @@ class OutreachAttemptForm(DateWindowsMixin, forms.ModelForm):
         self.fields["attempted_on"].initial = now.date()
         self.fields["attempted_time"].initial = now.strftime("%H:%M")
         self.helper = _helper("method", Row(Column("attempted_on"), Column("attempted_time")), "note",
-                              Submit("save", "Save the try"))
+                              Submit("save", _("Save the try")))
 
     def clean(self):
         cleaned = super().clean()
@@ -384,4 +389,4 @@ class FollowUpSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("lapse_days", "outreach_attempts_alert", Submit("save", "Save settings"))
+        self.helper = _helper("lapse_days", "outreach_attempts_alert", Submit("save", _("Save settings")))

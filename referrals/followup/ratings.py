@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext, ngettext
 
 from .models import FeltWelcome, FollowUp, FollowUpStatus
 
@@ -41,10 +42,12 @@ class WelcomeRating:
 
     @property
     def label(self):
-        """In words, e.g. "4 of 5 patients felt welcome", or why it is not shown."""
+        """In words, in the active language, e.g. "4 of 5 patients felt welcome", or why it is not shown."""
         if not self.shown:
-            return f"Fewer than {RATING_FLOOR} of the clinic's patients have said yet"
-        return f"{self.welcomed} of {self.reports} patients felt welcome"
+            return gettext("Fewer than %(floor)d of the clinic's patients have said yet") % {"floor": RATING_FLOOR}
+        return ngettext("%(welcomed)d of %(reports)d patient felt welcome",
+                        "%(welcomed)d of %(reports)d patients felt welcome",
+                        self.reports) % {"welcomed": self.welcomed, "reports": self.reports}
 
 
 NO_RATING = WelcomeRating(0, 0)

@@ -7,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from ..followup.models import FeltWelcome
 from .models import LinkDelivery
 
+# The reminders' checkbox, by the way the link is sent (whole sentences).
+REMINDERS_LABEL = {
+    LinkDelivery.TEXT: _("Remind the patient the day before the meeting, and ask afterwards whether they went, "
+                         "by text message"),
+    LinkDelivery.EMAIL: _("Remind the patient the day before the meeting, and ask afterwards whether they went, "
+                          "by e-mail"),
+}
 
 class GiveLinkForm(forms.Form):
     """How the patient gets their link: printed as a QR code, or by the contact method they agreed to."""
@@ -22,16 +29,15 @@ class GiveLinkForm(forms.Form):
         self.channel = channel
         choices = [(LinkDelivery.PRINTED.value, _("Print it: a QR code and the address on a page for the patient"))]
         if channel == LinkDelivery.TEXT:
-            choices.append((channel.value, f"Send it by text message to {patient.phone}"))
+            choices.append((channel.value, _("Send it by text message to %(phone)s") % {"phone": patient.phone}))
         elif channel == LinkDelivery.EMAIL:
-            choices.append((channel.value, f"Send it by e-mail to {patient.email}"))
+            choices.append((channel.value, _("Send it by e-mail to %(email)s") % {"email": patient.email}))
         self.fields["delivery"].choices = choices
         self.fields["delivery"].initial = LinkDelivery.PRINTED.value
         if channel is None:
             del self.fields["agreed"], self.fields["reminders"]
         else:
-            self.fields["reminders"].label = (f"Remind the patient the day before the meeting, and ask afterwards "
-                                              f"whether they went, by {LinkDelivery(channel).label.lower()}")
+            self.fields["reminders"].label = REMINDERS_LABEL[channel]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

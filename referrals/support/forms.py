@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from patients.date_windows import CONSENT_EXPIRY, HAPPENED, SOON, DateWindowsMixin, not_before
@@ -44,8 +46,9 @@ def care_staff(clinic_id):
 
 class MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, meeting):
-        days = ", ".join(meeting.weekday_names) or "by arrangement"
-        when = f"{days} {meeting.start_time:%-I:%M %p}" if meeting.start_time else days
+        days = ", ".join(meeting.weekday_names) or _("by arrangement")
+        when = f"{days} {time_format(meeting.start_time, 'TIME_FORMAT')}" if meeting.start_time else days
+        # Every piece is in the active language: the days, the time in its format, the attendance.
         return f"{meeting.program.name}: {meeting.name} ({when}, {meeting.get_attendance_display().lower()})"
 
 
@@ -82,24 +85,28 @@ class ConversationForm(DateWindowsMixin, forms.ModelForm):
         self.fields["companion_offer"].choices = CompanionOffer.choices
         # A week out unless changed: a next step with a date reaches the home queue of whoever agreed it.
         self.fields["next_step_on"].initial = timezone.localdate() + NEXT_STEP_DEFAULT
-        self.fields["next_step_on"].help_text = f"It shows on your home page {NEXT_STEP_NOTICE_DAYS} days before."
+        self.fields["next_step_on"].help_text = _("It shows on your home page %(days)d days before.") % {
+            "days": NEXT_STEP_NOTICE_DAYS}
         joining = []
         if join_role is not None:
             # The staff member is not on this patient's care team: they may join it with this conversation.
-            help_text = ("You are not on this patient's care team. Joining makes you one of the people who "
-                         "follow the patient here.")
+            help_text = _("You are not on this patient's care team. Joining makes you one of the people who "
+                          "follow the patient here.")
             if join_role == Role.PEER_SPECIALIST and not team_has_peer:
-                help_text += " The team has no peer support specialist yet: with you on it, Stop 3a applies."
+                help_text = _("You are not on this patient's care team. Joining makes you one of the people who "
+                              "follow the patient here. The team has no peer support specialist yet: with you on "
+                              "it, Stop 3a applies.")
             self.fields["join_care_team"] = forms.BooleanField(
-                label=f"Add me to the care team as {Role(join_role).label.lower()}", required=False,
+                label=_("Add me to the care team as %(role)s") % {"role": Role(join_role).label.lower()},
+                required=False,
                 help_text=help_text)
-            joining = [Fieldset("You and the care team", "join_care_team")]
+            joining = [Fieldset(_("You and the care team"), "join_care_team")]
         self.helper = _helper(Layout(
             *joining,
-            Fieldset("The conversation", "held_on", "options_explained"),
-            Fieldset("Concerns", "concerns", "concerns_addressed", "open_barriers"),
-            Fieldset("First meeting together", "companion_offer"),
-            Fieldset("Next step", Row(Column("next_step", css_class="col-md-8"),
+            Fieldset(_("The conversation"), "held_on", "options_explained"),
+            Fieldset(_("Concerns"), "concerns", "concerns_addressed", "open_barriers"),
+            Fieldset(_("First meeting together"), "companion_offer"),
+            Fieldset(_("Next step"), Row(Column("next_step", css_class="col-md-8"),
                                       Column("next_step_on", css_class="col-md-4")), "notes"),
         ))
 
@@ -123,7 +130,7 @@ class PreferencesForm(MatchingPreferencesForm):
         super().__init__(*args, **kwargs)
         # Same fields and rules as the matching-preferences page; the conversation form has its own button.
         self.helper.layout = Layout(*[f for f in self.helper.layout.fields if not isinstance(f, Submit)])
-        self.helper.layout.insert(0, HTML('<h2 class="h5 mt-3">The patient\'s preferences</h2>'))
+        self.helper.layout.insert(0, HTML(format_html('<h2 class="h5 mt-3">{}</h2>', _("The patient's preferences"))))
 
 
 # Referrals -------------------------------------------------------------------------------------
@@ -222,7 +229,7 @@ class ReferralMeetingForm(forms.Form):
 
 def _move_label(current, target):
     if current in (ReferralStatus.DECLINED, ReferralStatus.STOPPED):
-        return f"Re-open (back to “{ReferralStatus(target).label}”)"
+        return _("Re-open (back to “%(status)s”)") % {"status": ReferralStatus(target).label}
     return ReferralStatus(target).label
 
 
@@ -294,11 +301,11 @@ class ConsentForm(DateWindowsMixin, forms.ModelForm):
         self.initial.setdefault("how_to_revoke", f"Give or send {clinic.name} a signed, written note saying you revoke "
                                                  f"this consent (write to {where}).")
         self.helper = _helper(Layout(
-            Fieldset("Who shares, with whom", "disclosing_party", Row(Column("program"), Column("recipient_name"))),
-            Fieldset("What, and why", "information_categories", "information_detail", "purpose"),
-            Fieldset("How long", Row(Column("expires_on"), Column("expiry_event"))),
-            Fieldset("The right to revoke", "right_to_revoke_explained", "how_to_revoke"),
-            Fieldset("Signature", Row(Column("signed_by"), Column("signed_on")), "signed_by_representative",
+            Fieldset(_("Who shares, with whom"), "disclosing_party", Row(Column("program"), Column("recipient_name"))),
+            Fieldset(_("What, and why"), "information_categories", "information_detail", "purpose"),
+            Fieldset(_("How long"), Row(Column("expires_on"), Column("expiry_event"))),
+            Fieldset(_("The right to revoke"), "right_to_revoke_explained", "how_to_revoke"),
+            Fieldset(_("Signature"), Row(Column("signed_by"), Column("signed_on")), "signed_by_representative",
                      "representative_authority"),
         ))
 
@@ -339,7 +346,9 @@ class LetterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["consent"].queryset = consents
         self.fields["consent"].label_from_instance = lambda c: (
-            f"{c.recipient_name}: signed {c.signed_on:%b %-d, %Y}, expires {c.expires_on:%b %-d, %Y}")
+            _("%(recipient_name)s: signed %(signed_on)s, expires %(expires_on)s") % {
+                "recipient_name": c.recipient_name, "signed_on": date_format(c.signed_on, "DATE_FORMAT"),
+                "expires_on": date_format(c.expires_on, "DATE_FORMAT")})
         if len(consents) == 1:
             self.initial["consent"] = consents[0].pk
         self.helper = _helper()

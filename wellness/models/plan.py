@@ -173,3 +173,23 @@ class PlanChange(models.Model):
 
     def __str__(self):
         return f"{self.section} {self.action}"
+
+    # The history keeps the part's name as written when it was saved (in English); these are shown in the reader's
+    # language. A name not here (none is written otherwise) shows as it was kept.
+    SECTION_LABELS = {
+        "Plan": _("Plan"),
+        "About me": _("About me"),
+        "Goals": _("Goals"),
+        "Triggers and warning signs": _("Triggers and warning signs"),
+        "Supports": _("Supports"),
+    }
+    STARTED = "Wellness plan started"
+
+    @property
+    def section_label(self):
+        return self.SECTION_LABELS.get(self.section, self.section)
+
+    @property
+    def summary_text(self):
+        """The summary; the plan's start, which the history words itself, in the reader's language."""
+        return _("Wellness plan started") if self.summary == self.STARTED else self.summary

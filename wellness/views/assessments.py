@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from patients.access import clinic_staff_required, patient_for_request, require_care_team
 from patients.languages import material_language
@@ -20,6 +22,13 @@ from ..forms import AssessmentForm, TreatmentGoalFromGapForm, WellnessGoalForm, 
 from ..gap_resources import gap_resources
 from ..models import Questionnaire, RecoveryCapitalAssessment, WellnessDimension
 from ..wellness_plans import CARE_TEAM_ONLY, add_goal_from_gap
+
+# The page that adds a goal from a gap, by the plan it goes to: (breadcrumb, heading and button). Whole sentences,
+# as each language words "to the ... plan" its own way.
+GAP_GOAL_TEXT = {
+    "wellness": (gettext_lazy("Add to wellness plan"), gettext_lazy("Add to the wellness plan")),
+    "treatment": (gettext_lazy("Add to treatment plan"), gettext_lazy("Add to the treatment plan")),
+}
 
 
 def _assessments(patient):
@@ -48,25 +57,29 @@ def _trend(questionnaire, rows):
     """Charts of the total and of each domain over time, oldest first, on the newest version's ranges."""
     definition = rows[-1].version.parsed
     low, high = definition.total_range
-    total_refs = [(t.value, f"{t.direction_words.capitalize()} {t.value:g}: {t.label}")
+    # A reference line reads "At or above 47: <the instrument's label>"; the direction words are translated and
+    # read right before the value in every language of the site.
+    total_refs = [(t.value, f"{capfirst(t.direction_words)} {t.value:g}: {t.label}")
                   for t in definition.thresholds_for("total")]
+    total_title = _("%(name)s: total score over time") % {"name": definition.name}
     total_chart = line_chart([(a.taken_on, a.total) for a in rows], y_min=low, y_max=high,
-                             title=f"{definition.name}: total score over time", references=total_refs)
+                             title=total_title, references=total_refs)
     narrow_chart = line_chart([(a.taken_on, a.total) for a in rows], y_min=low, y_max=high, width=320, height=200,
-                              title=f"{definition.name}: total score over time", references=total_refs)
+                              title=total_title, references=total_refs)
     domain_charts = []
     for domain in definition.domains:
         d_low, d_high = definition.domain_range(domain.id)
-        refs = [(t.value, f"{t.direction_words.capitalize()} {t.value:g}")
+        refs = [(t.value, f"{capfirst(t.direction_words)} {t.value:g}")
                 for t in definition.thresholds_for(domain.id)]
         rule = definition.gap_rule
         if rule:
             n = len(definition.items_in(domain.id))
             gap_line = rule.value * n if rule.kind == GapRuleKind.DOMAIN_MEAN_BELOW else rule.value
-            refs.append((gap_line, f"Gap below {gap_line:g}"))
+            refs.append((gap_line, _("Gap below %(value)s") % {"value": f"{gap_line:g}"}))
         series = [(a.taken_on, a.domain_scores[domain.id]) for a in rows if domain.id in a.domain_scores]
         domain_charts.append((domain, line_chart(series, y_min=d_low, y_max=d_high, width=300, height=170,
-                                                 y_ticks=3, title=f"{domain.label} score over time",
+                                                 y_ticks=3, title=_("%(label)s score over time") % {
+                                                     "label": domain.label},
                                                  references=refs)))
     table = [(a, [a.domain_scores.get(d.id) for d in definition.domains]) for a in reversed(rows)]
     return {"questionnaire": questionnaire, "definition": definition, "total_chart": total_chart,
@@ -182,7 +195,7 @@ def gap_to_wellness_goal(request, public_id, pk, domain):
         return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     return render(request, "wellness/gap_goal_form.html", {
         "patient": patient, "assessment": assessment, "domain": gap_domain, "answers": answers, "form": form,
-        "target": "wellness plan",
+        "target": "wellness", "crumb": GAP_GOAL_TEXT["wellness"][0], "heading": GAP_GOAL_TEXT["wellness"][1],
     })
 
 
@@ -210,5 +223,6 @@ def gap_to_treatment_goal(request, public_id, pk, domain):
             return redirect("wellness:assessment_detail", patient.public_id, assessment.pk)
     return render(request, "wellness/gap_goal_form.html", {
         "patient": patient, "assessment": assessment, "domain": gap_domain, "answers": answers, "form": form,
-        "target": "treatment plan", "source_note": treatment_goals.gap_source_note(assessment, gap_domain),
+        "target": "treatment", "crumb": GAP_GOAL_TEXT["treatment"][0], "heading": GAP_GOAL_TEXT["treatment"][1],
+        "source_note": treatment_goals.gap_source_note(assessment, gap_domain),
     })

@@ -19,11 +19,22 @@ from ..wellness_plans import CARE_TEAM_ONLY, GOALS, plan_for, remove_item, save_
 
 RECENT_CHANGES = 8
 
-# The lists inside a plan, by the name used in URLs: (model, form, section name in the history, noun)
+# The lists inside a plan, by the name used in URLs: (model, form, section name in the history, noun). The noun
+# names the item alone (the breadcrumb); sentences about an item are whole sentences per list, below.
 PLAN_LISTS = {
-    "goals": (WellnessGoal, WellnessGoalForm, GOALS, "goal"),
-    "signs": (SignAndAction, SignAndActionForm, "Triggers and warning signs", "trigger or warning sign"),
-    "supports": (Support, SupportForm, "Supports", "support"),
+    "goals": (WellnessGoal, WellnessGoalForm, GOALS, gettext_lazy("goal")),
+    "signs": (SignAndAction, SignAndActionForm, "Triggers and warning signs", gettext_lazy("trigger or warning sign")),
+    "supports": (Support, SupportForm, "Supports", gettext_lazy("support")),
+}
+# The add/edit page of an item, by list: {"add"/"edit": (page title, heading)}; whole sentences, as each language
+# words the article and the noun together.
+ITEM_FORM_TEXT = {
+    "goals": {"add": (gettext_lazy("Add goal"), gettext_lazy("Add a goal")),
+              "edit": (gettext_lazy("Edit goal"), gettext_lazy("Edit the goal"))},
+    "signs": {"add": (gettext_lazy("Add trigger or warning sign"), gettext_lazy("Add a trigger or warning sign")),
+              "edit": (gettext_lazy("Edit trigger or warning sign"), gettext_lazy("Edit the trigger or warning sign"))},
+    "supports": {"add": (gettext_lazy("Add support"), gettext_lazy("Add a support")),
+                 "edit": (gettext_lazy("Edit support"), gettext_lazy("Edit the support"))},
 }
 # What staff read once an item is saved or removed, by list (whole sentences, so each language words its own).
 SAVED = {
@@ -97,8 +108,9 @@ def plan_item_edit(request, public_id, kind, pk=None):
                   changes=filled_fields(form) if item is None else changed_fields(form))
         messages.success(request, SAVED[kind])
         return redirect("wellness:plan", patient.public_id)
+    title, heading = ITEM_FORM_TEXT[kind]["add" if item is None else "edit"]
     return render(request, "wellness/plan_item_form.html", {
-        "patient": patient, "form": form, "item": item, "noun": noun, "kind": kind,
+        "patient": patient, "form": form, "item": item, "noun": noun, "kind": kind, "title": title, "heading": heading,
     })
 
 

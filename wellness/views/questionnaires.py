@@ -70,8 +70,9 @@ def questionnaire_load(request):
         saved = _save(request, form)
         if saved:
             questionnaire, version, changed = saved
-            messages.success(request, f"Loaded “{questionnaire.name}” (version {version.number})."
-                             if changed else f"“{questionnaire.name}” was already up to date.")
+            messages.success(request, _("Loaded “%(name)s” (version %(number)s).") % {
+                "name": questionnaire.name, "number": version.number} if changed else
+                _("“%(name)s” was already up to date.") % {"name": questionnaire.name})
             return redirect(questionnaire)
     return render(request, "wellness/questionnaire_form.html", {"form": form, "questionnaire": None},
                   status=400 if form.errors else 200)
@@ -86,8 +87,9 @@ def questionnaire_edit(request, pk):
         saved = _save(request, form, expected_slug=questionnaire.slug)
         if saved:
             _q, version, changed = saved
-            messages.success(request, f"Saved as version {version.number}. Earlier assessments keep the version "
-                             "they were taken with." if changed else "No changes to save.")
+            messages.success(request, _("Saved as version %(number)s. Earlier assessments keep the version they "
+                                        "were taken with.") % {"number": version.number} if changed else
+                             _("No changes to save."))
             return redirect(questionnaire)
     return render(request, "wellness/questionnaire_form.html", {"form": form, "questionnaire": questionnaire},
                   status=400 if form.errors else 200)

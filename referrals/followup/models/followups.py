@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Role
@@ -155,14 +156,13 @@ class FollowUp(models.Model):
         today = timezone.localdate()
         if self.status == FollowUpStatus.DONE:
             if self.done_on and self.done_on > today:
-                errors["done_on"] = ("A follow-up cannot be logged as done on a future date. "
-                                     "To plan one, schedule it instead.")
+                errors["done_on"] = _("A follow-up cannot be logged as done on a future date. "
+                                      "To plan one, schedule it instead.")
             if self.meetings_attended is not None and self.meetings_attended < 0:
-                errors["meetings_attended"] = "Meetings attended cannot be negative."
+                errors["meetings_attended"] = _("Meetings attended cannot be negative.")
             if self.next_follow_up_on and self.done_on and self.next_follow_up_on <= self.done_on:
-                errors["next_follow_up_on"] = (
-                    f"The next follow-up must come after this one ({self.done_on:%b %-d, %Y})."
-                )
+                errors["next_follow_up_on"] = _("The next follow-up must come after this one (%(done_on)s).") % {
+                    "done_on": date_format(self.done_on, "DATE_FORMAT")}
         if errors:
             raise ValidationError(errors)
 

@@ -124,10 +124,9 @@ def intervention_outcome(request, public_id, pk, intervention_pk):
         record_intervention_outcome(intervention, status=data["status"], completed_on=data["completed_on"],
                                     note=data["outcome_note"], barrier_resolved=data["barrier_resolved"],
                                     by=request.user)
-        text = f"Outcome saved: {intervention.get_status_display()}."
-        if data["barrier_resolved"]:
-            text += " The barrier is resolved."
-        messages.success(request, text)
+        text = (_("Outcome saved: %(status)s. The barrier is resolved.") if data["barrier_resolved"]
+                else _("Outcome saved: %(status)s."))
+        messages.success(request, text % {"status": intervention.get_status_display()})
         return redirect(barrier_url(barrier))
     return render(request, "referrals/intervention_outcome.html", {
         "patient": patient, "barrier": barrier, "intervention": intervention, "form": form,

@@ -329,6 +329,37 @@ class Disclosure(models.Model):
         return f"Disclosure to {self.recipient_name} on {self.disclosed_at:%Y-%m-%d}"
 
 
+# Why nothing may be disclosed under a consent, by (reason, when): "then" for a disclosure logged afterwards, "now"
+# for one made at the moment. Whole sentences, so that each language words its own.
+NOT_ACTIVE_MESSAGES = {
+    ("revoked", "then"): _("The consent to share with %(recipient_name)s was revoked on %(revoked_at)s; nothing may "
+                           "be disclosed under it then."),
+    ("revoked", "now"): _("The consent to share with %(recipient_name)s was revoked on %(revoked_at)s; nothing may "
+                          "be disclosed under it now."),
+    ("expired", "then"): _("The consent to share with %(recipient_name)s expired; nothing may be disclosed under it "
+                           "then."),
+    ("expired", "now"): _("The consent to share with %(recipient_name)s expired; nothing may be disclosed under it "
+                          "now."),
+    ("not_in_effect", "then"): _("The consent to share with %(recipient_name)s was not in effect; nothing may be "
+                                 "disclosed under it then."),
+    ("not_in_effect", "now"): _("The consent to share with %(recipient_name)s was not in effect; nothing may be "
+                                "disclosed under it now."),
+}
+
+
+def _not_active_message(consent, disclosed_at, now):
+    """The refusal of a disclosure at ``disclosed_at``, when ``consent`` was not active then."""
+    when = "then" if disclosed_at < now - datetime.timedelta(minutes=5) else "now"
+    if consent.revoked_at and disclosed_at >= consent.revoked_at:
+        reason = "revoked"
+    elif timezone.localdate(disclosed_at) > consent.expires_on:
+        reason = "expired"
+    else:
+        reason = "not_in_effect"
+    revoked_at = date_format(timezone.localtime(consent.revoked_at), "DATETIME_FORMAT") if consent.revoked_at else ""
+    return NOT_ACTIVE_MESSAGES[reason, when] % {"recipient_name": consent.recipient_name, "revoked_at": revoked_at}
+
+
 def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTER, referral=None,
                       disclosed_at=None):
     """Log a disclosure under ``consent``; refused unless the consent covered the moment it happened.
@@ -351,14 +382,7 @@ def record_disclosure(consent, *, by, information, method=DisclosureMethod.LETTE
             raise ValidationError(_("The patient signed this consent on %(signed_on)s; nothing disclosed before that "
                                     "was covered by it.") % {"signed_on": date_format(locked.signed_on, "DATE_FORMAT")})
         if not locked.was_active_at(disclosed_at):
-            when = "then" if disclosed_at < now - datetime.timedelta(minutes=5) else "now"
-            if locked.revoked_at and disclosed_at >= locked.revoked_at:
-                why = f"was revoked on {timezone.localtime(locked.revoked_at):%b %-d, %Y at %-I:%M %p}"
-            else:
-                why = f"{'expired' if timezone.localdate(disclosed_at) > locked.expires_on else 'was not in effect'}"
-            raise ValidationError(
-                _("The consent to share with %(recipient_name)s %(why)s; nothing may be disclosed under it %(when)s.")
-                % {"recipient_name": locked.recipient_name, "why": why, "when": when})
+            raise ValidationError(_not_active_message(locked, disclosed_at, now))
         return Disclosure.objects.create(
             patient_id=locked.patient_id, consent=locked, referral=referral,
             recipient_name=locked.recipient_name, information=information, purpose=locked.purpose,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
@@ -156,8 +157,10 @@ class Referral(models.Model):
     def kind_label(self):
         """What this is, in words: the patient's referral, or a suggestion for someone close to them."""
         if self.for_someone_close:
-            return f"Suggestion for {self.for_whom}" if self.for_whom else "Suggestion for someone close to the patient"
-        return "Referral"
+            if self.for_whom:
+                return _("Suggestion for %(whom)s") % {"whom": self.for_whom}
+            return _("Suggestion for someone close to the patient")
+        return _("Referral")
 
     @property
     def history(self):
@@ -174,10 +177,10 @@ class Referral(models.Model):
         ``with_history()``, whose transitions carry their staff)."""
         if self.status not in REFERRED_OR_FURTHER and not (self.status in CLOSED_STATUSES
                                                             and self.reopen_to in REFERRED_OR_FURTHER):
-            return f"suggested by {self.referred_by}"
+            return _("suggested by %(who)s") % {"who": self.referred_by}
         referred = next((t for t in self.transitions.all() if t.to_status == ReferralStatus.REFERRED
                          or (not t.from_status and t.to_status in REFERRED_OR_FURTHER)), None)
-        return f"referred by {referred.by_label if referred else self.referred_by}"
+        return _("referred by %(who)s") % {"who": referred.by_label if referred else self.referred_by}
 
     # The lifecycle ------------------------------------------------------------------------------
     @classmethod
@@ -300,9 +303,16 @@ class ReferralChange(models.Model):
     @property
     def label(self):
         if self.field == self.Field.MEETING:
-            old = f"“{self.old_value}”" if self.old_value else "any meeting of the program"
-            new = f"“{self.new_value}”" if self.new_value else "any meeting of the program"
-            return f"Meeting changed from {old} to {new}"
+            # Whole sentences: a named meeting or "any meeting of the program", before and after.
+            if self.old_value and self.new_value:
+                text = _("Meeting changed from “%(old)s” to “%(new)s”")
+            elif self.new_value:
+                text = _("Meeting changed from any meeting of the program to “%(new)s”")
+            elif self.old_value:
+                text = _("Meeting changed from “%(old)s” to any meeting of the program")
+            else:
+                text = _("Meeting changed from any meeting of the program to any meeting of the program")
+            return text % {"old": self.old_value, "new": self.new_value}
         return str(self)
 
 
@@ -348,18 +358,21 @@ class ReferralTransition(models.Model):
 
     @property
     def by_label(self):
-        return "the patient (their personal link)" if self.by_patient else str(self.by)
+        return _("the patient (their personal link)") if self.by_patient else str(self.by)
 
     @property
     def label(self):
+        status = self.get_to_status_display()
         if not self.from_status:
-            created = f"Created as “{self.get_to_status_display()}”"
-            if self.skipped:
-                steps = " and ".join(f"“{label}”" for label in self.skipped_labels)
-                created += f" in one step (skipped {steps})"
-            return created
+            if not self.skipped:
+                return _("Created as “%(status)s”") % {"status": status}
+            labels = self.skipped_labels
+            steps = _("“%(step)s”") % {"step": labels[0]}
+            for label in labels[1:]:
+                steps = _("%(steps)s and “%(step)s”") % {"steps": steps, "step": label}
+            return _("Created as “%(status)s” in one step (skipped %(steps)s)") % {"status": status, "steps": steps}
         if self.reopened:
-            return f"Re-opened as “{self.get_to_status_display()}”"
+            return _("Re-opened as “%(status)s”") % {"status": status}
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
@@ -424,10 +437,10 @@ class FirstMeetingPlan(models.Model):
         """Record whether the first meeting together happened; attending moves the referral forward."""
         today = today or timezone.localdate()
         if outcome not in self.Outcome.values or outcome == self.Outcome.PLANNED:
-            raise ValidationError({"outcome": "Choose what happened."})
+            raise ValidationError({"outcome": _("Choose what happened.")})
         if self.planned_for > today:
-            raise ValidationError({"outcome": "This meeting is still ahead; log how it went on or after "
-                                              f"{self.planned_for:%b %-d}."})
+            raise ValidationError({"outcome": _("This meeting is still ahead; log how it went on or after %(day)s.")
+                                   % {"day": date_format(self.planned_for, "MONTH_DAY_FORMAT")}})
         with transaction.atomic():
             self.outcome, self.outcome_note = outcome, note.strip()
             self.logged_by, self.logged_at = by, timezone.now()

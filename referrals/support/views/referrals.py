@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from patients import care_teams
@@ -78,10 +78,13 @@ def conversation_new(request, public_id):
                                             preferences=prefs_form.save(commit=False),
                                             join_care_team=form.cleaned_data.get("join_care_team", False),
                                             open_barriers=form.cleaned_data["open_barriers"])
-            text = "Conversation logged; the patient's preferences were saved for matching."
+            text = gettext("Conversation logged; the patient's preferences were saved for matching.")
             if form.cleaned_data["open_barriers"]:
                 count = conversation.concern_barriers.count()
-                text += f" {count} Stop 5 barrier{'s' if count != 1 else ''} opened from the concerns."
+                text = ngettext("Conversation logged; the patient's preferences were saved for matching. "
+                                "%(count)d Stop 5 barrier opened from the concerns.",
+                                "Conversation logged; the patient's preferences were saved for matching. "
+                                "%(count)d Stop 5 barriers opened from the concerns.", count) % {"count": count}
             messages.success(request, text)
             return redirect(_overview_url(patient))
     return render(request, "referrals/conversation_form.html", {
