@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from patients.models import Role
@@ -13,6 +15,14 @@ from .factories.patients import CareTeamMemberFactory, PatientFactory
 hypothesis_settings.register_profile("repeatable", max_examples=8, derandomize=True, database=None)
 hypothesis_settings.register_profile("explore", max_examples=40)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request by a Spanish-speaking staff member activates Spanish for the thread (as each request does in the
+    app); code a later test calls directly must not inherit it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # The cast (tests/factories/cast.py): staff of clinic A, and an outsider from clinic B.
