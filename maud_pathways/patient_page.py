@@ -12,11 +12,11 @@ from django.db.models import Count
 
 from patients.access import patient_for_request
 from patients.models import Patient
-from patients.treatment_plans import latest_signed_version
+from patients.treatment_plans import signed_version_in_brief
 from referrals.followup.access import can_work_on_stop5
 from referrals.followup.models.barriers import ACTIVE_BARRIER_STATUSES
 from referrals.followup.models.followups import follow_up_summary
-from referrals.support.summary import stop3_summary
+from referrals.support.summary import stop3_in_brief
 from wellness.models import WellnessPlan
 
 from .pathway import build_pathways, pathway_facts
@@ -41,7 +41,7 @@ def page_context(patient, user, today, *, care_team_form):
         "your_stops": [item["stop"] for item in stops if item["yours"]],
         "stop1": _stop1(patient, today),
         "stop2": _stop2(patient, user, pathway.latest_assessment),
-        "stop3": stop3_summary(patient),
+        "stop3": stop3_in_brief(patient),
         "stop5": _stop5(patient, user, today),
         "care_team_form": care_team_form,
     }
@@ -49,13 +49,14 @@ def page_context(patient, user, today, *, care_team_form):
 
 def _stop1(patient, today):
     """The plan in force with its medications, and the draft being edited (from the pathway's facts)."""
-    return {"signed": latest_signed_version(patient), "draft_number": patient.plan_draft_number, "today": today}
+    return {"signed": signed_version_in_brief(patient), "draft_number": patient.plan_draft_number, "today": today}
 
 
 def _stop2(patient, user, latest):
     """The wellness plan at a glance and the latest recovery-capital result (``latest``: the pathway loaded it)."""
-    plan = (WellnessPlan.objects.filter(patient=patient).select_related("updated_by")
-            .annotate(goal_count=Count("goals")).first())
+    # One plan at most (one-to-one): a slice, not .first(), which would order it by id.
+    plan = next(iter(WellnessPlan.objects.filter(patient=patient).select_related("updated_by")
+                     .annotate(goal_count=Count("goals"))[:1]), None)
     if latest is not None:
         latest.patient = patient  # its link needs the patient's public id, already at hand
     return {
