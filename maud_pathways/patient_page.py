@@ -5,7 +5,8 @@ name ``patients:detail`` (see ``maud_pathways/urls.py``). The template is ``path
 stop's section is ``pathway/patient/stop<n>.html`` and reads its own part of the context (``stop1`` ...).
 
 A fixed number of queries whatever the number of plans, assessments, referrals or follow-ups (pinned in
-tests/query_budgets.py).
+tests/query_budgets.py), and fewer when the pathway's facts (``pathway_facts``) already say there is nothing to
+load: no signed plan, no wellness plan, no conversation logged, no open barrier.
 """
 
 from django.db.models import Count
@@ -41,7 +42,7 @@ def page_context(patient, user, today, *, care_team_form):
         "your_stops": [item["stop"] for item in stops if item["yours"]],
         "stop1": _stop1(patient, today),
         "stop2": _stop2(patient, user, pathway.latest_assessment),
-        "stop3": stop3_in_brief(patient),
+        "stop3": stop3_in_brief(patient, any_conversation=patient.pw_conversation_on is not None),
         "stop5": _stop5(patient, user, today),
         "care_team_form": care_team_form,
     }
@@ -49,14 +50,17 @@ def page_context(patient, user, today, *, care_team_form):
 
 def _stop1(patient, today):
     """The plan in force with its medications, and the draft being edited (from the pathway's facts)."""
-    return {"signed": signed_version_in_brief(patient), "draft_number": patient.plan_draft_number, "today": today}
+    signed = signed_version_in_brief(patient) if patient.plan_signed_number is not None else None
+    return {"signed": signed, "draft_number": patient.plan_draft_number, "today": today}
 
 
 def _stop2(patient, user, latest):
     """The wellness plan at a glance and the latest recovery-capital result (``latest``: the pathway loaded it)."""
-    # One plan at most (one-to-one): a slice, not .first(), which would order it by id.
-    plan = next(iter(WellnessPlan.objects.filter(patient=patient).select_related("updated_by")
-                     .annotate(goal_count=Count("goals"))[:1]), None)
+    plan = None
+    if patient.pw_wellness_plan:
+        # One plan at most (one-to-one): a slice, not .first(), which would order it by id.
+        plan = next(iter(WellnessPlan.objects.filter(patient=patient).select_related("updated_by")
+                         .annotate(goal_count=Count("goals"))[:1]), None)
     if latest is not None:
         latest.patient = patient  # its link needs the patient's public id, already at hand
     return {
@@ -73,7 +77,8 @@ def _stop5(patient, user, today):
     return {
         "today": today,
         "last_follow_up": last_follow_up,
-        "open_barriers": list(patient.barriers.filter(status__in=ACTIVE_BARRIER_STATUSES).select_related("owner")),
+        "open_barriers": (list(patient.barriers.filter(status__in=ACTIVE_BARRIER_STATUSES).select_related("owner"))
+                          if patient.pw_active_barriers else []),
         "next_follow_up": next_follow_up,
         "engagement": engagement,
         "can_edit": can_work_on_stop5(user, patient),

@@ -21,16 +21,23 @@ def stop3_summary(patient, conversations=1):
     return _summary(patient, convos, referrals, consents)
 
 
-def stop3_in_brief(patient):
+def stop3_in_brief(patient, *, any_conversation=True):
     """``stop3_summary`` as the patient page shows it (its Stop 3 and Stop 4 sections), loading only what they read:
-    the last conversation with who held it; the referrals with their program or meeting, their history (with who
-    made each move) and first-meeting plans (with the companion); the consents with their disclosure counts. The
-    same fixed number of queries, each narrower (building the wider ones cost the page more Python than SQL)."""
-    convos = list(MutualSupportConversation.objects.filter(patient=patient).select_related("held_by")[:1])
-    referrals = list(Referral.objects.filter(patient=patient).select_related("program", "meeting").prefetch_related(
-        Prefetch("transitions", queryset=ReferralTransition.objects.select_related("by")),
-        Prefetch("first_meeting_plans", queryset=FirstMeetingPlan.objects.select_related("companion")),
-    ))
+    the last conversation with who held it; the referrals with the name of their program or meeting, their history
+    (with who made each move) and first-meeting plans (with the companion); the consents with their disclosure
+    counts. No more queries than ``stop3_summary``, each narrower: building the wider ones cost the page more Python
+    than the database took. ``any_conversation=False`` (the caller knows none is logged) skips that query."""
+    convos = (list(MutualSupportConversation.objects.filter(patient=patient).select_related("held_by")[:1])
+              if any_conversation else [])
+    # The program and meeting give their names only (``Referral.target_name``): they are wide rows.
+    referrals = list(
+        Referral.objects.filter(patient=patient).select_related("program", "meeting")
+        .only(*(f.name for f in Referral._meta.concrete_fields), "program__name", "meeting__name")
+        .prefetch_related(
+            Prefetch("transitions", queryset=ReferralTransition.objects.select_related("by")),
+            Prefetch("first_meeting_plans", queryset=FirstMeetingPlan.objects.select_related("companion")),
+        )
+    )
     consents = list(Consent.objects.filter(patient=patient).annotate(disclosure_count=Count("disclosures")))
     return _summary(patient, convos, referrals, consents)
 
