@@ -368,7 +368,7 @@ def _load_related(patients):
     assessment_ids = [p.pw_assessment_pk for p in patients if p.pw_assessment_pk]
     # With their questionnaire versions: the gaps' labels and the patient page's Stop 2 read them.
     assessments = list(RecoveryCapitalAssessment.objects.filter(pk__in=assessment_ids)
-                       .select_related("version")) if assessment_ids else []
+                       .select_related("version").order_by()) if assessment_ids else []  # one a patient: no order
     gaps = gaps_of(assessments)
     return _Related(referrals=referrals, latest_assessment={a.patient_id: a for a in assessments},
                     gaps={a.patient_id: gaps[a.pk] for a in assessments})

@@ -9,7 +9,8 @@ class StaffBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        user = self.user_model_queryset().filter(pk=user_id).first()
+        # One row by its key: unordered (``.first()`` would add the staff list's ordering to every request's query).
+        user = next(iter(self.user_model_queryset().filter(pk=user_id).order_by()[:1]), None)
         return user if user and self.user_can_authenticate(user) else None
 
     def user_model_queryset(self):

@@ -84,8 +84,10 @@ def latest_signed_version(patient):
 def signed_version_in_brief(patient):
     """The plan in force as the patient page shows it: the version with who signed it and its medications (two
     queries), or None. ``latest_signed_version`` loads every entry with its staff, for the pages that show them."""
+    # The entries of one version in the order they were added: ordered by id alone, without the default
+    # ordering's join to the versions.
     return (PlanVersion.objects.of_patient(patient).latest_signed_first().select_related("signed_by")
-            .prefetch_related("medications").first())
+            .prefetch_related(Prefetch("medications", queryset=PlanMedication.objects.order_by("id"))).first())
 
 
 def current_draft(patient):
