@@ -20,7 +20,7 @@ from referrals.followup.models.followups import follow_up_summary
 from referrals.support.summary import stop3_in_brief
 from wellness.models import WellnessPlan
 
-from .pathway import build_pathways, pathway_facts
+from .pathway import build_pathways, pathway_facts, referral_rows
 
 
 def patient_for_page(request, public_id):
@@ -33,7 +33,9 @@ def patient_for_page(request, public_id):
 def page_context(patient, user, today, *, care_team_form):
     """Everything the page shows, by section. ``patient`` comes from ``patient_for_page``; ``care_team_form``
     is None for staff who do not change care teams (``patients.care_teams``): they see the team only."""
-    pathway = build_pathways([patient], today)[patient.pk]
+    stop3 = stop3_in_brief(patient, any_conversation=patient.pw_conversation_on is not None)
+    # The pathway's rules read the referrals Stop 3 and 4 loaded.
+    pathway = build_pathways([patient], today, referrals={patient.pk: referral_rows(stop3["referrals"])})[patient.pk]
     stops = [{"stop": stop, "yours": stop.is_turn_of(user)} for stop in pathway.stops]
     return {
         "patient": patient,
@@ -42,7 +44,7 @@ def page_context(patient, user, today, *, care_team_form):
         "your_stops": [item["stop"] for item in stops if item["yours"]],
         "stop1": _stop1(patient, today),
         "stop2": _stop2(patient, user, pathway.latest_assessment),
-        "stop3": stop3_in_brief(patient, any_conversation=patient.pw_conversation_on is not None),
+        "stop3": stop3,
         "stop5": _stop5(patient, user, today),
         "care_team_form": care_team_form,
     }
