@@ -363,10 +363,20 @@ class _Related:
     gaps: dict  # patient id -> [Gap] of that assessment
 
 
-def _load_related(patients):
+def referral_rows(referrals):
+    """The rows the rules read (``_load_related``), made from referrals of one patient already loaded with their
+    program and meeting, in their default order (the latest status change first): the patient's own only."""
+    return [{"pk": r.pk, "patient_id": r.patient_id, "status": r.status, "program__name": r.program.name,
+             "meeting__name": r.meeting.name if r.meeting_id else None}
+            for r in referrals if not r.for_someone_close]
+
+
+def _load_related(patients, referral_rows=None):
     ids = [p.pk for p in patients]
     referrals = defaultdict(list)
-    if ids:
+    if referral_rows is not None:
+        referrals.update(referral_rows)
+    elif ids:
         rows = (Referral.objects.filter(patient_id__in=ids).the_patients_own()
                 .values("pk", "patient_id", "status", "program__name", "meeting__name")
                 .order_by("-status_changed_at", "-pk"))
@@ -375,15 +385,17 @@ def _load_related(patients):
     assessment_ids = [p.pw_assessment_pk for p in patients if p.pw_assessment_pk]
     # With their questionnaire versions: the gaps' labels and the patient page's Stop 2 read them.
     assessments = list(RecoveryCapitalAssessment.objects.filter(pk__in=assessment_ids)
-                       .select_related("version")) if assessment_ids else []
+                       .select_related("version").order_by()) if assessment_ids else []  # one a patient: no order
     gaps = gaps_of(assessments)
     return _Related(referrals=referrals, latest_assessment={a.patient_id: a for a in assessments},
                     gaps={a.patient_id: gaps[a.pk] for a in assessments})
 
 
-def build_pathways(patients, today):
-    """Pathways of patients loaded through ``patients_with_pathway`` (or with ``pathway_facts`` and their care team)."""
-    related = _load_related(patients)
+def build_pathways(patients, today, *, referrals=None):
+    """Pathways of patients loaded through ``patients_with_pathway`` (or with ``pathway_facts`` and their care team).
+    ``referrals``, ``{patient id: referral_rows(...)}`` for every patient, when the caller loaded them already (the
+    patient page's Stop 3 and 4 do): one query fewer."""
+    related = _load_related(patients, referrals)
     return {p.pk: Pathway(p, _stops(p, related, today), related.latest_assessment.get(p.pk)) for p in patients}
 
 

@@ -89,7 +89,7 @@ def gaps_of(assessments):
         return {a.pk: [] for a in assessments}
     goals = defaultdict(dict)  # patient id -> {domain: has a treatment goal}
     links = (GapGoalLink.objects.filter(assessment__patient_id__in={a.patient_id for a in with_gaps})
-             .values_list("assessment__patient_id", "domain", "treatment_goal_key"))
+             .values_list("assessment__patient_id", "domain", "treatment_goal_key").order_by())
     for patient_id, domain, treatment_goal_key in links:
         goals[patient_id][domain] = goals[patient_id].get(domain, False) or treatment_goal_key is not None
     versions = {a.version_id: a.version for a in with_gaps if RecoveryCapitalAssessment.version.is_cached(a)}

@@ -112,23 +112,16 @@ class CareTeamMemberForm(forms.ModelForm):
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.patient = patient
+        # Staff who hold a care role (their roles are not prefetched: the choices show names, and validating the
+        # one chosen reads its roles once).
         self.fields["staff"].queryset = (
-            StaffMember.objects.with_roles()
+            StaffMember.objects
             .filter(clinic_id=patient.clinic_id, is_active=True,
                     staff_roles__role__in=[v for v, _ in CareTeamMember.TEAM_ROLES])
             .distinct()
         )
         self.fields["staff"].label = "Staff member"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Row(
-                Column("role", css_class="col-sm-4"),
-                Column("staff", css_class="col-sm-5"),
-                Column(Submit("add", "Add", css_class="mb-3 w-100"), css_class="col-sm-3 d-flex align-items-end"),
-                css_class="g-2",
-            )
-        )
+        # Rendered by the patient page's own template (pathway/patient/_care_team_form.html), not crispy-forms.
 
     def validate_unique(self):
         # The patient is set on the instance, not typed into the form, so Django's own check leaves the

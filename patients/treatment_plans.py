@@ -35,7 +35,8 @@ from .models import (
 __all__ = [
     "DraftConflict", "GoalSource", "PlanChanges", "add_plan_goal", "can_edit_plan", "compare_versions",
     "current_draft", "discard_draft", "get_or_start_draft", "latest_signed_version", "lock_draft_for_save",
-    "previous_signed_version", "require_plan_editor", "revise", "sign_version", "versions_with_entries",
+    "previous_signed_version", "require_plan_editor", "revise", "sign_version", "signed_version_in_brief",
+    "versions_with_entries",
 ]
 
 
@@ -78,6 +79,15 @@ def versions_with_entries(queryset=None, *, safety_checks=False):
 def latest_signed_version(patient):
     """The patient's latest signed plan version, the plan in force (with its entries loaded), or None."""
     return versions_with_entries(PlanVersion.objects.of_patient(patient).latest_signed_first()).first()
+
+
+def signed_version_in_brief(patient):
+    """The plan in force as the patient page shows it: the version with who signed it and its medications (two
+    queries), or None. ``latest_signed_version`` loads every entry with its staff, for the pages that show them."""
+    # The entries of one version in the order they were added: ordered by id alone, without the default
+    # ordering's join to the versions.
+    return (PlanVersion.objects.of_patient(patient).latest_signed_first().select_related("signed_by")
+            .prefetch_related(Prefetch("medications", queryset=PlanMedication.objects.order_by("id"))).first())
 
 
 def current_draft(patient):

@@ -56,7 +56,7 @@ PAGE_QUERIES = {
     "password_reset_done": 3,
     "patient_fhir_export": 18,
     "patients:create": 3,
-    "patients:detail": 22,
+    "patients:detail": 19,
     "patients:edit": 6,
     "patients:emergency_access": 6,
     "patients:list": 10,

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from maud_pathways.pathway import (
     StopStatus,
@@ -16,6 +17,7 @@ from maud_pathways.pathway import (
     patients_with_pathway,
 )
 from patients.models import Patient, Role
+from referrals.directory.models import Audience
 from referrals.lifecycle import CloseReason
 from referrals.models import OutreachAttempt, OutreachMethod
 from wellness.models import GapGoalLink
@@ -25,7 +27,7 @@ from .factories.pathway import walked_patient
 from .factories.patients import StaffFactory, patient_with_team
 from .factories.referrals.barriers import BarrierFactory, InterventionFactory, ScheduledFollowUpFactory
 from .factories.referrals.conversations import ConversationFactory, ReferralFactory
-from .factories.referrals.directory import MatchingPreferencesFactory
+from .factories.referrals.directory import MatchingPreferencesFactory, ProgramFactory
 from .factories.treatment_plans import PlanVersionFactory, signed_plan
 from .factories.wellness import AssessmentFactory, WellnessGoalFactory, WellnessPlanFactory
 from .query_budgets import PATIENT_PAGE_MAX_QUERIES
@@ -317,3 +319,21 @@ def test_the_patient_page_query_count_is_fixed_whatever_the_records(login, clini
     with CaptureQueriesContext(connection) as many:
         assert client.get(large.get_absolute_url()).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries) <= PATIENT_PAGE_MAX_QUERIES
+
+
+def test_the_patient_page_shows_the_pathway_of_the_rules(login, clinic, team):
+    # The page skips the queries its pathway facts answer (no signed plan, wellness plan, conversation or open
+    # barrier) and hands the rules the referrals its Stop 3 and 4 loaded: its pathway is still the bulk form's,
+    # whether there is nothing, something or much at each stop, and a suggestion for someone close counts for no stop.
+    walked = walked_patient(clinic, **team, records=2)
+    close, also = patient_with_team(clinic, **team), walked_patient(clinic, **team)
+    for patient in (close, also):
+        ReferralFactory(patient=patient, referred_by=team["peer"],
+                        program=ProgramFactory(audience=Audience.FAMILY_AND_FRIENDS))
+    client = login(team["clinician"])
+    for patient in (patient_with_team(clinic, **team), close, walked, also):
+        page = client.get(patient.get_absolute_url()).content.decode()
+        pathway = pathway_for_patients(Patient.objects.filter(pk=patient.pk), today())[patient.pk]
+        for s in pathway.stops:
+            assert f'data-testid="pathway-stop-{s.number}" data-status="{s.status}"' in page
+            assert f'<p class="pathway-reason small mb-1">{escape(s.reason)}</p>' in page

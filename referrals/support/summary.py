@@ -1,9 +1,9 @@
 """What the patient page and the Stop 3 page show: who leads, conversations, referrals, consents."""
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from .lead import stop3_lead
-from .models import Consent, Disclosure, MutualSupportConversation, Referral
+from .models import Consent, Disclosure, FirstMeetingPlan, MutualSupportConversation, Referral, ReferralTransition
 
 
 def stop3_summary(patient, conversations=1):
@@ -18,6 +18,31 @@ def stop3_summary(patient, conversations=1):
     referrals = list(Referral.objects.filter(patient=patient).with_history())
     consents = list(Consent.objects.filter(patient=patient).select_related("program")
                     .annotate(disclosure_count=Count("disclosures")))
+    return _summary(patient, convos, referrals, consents)
+
+
+def stop3_in_brief(patient, *, any_conversation=True):
+    """``stop3_summary`` as the patient page shows it (its Stop 3 and Stop 4 sections), loading only what they read:
+    the last conversation with who held it; the referrals with the name of their program or meeting, their history
+    (with who made each move) and first-meeting plans (with the companion); the consents with their disclosure
+    counts. No more queries than ``stop3_summary``, each narrower: building the wider ones cost the page more Python
+    than the database took. ``any_conversation=False`` (the caller knows none is logged) skips that query."""
+    convos = (list(MutualSupportConversation.objects.filter(patient=patient).select_related("held_by")[:1])
+              if any_conversation else [])
+    # The program and meeting give their names only (``Referral.target_name``): they are wide rows.
+    referrals = list(
+        Referral.objects.filter(patient=patient).select_related("program", "meeting")
+        .only(*(f.name for f in Referral._meta.concrete_fields), "program__name", "meeting__name")
+        .prefetch_related(
+            Prefetch("transitions", queryset=ReferralTransition.objects.select_related("by")),
+            Prefetch("first_meeting_plans", queryset=FirstMeetingPlan.objects.select_related("companion")),
+        )
+    )
+    consents = list(Consent.objects.filter(patient=patient).annotate(disclosure_count=Count("disclosures")))
+    return _summary(patient, convos, referrals, consents)
+
+
+def _summary(patient, convos, referrals, consents):
     return {
         "patient": patient,
         "lead": stop3_lead(patient),

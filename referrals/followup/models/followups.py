@@ -344,6 +344,7 @@ def follow_up_summary(patient, today=None):
         .filter(Q(status=FollowUpStatus.SCHEDULED)
                 | Q(status=FollowUpStatus.DONE, done_on__gte=engagement_window_start(today)))
         .select_related("assigned_to", "done_by")
+        .order_by()  # sorted below: the database need not, nor Django compile the ordering
     )
     scheduled = sorted((f for f in follow_ups if not f.is_done), key=lambda f: (f.due_on, f.pk))
     done = sorted((f for f in follow_ups if f.is_done), key=lambda f: (f.done_on, f.pk))
