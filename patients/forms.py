@@ -120,8 +120,8 @@ class CareTeamMemberForm(forms.ModelForm):
                     staff_roles__role__in=[v for v, _ in CareTeamMember.TEAM_ROLES])
             .distinct()
         )
-        self.fields["staff"].label = "Staff member"
-        # Rendered by the patient page's own template (pathway/patient/_care_team_form.html), not crispy-forms.
+        self.fields["staff"].label = gettext_lazy("Staff member")
+        # Rendered by the patient page itself (pathway/patient/page.html), not crispy-forms.
 
     def validate_unique(self):
         # The patient is set on the instance, not typed into the form, so Django's own check leaves the

@@ -254,7 +254,7 @@ class CareTeamMember(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="care_team")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_team_roles")
-    role = models.CharField("role on the team", max_length=32, choices=TEAM_ROLES)
+    role = models.CharField(_("role on the team"), max_length=32, choices=TEAM_ROLES)
     added_at = models.DateTimeField(auto_now_add=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

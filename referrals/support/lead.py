@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Role
@@ -33,12 +34,13 @@ class Stop3Lead:
     @property
     def explanation(self):
         if self.track == Stop3Track.PEER:
-            return "A peer support specialist is on the care team, so the peer leads the talk about mutual support."
+            return gettext("A peer support specialist is on the care team, so the peer leads the talk about mutual "
+                           "support.")
         if self.leads:
-            return ("No peer support specialist is on the care team, so a clinician or case manager leads "
-                    "the talk about mutual support.")
-        return ("No peer support specialist is on the care team, and no clinician or case manager either: "
-                "add one to the care team to lead Stop 3.")
+            return gettext("No peer support specialist is on the care team, so a clinician or case manager leads "
+                           "the talk about mutual support.")
+        return gettext("No peer support specialist is on the care team, and no clinician or case manager either: "
+                       "add one to the care team to lead Stop 3.")
 
     def is_lead(self, user):
         return any(staff.pk == user.pk for staff in self.leads)
