@@ -50,6 +50,10 @@ def patient_listing(user, form, today, *, page_number):
     return page, scope, outside_caseload
 
 
+#: A page number above this is past the last page of any clinic (asking the database for such an offset overflows).
+_MOST_PAGES = 1_000_000
+
+
 def _page_of_ids(patients, page_number, per_page):
     """``(page, ids)``: the ids of one page of ``patients`` and, in the same query, how many there are in all (a
     window count, as the work queues do: with a pathway filter, counting first and then paging asked the database
@@ -59,7 +63,7 @@ def _page_of_ids(patients, page_number, per_page):
         number = int(page_number or 1)
     except (TypeError, ValueError):
         number = 1  # not a number: the first page, as Paginator.get_page gives
-    if number >= 1:
+    if 1 <= number <= _MOST_PAGES:
         start = (number - 1) * per_page
         rows = list(patients.annotate(listed=Window(Count("pk"))).values_list("pk", "listed")[start:start + per_page])
         if rows or number == 1:

@@ -133,5 +133,6 @@ def test_pages_of_the_list_count_every_patient_and_a_page_too_far_shows_the_last
     assert names(listed(client, page=9)) == ["Clark"]  # past the last page: the last one
     assert names(listed(client, page="two")) == ["Adams", "Baker"]  # not a number: the first
     assert names(listed(client, page=0)) == ["Clark"]  # below the first: the last, as Django's paginator gives
+    assert names(listed(client, page="9" * 19)) == ["Clark"]  # far past any clinic's last page
     empty = listed(client, q="Nobody")
     assert names(empty) == [] and empty.context["page"].paginator.count == 0
